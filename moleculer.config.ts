@@ -1,0 +1,86 @@
+/**
+ * The broker configuration: every knob from the environment, with defaults that work on a
+ * laptop (one process, no transporter, memory cacher). `.env.example` documents each one.
+ */
+import os from "node:os";
+import type { BrokerOptions } from "moleculer";
+import { intFromEnv } from "./services/shared/config.js";
+
+type Env = Record<string, string | undefined>;
+
+/** ioredis connection options from a redis:// URL (ioredis takes no `url` option). */
+export function redisOptions(value: string): { host: string; port: number; password?: string; db?: number; tls?: object } {
+  const url = new URL(value);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    ...(url.pathname.length > 1 ? { db: Number(url.pathname.slice(1)) } : {}),
+    ...(url.protocol === "rediss:" ? { tls: {} } : {}),
+  };
+}
+
+function transporterFrom(env: Env): BrokerOptions["transporter"] {
+  const value = env.TRANSPORTER?.trim();
+  if (!value || value === "none") return null;
+  if (value.startsWith("nats://")) return { type: "NATS", options: { url: value } };
+  if (/^rediss?:\/\//.test(value)) return { type: "Redis", options: redisOptions(value) };
+  throw new Error(`TRANSPORTER must be none, nats://host:port or redis://host:port, got "${value}"`);
+}
+
+function cacherFrom(env: Env): BrokerOptions["cacher"] {
+  const value = env.CACHER?.trim() || "memory";
+  if (value === "none") return null;
+  if (value === "memory") return { type: "Memory", options: { ttl: 60, clone: false } };
+  if (/^rediss?:\/\//.test(value)) return { type: "Redis", options: { ttl: 60, prefix: "loanstack-cache", redis: redisOptions(value) } };
+  throw new Error(`CACHER must be none, memory or redis://host:port, got "${value}"`);
+}
+
+function tracingFrom(env: Env): BrokerOptions["tracing"] {
+  const exporter = env.TRACING_EXPORTER?.trim();
+  if (!exporter || exporter === "none") return { enabled: false };
+  if (exporter === "Console") return { enabled: true, exporter: { type: "Console" } };
+  if (exporter === "Zipkin" || exporter === "Jaeger") {
+    // Jaeger collectors take the Zipkin format too (port 9411): one exporter serves both.
+    const endpoint = env.TRACING_ENDPOINT ?? "http://127.0.0.1:9411/api/v2/spans";
+    return { enabled: true, exporter: { type: "Zipkin", options: { baseURL: new URL(endpoint).origin } } };
+  }
+  throw new Error(`TRACING_EXPORTER must be none, Console, Zipkin or Jaeger, got "${exporter}"`);
+}
+
+function metricsFrom(env: Env): BrokerOptions["metrics"] {
+  const port = intFromEnv(env, "METRICS_PORT", 0);
+  if (port === 0) return { enabled: false };
+  return { enabled: true, reporter: [{ type: "Prometheus", options: { port, path: "/metrics" } }] };
+}
+
+export function brokerOptions(env: Env = process.env): BrokerOptions {
+  return {
+    namespace: env.NAMESPACE ?? "loanstack",
+    nodeID: env.NODE_ID || `${os.hostname()}-${process.pid}`,
+    logger: { type: "Console", options: { formatter: env.LOG_FORMAT === "json" ? "json" : "short", colors: env.NO_COLOR === undefined } },
+    logLevel: (env.LOG_LEVEL ?? "info") as BrokerOptions["logLevel"],
+    transporter: transporterFrom(env),
+    cacher: cacherFrom(env),
+    serializer: "JSON",
+    requestTimeout: intFromEnv(env, "REQUEST_TIMEOUT", 10_000),
+    retryPolicy: {
+      enabled: true,
+      retries: intFromEnv(env, "RETRIES", 2),
+      delay: 100,
+      maxDelay: 1000,
+      factor: 2,
+      // Only a node that vanished mid-call is worth another try; business errors are final.
+      check: (err) => Boolean(err && (err as { retryable?: boolean }).retryable),
+    },
+    circuitBreaker: { enabled: env.CIRCUIT_BREAKER !== "off", threshold: 0.5, minRequestCount: 20, windowTime: 60, halfOpenTime: 10_000 },
+    bulkhead: { enabled: env.BULKHEAD !== "off", concurrency: intFromEnv(env, "BULKHEAD_CONCURRENCY", 50, 1), maxQueueSize: intFromEnv(env, "BULKHEAD_QUEUE", 500, 0) },
+    tracking: { enabled: true, shutdownTimeout: intFromEnv(env, "SHUTDOWN_TIMEOUT", 10_000) },
+    registry: { strategy: "RoundRobin", preferLocal: true },
+    validator: true,
+    metrics: metricsFrom(env),
+    tracing: tracingFrom(env),
+  };
+}
+
+export default brokerOptions();

@@ -1,0 +1,231 @@
+/**
+ * The public contract of loanstack: the one definition of every type that crosses a
+ * process boundary. The services (action params/results, events, ctx.meta), the SDK and
+ * loanctl all import this file, so a renamed field breaks the build, not production.
+ * It holds types and a few constant tables only: no runtime dependency on Moleculer.
+ */
+
+export const ROLES = ["admin", "agent", "customer"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const LOAN_STATUSES = ["NEW", "APPROVED", "REJECTED"] as const;
+export type LoanStatus = (typeof LOAN_STATUSES)[number];
+export type LoanDecision = Exclude<LoanStatus, "NEW">;
+
+/** A decimal amount with exactly two places, e.g. "250000.00". Never a float. */
+export type Money = string;
+/** An annual interest rate in percent with two places, e.g. "12.00". */
+export type Rate = string;
+/** An ISO-8601 timestamp. */
+export type Timestamp = string;
+
+export interface User {
+  id: number;
+  email: string;
+  first_name: string;
+  last_name: string;
+  role: Role;
+  is_approved: boolean;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface Loan {
+  id: number;
+  customer_id: number;
+  agent_id: number;
+  principal: Money;
+  interest_rate: Rate;
+  tenure_months: number;
+  emi: Money;
+  status: LoanStatus;
+  version: number;
+  decided_by: number | null;
+  decided_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One earlier version of a loan, as it was before an edit. */
+export interface LoanVersion {
+  version: number;
+  principal: Money;
+  interest_rate: Rate;
+  tenure_months: number;
+  emi: Money;
+  status: LoanStatus;
+  edited_by: number;
+  edited_at: Timestamp;
+}
+
+export interface Page<T> {
+  rows: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+  totalPages: number;
+}
+
+export interface PageQuery {
+  page?: number;
+  pageSize?: number;
+}
+
+export const PAGE_SIZE_DEFAULT = 20;
+export const PAGE_SIZE_MAX = 100;
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 72;
+export const PRINCIPAL_MIN = "1000.00";
+export const PRINCIPAL_MAX = "10000000.00";
+export const TENURE_MIN = 1;
+export const TENURE_MAX = 360;
+
+// ---- requests and responses of the REST API ----
+
+export interface HealthResponse {
+  status: "ok" | "degraded";
+  services: string[];
+}
+
+export interface SignupRequest {
+  email: string;
+  password: string;
+  first_name: string;
+  last_name: string;
+  is_customer: boolean;
+  is_agent: boolean;
+}
+
+export interface LoginRequest {
+  email: string;
+  password: string;
+}
+
+export interface LoginResponse {
+  token: string;
+  token_type: "Bearer";
+  /** Seconds until the token expires. */
+  expires_in: number;
+  user: User;
+}
+
+export interface ChangePasswordRequest {
+  current_password: string;
+  new_password: string;
+}
+
+export interface CreateAdminRequest {
+  email: string;
+  password: string;
+  first_name: string;
+  last_name: string;
+}
+
+export interface ListUsersQuery extends PageQuery {
+  role?: Role;
+}
+
+export interface LoanRequest {
+  customer_id: number;
+  /** Accepts a decimal string ("250000.00") or a number; answered as a two-place string. */
+  principal: Money | number;
+  tenure_months: number;
+}
+
+export interface LoanEditRequest {
+  principal?: Money | number;
+  tenure_months?: number;
+}
+
+export interface LoanDecisionRequest {
+  status: LoanDecision;
+}
+
+export interface ListLoansQuery extends PageQuery {
+  status?: LoanStatus;
+}
+
+export interface LoanHistoryResponse {
+  rows: LoanVersion[];
+}
+
+/** moleculer-web's error body, the shape of every error answer. */
+export interface ApiErrorBody {
+  name: string;
+  message: string;
+  code: number;
+  type?: string;
+  data?: unknown;
+}
+
+/** One field that failed validation (in `data` of a 422). */
+export interface ValidationFieldError {
+  field: string;
+  message: string;
+  type?: string;
+}
+
+// ---- the Moleculer side: who is calling, actions and events ----
+
+/** The caller as the gateway resolved it from the token; carried in ctx.meta.user. */
+export interface AuthUser {
+  id: number;
+  email: string;
+  role: Role;
+  is_approved: boolean;
+}
+
+export interface ContextMeta {
+  user?: AuthUser | null;
+  /** Set by a handler to choose the HTTP status of a success answer (201, 204). */
+  $statusCode?: number;
+  $responseHeaders?: Record<string, string>;
+}
+
+export interface IdParam {
+  id: number;
+}
+
+/** Every action: its params and its result. Handlers and callers both type against this. */
+export interface ActionContracts {
+  "users.signup": { params: SignupRequest; result: User };
+  "users.login": { params: LoginRequest; result: LoginResponse };
+  "users.resolve": { params: IdParam; result: AuthUser | null };
+  "users.profile": { params: Record<string, never>; result: User };
+  "users.changePassword": { params: ChangePasswordRequest; result: null };
+  "users.createAdmin": { params: CreateAdminRequest; result: User };
+  "users.listCustomers": { params: PageQuery; result: Page<User> };
+  "users.listUsers": { params: ListUsersQuery; result: Page<User> };
+  "users.listApprovals": { params: PageQuery; result: Page<User> };
+  "users.approveAgent": { params: IdParam; result: User };
+  "users.deleteAgent": { params: IdParam; result: null };
+  "users.isCustomer": { params: IdParam; result: boolean };
+  "loans.request": { params: LoanRequest; result: Loan };
+  "loans.edit": { params: LoanEditRequest & IdParam; result: Loan };
+  "loans.decide": { params: LoanDecisionRequest & IdParam; result: Loan };
+  "loans.details": { params: IdParam; result: Loan };
+  "loans.history": { params: IdParam; result: LoanHistoryResponse };
+  "loans.listAll": { params: ListLoansQuery; result: Page<Loan> };
+  "loans.listMine": { params: ListLoansQuery; result: Page<Loan> };
+}
+export type ActionName = keyof ActionContracts;
+export type ActionParams<A extends ActionName> = ActionContracts[A]["params"];
+export type ActionResult<A extends ActionName> = ActionContracts[A]["result"];
+
+/** Who did a thing, carried on every domain event. */
+export interface EventActor {
+  actor_id: number | null;
+}
+
+/** Domain events and their payloads. */
+export interface EventContracts {
+  "user.created": EventActor & { user: User };
+  "agent.approved": EventActor & { user: User };
+  "user.deleted": EventActor & { user: User };
+  "user.passwordChanged": EventActor & { user_id: number };
+  "loan.created": EventActor & { loan: Loan };
+  "loan.updated": EventActor & { before: Loan; loan: Loan };
+  "loan.decided": EventActor & { before: Loan; loan: Loan };
+}
+export type EventName = keyof EventContracts;
+export type EventPayload<E extends EventName> = EventContracts[E];

@@ -1,0 +1,16 @@
+/**
+ * `npm start` / `npm run serve`: one loanstack node. With no settings it runs every
+ * service in this process on an embedded PostgreSQL under ./data, the gateway on :8000.
+ */
+import { startNode } from "./services/shared/node.js";
+
+startNode().then(
+  ({ services, httpPort }) => {
+    const where = httpPort ? ` — gateway on http://localhost:${httpPort}` : "";
+    console.log(`loanstack running ${services.join(", ")}${where}`);
+  },
+  (err: unknown) => {
+    console.error(`loanstack could not start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

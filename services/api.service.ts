@@ -1,0 +1,160 @@
+/**
+ * api: the moleculer-web gateway. Maps the REST paths to actions, verifies the token on
+ * every request and resolves its user through the cached `users.resolve`, applies each
+ * action's declared `access` in one hook, and answers every error in one shape.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Context, Service, ServiceSchema } from "moleculer";
+import ApiGateway from "moleculer-web";
+import type { AuthUser, ContextMeta, HealthResponse } from "../sdk/contracts.js";
+import { checkAccess, type Access } from "./shared/access.js";
+import { defineService } from "./shared/schema.js";
+import { loadConfig, type AppConfig } from "./shared/config.js";
+import { resolveJwtSecret } from "./shared/secret.js";
+import { TokenService } from "./shared/tokens.js";
+import { toErrorBody } from "./api/http-errors.js";
+
+const { UnAuthorizedError, ForbiddenError, ERR_NO_TOKEN, ERR_INVALID_TOKEN } = ApiGateway.Errors;
+
+interface GatewayRequest extends IncomingMessage {
+  $action?: { name: string; access?: Access };
+  $route?: { rateLimit?: { store?: { resetTime?: number } } };
+}
+
+interface ApiVars {
+  config: AppConfig;
+  tokens: TokenService;
+}
+type ApiThis = Service & ApiVars;
+
+/** The services whose answer makes the system healthy. */
+const REQUIRED_SERVICES = ["users", "loans"] as const;
+
+function rateLimited(config: AppConfig) {
+  return {
+    window: 60_000,
+    limit: config.rateLimitAuthPerMinute,
+    headers: true,
+    // The socket's address: X-Forwarded-For is the client's to forge.
+    key: (req: IncomingMessage) => req.socket.remoteAddress ?? "unknown",
+  };
+}
+
+/** Login and signup each get a route of their own, so each has its own rate limit. */
+function authRoute(config: AppConfig, name: string, action: string) {
+  return {
+    name,
+    path: "/api/user",
+    mappingPolicy: "restrict",
+    aliases: { [`POST ${name}`]: action },
+    bodyParsers: { json: { strict: true, limit: config.bodyLimit } },
+    rateLimit: rateLimited(config),
+  };
+}
+
+function gatewaySettings(config: AppConfig) {
+  return {
+    port: config.port,
+    ip: config.host,
+    // Request and response bodies hold passwords and tokens: never logged.
+    logRequestParams: null,
+    logResponseData: null,
+    logRequest: "debug",
+    logResponse: "debug",
+    routes: [
+      authRoute(config, "signup", "users.signup"),
+      authRoute(config, "login", "users.login"),
+      { name: "health", path: "/", mappingPolicy: "restrict", aliases: { "GET health": "api.health" }, bodyParsers: false },
+      {
+        name: "api",
+        path: "/api",
+        mappingPolicy: "restrict",
+        authentication: true,
+        authorization: true,
+        bodyParsers: { json: { strict: true, limit: config.bodyLimit } },
+        aliases: {
+          "GET user/profile": "users.profile",
+          "PUT user/change-password": "users.changePassword",
+          "POST user/create-admin": "users.createAdmin",
+          "GET user/list-agents": "users.listCustomers",
+          "GET user/list-users": "users.listUsers",
+          "GET user/list-approvals": "users.listApprovals",
+          "PUT user/approve-delete/:id": "users.approveAgent",
+          "DELETE user/approve-delete/:id": "users.deleteAgent",
+          "POST loan/customer-loan": "loans.request",
+          "PUT loan/approve-reject-loan/:id": "loans.decide",
+          "PUT loan/edit-loan/:id": "loans.edit",
+          "GET loan/loan-details/:id": "loans.details",
+          "GET loan/loan-history/:id": "loans.history",
+          "GET loan/list-loans-admin-agent": "loans.listAll",
+          "GET loan/list-loans-customer": "loans.listMine",
+        },
+      },
+    ],
+    onError(this: ApiThis, req: GatewayRequest, res: ServerResponse, err: unknown) {
+      const body = toErrorBody(err);
+      if (body.code >= 500 && body.type === "INTERNAL_ERROR") this.logger.error("request failed:", req.method, req.url, err);
+      if (body.code === 429) {
+        const resetAt = req.$route?.rateLimit?.store?.resetTime ?? Date.now() + 60_000;
+        res.setHeader("Retry-After", String(Math.max(1, Math.ceil((resetAt - Date.now()) / 1000))));
+      }
+      if (body.code === 503) res.setHeader("Retry-After", "5");
+      res.setHeader("Content-Type", "application/json; charset=utf-8");
+      res.writeHead(body.code);
+      res.end(JSON.stringify(body));
+    },
+  };
+}
+
+const ApiService = defineService<ApiVars>({
+  name: "api",
+  mixins: [ApiGateway],
+  // Settings are built when the service is created, from the environment of that moment.
+  merged(schema: ServiceSchema) {
+    schema.settings = { ...schema.settings, ...gatewaySettings(loadConfig()) };
+  },
+
+  actions: {
+    health: {
+      access: "public",
+      async handler(this: ApiThis, ctx: Context<unknown, ContextMeta>): Promise<HealthResponse> {
+        const answers = await Promise.all(
+          REQUIRED_SERVICES.map((name) =>
+            ctx.call(`${name}.health`, {}, { timeout: 2000, retries: 0 }).then(() => name, () => null),
+          ),
+        );
+        const services = answers.filter((s): s is (typeof REQUIRED_SERVICES)[number] => s !== null);
+        const ok = services.length === REQUIRED_SERVICES.length;
+        if (!ok) ctx.meta.$statusCode = 503;
+        return { status: ok ? "ok" : "degraded", services };
+      },
+    },
+  },
+
+  methods: {
+    async authenticate(this: ApiThis, ctx: Context<unknown, ContextMeta>, _route: unknown, req: IncomingMessage): Promise<AuthUser | null> {
+      const header = req.headers.authorization;
+      if (!header) return null;
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      const id = match ? this.tokens.verify(match[1]!) : null;
+      if (id === null) throw new UnAuthorizedError(ERR_INVALID_TOKEN, { message: "invalid or expired token" });
+      const user: AuthUser | null = await ctx.call("users.resolve", { id });
+      // A deleted user's token is well-signed but must stop working at once.
+      if (!user) throw new UnAuthorizedError(ERR_INVALID_TOKEN, { message: "the token's user no longer exists" });
+      return user;
+    },
+
+    authorize(this: ApiThis, ctx: Context<unknown, ContextMeta>, _route: unknown, req: GatewayRequest): void {
+      const verdict = checkAccess(req.$action?.access, ctx.meta.user);
+      if (verdict === "unauthenticated") throw new UnAuthorizedError(ERR_NO_TOKEN, { message: "sign in first: send Authorization: Bearer <token>" });
+      if (verdict === "forbidden") throw new ForbiddenError("FORBIDDEN", { message: "your role may not do this" });
+    },
+  },
+
+  created(this: ApiThis) {
+    this.config = loadConfig();
+    this.tokens = new TokenService(resolveJwtSecret(this.config), this.config.jwtExpiresIn);
+  },
+});
+
+export default ApiService;

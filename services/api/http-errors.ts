@@ -1,0 +1,48 @@
+/**
+ * Every error the gateway answers, in moleculer-web's shape `{ name, message, code, type,
+ * data }`. Client errors pass through as the services raised them; what a client cannot
+ * act on (a stack, a SQL message) never leaves: anything unexpected becomes a bare 500.
+ */
+import type { ApiErrorBody, ValidationFieldError } from "../../sdk/contracts.js";
+
+interface LooseError {
+  name?: string;
+  message?: string;
+  code?: unknown;
+  status?: unknown;
+  type?: unknown;
+  data?: unknown;
+}
+
+const UNAVAILABLE_TYPES = new Set(["SERVICE_NOT_FOUND", "SERVICE_NOT_AVAILABLE", "REQUEST_TIMEOUT", "CIRCUIT_BREAKER_OPEN", "BROKER_DISCONNECTED", "QUEUE_FULL", "REQUEST_REJECTED"]);
+
+export function toErrorBody(err: unknown): ApiErrorBody {
+  const e = (err ?? {}) as LooseError;
+  // body-parser's own errors carry `status` and a dotted `type`.
+  if (e.type === "entity.parse.failed") return body("BadRequestError", "The request body is not valid JSON", 400, "INVALID_JSON");
+  if (e.type === "entity.too.large") return body("PayloadTooLarge", "The request body is larger than the limit", 413, "PAYLOAD_TOO_LARGE");
+  if (typeof e.type === "string" && e.type.includes(".") && typeof e.status === "number" && e.status < 500) {
+    return body("BadRequestError", "The request body could not be read", e.status, "INVALID_REQUEST_BODY");
+  }
+  if (typeof e.type === "string" && UNAVAILABLE_TYPES.has(e.type)) {
+    return body("ServiceUnavailableError", "A service needed for this request is not available; retry shortly", 503, "SERVICE_UNAVAILABLE");
+  }
+  const code = typeof e.code === "number" ? e.code : 500;
+  if (code === 422) {
+    return body(e.name ?? "ValidationError", e.message ?? "Validation failed", 422, typeof e.type === "string" ? e.type : "VALIDATION_ERROR", validationFields(e.data));
+  }
+  if (code >= 400 && code < 500) {
+    return body(e.name ?? "ClientError", e.message ?? "Bad request", code, typeof e.type === "string" ? e.type : undefined, e.data);
+  }
+  return body("InternalServerError", "Internal server error", 500, "INTERNAL_ERROR");
+}
+
+/** The validator's entries carry the rejected value (`actual`), a password maybe: dropped. */
+function validationFields(data: unknown): ValidationFieldError[] {
+  if (!Array.isArray(data)) return [];
+  return data.map((d: Record<string, unknown>) => ({ field: String(d.field ?? ""), message: String(d.message ?? "invalid"), type: typeof d.type === "string" ? d.type : undefined }));
+}
+
+function body(name: string, message: string, code: number, type?: string, data?: unknown): ApiErrorBody {
+  return data === undefined ? { name, message, code, type } : { name, message, code, type, data };
+}

@@ -1,0 +1,187 @@
+/**
+ * loans: the loan lifecycle. Owns the loans database. Whether a customer exists is asked
+ * of the users service; edits and decisions lock the loan's row, so concurrent commands
+ * serialise: of two decisions one wins, and no edit loses a version.
+ */
+import type { Service } from "moleculer";
+import { Transaction, type ModelStatic, type WhereOptions } from "sequelize";
+import { LOAN_STATUSES, TENURE_MAX, TENURE_MIN, type ActionParams, type ActionResult, type AuthUser, type Loan, type Page } from "../sdk/contracts.js";
+import { defineService } from "./shared/schema.js";
+import { loadConfig, type AppConfig } from "./shared/config.js";
+import { ownDatabase, type DbServiceThis } from "./shared/db.js";
+import { ForbiddenError, NotFoundError, fieldError } from "./shared/errors.js";
+import { callerOf, emitEvent, type AppContext } from "./shared/events.js";
+import { pageParams, pageWindow, toPage } from "./shared/pagination.js";
+import { idParam } from "./shared/params.js";
+import { loanTerms } from "./loans/loan-math.js";
+import { defineLoanModels, type LoanModel, type LoanRow, type LoanVersionModel } from "./loans/loan.model.js";
+import { assertNew, parsePrincipal } from "./loans/loan-rules.js";
+import { toLoan, toLoanVersion } from "./loans/loan-view.js";
+import { loanMigrations } from "./loans/migrations.js";
+
+interface LoansVars {
+  config: AppConfig;
+  versions(): ModelStatic<LoanVersionModel>;
+  findVisible(id: number, caller: AuthUser): Promise<LoanRow>;
+  lockedUpdate(id: number, change: (loan: LoanModel, t: Transaction) => Promise<void>): Promise<{ before: Loan; loan: Loan }>;
+  listWhere(filter: WhereOptions<LoanRow>, params: { page?: number; pageSize?: number }): Promise<Page<Loan>>;
+}
+type LoansThis = Service & LoansVars & DbServiceThis<LoanModel>;
+
+type Ctx<A extends "loans.request" | "loans.edit" | "loans.decide" | "loans.details" | "loans.listAll"> = AppContext<ActionParams<A>>;
+
+const principalParam = [
+  { type: "string", pattern: /^\s*\d+(\.\d+)?\s*$/, messages: { stringPattern: "principal must be a decimal amount like 250000.00" } },
+  { type: "number", positive: true },
+] as const;
+const tenureParam = { type: "number", integer: true, min: TENURE_MIN, max: TENURE_MAX, convert: true } as const;
+const statusFilter = { type: "enum", values: [...LOAN_STATUSES], optional: true } as const;
+
+const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
+  name: "loans",
+  mixins: [ownDatabase({ urlVariable: "LOANS_DATABASE_URL", defineModels: (s) => defineLoanModels(s).Loan, migrations: loanMigrations })],
+
+  actions: {
+    // Writes go through the lifecycle below (history, locks, events), never raw CRUD.
+    create: false,
+    insert: false,
+    update: false,
+    remove: false,
+
+    request: {
+      access: ["agent"],
+      params: { customer_id: idParam, principal: principalParam, tenure_months: tenureParam },
+      async handler(this: LoansThis, ctx: Ctx<"loans.request">): Promise<ActionResult<"loans.request">> {
+        const terms = loanTerms(parsePrincipal(ctx.params.principal), ctx.params.tenure_months, this.config.rateTable);
+        const isCustomer: boolean = await ctx.call("users.isCustomer", { id: ctx.params.customer_id });
+        if (!isCustomer) throw fieldError("customer_id", `user ${ctx.params.customer_id} is not a customer`, "customer");
+        const row = await this.model.create({ ...terms, customer_id: ctx.params.customer_id, agent_id: callerOf(ctx).id, status: "NEW", version: 1 });
+        const loan = toLoan(row.get({ plain: true }));
+        await emitEvent(ctx, "loan.created", { actor_id: callerOf(ctx).id, loan });
+        ctx.meta.$statusCode = 201;
+        return loan;
+      },
+    },
+
+    edit: {
+      access: ["agent"],
+      params: { id: idParam, principal: { type: "multi", rules: principalParam, optional: true }, tenure_months: { ...tenureParam, optional: true } },
+      async handler(this: LoansThis, ctx: Ctx<"loans.edit">): Promise<ActionResult<"loans.edit">> {
+        const { principal, tenure_months } = ctx.params;
+        if (principal === undefined && tenure_months === undefined) {
+          throw fieldError("principal", "send principal, tenure_months or both", "required");
+        }
+        const editor = callerOf(ctx).id;
+        const { before, loan } = await this.lockedUpdate(ctx.params.id, async (row, transaction) => {
+          const current = row.get({ plain: true });
+          assertNew(current, "edit");
+          const terms = loanTerms(principal === undefined ? current.principal : parsePrincipal(principal), tenure_months ?? current.tenure_months, this.config.rateTable);
+          // The version being replaced goes to the history in the same transaction.
+          await this.versions().create(
+            {
+              loan_id: current.id,
+              version: current.version,
+              principal: current.principal,
+              interest_rate: current.interest_rate,
+              tenure_months: current.tenure_months,
+              emi: current.emi,
+              status: current.status,
+              edited_by: editor,
+              edited_at: new Date(),
+            },
+            { transaction },
+          );
+          await row.update({ ...terms, version: current.version + 1 }, { transaction });
+        });
+        await emitEvent(ctx, "loan.updated", { actor_id: editor, before, loan });
+        return loan;
+      },
+    },
+
+    decide: {
+      access: ["admin"],
+      params: { id: idParam, status: { type: "enum", values: ["APPROVED", "REJECTED"] } },
+      async handler(this: LoansThis, ctx: Ctx<"loans.decide">): Promise<ActionResult<"loans.decide">> {
+        const admin = callerOf(ctx).id;
+        const { before, loan } = await this.lockedUpdate(ctx.params.id, async (row, transaction) => {
+          assertNew(row.get({ plain: true }), "decide");
+          await row.update({ status: ctx.params.status, decided_by: admin, decided_at: new Date() }, { transaction });
+        });
+        await emitEvent(ctx, "loan.decided", { actor_id: admin, before, loan });
+        return loan;
+      },
+    },
+
+    details: {
+      access: ["admin", "agent", "customer"],
+      params: { id: idParam },
+      async handler(this: LoansThis, ctx: Ctx<"loans.details">): Promise<ActionResult<"loans.details">> {
+        return toLoan(await this.findVisible(ctx.params.id, callerOf(ctx)));
+      },
+    },
+
+    history: {
+      access: ["admin", "agent", "customer"],
+      params: { id: idParam },
+      async handler(this: LoansThis, ctx: Ctx<"loans.details">): Promise<ActionResult<"loans.history">> {
+        const loan = await this.findVisible(ctx.params.id, callerOf(ctx));
+        const rows = await this.versions().findAll({ where: { loan_id: loan.id }, order: [["version", "ASC"]] });
+        return { rows: rows.map((r) => toLoanVersion(r.get({ plain: true }))) };
+      },
+    },
+
+    listAll: {
+      access: ["admin", "agent"],
+      params: { ...pageParams, status: statusFilter },
+      handler(this: LoansThis, ctx: Ctx<"loans.listAll">): Promise<ActionResult<"loans.listAll">> {
+        return this.listWhere(ctx.params.status ? { status: ctx.params.status } : {}, ctx.params);
+      },
+    },
+
+    listMine: {
+      access: ["customer"],
+      params: { ...pageParams, status: statusFilter },
+      handler(this: LoansThis, ctx: Ctx<"loans.listAll">): Promise<ActionResult<"loans.listMine">> {
+        const mine = { customer_id: callerOf(ctx).id };
+        return this.listWhere(ctx.params.status ? { ...mine, status: ctx.params.status } : mine, ctx.params);
+      },
+    },
+  },
+
+  methods: {
+    versions(this: LoansThis): ModelStatic<LoanVersionModel> {
+      return this.adapter.db.models.loanVersion as ModelStatic<LoanVersionModel>;
+    },
+
+    async findVisible(this: LoansThis, id: number, caller: AuthUser): Promise<LoanRow> {
+      const found = await this.model.findByPk(id);
+      if (!found) throw new NotFoundError("loan", id);
+      const loan = found.get({ plain: true });
+      if (caller.role === "customer" && loan.customer_id !== caller.id) throw new ForbiddenError("this loan belongs to another customer");
+      return loan;
+    },
+
+    /** Runs `change` on the loan's row under FOR UPDATE; answers the loan before and after. */
+    async lockedUpdate(this: LoansThis, id: number, change: (loan: LoanModel, t: Transaction) => Promise<void>) {
+      return this.adapter.db.transaction(async (transaction) => {
+        const row = await this.model.findByPk(id, { transaction, lock: Transaction.LOCK.UPDATE });
+        if (!row) throw new NotFoundError("loan", id);
+        const before = toLoan(row.get({ plain: true }));
+        await change(row, transaction);
+        return { before, loan: toLoan(row.get({ plain: true })) };
+      });
+    },
+
+    async listWhere(this: LoansThis, filter: WhereOptions<LoanRow>, params: { page?: number; pageSize?: number }): Promise<Page<Loan>> {
+      const window = pageWindow(params);
+      const { rows, count } = await this.model.findAndCountAll({ where: filter, order: [["id", "DESC"]], limit: window.limit, offset: window.offset });
+      return toPage(rows.map((r) => toLoan(r.get({ plain: true }))), count, window);
+    },
+  },
+
+  created(this: LoansThis) {
+    this.config = loadConfig();
+  },
+});
+
+export default LoansService;

@@ -1,0 +1,85 @@
+/** The loans and loan_versions tables, as the loans service (and only it) sees them. */
+import { DataTypes, Model, type ModelStatic, type Sequelize } from "sequelize";
+import type { LoanStatus, Money, Rate } from "../../sdk/contracts.js";
+
+export interface LoanRow {
+  id: number;
+  customer_id: number;
+  agent_id: number;
+  principal: Money;
+  interest_rate: Rate;
+  tenure_months: number;
+  emi: Money;
+  status: LoanStatus;
+  version: number;
+  decided_by: number | null;
+  decided_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+export type NewLoanRow = Omit<LoanRow, "id" | "created_at" | "updated_at" | "decided_by" | "decided_at">;
+
+export interface LoanVersionRow {
+  id: number;
+  loan_id: number;
+  version: number;
+  principal: Money;
+  interest_rate: Rate;
+  tenure_months: number;
+  emi: Money;
+  status: LoanStatus;
+  edited_by: number;
+  edited_at: Date;
+}
+export type NewLoanVersionRow = Omit<LoanVersionRow, "id">;
+
+export class LoanModel extends Model<LoanRow, NewLoanRow> {}
+export class LoanVersionModel extends Model<LoanVersionRow, NewLoanVersionRow> {}
+
+export interface LoanModels {
+  Loan: ModelStatic<LoanModel>;
+  LoanVersion: ModelStatic<LoanVersionModel>;
+}
+
+const money = () => ({ type: DataTypes.DECIMAL(14, 2), allowNull: false });
+const rate = () => ({ type: DataTypes.DECIMAL(5, 2), allowNull: false });
+
+/** Defined per Sequelize instance: tests run several brokers, each on its own database. */
+export function defineLoanModels(sequelize: Sequelize): LoanModels {
+  const Loan = sequelize.define<LoanModel>(
+    "loan",
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      customer_id: { type: DataTypes.INTEGER, allowNull: false },
+      agent_id: { type: DataTypes.INTEGER, allowNull: false },
+      principal: money(),
+      interest_rate: rate(),
+      tenure_months: { type: DataTypes.INTEGER, allowNull: false },
+      emi: money(),
+      status: { type: DataTypes.STRING(16), allowNull: false },
+      version: { type: DataTypes.INTEGER, allowNull: false },
+      decided_by: { type: DataTypes.INTEGER, allowNull: true },
+      decided_at: { type: DataTypes.DATE, allowNull: true },
+      created_at: { type: DataTypes.DATE, allowNull: false },
+      updated_at: { type: DataTypes.DATE, allowNull: false },
+    },
+    { tableName: "loans" },
+  );
+  const LoanVersion = sequelize.define<LoanVersionModel>(
+    "loanVersion",
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      loan_id: { type: DataTypes.INTEGER, allowNull: false },
+      version: { type: DataTypes.INTEGER, allowNull: false },
+      principal: money(),
+      interest_rate: rate(),
+      tenure_months: { type: DataTypes.INTEGER, allowNull: false },
+      emi: money(),
+      status: { type: DataTypes.STRING(16), allowNull: false },
+      edited_by: { type: DataTypes.INTEGER, allowNull: false },
+      edited_at: { type: DataTypes.DATE, allowNull: false },
+    },
+    { tableName: "loan_versions", timestamps: false },
+  );
+  return { Loan, LoanVersion };
+}

@@ -1,0 +1,46 @@
+/** The loans database schema, one versioned step at a time (applied by umzug at start). */
+import type { Migration } from "../shared/db.js";
+
+export const loanMigrations: Migration[] = [
+  {
+    name: "0001-create-loans",
+    async up({ context: q }) {
+      await q.sequelize.query(`
+        CREATE TABLE loans (
+          id            SERIAL PRIMARY KEY,
+          customer_id   INTEGER       NOT NULL,
+          agent_id      INTEGER       NOT NULL,
+          principal     NUMERIC(14,2) NOT NULL CHECK (principal > 0),
+          interest_rate NUMERIC(5,2)  NOT NULL CHECK (interest_rate >= 0),
+          tenure_months INTEGER       NOT NULL CHECK (tenure_months BETWEEN 1 AND 360),
+          emi           NUMERIC(14,2) NOT NULL,
+          status        VARCHAR(16)   NOT NULL CHECK (status IN ('NEW', 'APPROVED', 'REJECTED')),
+          version       INTEGER       NOT NULL DEFAULT 1,
+          decided_by    INTEGER,
+          decided_at    TIMESTAMPTZ,
+          created_at    TIMESTAMPTZ   NOT NULL DEFAULT now(),
+          updated_at    TIMESTAMPTZ   NOT NULL DEFAULT now()
+        );
+        -- one index per list filter, each ending in id for the newest-first order
+        CREATE INDEX loans_status_id_idx ON loans (status, id);
+        CREATE INDEX loans_customer_id_idx ON loans (customer_id, id);
+        CREATE INDEX loans_customer_status_id_idx ON loans (customer_id, status, id);
+        CREATE INDEX loans_agent_id_idx ON loans (agent_id, id);
+
+        CREATE TABLE loan_versions (
+          id            SERIAL PRIMARY KEY,
+          loan_id       INTEGER       NOT NULL REFERENCES loans (id) ON DELETE CASCADE,
+          version       INTEGER       NOT NULL,
+          principal     NUMERIC(14,2) NOT NULL,
+          interest_rate NUMERIC(5,2)  NOT NULL,
+          tenure_months INTEGER       NOT NULL,
+          emi           NUMERIC(14,2) NOT NULL,
+          status        VARCHAR(16)   NOT NULL,
+          edited_by     INTEGER       NOT NULL,
+          edited_at     TIMESTAMPTZ   NOT NULL,
+          UNIQUE (loan_id, version)
+        );
+      `);
+    },
+  },
+];

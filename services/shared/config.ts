@@ -1,0 +1,87 @@
+/**
+ * Every setting of loanstack, read from the environment in one place. Each has a default
+ * that works on a laptop; `.env.example` and the README list them.
+ */
+import path from "node:path";
+
+export interface RateBand {
+  /** Upper bound of the band (inclusive), a decimal string; null for "above every bound". */
+  upTo: string | null;
+  rate: string;
+}
+
+export interface AppConfig {
+  env: string;
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrls: { users?: string; loans?: string };
+  dbPoolMax: number;
+  jwtSecret?: string;
+  jwtExpiresIn: string;
+  bcryptRounds: number;
+  rateLimitAuthPerMinute: number;
+  admin?: { email: string; password: string };
+  rateTable: RateBand[];
+  bodyLimit: string;
+}
+
+/** The default annual rate table of the spec. */
+export const DEFAULT_RATE_TABLE: RateBand[] = [
+  { upTo: "50000.00", rate: "14.00" },
+  { upTo: "500000.00", rate: "12.00" },
+  { upTo: "2000000.00", rate: "10.50" },
+  { upTo: null, rate: "9.50" },
+];
+
+type Env = Record<string, string | undefined>;
+
+export function intFromEnv(env: Env, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
+  }
+  return value;
+}
+
+/**
+ * LOAN_RATE_TABLE is "upTo:rate" pairs separated by commas, the last one "*:rate",
+ * e.g. "50000:14,500000:12,2000000:10.5,*:9.5".
+ */
+export function parseRateTable(raw: string | undefined): RateBand[] {
+  if (!raw) return DEFAULT_RATE_TABLE;
+  const bands = raw.split(",").map((pair) => {
+    const [upTo, rate] = pair.split(":").map((s) => s.trim());
+    const decimal = /^\d+(\.\d+)?$/;
+    if (!rate || !decimal.test(rate) || (upTo !== "*" && !decimal.test(upTo ?? ""))) {
+      throw new Error(`LOAN_RATE_TABLE: "${pair}" is not "upTo:rate" (e.g. "50000:14")`);
+    }
+    return { upTo: upTo === "*" ? null : upTo!, rate };
+  });
+  if (bands[bands.length - 1]!.upTo !== null) {
+    throw new Error('LOAN_RATE_TABLE must end with a "*:rate" band for the largest loans');
+  }
+  return bands;
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const adminEmail = env.ADMIN_EMAIL;
+  const adminPassword = env.ADMIN_PASSWORD;
+  return {
+    env: env.NODE_ENV ?? "development",
+    port: intFromEnv(env, "PORT", 8000),
+    host: env.HOST ?? "0.0.0.0",
+    dataDir: path.resolve(env.LOANSTACK_DATA_DIR ?? "data"),
+    databaseUrls: { users: env.USERS_DATABASE_URL || undefined, loans: env.LOANS_DATABASE_URL || undefined },
+    dbPoolMax: intFromEnv(env, "DB_POOL_MAX", 10, 1),
+    jwtSecret: env.JWT_SECRET || undefined,
+    jwtExpiresIn: env.JWT_EXPIRES_IN ?? "2h",
+    bcryptRounds: intFromEnv(env, "BCRYPT_ROUNDS", 10, 4),
+    rateLimitAuthPerMinute: intFromEnv(env, "RATE_LIMIT_AUTH_PER_MINUTE", 60, 1),
+    admin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
+    rateTable: parseRateTable(env.LOAN_RATE_TABLE),
+    bodyLimit: env.BODY_LIMIT ?? "1MB",
+  };
+}

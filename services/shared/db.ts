@@ -1,0 +1,111 @@
+/**
+ * The database side every data service shares: a moleculer-db mixin whose Sequelize
+ * adapter connects to the service's own PostgreSQL database (its `*_DATABASE_URL`, read at
+ * connect time), runs the service's versioned migrations under an advisory lock before
+ * the service accepts calls, and never calls `sync()`.
+ */
+import DbService from "moleculer-db";
+import SequelizeDbAdapter from "moleculer-db-adapter-sequelize";
+import type { Service, ServiceBroker, ServiceSchema } from "moleculer";
+import { Sequelize, type Model, type ModelStatic, type QueryInterface } from "sequelize";
+import { SequelizeStorage, Umzug, type MigrationParams } from "umzug";
+import { loadConfig } from "./config.js";
+
+export interface Migration {
+  name: string;
+  up(params: MigrationParams<QueryInterface>): Promise<void>;
+}
+
+export interface OwnDatabaseOptions<M extends Model> {
+  /** The environment variable holding this service's database URL. */
+  urlVariable: string;
+  /** Defines the service's models on its own Sequelize instance; returns the main one. */
+  defineModels(sequelize: Sequelize): ModelStatic<M>;
+  migrations: Migration[];
+}
+
+/** The properties the mixin gives a service, for typing `this` in its handlers. */
+export interface DbServiceThis<M extends Model> {
+  adapter: { db: Sequelize; model: ModelStatic<M> };
+  model: ModelStatic<M>;
+}
+
+export function createSequelize(url: string, poolMax = loadConfig().dbPoolMax): Sequelize {
+  return new Sequelize(url, {
+    dialect: "postgres",
+    logging: false,
+    pool: { max: poolMax, min: 0, idle: 10_000, acquire: 30_000 },
+    define: { underscored: true, timestamps: true, createdAt: "created_at", updatedAt: "updated_at" },
+  });
+}
+
+/**
+ * The adapter builds its Sequelize instance when it connects, not when the schema is
+ * loaded: the embedded server and the tests set the URL only just before the broker starts.
+ */
+class OwnDatabaseAdapter<M extends Model> extends SequelizeDbAdapter {
+  declare db: Sequelize;
+  declare model: ModelStatic<M>;
+  declare service: Service & { model?: ModelStatic<M> };
+
+  constructor(private readonly options: OwnDatabaseOptions<M>) {
+    super({});
+  }
+
+  /** The base class demands a schema-level `model`; ours is defined at connect time. */
+  override init(_broker: ServiceBroker, service: Service): void {
+    this.service = service;
+  }
+
+  override async connect(): Promise<void> {
+    const url = process.env[this.options.urlVariable];
+    if (!url) throw new Error(`${this.options.urlVariable} is not set: the service has no database`);
+    this.db = createSequelize(url);
+    try {
+      await this.db.authenticate();
+      this.model = this.options.defineModels(this.db);
+      this.service.model = this.model;
+    } catch (err) {
+      await this.db.close();
+      throw err;
+    }
+  }
+}
+
+export async function runMigrations(sequelize: Sequelize, migrations: Migration[], log: (msg: string) => void): Promise<void> {
+  const umzug = new Umzug({
+    migrations,
+    context: sequelize.getQueryInterface(),
+    storage: new SequelizeStorage({ sequelize, tableName: "schema_migrations" }),
+    logger: undefined,
+  });
+  // Several instances of a service may start at once: one migrates, the others wait on the lock.
+  await sequelize.transaction(async (transaction) => {
+    await sequelize.query("SELECT pg_advisory_xact_lock(hashtext('loanstack.migrations'))", { transaction });
+    const applied = await umzug.up();
+    for (const m of applied) log(`migration applied: ${m.name}`);
+  });
+}
+
+export function ownDatabase<M extends Model>(options: OwnDatabaseOptions<M>): Partial<ServiceSchema> {
+  return {
+    mixins: [DbService as Partial<ServiceSchema>],
+    actions: {
+      /** Answers when the service and its database do: the gateway's /health asks it. */
+      health: {
+        async handler(this: Service & DbServiceThis<M>): Promise<{ ok: true }> {
+          await this.adapter.db.query("SELECT 1");
+          return { ok: true };
+        },
+      },
+    },
+    // One adapter per service instance: a schema-level adapter would be shared by every
+    // broker that loads the schema (several brokers run in one process in tests).
+    merged(schema: ServiceSchema & { adapter?: unknown }) {
+      schema.adapter = new OwnDatabaseAdapter(options);
+    },
+    async afterConnected(this: Service & DbServiceThis<M>) {
+      await runMigrations(this.adapter.db, options.migrations, (msg) => this.logger.info(msg));
+    },
+  } as unknown as Partial<ServiceSchema>;
+}

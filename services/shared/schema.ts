@@ -1,0 +1,11 @@
+/**
+ * Moleculer 0.15's `ServiceSchema` types `this` in handlers from its generics, but a
+ * schema typed with its own service's properties is not assignable to the plain
+ * `ServiceSchema` that `createService` takes. This shim keeps the handlers typed and
+ * does that one conversion here, not at every use.
+ */
+import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
+
+export function defineService<Vars>(schema: ServiceSchema<ServiceSettingSchema, Record<string, never>, Vars>): ServiceSchema {
+  return schema as unknown as ServiceSchema;
+}

@@ -1,0 +1,287 @@
+/**
+ * users: accounts, roles and agent approvals. Owns the users database; other services
+ * learn about users only through its actions and events.
+ */
+import bcrypt from "bcryptjs";
+import type { Service } from "moleculer";
+import { UniqueConstraintError, fn, col, where, type WhereOptions } from "sequelize";
+import type { ActionParams, ActionResult, Page, Role, User } from "../sdk/contracts.js";
+import { defineService } from "./shared/schema.js";
+import { loadConfig, type AppConfig } from "./shared/config.js";
+import { ownDatabase, type DbServiceThis } from "./shared/db.js";
+import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, fieldError } from "./shared/errors.js";
+import { callerOf, emitEvent, type AppContext } from "./shared/events.js";
+import { pageParams, pageWindow, toPage } from "./shared/pagination.js";
+import { emailParam, idParam, nameParam, passwordParam } from "./shared/params.js";
+import { resolveJwtSecret } from "./shared/secret.js";
+import { TokenService } from "./shared/tokens.js";
+import { userMigrations } from "./users/migrations.js";
+import { defineUserModel, type NewUserRow, type UserModel, type UserRow } from "./users/user.model.js";
+import { toAuthUser, toUser } from "./users/user-view.js";
+
+interface UsersVars {
+  config: AppConfig;
+  tokens: TokenService;
+  /** A hash to compare against when the email is unknown, so both failures take as long. */
+  dummyHash: string;
+  findByEmail(email: string): Promise<UserRow | null>;
+  findRole(id: number, role: Role): Promise<UserModel>;
+  insertUser(row: NewUserRow): Promise<UserRow>;
+  listWhere(filter: WhereOptions<UserRow>, params: { page?: number; pageSize?: number }): Promise<Page<User>>;
+  clearCache(): Promise<void>;
+  bootstrapAdmin(): Promise<void>;
+}
+type UsersThis = Service & UsersVars & DbServiceThis<UserModel>;
+
+type Ctx<A extends keyof ActionParamsMap> = AppContext<ActionParamsMap[A]>;
+type ActionParamsMap = {
+  signup: ActionParams<"users.signup">;
+  login: ActionParams<"users.login">;
+  resolve: ActionParams<"users.resolve">;
+  changePassword: ActionParams<"users.changePassword">;
+  createAdmin: ActionParams<"users.createAdmin">;
+  listCustomers: ActionParams<"users.listCustomers">;
+  listUsers: ActionParams<"users.listUsers">;
+  listApprovals: ActionParams<"users.listApprovals">;
+  byId: ActionParams<"users.approveAgent">;
+};
+
+const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
+  name: "users",
+  mixins: [ownDatabase({ urlVariable: "USERS_DATABASE_URL", defineModels: defineUserModel, migrations: userMigrations })],
+  settings: {
+    fields: ["id", "email", "first_name", "last_name", "role", "is_approved", "created_at", "updated_at"],
+  },
+
+  actions: {
+    // moleculer-db's write actions would bypass hashing and events: only its reads stay.
+    create: false,
+    insert: false,
+    update: false,
+    remove: false,
+
+    signup: {
+      access: "public",
+      params: {
+        email: emailParam,
+        password: passwordParam,
+        first_name: nameParam,
+        last_name: nameParam,
+        is_customer: { type: "boolean", convert: true, optional: true, default: false },
+        is_agent: { type: "boolean", convert: true, optional: true, default: false },
+      },
+      async handler(this: UsersThis, ctx: Ctx<"signup">): Promise<ActionResult<"users.signup">> {
+        const { is_customer, is_agent } = ctx.params;
+        if (is_customer === is_agent) throw fieldError("is_customer", "exactly one of is_customer and is_agent must be true", "oneOf");
+        const row = await this.insertUser({
+          email: ctx.params.email,
+          password_hash: await bcrypt.hash(ctx.params.password, this.config.bcryptRounds),
+          first_name: ctx.params.first_name,
+          last_name: ctx.params.last_name,
+          role: is_customer ? "customer" : "agent",
+          is_approved: is_customer,
+        });
+        const user = toUser(row);
+        await emitEvent(ctx, "user.created", { actor_id: null, user });
+        ctx.meta.$statusCode = 201;
+        return user;
+      },
+    },
+
+    login: {
+      access: "public",
+      params: { email: { type: "string", max: 254, trim: true }, password: { type: "string", max: 200 } },
+      async handler(this: UsersThis, ctx: Ctx<"login">): Promise<ActionResult<"users.login">> {
+        const row = await this.findByEmail(ctx.params.email);
+        const ok = await bcrypt.compare(ctx.params.password, row?.password_hash ?? this.dummyHash);
+        if (!row || !ok) throw new UnauthorizedError("Invalid email or password", "INVALID_CREDENTIALS");
+        if (!row.is_approved) throw new ForbiddenError("This agent account is waiting for an admin's approval", "AGENT_NOT_APPROVED");
+        const { token, expiresIn } = this.tokens.issue(row);
+        return { token, token_type: "Bearer", expires_in: expiresIn, user: toUser(row) };
+      },
+    },
+
+    /** The gateway's view of a token's user, on every request: cached, cleared on change. */
+    resolve: {
+      cache: { keys: ["id"], ttl: 60 },
+      params: { id: idParam },
+      async handler(this: UsersThis, ctx: Ctx<"resolve">): Promise<ActionResult<"users.resolve">> {
+        const row = await this.model.findByPk(ctx.params.id, { attributes: ["id", "email", "role", "is_approved"] });
+        return row ? toAuthUser(row.get({ plain: true })) : null;
+      },
+    },
+
+    isCustomer: {
+      cache: { keys: ["id"], ttl: 300 },
+      params: { id: idParam },
+      async handler(this: UsersThis, ctx: Ctx<"resolve">): Promise<ActionResult<"users.isCustomer">> {
+        return (await this.model.count({ where: { id: ctx.params.id, role: "customer" } })) === 1;
+      },
+    },
+
+    profile: {
+      access: "signed-in",
+      async handler(this: UsersThis, ctx: AppContext): Promise<ActionResult<"users.profile">> {
+        const row = await this.model.findByPk(callerOf(ctx).id);
+        if (!row) throw new NotFoundError("user", callerOf(ctx).id);
+        return toUser(row.get({ plain: true }));
+      },
+    },
+
+    changePassword: {
+      access: "signed-in",
+      params: { current_password: { type: "string", max: 200 }, new_password: passwordParam },
+      async handler(this: UsersThis, ctx: Ctx<"changePassword">): Promise<null> {
+        const caller = callerOf(ctx);
+        const user = await this.model.findByPk(caller.id);
+        if (!user) throw new NotFoundError("user", caller.id);
+        if (!(await bcrypt.compare(ctx.params.current_password, user.get("password_hash") as string))) {
+          throw fieldError("current_password", "the current password is wrong", "wrongPassword");
+        }
+        await user.update({ password_hash: await bcrypt.hash(ctx.params.new_password, this.config.bcryptRounds) });
+        await emitEvent(ctx, "user.passwordChanged", { actor_id: caller.id, user_id: caller.id });
+        ctx.meta.$statusCode = 204;
+        return null;
+      },
+    },
+
+    createAdmin: {
+      access: ["admin"],
+      params: { email: emailParam, password: passwordParam, first_name: nameParam, last_name: nameParam },
+      async handler(this: UsersThis, ctx: Ctx<"createAdmin">): Promise<ActionResult<"users.createAdmin">> {
+        const row = await this.insertUser({
+          email: ctx.params.email,
+          password_hash: await bcrypt.hash(ctx.params.password, this.config.bcryptRounds),
+          first_name: ctx.params.first_name,
+          last_name: ctx.params.last_name,
+          role: "admin",
+          is_approved: true,
+        });
+        const user = toUser(row);
+        await emitEvent(ctx, "user.created", { actor_id: callerOf(ctx).id, user });
+        ctx.meta.$statusCode = 201;
+        return user;
+      },
+    },
+
+    listCustomers: {
+      access: ["admin", "agent"],
+      params: { ...pageParams },
+      handler(this: UsersThis, ctx: Ctx<"listCustomers">): Promise<ActionResult<"users.listCustomers">> {
+        return this.listWhere({ role: "customer" }, ctx.params);
+      },
+    },
+
+    listUsers: {
+      access: ["admin"],
+      params: { ...pageParams, role: { type: "enum", values: ["admin", "agent", "customer"], optional: true } },
+      handler(this: UsersThis, ctx: Ctx<"listUsers">): Promise<ActionResult<"users.listUsers">> {
+        return this.listWhere(ctx.params.role ? { role: ctx.params.role } : {}, ctx.params);
+      },
+    },
+
+    listApprovals: {
+      access: ["admin"],
+      params: { ...pageParams },
+      handler(this: UsersThis, ctx: Ctx<"listApprovals">): Promise<ActionResult<"users.listApprovals">> {
+        return this.listWhere({ role: "agent", is_approved: false }, ctx.params);
+      },
+    },
+
+    approveAgent: {
+      access: ["admin"],
+      params: { id: idParam },
+      async handler(this: UsersThis, ctx: Ctx<"byId">): Promise<ActionResult<"users.approveAgent">> {
+        const agent = await this.findRole(ctx.params.id, "agent");
+        if (agent.get("is_approved")) return toUser(agent.get({ plain: true }));
+        await agent.update({ is_approved: true });
+        const user = toUser(agent.get({ plain: true }));
+        await this.clearCache();
+        await emitEvent(ctx, "agent.approved", { actor_id: callerOf(ctx).id, user });
+        return user;
+      },
+    },
+
+    deleteAgent: {
+      access: ["admin"],
+      params: { id: idParam },
+      async handler(this: UsersThis, ctx: Ctx<"byId">): Promise<null> {
+        const agent = await this.findRole(ctx.params.id, "agent");
+        const user = toUser(agent.get({ plain: true }));
+        await agent.destroy();
+        // Its tokens stop working at once: the gateway resolves every token through `resolve`.
+        await this.clearCache();
+        await emitEvent(ctx, "user.deleted", { actor_id: callerOf(ctx).id, user });
+        ctx.meta.$statusCode = 204;
+        return null;
+      },
+    },
+  },
+
+  events: {
+    // moleculer-db's clearCache() broadcasts this: every users instance drops its cache.
+    "cache.clean.users"(this: UsersThis) {
+      return this.broker.cacher?.clean("users.**");
+    },
+  },
+
+  methods: {
+    async findByEmail(this: UsersThis, email: string): Promise<UserRow | null> {
+      const row = await this.model.findOne({ where: where(fn("lower", col("email")), email.toLowerCase()) });
+      return row ? row.get({ plain: true }) : null;
+    },
+
+    async findRole(this: UsersThis, id: number, role: Role): Promise<UserModel> {
+      const user = await this.model.findOne({ where: { id, role } });
+      if (!user) throw new NotFoundError(role, id);
+      return user;
+    },
+
+    async insertUser(this: UsersThis, row: NewUserRow): Promise<UserRow> {
+      try {
+        return (await this.model.create(row)).get({ plain: true });
+      } catch (err) {
+        if (err instanceof UniqueConstraintError) throw new ConflictError("A user with this email already exists", "EMAIL_TAKEN");
+        throw err;
+      }
+    },
+
+    async listWhere(this: UsersThis, filter: WhereOptions<UserRow>, params: { page?: number; pageSize?: number }): Promise<Page<User>> {
+      const window = pageWindow(params);
+      const { rows, count } = await this.model.findAndCountAll({ where: filter, order: [["id", "ASC"]], limit: window.limit, offset: window.offset });
+      return toPage(rows.map((r) => toUser(r.get({ plain: true }))), count, window);
+    },
+
+    /** ADMIN_EMAIL / ADMIN_PASSWORD: the first admin, made once when none exists. */
+    async bootstrapAdmin(this: UsersThis): Promise<void> {
+      const admin = this.config.admin;
+      if (!admin || (await this.model.count({ where: { role: "admin" } })) > 0) return;
+      try {
+        await this.model.create({
+          email: admin.email.trim().toLowerCase(),
+          password_hash: await bcrypt.hash(admin.password, this.config.bcryptRounds),
+          first_name: "Admin",
+          last_name: "Bootstrap",
+          role: "admin",
+          is_approved: true,
+        });
+        this.logger.info(`bootstrap admin ${admin.email} created`);
+      } catch (err) {
+        // Another instance starting at the same moment made it first.
+        if (!(err instanceof UniqueConstraintError)) throw err;
+      }
+    },
+  },
+
+  created(this: UsersThis) {
+    this.config = loadConfig();
+    this.tokens = new TokenService(resolveJwtSecret(this.config), this.config.jwtExpiresIn);
+    this.dummyHash = bcrypt.hashSync("not a password of anyone", this.config.bcryptRounds);
+  },
+
+  async started(this: UsersThis) {
+    await this.bootstrapAdmin();
+  },
+});
+
+export default UsersService;

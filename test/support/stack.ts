@@ -1,0 +1,61 @@
+/**
+ * A whole loanstack in this process for a test file: every service on a broker of its own,
+ * fresh databases, the gateway on a free port, a bootstrapped admin.
+ */
+import crypto from "node:crypto";
+import type { ServiceBroker } from "moleculer";
+import { startNode } from "../../services/shared/node.js";
+import { createTestDatabases, type TestDatabases } from "./databases.js";
+
+export interface Stack {
+  url: string;
+  broker: ServiceBroker;
+  admin: { email: string; password: string };
+  jwtSecret: string;
+  databases: TestDatabases;
+  /** Stops the broker; the databases stay until `drop()` (restart tests reuse them). */
+  stopBroker(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  env?: Record<string, string>;
+  databases?: TestDatabases;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const databases = options.databases ?? (await createTestDatabases());
+  const admin = { email: "admin@loanstack.test", password: "admin-password-1" };
+  const jwtSecret = process.env.TEST_JWT_SECRET ?? crypto.randomBytes(32).toString("hex");
+  process.env.TEST_JWT_SECRET = jwtSecret; // a restarted stack in the same file keeps its tokens valid
+  Object.assign(process.env, {
+    USERS_DATABASE_URL: databases.users,
+    LOANS_DATABASE_URL: databases.loans,
+    JWT_SECRET: jwtSecret,
+    ADMIN_EMAIL: admin.email,
+    ADMIN_PASSWORD: admin.password,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    BCRYPT_ROUNDS: process.env.BCRYPT_ROUNDS ?? "4",
+    RATE_LIMIT_AUTH_PER_MINUTE: "100000",
+    ...options.env,
+  });
+  const node = await startNode({
+    services: ["users", "loans", "api"],
+    broker: { logger: false, transporter: null, nodeID: `test-${crypto.randomBytes(3).toString("hex")}` },
+    log: () => undefined,
+  });
+  const stopBroker = () => node.broker.stop();
+  return {
+    url: `http://127.0.0.1:${node.httpPort}`,
+    broker: node.broker,
+    admin,
+    jwtSecret,
+    databases,
+    stopBroker,
+    async stop() {
+      await stopBroker();
+      await databases.drop();
+    },
+  };
+}
