@@ -34,6 +34,7 @@ export async function startEmbeddedPostgres(
   const pgDir = path.join(dataDir, "postgres");
   fs.mkdirSync(dataDir, { recursive: true });
   checkReachableByPostgresUser(pgDir);
+  const releaseOwnership = claimDataDir(dataDir);
   await stopStaleServer(pgDir, log);
 
   const port = await freePort();
@@ -53,7 +54,28 @@ export async function startEmbeddedPostgres(
   const base = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
   await createMissingDatabases(`${base}/postgres`, databases);
   const urls = Object.fromEntries(databases.map((name) => [name, `${base}/${databaseName(name)}`]));
-  return { urls, port, stop: () => server.stop() };
+  return {
+    urls,
+    port,
+    async stop() {
+      await server.stop();
+      releaseOwnership();
+    },
+  };
+}
+
+/**
+ * One process owns a data dir's server at a time. A live owner means another loanstack
+ * uses it (refuse); a dead one means a crash, whose orphaned server we may then stop.
+ */
+function claimDataDir(dataDir: string): () => void {
+  const file = path.join(dataDir, "postgres.owner");
+  const owner = fs.existsSync(file) ? Number(fs.readFileSync(file, "utf8")) : 0;
+  if (owner > 0 && owner !== process.pid && isAlive(owner)) {
+    throw new Error(`${dataDir} is in use by another loanstack process (pid ${owner}); give this one its own LOANSTACK_DATA_DIR or database URLs`);
+  }
+  fs.writeFileSync(file, String(process.pid));
+  return () => fs.rmSync(file, { force: true });
 }
 
 export function databaseName(service: string): string {
