@@ -207,6 +207,8 @@ export interface ActionContracts {
   "loans.history": { params: IdParam; result: LoanHistoryResponse };
   "loans.listAll": { params: ListLoansQuery; result: Page<Loan> };
   "loans.listMine": { params: ListLoansQuery; result: Page<Loan> };
+  "audit.record": { params: AuditRecordParams; result: { recorded: number } };
+  "audit.listEvents": { params: ListAuditQuery; result: Page<AuditEvent> };
 }
 export type ActionName = keyof ActionContracts;
 export type ActionParams<A extends ActionName> = ActionContracts[A]["params"];
@@ -229,3 +231,41 @@ export interface EventContracts {
 }
 export type EventName = keyof EventContracts;
 export type EventPayload<E extends EventName> = EventContracts[E];
+
+// ---- the audit log ----
+
+export const AUDIT_ENTITIES = ["user", "loan"] as const;
+export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
+
+/** One recorded domain event: who did what to which entity, when, before and after. */
+export interface AuditEvent {
+  id: number;
+  event: EventName;
+  entity: AuditEntity;
+  entity_id: number;
+  actor_id: number | null;
+  before: unknown;
+  after: unknown;
+  occurred_at: Timestamp;
+  recorded_at: Timestamp;
+}
+
+export interface ListAuditQuery extends PageQuery {
+  entity?: AuditEntity;
+  entity_id?: number;
+  event?: EventName;
+}
+
+/** A domain event as its publisher's outbox keeps it until the audit log acknowledged it. */
+export interface OutboxEvent<E extends EventName = EventName> {
+  /** The publisher's outbox id: with `source`, the event's identity (consumers dedupe on it). */
+  id: number;
+  event: E;
+  payload: EventPayload<E>;
+  occurred_at: Timestamp;
+}
+
+export interface AuditRecordParams {
+  source: string;
+  events: OutboxEvent[];
+}

@@ -88,6 +88,7 @@ function gatewaySettings(config: AppConfig) {
           "GET loan/loan-history/:id": "loans.history",
           "GET loan/list-loans-admin-agent": "loans.listAll",
           "GET loan/list-loans-customer": "loans.listMine",
+          "GET audit/events": "audit.listEvents",
         },
       },
     ],

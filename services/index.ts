@@ -1,12 +1,14 @@
 /** Every service this package can run, by the name `SERVICES` uses. */
 import type { ServiceSchema } from "moleculer";
 import ApiService from "./api.service.js";
+import AuditService from "./audit.service.js";
 import LoansService from "./loans.service.js";
 import UsersService from "./users.service.js";
 
 export const SERVICE_SCHEMAS: Record<string, ServiceSchema> = {
   users: UsersService,
   loans: LoansService,
+  audit: AuditService,
   api: ApiService,
 };
 
@@ -14,6 +16,7 @@ export const SERVICE_SCHEMAS: Record<string, ServiceSchema> = {
 export const DATABASE_SERVICES: Record<string, string> = {
   users: "USERS_DATABASE_URL",
   loans: "LOANS_DATABASE_URL",
+  audit: "AUDIT_DATABASE_URL",
 };
 
 export function selectServices(value: string | undefined): string[] {

@@ -10,7 +10,7 @@ import { defineService } from "./shared/schema.js";
 import { loadConfig, type AppConfig } from "./shared/config.js";
 import { ownDatabase, type DbServiceThis } from "./shared/db.js";
 import { ForbiddenError, NotFoundError, fieldError } from "./shared/errors.js";
-import { callerOf, emitEvent, type AppContext } from "./shared/events.js";
+import { callerOf, type AppContext } from "./shared/context.js";
 import { pageParams, pageWindow, toPage } from "./shared/pagination.js";
 import { idParam } from "./shared/params.js";
 import { loanTerms } from "./loans/loan-math.js";
@@ -23,7 +23,7 @@ interface LoansVars {
   config: AppConfig;
   versions(): ModelStatic<LoanVersionModel>;
   findVisible(id: number, caller: AuthUser): Promise<LoanRow>;
-  lockedUpdate(id: number, change: (loan: LoanModel, t: Transaction) => Promise<void>): Promise<{ before: Loan; loan: Loan }>;
+  lockedUpdate(ctx: AppContext, id: number, event: "loan.updated" | "loan.decided", change: (loan: LoanModel, t: Transaction) => Promise<void>): Promise<Loan>;
   listWhere(filter: WhereOptions<LoanRow>, params: { page?: number; pageSize?: number }): Promise<Page<Loan>>;
 }
 type LoansThis = Service & LoansVars & DbServiceThis<LoanModel>;
@@ -39,15 +39,9 @@ const statusFilter = { type: "enum", values: [...LOAN_STATUSES], optional: true 
 
 const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
   name: "loans",
-  mixins: [ownDatabase({ urlVariable: "LOANS_DATABASE_URL", defineModels: (s) => defineLoanModels(s).Loan, migrations: loanMigrations })],
+  mixins: [ownDatabase({ urlVariable: "LOANS_DATABASE_URL", defineModels: (s) => defineLoanModels(s).Loan, migrations: loanMigrations, outbox: { source: "loans" } })],
 
   actions: {
-    // Writes go through the lifecycle below (history, locks, events), never raw CRUD.
-    create: false,
-    insert: false,
-    update: false,
-    remove: false,
-
     request: {
       access: ["agent"],
       params: { customer_id: idParam, principal: principalParam, tenure_months: tenureParam },
@@ -55,9 +49,13 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
         const terms = loanTerms(parsePrincipal(ctx.params.principal), ctx.params.tenure_months, this.config.rateTable);
         const isCustomer: boolean = await ctx.call("users.isCustomer", { id: ctx.params.customer_id });
         if (!isCustomer) throw fieldError("customer_id", `user ${ctx.params.customer_id} is not a customer`, "customer");
-        const row = await this.model.create({ ...terms, customer_id: ctx.params.customer_id, agent_id: callerOf(ctx).id, status: "NEW", version: 1 });
-        const loan = toLoan(row.get({ plain: true }));
-        await emitEvent(ctx, "loan.created", { actor_id: callerOf(ctx).id, loan });
+        const agentId = callerOf(ctx).id;
+        const loan = await this.outbox.transaction(ctx, async (transaction, publish) => {
+          const row = await this.model.create({ ...terms, customer_id: ctx.params.customer_id, agent_id: agentId, status: "NEW", version: 1 }, { transaction });
+          const created = toLoan(row.get({ plain: true }));
+          publish("loan.created", { actor_id: agentId, loan: created });
+          return created;
+        });
         ctx.meta.$statusCode = 201;
         return loan;
       },
@@ -72,7 +70,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
           throw fieldError("principal", "send principal, tenure_months or both", "required");
         }
         const editor = callerOf(ctx).id;
-        const { before, loan } = await this.lockedUpdate(ctx.params.id, async (row, transaction) => {
+        return this.lockedUpdate(ctx, ctx.params.id, "loan.updated", async (row, transaction) => {
           const current = row.get({ plain: true });
           assertNew(current, "edit");
           const terms = loanTerms(principal === undefined ? current.principal : parsePrincipal(principal), tenure_months ?? current.tenure_months, this.config.rateTable);
@@ -93,8 +91,6 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
           );
           await row.update({ ...terms, version: current.version + 1 }, { transaction });
         });
-        await emitEvent(ctx, "loan.updated", { actor_id: editor, before, loan });
-        return loan;
       },
     },
 
@@ -103,12 +99,10 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
       params: { id: idParam, status: { type: "enum", values: ["APPROVED", "REJECTED"] } },
       async handler(this: LoansThis, ctx: Ctx<"loans.decide">): Promise<ActionResult<"loans.decide">> {
         const admin = callerOf(ctx).id;
-        const { before, loan } = await this.lockedUpdate(ctx.params.id, async (row, transaction) => {
+        return this.lockedUpdate(ctx, ctx.params.id, "loan.decided", async (row, transaction) => {
           assertNew(row.get({ plain: true }), "decide");
           await row.update({ status: ctx.params.status, decided_by: admin, decided_at: new Date() }, { transaction });
         });
-        await emitEvent(ctx, "loan.decided", { actor_id: admin, before, loan });
-        return loan;
       },
     },
 
@@ -161,14 +155,19 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
       return loan;
     },
 
-    /** Runs `change` on the loan's row under FOR UPDATE; answers the loan before and after. */
-    async lockedUpdate(this: LoansThis, id: number, change: (loan: LoanModel, t: Transaction) => Promise<void>) {
-      return this.adapter.db.transaction(async (transaction) => {
+    /**
+     * Runs `change` on the loan's row under FOR UPDATE and publishes `event` with the loan
+     * before and after, in the same transaction; answers the loan after.
+     */
+    async lockedUpdate(this: LoansThis, ctx: AppContext, id: number, event: "loan.updated" | "loan.decided", change: (loan: LoanModel, t: Transaction) => Promise<void>): Promise<Loan> {
+      return this.outbox.transaction(ctx, async (transaction, publish) => {
         const row = await this.model.findByPk(id, { transaction, lock: Transaction.LOCK.UPDATE });
         if (!row) throw new NotFoundError("loan", id);
         const before = toLoan(row.get({ plain: true }));
         await change(row, transaction);
-        return { before, loan: toLoan(row.get({ plain: true })) };
+        const loan = toLoan(row.get({ plain: true }));
+        publish(event, { actor_id: callerOf(ctx).id, before, loan });
+        return loan;
       });
     },
 

@@ -4,13 +4,13 @@
  */
 import bcrypt from "bcryptjs";
 import type { Service } from "moleculer";
-import { UniqueConstraintError, fn, col, where, type WhereOptions } from "sequelize";
+import { UniqueConstraintError, fn, col, where, type Transaction, type WhereOptions } from "sequelize";
 import type { ActionParams, ActionResult, Page, Role, User } from "../sdk/contracts.js";
 import { defineService } from "./shared/schema.js";
 import { loadConfig, type AppConfig } from "./shared/config.js";
 import { ownDatabase, type DbServiceThis } from "./shared/db.js";
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, fieldError } from "./shared/errors.js";
-import { callerOf, emitEvent, type AppContext } from "./shared/events.js";
+import { callerOf, type AppContext } from "./shared/context.js";
 import { pageParams, pageWindow, toPage } from "./shared/pagination.js";
 import { emailParam, idParam, nameParam, passwordParam } from "./shared/params.js";
 import { resolveJwtSecret } from "./shared/secret.js";
@@ -26,7 +26,7 @@ interface UsersVars {
   dummyHash: string;
   findByEmail(email: string): Promise<UserRow | null>;
   findRole(id: number, role: Role): Promise<UserModel>;
-  insertUser(row: NewUserRow): Promise<UserRow>;
+  insertUser(row: NewUserRow, transaction: Transaction): Promise<UserRow>;
   listWhere(filter: WhereOptions<UserRow>, params: { page?: number; pageSize?: number }): Promise<Page<User>>;
   clearCache(): Promise<void>;
   bootstrapAdmin(): Promise<void>;
@@ -48,18 +48,12 @@ type ActionParamsMap = {
 
 const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
   name: "users",
-  mixins: [ownDatabase({ urlVariable: "USERS_DATABASE_URL", defineModels: defineUserModel, migrations: userMigrations })],
+  mixins: [ownDatabase({ urlVariable: "USERS_DATABASE_URL", defineModels: defineUserModel, migrations: userMigrations, outbox: { source: "users" } })],
   settings: {
     fields: ["id", "email", "first_name", "last_name", "role", "is_approved", "created_at", "updated_at"],
   },
 
   actions: {
-    // moleculer-db's write actions would bypass hashing and events: only its reads stay.
-    create: false,
-    insert: false,
-    update: false,
-    remove: false,
-
     signup: {
       access: "public",
       params: {
@@ -73,16 +67,12 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       async handler(this: UsersThis, ctx: Ctx<"signup">): Promise<ActionResult<"users.signup">> {
         const { is_customer, is_agent } = ctx.params;
         if (is_customer === is_agent) throw fieldError("is_customer", "exactly one of is_customer and is_agent must be true", "oneOf");
-        const row = await this.insertUser({
-          email: ctx.params.email,
-          password_hash: await bcrypt.hash(ctx.params.password, this.config.bcryptRounds),
-          first_name: ctx.params.first_name,
-          last_name: ctx.params.last_name,
-          role: is_customer ? "customer" : "agent",
-          is_approved: is_customer,
+        const password_hash = await bcrypt.hash(ctx.params.password, this.config.bcryptRounds);
+        const user = await this.outbox.transaction(ctx, async (transaction, publish) => {
+          const row = await this.insertUser({ email: ctx.params.email, password_hash, first_name: ctx.params.first_name, last_name: ctx.params.last_name, role: is_customer ? "customer" : "agent", is_approved: is_customer }, transaction);
+          publish("user.created", { actor_id: null, user: toUser(row) });
+          return toUser(row);
         });
-        const user = toUser(row);
-        await emitEvent(ctx, "user.created", { actor_id: null, user });
         ctx.meta.$statusCode = 201;
         return user;
       },
@@ -138,8 +128,11 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
         if (!(await bcrypt.compare(ctx.params.current_password, user.get("password_hash") as string))) {
           throw fieldError("current_password", "the current password is wrong", "wrongPassword");
         }
-        await user.update({ password_hash: await bcrypt.hash(ctx.params.new_password, this.config.bcryptRounds) });
-        await emitEvent(ctx, "user.passwordChanged", { actor_id: caller.id, user_id: caller.id });
+        const password_hash = await bcrypt.hash(ctx.params.new_password, this.config.bcryptRounds);
+        await this.outbox.transaction(ctx, async (transaction, publish) => {
+          await user.update({ password_hash }, { transaction });
+          publish("user.passwordChanged", { actor_id: caller.id, user_id: caller.id });
+        });
         ctx.meta.$statusCode = 204;
         return null;
       },
@@ -149,16 +142,12 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       access: ["admin"],
       params: { email: emailParam, password: passwordParam, first_name: nameParam, last_name: nameParam },
       async handler(this: UsersThis, ctx: Ctx<"createAdmin">): Promise<ActionResult<"users.createAdmin">> {
-        const row = await this.insertUser({
-          email: ctx.params.email,
-          password_hash: await bcrypt.hash(ctx.params.password, this.config.bcryptRounds),
-          first_name: ctx.params.first_name,
-          last_name: ctx.params.last_name,
-          role: "admin",
-          is_approved: true,
+        const password_hash = await bcrypt.hash(ctx.params.password, this.config.bcryptRounds);
+        const user = await this.outbox.transaction(ctx, async (transaction, publish) => {
+          const row = await this.insertUser({ email: ctx.params.email, password_hash, first_name: ctx.params.first_name, last_name: ctx.params.last_name, role: "admin", is_approved: true }, transaction);
+          publish("user.created", { actor_id: callerOf(ctx).id, user: toUser(row) });
+          return toUser(row);
         });
-        const user = toUser(row);
-        await emitEvent(ctx, "user.created", { actor_id: callerOf(ctx).id, user });
         ctx.meta.$statusCode = 201;
         return user;
       },
@@ -194,10 +183,13 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       async handler(this: UsersThis, ctx: Ctx<"byId">): Promise<ActionResult<"users.approveAgent">> {
         const agent = await this.findRole(ctx.params.id, "agent");
         if (agent.get("is_approved")) return toUser(agent.get({ plain: true }));
-        await agent.update({ is_approved: true });
-        const user = toUser(agent.get({ plain: true }));
+        const user = await this.outbox.transaction(ctx, async (transaction, publish) => {
+          await agent.update({ is_approved: true }, { transaction });
+          const approved = toUser(agent.get({ plain: true }));
+          publish("agent.approved", { actor_id: callerOf(ctx).id, user: approved });
+          return approved;
+        });
         await this.clearCache();
-        await emitEvent(ctx, "agent.approved", { actor_id: callerOf(ctx).id, user });
         return user;
       },
     },
@@ -207,11 +199,12 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       params: { id: idParam },
       async handler(this: UsersThis, ctx: Ctx<"byId">): Promise<null> {
         const agent = await this.findRole(ctx.params.id, "agent");
-        const user = toUser(agent.get({ plain: true }));
-        await agent.destroy();
+        await this.outbox.transaction(ctx, async (transaction, publish) => {
+          await agent.destroy({ transaction });
+          publish("user.deleted", { actor_id: callerOf(ctx).id, user: toUser(agent.get({ plain: true })) });
+        });
         // Its tokens stop working at once: the gateway resolves every token through `resolve`.
         await this.clearCache();
-        await emitEvent(ctx, "user.deleted", { actor_id: callerOf(ctx).id, user });
         ctx.meta.$statusCode = 204;
         return null;
       },
@@ -237,9 +230,9 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       return user;
     },
 
-    async insertUser(this: UsersThis, row: NewUserRow): Promise<UserRow> {
+    async insertUser(this: UsersThis, row: NewUserRow, transaction: Transaction): Promise<UserRow> {
       try {
-        return (await this.model.create(row)).get({ plain: true });
+        return (await this.model.create(row, { transaction })).get({ plain: true });
       } catch (err) {
         if (err instanceof UniqueConstraintError) throw new ConflictError("A user with this email already exists", "EMAIL_TAKEN");
         throw err;

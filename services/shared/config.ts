@@ -15,7 +15,6 @@ export interface AppConfig {
   port: number;
   host: string;
   dataDir: string;
-  databaseUrls: { users?: string; loans?: string };
   dbPoolMax: number;
   jwtSecret?: string;
   jwtExpiresIn: string;
@@ -24,6 +23,8 @@ export interface AppConfig {
   admin?: { email: string; password: string };
   rateTable: RateBand[];
   bodyLimit: string;
+  /** How often an outbox relay looks for undelivered events (it is also woken by each write). */
+  outboxPollMs: number;
 }
 
 /** The default annual rate table of the spec. */
@@ -74,7 +75,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port: intFromEnv(env, "PORT", 8000),
     host: env.HOST ?? "0.0.0.0",
     dataDir: path.resolve(env.LOANSTACK_DATA_DIR ?? "data"),
-    databaseUrls: { users: env.USERS_DATABASE_URL || undefined, loans: env.LOANS_DATABASE_URL || undefined },
     dbPoolMax: intFromEnv(env, "DB_POOL_MAX", 10, 1),
     jwtSecret: env.JWT_SECRET || undefined,
     jwtExpiresIn: env.JWT_EXPIRES_IN ?? "2h",
@@ -83,5 +83,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     admin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
     rateTable: parseRateTable(env.LOAN_RATE_TABLE),
     bodyLimit: env.BODY_LIMIT ?? "1MB",
+    outboxPollMs: intFromEnv(env, "OUTBOX_POLL_MS", 1000, 10),
   };
 }

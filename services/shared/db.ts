@@ -10,6 +10,7 @@ import type { Service, ServiceBroker, ServiceSchema } from "moleculer";
 import { Sequelize, type Model, type ModelStatic, type QueryInterface } from "sequelize";
 import { SequelizeStorage, Umzug, type MigrationParams } from "umzug";
 import { loadConfig } from "./config.js";
+import { Outbox, outboxMigration } from "./outbox.js";
 
 export interface Migration {
   name: string;
@@ -22,12 +23,16 @@ export interface OwnDatabaseOptions<M extends Model> {
   /** Defines the service's models on its own Sequelize instance; returns the main one. */
   defineModels(sequelize: Sequelize): ModelStatic<M>;
   migrations: Migration[];
+  /** Services that publish domain events keep them in an outbox, relayed to the audit log. */
+  outbox?: { source: string };
 }
 
 /** The properties the mixin gives a service, for typing `this` in its handlers. */
 export interface DbServiceThis<M extends Model> {
   adapter: { db: Sequelize; model: ModelStatic<M> };
   model: ModelStatic<M>;
+  /** Present when the service was given the `outbox` option. */
+  outbox: Outbox;
 }
 
 export function createSequelize(url: string, poolMax = loadConfig().dbPoolMax): Sequelize {
@@ -91,6 +96,17 @@ export function ownDatabase<M extends Model>(options: OwnDatabaseOptions<M>): Pa
   return {
     mixins: [DbService as Partial<ServiceSchema>],
     actions: {
+      // moleculer-db's write actions would bypass the services' rules, history and events,
+      // and its `list` collides with the services' own names: only plain reads stay, for
+      // operators at the REPL, uncached (the services' writes do not go through its hooks).
+      create: false,
+      insert: false,
+      update: false,
+      remove: false,
+      list: false,
+      find: { cache: false },
+      count: { cache: false },
+      get: { cache: false },
       /** Answers when the service and its database do: the gateway's /health asks it. */
       health: {
         async handler(this: Service & DbServiceThis<M>): Promise<{ ok: true }> {
@@ -105,7 +121,17 @@ export function ownDatabase<M extends Model>(options: OwnDatabaseOptions<M>): Pa
       schema.adapter = new OwnDatabaseAdapter(options);
     },
     async afterConnected(this: Service & DbServiceThis<M>) {
-      await runMigrations(this.adapter.db, options.migrations, (msg) => this.logger.info(msg));
+      const migrations = options.outbox ? [...options.migrations, outboxMigration] : options.migrations;
+      await runMigrations(this.adapter.db, migrations, (msg) => this.logger.info(msg));
+      if (options.outbox) {
+        const config = loadConfig();
+        this.outbox = new Outbox(this.adapter.db, this.broker, this.logger, { source: options.outbox.source, sink: "audit.record", pollMs: config.outboxPollMs, batchSize: 100 });
+        this.outbox.start();
+      }
+    },
+    async stopped(this: Service & DbServiceThis<M>) {
+      // Before moleculer-db's own `stopped` closes the database.
+      await this.outbox?.stop();
     },
   } as unknown as Partial<ServiceSchema>;
 }

@@ -2,14 +2,14 @@
 import crypto from "node:crypto";
 import { Client } from "pg";
 
-export interface TestDatabases {
-  users: string;
-  loans: string;
-  drop(): Promise<void>;
-}
+export const DATABASE_SERVICES = ["users", "loans", "audit"] as const;
+type DbService = (typeof DATABASE_SERVICES)[number];
 
-function serverUrl(service: "users" | "loans"): string {
-  const url = process.env[`TEST_${service.toUpperCase()}_SERVER_URL`];
+export type TestDatabases = Record<DbService, string> & { drop(): Promise<void> };
+
+function serverUrl(service: DbService): string {
+  // The audit database lives on the users database's server unless told otherwise.
+  const url = process.env[`TEST_${service.toUpperCase()}_SERVER_URL`] ?? process.env.TEST_USERS_SERVER_URL;
   if (!url) throw new Error("no test database server: run the tests through jest (global-setup provides one)");
   return url;
 }
@@ -32,15 +32,16 @@ function withDatabase(serverUrlValue: string, name: string): string {
 
 export async function createTestDatabases(): Promise<TestDatabases> {
   const tag = crypto.randomBytes(4).toString("hex");
-  const names = { users: `loanstack_test_${tag}_users`, loans: `loanstack_test_${tag}_loans` };
-  for (const service of ["users", "loans"] as const) {
+  const names = Object.fromEntries(DATABASE_SERVICES.map((s) => [s, `loanstack_test_${tag}_${s}`])) as Record<DbService, string>;
+  for (const service of DATABASE_SERVICES) {
     await onServer(serverUrl(service), (c) => c.query(`CREATE DATABASE "${names[service]}"`));
   }
   return {
     users: withDatabase(serverUrl("users"), names.users),
     loans: withDatabase(serverUrl("loans"), names.loans),
+    audit: withDatabase(serverUrl("audit"), names.audit),
     async drop() {
-      for (const service of ["users", "loans"] as const) {
+      for (const service of DATABASE_SERVICES) {
         await onServer(serverUrl(service), (c) => c.query(`DROP DATABASE IF EXISTS "${names[service]}" WITH (FORCE)`));
       }
     },

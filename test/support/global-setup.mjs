@@ -20,6 +20,7 @@ export default async function globalSetup() {
   if (users && loans) {
     process.env.TEST_USERS_SERVER_URL = serverUrl(users);
     process.env.TEST_LOANS_SERVER_URL = serverUrl(loans);
+    process.env.TEST_AUDIT_SERVER_URL = serverUrl(process.env.AUDIT_DATABASE_URL || users);
     console.log(`\ntests use the PostgreSQL servers of USERS_DATABASE_URL and LOANS_DATABASE_URL`);
     return;
   }

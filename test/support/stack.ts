@@ -31,6 +31,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   Object.assign(process.env, {
     USERS_DATABASE_URL: databases.users,
     LOANS_DATABASE_URL: databases.loans,
+    AUDIT_DATABASE_URL: databases.audit,
+    OUTBOX_POLL_MS: "200",
     JWT_SECRET: jwtSecret,
     ADMIN_EMAIL: admin.email,
     ADMIN_PASSWORD: admin.password,
@@ -41,7 +43,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.env,
   });
   const node = await startNode({
-    services: ["users", "loans", "api"],
+    services: ["users", "loans", "audit", "api"],
     broker: { logger: false, transporter: null, nodeID: `test-${crypto.randomBytes(3).toString("hex")}` },
     log: () => undefined,
   });

@@ -1,12 +1,8 @@
-/** Typed domain events: the payload of each name comes from the contracts file. */
+/** The request context as loanstack's actions see it: typed params and meta. */
 import type { Context } from "moleculer";
-import type { ContextMeta, EventName, EventPayload } from "../../sdk/contracts.js";
+import type { ContextMeta } from "../../sdk/contracts.js";
 
 export type AppContext<P = unknown> = Context<P, ContextMeta>;
-
-export function emitEvent<E extends EventName>(ctx: Context<unknown, ContextMeta>, name: E, payload: EventPayload<E>): Promise<void> {
-  return ctx.emit(name, payload);
-}
 
 /** The signed-in caller; the gateway guarantees one on every action that needs it. */
 export function callerOf(ctx: Context<unknown, ContextMeta>) {
