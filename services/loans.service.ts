@@ -25,6 +25,8 @@ interface LoansVars {
   findVisible(id: number, caller: AuthUser): Promise<LoanRow>;
   lockedUpdate(ctx: AppContext, id: number, event: "loan.updated" | "loan.decided", change: (loan: LoanModel, t: Transaction) => Promise<void>): Promise<Loan>;
   listWhere(filter: WhereOptions<LoanRow>, params: { page?: number; pageSize?: number }): Promise<Page<Loan>>;
+  /** moleculer-db: cleans this service's cache here and broadcasts `cache.clean.loans`. */
+  clearCache(): Promise<void>;
 }
 type LoansThis = Service & LoansVars & DbServiceThis<LoanModel>;
 
@@ -56,6 +58,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
           publish("loan.created", { actor_id: agentId, loan: created });
           return created;
         });
+        await this.clearCache();
         ctx.meta.$statusCode = 201;
         return loan;
       },
@@ -126,6 +129,8 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
 
     listAll: {
       access: ["admin", "agent"],
+      // Cleared on every loan write (see `afterWrite`), so a read after a write is fresh.
+      cache: { keys: ["status", "page", "pageSize"] },
       params: { ...pageParams, status: statusFilter },
       handler(this: LoansThis, ctx: Ctx<"loans.listAll">): Promise<ActionResult<"loans.listAll">> {
         return this.listWhere(ctx.params.status ? { status: ctx.params.status } : {}, ctx.params);
@@ -134,11 +139,19 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
 
     listMine: {
       access: ["customer"],
+      cache: { keys: ["#user.id", "status", "page", "pageSize"] },
       params: { ...pageParams, status: statusFilter },
       handler(this: LoansThis, ctx: Ctx<"loans.listAll">): Promise<ActionResult<"loans.listMine">> {
         const mine = { customer_id: callerOf(ctx).id };
         return this.listWhere(ctx.params.status ? { ...mine, status: ctx.params.status } : mine, ctx.params);
       },
+    },
+  },
+
+  events: {
+    // moleculer-db's clearCache() broadcasts this: every loans instance drops its cached lists.
+    "cache.clean.loans"(this: LoansThis) {
+      return this.broker.cacher?.clean("loans.**");
     },
   },
 
@@ -168,7 +181,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
         const loan = toLoan(row.get({ plain: true }));
         publish(event, { actor_id: callerOf(ctx).id, before, loan });
         return loan;
-      });
+      }).finally(() => this.clearCache());
     },
 
     async listWhere(this: LoansThis, filter: WhereOptions<LoanRow>, params: { page?: number; pageSize?: number }): Promise<Page<Loan>> {

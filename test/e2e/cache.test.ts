@@ -1,0 +1,65 @@
+/**
+ * Loan lists are served from Moleculer's cacher, and every loan write clears it: a read
+ * after a write is never stale.
+ */
+import { Client } from "pg";
+import { createActors, type Actors } from "../support/actors.js";
+import { Api } from "../support/http.js";
+import { startStack, type Stack } from "../support/stack.js";
+
+let stack: Stack;
+let api: Api;
+let people: Actors;
+
+beforeAll(async () => {
+  stack = await startStack();
+  api = new Api(stack.url);
+  people = await createActors(stack);
+});
+afterAll(() => stack?.stop());
+
+const mine = async () => (await api.call("GET", "/api/loan/list-loans-customer", { token: people.customer.token })).body;
+const all = async (status?: string) => (await api.call("GET", `/api/loan/list-loans-admin-agent${status ? `?status=${status}` : ""}`, { token: people.admin.token })).body;
+const request = async () => {
+  const res = await api.call("POST", "/api/loan/customer-loan", { token: people.agent.token, body: { customer_id: people.customer.id, principal: "12000.00", tenure_months: 12 } });
+  expect(res.status).toBe(201);
+  return res.body;
+};
+
+test("a list is answered from the cache until a write clears it", async () => {
+  await request();
+  expect((await mine()).total).toBe(1);
+  // A row written behind the service's back is not seen: the answer came from the cache.
+  const db = new Client({ connectionString: stack.databases.loans });
+  await db.connect();
+  await db.query("INSERT INTO loans (customer_id, agent_id, principal, interest_rate, tenure_months, emi, status) VALUES ($1, $2, 1000, 14, 1, 1011.67, 'NEW')", [people.customer.id, people.agent.id]);
+  await db.end();
+  expect((await mine()).total).toBe(1);
+  // A write through the service clears it: both rows now.
+  await request();
+  expect((await mine()).total).toBe(3);
+});
+
+test("reads right after writes are never stale", async () => {
+  for (let i = 0; i < 5; i++) {
+    const loan = await request();
+    expect((await mine()).rows[0]).toMatchObject({ id: loan.id, status: "NEW", version: 1 });
+    expect((await all("NEW")).rows[0]).toMatchObject({ id: loan.id });
+
+    const edited = await api.call("PUT", `/api/loan/edit-loan/${loan.id}`, { token: people.agent.token, body: { tenure_months: 24 } });
+    expect(edited.status).toBe(200);
+    expect((await mine()).rows[0]).toMatchObject({ id: loan.id, version: 2, tenure_months: 24 });
+
+    const decided = await api.call("PUT", `/api/loan/approve-reject-loan/${loan.id}`, { token: people.admin.token, body: { status: i % 2 ? "APPROVED" : "REJECTED" } });
+    expect(decided.status).toBe(200);
+    expect((await mine()).rows[0]).toMatchObject({ id: loan.id, status: decided.body.status });
+    expect((await all(decided.body.status)).rows[0]).toMatchObject({ id: loan.id });
+    expect((await all("NEW")).rows.some((l: { id: number }) => l.id === loan.id)).toBe(false);
+  }
+});
+
+test("one customer's cached list is never another's", async () => {
+  const other = await api.call("GET", "/api/loan/list-loans-customer", { token: people.otherCustomer.token });
+  expect(other.body.total).toBe(0);
+  expect((await mine()).total).toBeGreaterThan(0);
+});
