@@ -4,8 +4,8 @@
  * serialise: of two decisions one wins, and no edit loses a version.
  */
 import type { Service } from "moleculer";
-import { Transaction, type ModelStatic, type WhereOptions } from "sequelize";
-import { LOAN_STATUSES, TENURE_MAX, TENURE_MIN, type ActionParams, type ActionResult, type AuthUser, type Loan, type Page } from "../sdk/contracts.js";
+import { QueryTypes, Transaction, type ModelStatic, type WhereOptions } from "sequelize";
+import { LOAN_STATUSES, TENURE_MAX, TENURE_MIN, type ActionParams, type ActionResult, type AuthUser, type Loan, type LoanStatus, type Page } from "../sdk/contracts.js";
 import { defineService } from "./shared/schema.js";
 import { loadConfig, type AppConfig } from "./shared/config.js";
 import { ownDatabase, type DbServiceThis } from "./shared/db.js";
@@ -25,6 +25,7 @@ interface LoansVars {
   findVisible(id: number, caller: AuthUser): Promise<LoanRow>;
   lockedUpdate(ctx: AppContext, id: number, event: "loan.updated" | "loan.decided", change: (loan: LoanModel, t: Transaction) => Promise<void>): Promise<Loan>;
   listWhere(filter: WhereOptions<LoanRow>, params: { page?: number; pageSize?: number }): Promise<Page<Loan>>;
+  countByStatus(status?: LoanStatus): Promise<number>;
   /** moleculer-db: cleans this service's cache here and broadcasts `cache.clean.loans`. */
   clearCache(): Promise<void>;
 }
@@ -132,8 +133,14 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
       // Cleared on every loan write (see `afterWrite`), so a read after a write is fresh.
       cache: { keys: ["status", "page", "pageSize"] },
       params: { ...pageParams, status: statusFilter },
-      handler(this: LoansThis, ctx: Ctx<"loans.listAll">): Promise<ActionResult<"loans.listAll">> {
-        return this.listWhere(ctx.params.status ? { status: ctx.params.status } : {}, ctx.params);
+      async handler(this: LoansThis, ctx: Ctx<"loans.listAll">): Promise<ActionResult<"loans.listAll">> {
+        const { status } = ctx.params;
+        const window = pageWindow(ctx.params);
+        const [rows, total] = await Promise.all([
+          this.model.findAll({ where: status ? { status } : {}, order: [["id", "DESC"]], limit: window.limit, offset: window.offset }),
+          this.countByStatus(status),
+        ]);
+        return toPage(rows.map((r) => toLoan(r.get({ plain: true }))), total, window);
       },
     },
 
@@ -182,6 +189,15 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
         publish(event, { actor_id: callerOf(ctx).id, before, loan });
         return loan;
       }).finally(() => this.clearCache());
+    },
+
+    /** From the trigger-kept counts (migration 0002), not COUNT(*) over every loan. */
+    async countByStatus(this: LoansThis, status?: LoanStatus): Promise<number> {
+      const [row] = await this.adapter.db.query<{ total: string | null }>(
+        `SELECT sum(n) AS total FROM loan_counts${status ? " WHERE status = $1" : ""}`,
+        { bind: status ? [status] : [], type: QueryTypes.SELECT },
+      );
+      return Number(row?.total ?? 0);
     },
 
     async listWhere(this: LoansThis, filter: WhereOptions<LoanRow>, params: { page?: number; pageSize?: number }): Promise<Page<Loan>> {

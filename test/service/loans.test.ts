@@ -1,5 +1,6 @@
 /** The loans service's actions through a real broker and its own PostgreSQL database. */
 import type { AuthUser, Loan, User } from "../../sdk/contracts.js";
+import { Client } from "pg";
 import { startStack, type Stack } from "../support/stack.js";
 
 let stack: Stack;
@@ -72,6 +73,25 @@ test("lists filter by status and page newest first", async () => {
   const mine = await stack.broker.call<{ rows: Loan[] }, object>("loans.listMine", {}, { meta: { user: { id: customer.id, email: customer.email, role: "customer", is_approved: true } } });
   expect(mine.rows.length).toBeGreaterThan(0);
   expect(mine.rows.every((l) => l.customer_id === customer.id)).toBe(true);
+});
+
+test("list totals come from trigger-kept counts that match COUNT(*) per status", async () => {
+  const db = new Client({ connectionString: stack.databases.loans });
+  await db.connect();
+  try {
+    await db.query("DELETE FROM loans WHERE id = (SELECT min(id) FROM loans)"); // a write behind the service's back counts too
+    const { rows } = await db.query<{ status: string; n: string }>("SELECT status, count(*) AS n FROM loans GROUP BY status");
+    const actual = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+    await stack.broker.cacher!.clean("loans.**");
+    for (const status of ["NEW", "APPROVED", "REJECTED"] as const) {
+      const page = await stack.broker.call<{ total: number }, object>("loans.listAll", { status }, { meta: { user: admin } });
+      expect(page.total).toBe(actual[status] ?? 0);
+    }
+    const everything = await stack.broker.call<{ total: number }, object>("loans.listAll", {}, { meta: { user: admin } });
+    expect(everything.total).toBe(Object.values(actual).reduce((a, b) => a + b, 0));
+  } finally {
+    await db.end();
+  }
 });
 
 test("a restart on the same database finds every loan and applies no migration twice", async () => {
