@@ -2,7 +2,6 @@
  * users: accounts, roles and agent approvals. Owns the users database; other services
  * learn about users only through its actions and events.
  */
-import bcrypt from "bcryptjs";
 import type { Service } from "moleculer";
 import { UniqueConstraintError, fn, col, where, type Transaction, type WhereOptions } from "sequelize";
 import type { ActionParams, ActionResult, Page, Role, User } from "../sdk/contracts.js";
@@ -16,12 +15,14 @@ import { emailParam, idParam, nameParam, passwordParam } from "./shared/params.j
 import { resolveJwtSecret } from "./shared/secret.js";
 import { TokenService } from "./shared/tokens.js";
 import { userMigrations } from "./users/migrations.js";
+import { PasswordHasher } from "./users/password-hasher.js";
 import { defineUserModel, type NewUserRow, type UserModel, type UserRow } from "./users/user.model.js";
 import { toAuthUser, toUser } from "./users/user-view.js";
 
 interface UsersVars {
   config: AppConfig;
   tokens: TokenService;
+  hasher: PasswordHasher;
   /** A hash to compare against when the email is unknown, so both failures take as long. */
   dummyHash: string;
   findByEmail(email: string): Promise<UserRow | null>;
@@ -67,7 +68,7 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       async handler(this: UsersThis, ctx: Ctx<"signup">): Promise<ActionResult<"users.signup">> {
         const { is_customer, is_agent } = ctx.params;
         if (is_customer === is_agent) throw fieldError("is_customer", "exactly one of is_customer and is_agent must be true", "oneOf");
-        const password_hash = await bcrypt.hash(ctx.params.password, this.config.bcryptRounds);
+        const password_hash = await this.hasher.hash(ctx.params.password);
         const user = await this.outbox.transaction(ctx, async (transaction, publish) => {
           const row = await this.insertUser({ email: ctx.params.email, password_hash, first_name: ctx.params.first_name, last_name: ctx.params.last_name, role: is_customer ? "customer" : "agent", is_approved: is_customer }, transaction);
           publish("user.created", { actor_id: null, user: toUser(row) });
@@ -83,7 +84,7 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       params: { email: { type: "string", max: 254, trim: true }, password: { type: "string", max: 200 } },
       async handler(this: UsersThis, ctx: Ctx<"login">): Promise<ActionResult<"users.login">> {
         const row = await this.findByEmail(ctx.params.email);
-        const ok = await bcrypt.compare(ctx.params.password, row?.password_hash ?? this.dummyHash);
+        const ok = await this.hasher.compare(ctx.params.password, row?.password_hash ?? this.dummyHash);
         if (!row || !ok) throw new UnauthorizedError("Invalid email or password", "INVALID_CREDENTIALS");
         if (!row.is_approved) throw new ForbiddenError("This agent account is waiting for an admin's approval", "AGENT_NOT_APPROVED");
         const { token, expiresIn } = this.tokens.issue(row);
@@ -125,10 +126,10 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
         const caller = callerOf(ctx);
         const user = await this.model.findByPk(caller.id);
         if (!user) throw new NotFoundError("user", caller.id);
-        if (!(await bcrypt.compare(ctx.params.current_password, user.get("password_hash") as string))) {
+        if (!(await this.hasher.compare(ctx.params.current_password, user.get("password_hash") as string))) {
           throw fieldError("current_password", "the current password is wrong", "wrongPassword");
         }
-        const password_hash = await bcrypt.hash(ctx.params.new_password, this.config.bcryptRounds);
+        const password_hash = await this.hasher.hash(ctx.params.new_password);
         await this.outbox.transaction(ctx, async (transaction, publish) => {
           await user.update({ password_hash }, { transaction });
           publish("user.passwordChanged", { actor_id: caller.id, user_id: caller.id });
@@ -142,7 +143,7 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       access: ["admin"],
       params: { email: emailParam, password: passwordParam, first_name: nameParam, last_name: nameParam },
       async handler(this: UsersThis, ctx: Ctx<"createAdmin">): Promise<ActionResult<"users.createAdmin">> {
-        const password_hash = await bcrypt.hash(ctx.params.password, this.config.bcryptRounds);
+        const password_hash = await this.hasher.hash(ctx.params.password);
         const user = await this.outbox.transaction(ctx, async (transaction, publish) => {
           const row = await this.insertUser({ email: ctx.params.email, password_hash, first_name: ctx.params.first_name, last_name: ctx.params.last_name, role: "admin", is_approved: true }, transaction);
           publish("user.created", { actor_id: callerOf(ctx).id, user: toUser(row) });
@@ -252,7 +253,7 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       try {
         await this.model.create({
           email: admin.email.trim().toLowerCase(),
-          password_hash: await bcrypt.hash(admin.password, this.config.bcryptRounds),
+          password_hash: await this.hasher.hash(admin.password),
           first_name: "Admin",
           last_name: "Bootstrap",
           role: "admin",
@@ -269,11 +270,16 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
   created(this: UsersThis) {
     this.config = loadConfig();
     this.tokens = new TokenService(resolveJwtSecret(this.config), this.config.jwtExpiresIn);
-    this.dummyHash = bcrypt.hashSync("not a password of anyone", this.config.bcryptRounds);
+    this.hasher = new PasswordHasher(this.config.bcryptRounds);
   },
 
   async started(this: UsersThis) {
+    this.dummyHash = await this.hasher.hash("not a password of anyone");
     await this.bootstrapAdmin();
+  },
+
+  async stopped(this: UsersThis) {
+    await this.hasher.close();
   },
 });
 
