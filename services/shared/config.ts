@@ -3,6 +3,7 @@
  * that works on a laptop; `.env.example` and the README list them.
  */
 import path from "node:path";
+import { PASSWORD_MAX, PASSWORD_MIN } from "../../sdk/contracts.js";
 
 export interface RateBand {
   /** Upper bound of the band (inclusive), a decimal string; null for "above every bound". */
@@ -70,6 +71,9 @@ export function parseRateTable(raw: string | undefined): RateBand[] {
 export function loadConfig(env: Env = process.env): AppConfig {
   const adminEmail = env.ADMIN_EMAIL;
   const adminPassword = env.ADMIN_PASSWORD;
+  if (adminEmail && adminPassword && (adminPassword.length < PASSWORD_MIN || adminPassword.length > PASSWORD_MAX)) {
+    throw new Error(`ADMIN_PASSWORD must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters, like every password`);
+  }
   return {
     env: env.NODE_ENV ?? "development",
     port: intFromEnv(env, "PORT", 8000),

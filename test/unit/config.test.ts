@@ -1,0 +1,36 @@
+import { brokerOptions, redisOptions } from "../../moleculer.config.js";
+import { loadConfig } from "../../services/shared/config.js";
+import { selectServices } from "../../services/index.js";
+
+describe("settings from the environment", () => {
+  test("defaults that work on a laptop", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 8000, jwtExpiresIn: "2h", bcryptRounds: 10, rateLimitAuthPerMinute: 60, admin: undefined });
+    expect(config.dataDir).toMatch(/data$/);
+    const broker = brokerOptions({});
+    expect(broker.transporter).toBeNull();
+    expect(broker.cacher).toMatchObject({ type: "Memory" });
+  });
+
+  test("bad values are refused with the variable's name", () => {
+    expect(() => loadConfig({ PORT: "eighty" })).toThrow(/PORT/);
+    expect(() => loadConfig({ BCRYPT_ROUNDS: "2" })).toThrow(/BCRYPT_ROUNDS/);
+    expect(() => loadConfig({ ADMIN_EMAIL: "a@b.c", ADMIN_PASSWORD: "short" })).toThrow(/ADMIN_PASSWORD/);
+    expect(() => brokerOptions({ TRANSPORTER: "amqp://x" })).toThrow(/TRANSPORTER/);
+    expect(() => brokerOptions({ CACHER: "disk" })).toThrow(/CACHER/);
+    expect(() => brokerOptions({ TRACING_EXPORTER: "Datadog" })).toThrow(/TRACING_EXPORTER/);
+    expect(() => selectServices("users,billing")).toThrow(/billing/);
+  });
+
+  test("transporter and cacher URLs", () => {
+    expect(brokerOptions({ TRANSPORTER: "nats://nats:4222" }).transporter).toEqual({ type: "NATS", options: { url: "nats://nats:4222" } });
+    expect(brokerOptions({ TRANSPORTER: "redis://:pw@cache:6380/2" }).transporter).toEqual({ type: "Redis", options: { host: "cache", port: 6380, password: "pw", db: 2 } });
+    expect(redisOptions("rediss://r:6379")).toEqual({ host: "r", port: 6379, tls: {} });
+    expect(brokerOptions({ CACHER: "none" }).cacher).toBeNull();
+  });
+
+  test("SERVICES picks what this process runs", () => {
+    expect(selectServices(undefined)).toEqual(["users", "loans", "audit", "api"]);
+    expect(selectServices(" loans , api ")).toEqual(["loans", "api"]);
+  });
+});
