@@ -73,7 +73,9 @@ export interface PageQuery {
 
 export const PAGE_SIZE_DEFAULT = 20;
 export const PAGE_SIZE_MAX = 100;
+export const PAGE_MAX = 10_000_000;
 export const PASSWORD_MIN = 8;
+/** bcrypt reads 72 bytes: a longer password (in UTF-8) is refused rather than cut. */
 export const PASSWORD_MAX = 72;
 export const PRINCIPAL_MIN = "1000.00";
 export const PRINCIPAL_MAX = "10000000.00";

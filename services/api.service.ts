@@ -116,6 +116,10 @@ const ApiService = defineService<ApiVars>({
   },
 
   actions: {
+    // moleculer-web's own action: a retry would re-run it without the request it serves
+    // (answering 404). Calls from it to the services are retried where that is safe.
+    rest: { retryPolicy: { enabled: false } },
+
     health: {
       access: "public",
       async handler(this: ApiThis, ctx: Context<unknown, ContextMeta>): Promise<HealthResponse> {

@@ -69,7 +69,9 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
       access: ["agent"],
       params: { id: idParam, principal: { type: "multi", rules: principalParam, optional: true }, tenure_months: { ...tenureParam, optional: true } },
       async handler(this: LoansThis, ctx: Ctx<"loans.edit">): Promise<ActionResult<"loans.edit">> {
-        const { principal, tenure_months } = ctx.params;
+        // The validator's `optional` lets null through: null means "not sent" here.
+        const principal = ctx.params.principal ?? undefined;
+        const tenure_months = ctx.params.tenure_months ?? undefined;
         if (principal === undefined && tenure_months === undefined) {
           throw fieldError("principal", "send principal, tenure_months or both", "required");
         }

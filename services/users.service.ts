@@ -11,7 +11,7 @@ import { ownDatabase, type DbServiceThis } from "./shared/db.js";
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, fieldError } from "./shared/errors.js";
 import { callerOf, type AppContext } from "./shared/context.js";
 import { pageParams, pageWindow, toPage } from "./shared/pagination.js";
-import { emailParam, idParam, nameParam, passwordParam } from "./shared/params.js";
+import { emailParam, idParam, nameParam, passwordFits, passwordParam } from "./shared/params.js";
 import { resolveJwtSecret } from "./shared/secret.js";
 import { TokenService } from "./shared/tokens.js";
 import { userMigrations } from "./users/migrations.js";
@@ -47,6 +47,10 @@ type ActionParamsMap = {
   byId: ActionParams<"users.approveAgent">;
 };
 
+function assertPasswordFits(field: string, password: string): void {
+  if (!passwordFits(password)) throw fieldError(field, `The '${field}' field must be at most 72 bytes long in UTF-8.`, "stringMaxBytes");
+}
+
 const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
   name: "users",
   mixins: [ownDatabase({ urlVariable: "USERS_DATABASE_URL", defineModels: defineUserModel, migrations: userMigrations, outbox: { source: "users" } })],
@@ -68,6 +72,7 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       async handler(this: UsersThis, ctx: Ctx<"signup">): Promise<ActionResult<"users.signup">> {
         const { is_customer, is_agent } = ctx.params;
         if (is_customer === is_agent) throw fieldError("is_customer", "exactly one of is_customer and is_agent must be true", "oneOf");
+        assertPasswordFits("password", ctx.params.password);
         const password_hash = await this.hasher.hash(ctx.params.password);
         const user = await this.outbox.transaction(ctx, async (transaction, publish) => {
           const row = await this.insertUser({ email: ctx.params.email, password_hash, first_name: ctx.params.first_name, last_name: ctx.params.last_name, role: is_customer ? "customer" : "agent", is_approved: is_customer }, transaction);
@@ -84,7 +89,8 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       params: { email: { type: "string", max: 254, trim: true }, password: { type: "string", max: 200 } },
       async handler(this: UsersThis, ctx: Ctx<"login">): Promise<ActionResult<"users.login">> {
         const row = await this.findByEmail(ctx.params.email);
-        const ok = await this.hasher.compare(ctx.params.password, row?.password_hash ?? this.dummyHash);
+        // Past 72 bytes bcrypt would ignore the tail: such a password is never the right one.
+        const ok = (await this.hasher.compare(ctx.params.password, row?.password_hash ?? this.dummyHash)) && passwordFits(ctx.params.password);
         if (!row || !ok) throw new UnauthorizedError("Invalid email or password", "INVALID_CREDENTIALS");
         if (!row.is_approved) throw new ForbiddenError("This agent account is waiting for an admin's approval", "AGENT_NOT_APPROVED");
         const { token, expiresIn } = this.tokens.issue(row);
@@ -123,6 +129,7 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       access: "signed-in",
       params: { current_password: { type: "string", max: 200 }, new_password: passwordParam },
       async handler(this: UsersThis, ctx: Ctx<"changePassword">): Promise<null> {
+        assertPasswordFits("new_password", ctx.params.new_password);
         const caller = callerOf(ctx);
         const user = await this.model.findByPk(caller.id);
         if (!user) throw new NotFoundError("user", caller.id);
@@ -143,6 +150,7 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       access: ["admin"],
       params: { email: emailParam, password: passwordParam, first_name: nameParam, last_name: nameParam },
       async handler(this: UsersThis, ctx: Ctx<"createAdmin">): Promise<ActionResult<"users.createAdmin">> {
+        assertPasswordFits("password", ctx.params.password);
         const password_hash = await this.hasher.hash(ctx.params.password);
         const user = await this.outbox.transaction(ctx, async (transaction, publish) => {
           const row = await this.insertUser({ email: ctx.params.email, password_hash, first_name: ctx.params.first_name, last_name: ctx.params.last_name, role: "admin", is_approved: true }, transaction);

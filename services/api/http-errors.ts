@@ -16,6 +16,9 @@ interface LooseError {
 
 const UNAVAILABLE_TYPES = new Set(["SERVICE_NOT_FOUND", "SERVICE_NOT_AVAILABLE", "REQUEST_TIMEOUT", "CIRCUIT_BREAKER_OPEN", "BROKER_DISCONNECTED", "QUEUE_FULL", "REQUEST_REJECTED"]);
 
+/** moleculer-web raises some errors without a `type`; every answer carries one. */
+const DEFAULT_TYPES: Record<number, string> = { 400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFLICT", 413: "PAYLOAD_TOO_LARGE", 429: "RATE_LIMIT_EXCEEDED" };
+
 export function toErrorBody(err: unknown): ApiErrorBody {
   const e = (err ?? {}) as LooseError;
   // body-parser's own errors carry `status` and a dotted `type`.
@@ -24,7 +27,7 @@ export function toErrorBody(err: unknown): ApiErrorBody {
   if (typeof e.type === "string" && e.type.includes(".") && typeof e.status === "number" && e.status < 500) {
     return body("BadRequestError", "The request body could not be read", e.status, "INVALID_REQUEST_BODY");
   }
-  if (typeof e.type === "string" && UNAVAILABLE_TYPES.has(e.type)) {
+  if ((typeof e.type === "string" && UNAVAILABLE_TYPES.has(e.type)) || e.code === 503) {
     return body("ServiceUnavailableError", "A service needed for this request is not available; retry shortly", 503, "SERVICE_UNAVAILABLE");
   }
   const code = typeof e.code === "number" ? e.code : 500;
@@ -32,7 +35,7 @@ export function toErrorBody(err: unknown): ApiErrorBody {
     return body(e.name ?? "ValidationError", e.message ?? "Validation failed", 422, typeof e.type === "string" ? e.type : "VALIDATION_ERROR", validationFields(e.data));
   }
   if (code >= 400 && code < 500) {
-    return body(e.name ?? "ClientError", e.message ?? "Bad request", code, typeof e.type === "string" ? e.type : undefined, e.data);
+    return body(e.name ?? "ClientError", e.message ?? "Bad request", code, typeof e.type === "string" ? e.type : DEFAULT_TYPES[code] ?? "CLIENT_ERROR", e.data);
   }
   return body("InternalServerError", "Internal server error", 500, "INTERNAL_ERROR");
 }

@@ -71,7 +71,7 @@ export function parseRateTable(raw: string | undefined): RateBand[] {
 export function loadConfig(env: Env = process.env): AppConfig {
   const adminEmail = env.ADMIN_EMAIL;
   const adminPassword = env.ADMIN_PASSWORD;
-  if (adminEmail && adminPassword && (adminPassword.length < PASSWORD_MIN || adminPassword.length > PASSWORD_MAX)) {
+  if (adminEmail && adminPassword && (adminPassword.length < PASSWORD_MIN || Buffer.byteLength(adminPassword, "utf8") > PASSWORD_MAX)) {
     throw new Error(`ADMIN_PASSWORD must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters, like every password`);
   }
   return {

@@ -1,9 +1,10 @@
 /** Pagination as every list answers it: `{ rows, total, page, pageSize, totalPages }`. */
-import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, type Page } from "../../sdk/contracts.js";
+import { PAGE_MAX, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, type Page } from "../../sdk/contracts.js";
 
 /** fastest-validator rules for `page` and `pageSize` (query strings are converted). */
 export const pageParams = {
-  page: { type: "number", integer: true, positive: true, convert: true, optional: true, default: 1 },
+  // Bounded so that the OFFSET stays a sane number (and inside PostgreSQL's bigint).
+  page: { type: "number", integer: true, positive: true, max: PAGE_MAX, convert: true, optional: true, default: 1 },
   pageSize: { type: "number", integer: true, positive: true, max: PAGE_SIZE_MAX, convert: true, optional: true, default: PAGE_SIZE_DEFAULT },
 } as const;
 

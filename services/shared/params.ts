@@ -2,6 +2,15 @@
 import { PASSWORD_MAX, PASSWORD_MIN } from "../../sdk/contracts.js";
 
 export const idParam = { type: "number", integer: true, positive: true, convert: true } as const;
+// No control characters (a NUL would be stored changed) and no spaces in an address.
+const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+const EMAIL = /^[^\s@\u0000-\u001f\u007f]+@[^\s@\u0000-\u001f\u007f]+\.[^\s@\u0000-\u001f\u007f]+$/;
+
 export const passwordParam = { type: "string", min: PASSWORD_MIN, max: PASSWORD_MAX } as const;
-export const nameParam = { type: "string", trim: true, min: 1, max: 100 } as const;
-export const emailParam = { type: "email", max: 254, normalize: true } as const;
+export const nameParam = { type: "string", trim: true, min: 1, max: 100, pattern: NO_CONTROL, messages: { stringPattern: "The '{field}' field must not contain control characters." } } as const;
+export const emailParam = { type: "string", trim: true, lowercase: true, min: 3, max: 254, pattern: EMAIL, messages: { stringPattern: "The '{field}' field must be an email address." } } as const;
+
+/** bcrypt uses the first 72 bytes only: a password longer than that in UTF-8 is refused. */
+export function passwordFits(password: string): boolean {
+  return Buffer.byteLength(password, "utf8") <= PASSWORD_MAX;
+}

@@ -1,0 +1,472 @@
+/**
+ * Who may call what, end to end through the gateway: every endpoint of the API table against
+ * every role (anonymous, customer, pending agent, approved agent, admin). Each case sends a
+ * valid body and acts on a fresh target, so the only reason for a failure is access; denied
+ * writes are checked to have changed nothing. Then the token itself: deleted users, expired,
+ * foreign-signed, forged and malformed tokens are all 401.
+ */
+import crypto from "node:crypto";
+import jwt from "jsonwebtoken";
+import { approvedAgent, createActors, mintToken, signedUp, type Actor, type Actors } from "../support/actors.js";
+import { Api, email, type HttpAnswer, type HttpOptions } from "../support/http.js";
+import { startStack, type Stack } from "../support/stack.js";
+
+type Role = "anonymous" | "customer" | "pendingAgent" | "agent" | "admin";
+const ROLES: Role[] = ["anonymous", "customer", "pendingAgent", "agent", "admin"];
+const PASSWORD = "password-123";
+
+let stack: Stack;
+let api: Api;
+let people: Actors;
+
+beforeAll(async () => {
+  stack = await startStack();
+  api = new Api(stack.url);
+  people = await createActors(stack);
+});
+afterAll(() => stack?.stop());
+
+/** Every answer of this file passes through here: no hash or password field ever leaves. */
+async function call(method: string, path: string, options: HttpOptions = {}): Promise<HttpAnswer<any>> {
+  const res = await api.call(method, path, options);
+  expect(JSON.stringify(res.body ?? "")).not.toMatch(/password_hash|\$2[aby]\$/);
+  return res;
+}
+
+function tokenOf(role: Role): string | undefined {
+  return role === "anonymous" ? undefined : people[role].token;
+}
+
+function expectErrorShape(res: HttpAnswer<any>, status: number): void {
+  expect(res.body).toEqual(expect.objectContaining({ name: expect.any(String), message: expect.any(String), code: status, type: expect.any(String) }));
+}
+
+// ---- fresh targets, so that no case depends on another ----
+
+async function newLoan(): Promise<number> {
+  const res = await call("POST", "/api/loan/customer-loan", { token: people.agent.token, body: { customer_id: people.customer.id, principal: "100000.00", tenure_months: 12 } });
+  if (res.status !== 201) throw new Error(`new loan: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id as number;
+}
+
+async function loanAsAdmin(id: number): Promise<any> {
+  const res = await call("GET", `/api/loan/loan-details/${id}`, { token: people.admin.token });
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+async function loginStatus(address: string, password: string): Promise<number> {
+  return (await call("POST", "/api/user/login", { body: { email: address, password } })).status;
+}
+
+async function loanTotal(): Promise<number> {
+  const res = await call("GET", "/api/loan/list-loans-admin-agent", { token: people.admin.token });
+  expect(res.status).toBe(200);
+  return res.body.total as number;
+}
+
+/** A user of the given role, fresh for this case, whose password is known. */
+async function freshActor(role: Exclude<Role, "anonymous">): Promise<Actor & { password: string }> {
+  switch (role) {
+    case "customer":
+      return { ...(await signedUp(api, "customer")), password: PASSWORD };
+    case "agent":
+      return { ...(await approvedAgent(api, people.admin.token)), password: PASSWORD };
+    case "pendingAgent": {
+      const agent = await signedUp(api, "agent");
+      return { ...agent, token: mintToken(stack, agent.id, "agent"), password: PASSWORD };
+    }
+    case "admin": {
+      const address = email("admin");
+      const res = await call("POST", "/api/user/create-admin", { token: people.admin.token, body: { email: address, password: PASSWORD, first_name: "Fresh", last_name: "Admin" } });
+      if (res.status !== 201) throw new Error(`create admin: ${res.status} ${JSON.stringify(res.body)}`);
+      return { id: res.body.id, email: address, token: await api.login(address, PASSWORD), password: PASSWORD };
+    }
+  }
+}
+
+// ---- the matrix ----
+
+interface Case {
+  path: string;
+  body?: unknown;
+  /** Replaces the role's token (a fresh actor of that role). */
+  token?: string;
+  /** Runs after the call: what a success did, or that a denial changed nothing. */
+  check?: (res: HttpAnswer<any>, allowed: boolean) => Promise<void>;
+}
+
+interface Endpoint {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  route: string;
+  allowed: Role[];
+  success: number;
+  prepare(role: Role): Promise<Case>;
+}
+
+const EVERYONE = ROLES;
+
+const ENDPOINTS: Endpoint[] = [
+  {
+    method: "GET",
+    route: "/health",
+    allowed: EVERYONE,
+    success: 200,
+    prepare: async () => ({ path: "/health", check: async (res) => expect(res.body.status).toBe("ok") }),
+  },
+  {
+    method: "POST",
+    route: "/api/user/signup",
+    allowed: EVERYONE,
+    success: 201,
+    prepare: async () => {
+      const address = email("matrix-signup");
+      return {
+        path: "/api/user/signup",
+        body: { email: address, password: PASSWORD, first_name: "Matrix", last_name: "Signup", is_customer: true, is_agent: false },
+        check: async (res) => expect(res.body).toMatchObject({ email: address, role: "customer" }),
+      };
+    },
+  },
+  {
+    method: "POST",
+    route: "/api/user/login",
+    allowed: EVERYONE,
+    success: 200,
+    prepare: async () => ({
+      path: "/api/user/login",
+      body: { email: people.otherCustomer.email, password: PASSWORD },
+      check: async (res) => expect(res.body.user.id).toBe(people.otherCustomer.id),
+    }),
+  },
+  {
+    method: "GET",
+    route: "/api/user/profile",
+    // "any signed-in": a pending agent's (minted) token is a signed-in user too.
+    allowed: ["customer", "pendingAgent", "agent", "admin"],
+    success: 200,
+    prepare: async (role) => ({
+      path: "/api/user/profile",
+      check: async (res, allowed) => {
+        if (allowed && role !== "anonymous") expect(res.body.id).toBe(people[role].id);
+      },
+    }),
+  },
+  {
+    method: "PUT",
+    route: "/api/user/change-password",
+    allowed: ["customer", "pendingAgent", "agent", "admin"],
+    success: 204,
+    prepare: async (role) => {
+      const actor = role === "anonymous" ? null : await freshActor(role);
+      return {
+        path: "/api/user/change-password",
+        token: actor?.token,
+        body: { current_password: PASSWORD, new_password: "changed-password-9" },
+        check: async (_res, allowed) => {
+          // A pending agent cannot log in either way; the others now log in with the new password only.
+          if (allowed && actor && role !== "pendingAgent") {
+            expect(await loginStatus(actor.email, "changed-password-9")).toBe(200);
+            expect(await loginStatus(actor.email, PASSWORD)).toBe(401);
+          }
+        },
+      };
+    },
+  },
+  {
+    method: "POST",
+    route: "/api/user/create-admin",
+    allowed: ["admin"],
+    success: 201,
+    prepare: async () => {
+      const address = email("matrix-admin");
+      return {
+        path: "/api/user/create-admin",
+        body: { email: address, password: PASSWORD, first_name: "Matrix", last_name: "Admin" },
+        check: async (res, allowed) => {
+          if (allowed) expect(res.body).toMatchObject({ email: address, role: "admin", is_approved: true });
+          expect(await loginStatus(address, PASSWORD)).toBe(allowed ? 200 : 401);
+        },
+      };
+    },
+  },
+  {
+    method: "GET",
+    route: "/api/user/list-agents",
+    allowed: ["agent", "admin"],
+    success: 200,
+    prepare: async () => ({ path: "/api/user/list-agents", check: async (res, allowed) => {
+      if (allowed) expect(res.body.rows.length).toBeGreaterThan(0);
+    } }),
+  },
+  {
+    method: "GET",
+    route: "/api/user/list-users",
+    allowed: ["admin"],
+    success: 200,
+    prepare: async () => ({ path: "/api/user/list-users", check: async (res, allowed) => {
+      if (allowed) expect(res.body.total).toBeGreaterThan(0);
+    } }),
+  },
+  {
+    method: "GET",
+    route: "/api/user/list-approvals",
+    allowed: ["admin"],
+    success: 200,
+    prepare: async () => ({ path: "/api/user/list-approvals", check: async (res, allowed) => {
+      if (allowed) expect(Array.isArray(res.body.rows)).toBe(true);
+    } }),
+  },
+  {
+    method: "PUT",
+    route: "/api/user/approve-delete/{user_id}",
+    allowed: ["admin"],
+    success: 200,
+    prepare: async () => {
+      const target = await signedUp(api, "agent");
+      return {
+        path: `/api/user/approve-delete/${target.id}`,
+        check: async (res, allowed) => {
+          if (allowed) expect(res.body).toMatchObject({ id: target.id, is_approved: true });
+          // Approved: it logs in; denied: still waiting (403).
+          expect(await loginStatus(target.email, PASSWORD)).toBe(allowed ? 200 : 403);
+        },
+      };
+    },
+  },
+  {
+    method: "DELETE",
+    route: "/api/user/approve-delete/{user_id}",
+    allowed: ["admin"],
+    success: 204,
+    prepare: async () => {
+      const target = await approvedAgent(api, people.admin.token);
+      return {
+        path: `/api/user/approve-delete/${target.id}`,
+        check: async (_res, allowed) => {
+          expect(await loginStatus(target.email, PASSWORD)).toBe(allowed ? 401 : 200);
+        },
+      };
+    },
+  },
+  {
+    method: "POST",
+    route: "/api/loan/customer-loan",
+    allowed: ["agent"],
+    success: 201,
+    prepare: async () => {
+      const before = await loanTotal();
+      return {
+        path: "/api/loan/customer-loan",
+        body: { customer_id: people.customer.id, principal: "250000.00", tenure_months: 24 },
+        check: async (res, allowed) => {
+          if (allowed) expect(res.body).toMatchObject({ customer_id: people.customer.id, agent_id: people.agent.id, status: "NEW" });
+          expect(await loanTotal()).toBe(before + (allowed ? 1 : 0));
+        },
+      };
+    },
+  },
+  {
+    method: "PUT",
+    route: "/api/loan/approve-reject-loan/{loan_id}",
+    allowed: ["admin"],
+    success: 200,
+    prepare: async () => {
+      const id = await newLoan();
+      return {
+        path: `/api/loan/approve-reject-loan/${id}`,
+        body: { status: "APPROVED" },
+        check: async (_res, allowed) => expect((await loanAsAdmin(id)).status).toBe(allowed ? "APPROVED" : "NEW"),
+      };
+    },
+  },
+  {
+    method: "PUT",
+    route: "/api/loan/edit-loan/{loan_id}",
+    allowed: ["agent"],
+    success: 200,
+    prepare: async () => {
+      const id = await newLoan();
+      return {
+        path: `/api/loan/edit-loan/${id}`,
+        body: { tenure_months: 36 },
+        check: async (_res, allowed) => expect(await loanAsAdmin(id)).toMatchObject(allowed ? { version: 2, tenure_months: 36 } : { version: 1, tenure_months: 12 }),
+      };
+    },
+  },
+  {
+    method: "GET",
+    route: "/api/loan/loan-details/{loan_id}",
+    // "customer" here is the loan's own customer; another customer is tested below.
+    allowed: ["customer", "agent", "admin"],
+    success: 200,
+    prepare: async () => {
+      const id = await newLoan();
+      return { path: `/api/loan/loan-details/${id}`, check: async (res, allowed) => {
+        if (allowed) expect(res.body.id).toBe(id);
+      } };
+    },
+  },
+  {
+    method: "GET",
+    route: "/api/loan/loan-history/{loan_id}",
+    allowed: ["customer", "agent", "admin"],
+    success: 200,
+    prepare: async () => {
+      const id = await newLoan();
+      return { path: `/api/loan/loan-history/${id}`, check: async (res, allowed) => {
+        if (allowed) expect(res.body).toEqual({ rows: [] });
+      } };
+    },
+  },
+  {
+    method: "GET",
+    route: "/api/loan/list-loans-admin-agent",
+    allowed: ["agent", "admin"],
+    success: 200,
+    prepare: async () => ({ path: "/api/loan/list-loans-admin-agent" }),
+  },
+  {
+    method: "GET",
+    route: "/api/loan/list-loans-customer",
+    allowed: ["customer"],
+    success: 200,
+    prepare: async () => ({ path: "/api/loan/list-loans-customer" }),
+  },
+];
+
+function expectedStatus(endpoint: Endpoint, role: Role): number {
+  if (endpoint.allowed.includes(role)) return endpoint.success;
+  return role === "anonymous" ? 401 : 403;
+}
+
+describe.each(ENDPOINTS.map((e) => [`${e.method} ${e.route}`, e] as const))("%s", (_name, endpoint) => {
+  test.each(ROLES.map((role) => [role, expectedStatus(endpoint, role)] as const))("as %s → %i", async (role, status) => {
+    const c = await endpoint.prepare(role);
+    const res = await call(endpoint.method, c.path, { token: c.token ?? tokenOf(role), body: c.body });
+    // The body rides along, so that a wrong status shows why.
+    expect({ status: res.status, body: res.body }).toEqual({ status, body: res.body });
+    if (status >= 400) expectErrorShape(res, status);
+    if (status === 204) expect(res.body).toBeNull();
+    await c.check?.(res, status < 400);
+  });
+});
+
+test("the matrix covers every row of the API table", () => {
+  const rows = ENDPOINTS.map((e) => `${e.method} ${e.route}`);
+  expect(new Set(rows).size).toBe(18);
+});
+
+describe("a loan's own customer", () => {
+  test.each(["loan-details", "loan-history"])("another customer reading %s → 403, the loan's customer → 200", async (what) => {
+    const id = await newLoan();
+    const other = await call("GET", `/api/loan/${what}/${id}`, { token: people.otherCustomer.token });
+    expect(other.status).toBe(403);
+    expectErrorShape(other, 403);
+    const own = await call("GET", `/api/loan/${what}/${id}`, { token: people.customer.token });
+    expect(own.status).toBe(200);
+  });
+
+  test("list-loans-customer shows another customer none of the first one's loans", async () => {
+    const id = await newLoan();
+    const other = await call("GET", "/api/loan/list-loans-customer", { token: people.otherCustomer.token });
+    expect(other.status).toBe(200);
+    expect(other.body.rows.map((l: { id: number }) => l.id)).not.toContain(id);
+    const own = await call("GET", "/api/loan/list-loans-customer?pageSize=100", { token: people.customer.token });
+    expect(own.body.rows.map((l: { id: number }) => l.id)).toContain(id);
+  });
+});
+
+describe("the token", () => {
+  const sign = (payload: object, secret: string | Buffer, options: jwt.SignOptions = {}) =>
+    jwt.sign(payload, secret, { algorithm: "HS256", issuer: "loanstack", ...options });
+
+  test("a deleted agent's token stops working at once", async () => {
+    const agent = await approvedAgent(api, people.admin.token);
+    // Used first, so that its user is resolved (and cached) by the gateway.
+    expect((await call("GET", "/api/user/profile", { token: agent.token })).status).toBe(200);
+    expect((await call("GET", "/api/loan/list-loans-admin-agent", { token: agent.token })).status).toBe(200);
+    const deleted = await call("DELETE", `/api/user/approve-delete/${agent.id}`, { token: people.admin.token });
+    expect(deleted.status).toBe(204);
+    const profile = await call("GET", "/api/user/profile", { token: agent.token });
+    expect(profile.status).toBe(401);
+    expectErrorShape(profile, 401);
+    expect((await call("GET", "/api/loan/list-loans-admin-agent", { token: agent.token })).status).toBe(401);
+    expect((await call("POST", "/api/loan/customer-loan", { token: agent.token, body: { customer_id: people.customer.id, principal: "5000.00", tenure_months: 6 } })).status).toBe(401);
+  });
+
+  test("a deleted pending agent's token stops working at once", async () => {
+    const agent = await signedUp(api, "agent");
+    const token = mintToken(stack, agent.id, "agent");
+    expect((await call("GET", "/api/user/profile", { token })).status).toBe(200);
+    expect((await call("DELETE", `/api/user/approve-delete/${agent.id}`, { token: people.admin.token })).status).toBe(204);
+    expect((await call("GET", "/api/user/profile", { token })).status).toBe(401);
+  });
+
+  test("an agent's token works on agent endpoints the moment it is approved", async () => {
+    const agent = await signedUp(api, "agent");
+    const token = mintToken(stack, agent.id, "agent");
+    expect((await call("GET", "/api/loan/list-loans-admin-agent", { token })).status).toBe(403);
+    expect((await call("PUT", `/api/user/approve-delete/${agent.id}`, { token: people.admin.token })).status).toBe(200);
+    expect((await call("GET", "/api/loan/list-loans-admin-agent", { token })).status).toBe(200);
+  });
+
+  test("an expired token → 401", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = sign({ role: "admin", iat: now - 7200, exp: now - 60 }, stack.jwtSecret, { subject: String(people.admin.id) });
+    const res = await call("GET", "/api/user/profile", { token });
+    expect(res.status).toBe(401);
+    expectErrorShape(res, 401);
+    expect((await call("GET", "/api/user/list-users", { token })).status).toBe(401);
+  });
+
+  test("a token signed with another secret → 401", async () => {
+    const token = sign({ role: "admin" }, crypto.randomBytes(32).toString("hex"), { subject: String(people.admin.id), expiresIn: "1h" });
+    const res = await call("GET", "/api/user/list-users", { token });
+    expect(res.status).toBe(401);
+    expectErrorShape(res, 401);
+  });
+
+  test("an unsigned (alg none) token → 401", async () => {
+    const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+    const now = Math.floor(Date.now() / 1000);
+    const token = `${part({ alg: "none", typ: "JWT" })}.${part({ sub: String(people.admin.id), role: "admin", iss: "loanstack", iat: now, exp: now + 3600 })}.`;
+    expect((await call("GET", "/api/user/list-users", { token })).status).toBe(401);
+  });
+
+  test("a token of another issuer → 401", async () => {
+    const token = jwt.sign({ role: "admin" }, stack.jwtSecret, { algorithm: "HS256", issuer: "someone-else", subject: String(people.admin.id), expiresIn: "1h" });
+    expect((await call("GET", "/api/user/list-users", { token })).status).toBe(401);
+  });
+
+  test("a well-signed token of a user that does not exist → 401", async () => {
+    const token = mintToken(stack, 987654, "admin");
+    expect((await call("GET", "/api/user/profile", { token })).status).toBe(401);
+  });
+
+  test("the role claimed in a token is not trusted: a customer's token claiming admin → 403", async () => {
+    const token = mintToken(stack, people.customer.id, "admin");
+    expect((await call("GET", "/api/user/list-users", { token })).status).toBe(403);
+    const profile = await call("GET", "/api/user/profile", { token });
+    expect(profile.body).toMatchObject({ id: people.customer.id, role: "customer" });
+  });
+
+  test.each([
+    ["no scheme", () => people.admin.token],
+    ["Basic scheme", () => `Basic ${Buffer.from("admin:admin").toString("base64")}`],
+    ["Token scheme", () => `Token ${people.admin.token}`],
+    ["Bearer without a token", () => "Bearer"],
+    ["Bearer with garbage", () => "Bearer not-a-jwt"],
+    ["Bearer with two tokens", () => `Bearer ${people.admin.token} ${people.admin.token}`],
+    ["Bearer with a truncated token", () => `Bearer ${people.admin.token.slice(0, -5)}`],
+  ])("a malformed Authorization header (%s) → 401", async (_kind, header) => {
+    const res = await call("GET", "/api/user/list-users", { headers: { authorization: header() } });
+    expect(res.status).toBe(401);
+    expectErrorShape(res, 401);
+  });
+
+  test("the same admin token, well formed, is accepted (the cases above fail for the header alone)", async () => {
+    expect((await call("GET", "/api/user/list-users", { headers: { authorization: `Bearer ${people.admin.token}` } })).status).toBe(200);
+    expect((await call("GET", "/api/user/list-users", { headers: { authorization: `bearer ${people.admin.token}` } })).status).toBe(200);
+  });
+});
