@@ -1,20 +1,9 @@
 /** The audit_events table, as the audit service (and only it) sees it. */
 import { DataTypes, Model, type ModelStatic, type Sequelize } from "sequelize";
-import type { AuditEntity, EventName } from "../../sdk/contracts.js";
+import type { AuditEvent } from "../../sdk/contracts.js";
 
-export interface AuditRow {
-  id: number;
-  source: string;
-  source_event_id: number;
-  event: EventName;
-  entity: AuditEntity;
-  entity_id: number;
-  actor_id: number | null;
-  before: unknown;
-  after: unknown;
-  occurred_at: Date;
-  recorded_at: Date;
-}
+/** An audit entry as stored: the contract's AuditEvent, where it came from, Date timestamps. */
+export type AuditRow = Omit<AuditEvent, "occurred_at" | "recorded_at"> & { source: string; source_event_id: number; occurred_at: Date; recorded_at: Date };
 export type NewAuditRow = Omit<AuditRow, "id" | "recorded_at">;
 
 export class AuditModel extends Model<AuditRow, NewAuditRow> {}

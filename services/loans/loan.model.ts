@@ -1,36 +1,12 @@
 /** The loans and loan_versions tables, as the loans service (and only it) sees them. */
 import { DataTypes, Model, type ModelStatic, type Sequelize } from "sequelize";
-import type { LoanStatus, Money, Rate } from "../../sdk/contracts.js";
+import type { Loan, LoanVersion } from "../../sdk/contracts.js";
 
-export interface LoanRow {
-  id: number;
-  customer_id: number;
-  agent_id: number;
-  principal: Money;
-  interest_rate: Rate;
-  tenure_months: number;
-  emi: Money;
-  status: LoanStatus;
-  version: number;
-  decided_by: number | null;
-  decided_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-}
+/** A loan as stored: the contract's Loan, with the database's own Date timestamps. */
+export type LoanRow = Omit<Loan, "decided_at" | "created_at" | "updated_at"> & { decided_at: Date | null; created_at: Date; updated_at: Date };
 export type NewLoanRow = Omit<LoanRow, "id" | "created_at" | "updated_at" | "decided_by" | "decided_at">;
 
-export interface LoanVersionRow {
-  id: number;
-  loan_id: number;
-  version: number;
-  principal: Money;
-  interest_rate: Rate;
-  tenure_months: number;
-  emi: Money;
-  status: LoanStatus;
-  edited_by: number;
-  edited_at: Date;
-}
+export type LoanVersionRow = Omit<LoanVersion, "edited_at"> & { id: number; loan_id: number; edited_at: Date };
 export type NewLoanVersionRow = Omit<LoanVersionRow, "id">;
 
 export class LoanModel extends Model<LoanRow, NewLoanRow> {}

@@ -1,18 +1,9 @@
 /** The users table, as the users service (and only it) sees it. */
 import { DataTypes, Model, type ModelStatic, type Sequelize } from "sequelize";
-import type { Role } from "../../sdk/contracts.js";
+import type { User } from "../../sdk/contracts.js";
 
-export interface UserRow {
-  id: number;
-  email: string;
-  password_hash: string;
-  first_name: string;
-  last_name: string;
-  role: Role;
-  is_approved: boolean;
-  created_at: Date;
-  updated_at: Date;
-}
+/** A user as stored: the contract's User, its password hash, and Date timestamps. */
+export type UserRow = Omit<User, "created_at" | "updated_at"> & { password_hash: string; created_at: Date; updated_at: Date };
 
 export type NewUserRow = Omit<UserRow, "id" | "created_at" | "updated_at">;
 
