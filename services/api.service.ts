@@ -10,11 +10,12 @@ import type { AuthUser, ContextMeta, HealthResponse } from "../sdk/contracts.js"
 import { checkAccess, type Access } from "./shared/access.js";
 import { defineService } from "./shared/schema.js";
 import { loadConfig, type AppConfig } from "./shared/config.js";
+import { ForbiddenError, UnauthorizedError } from "./shared/errors.js";
 import { resolveJwtSecret } from "./shared/secret.js";
 import { TokenService } from "./shared/tokens.js";
 import { toErrorBody } from "./api/http-errors.js";
 
-const { UnAuthorizedError, ForbiddenError, ERR_NO_TOKEN, ERR_INVALID_TOKEN } = ApiGateway.Errors;
+const { ERR_NO_TOKEN, ERR_INVALID_TOKEN } = ApiGateway.Errors;
 
 interface GatewayRequest extends IncomingMessage {
   $action?: { name: string; access?: Access };
@@ -142,17 +143,17 @@ const ApiService = defineService<ApiVars>({
       if (!header) return null;
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       const id = match ? this.tokens.verify(match[1]!) : null;
-      if (id === null) throw new UnAuthorizedError(ERR_INVALID_TOKEN, { message: "invalid or expired token" });
+      if (id === null) throw new UnauthorizedError("The token is invalid or expired: log in again", ERR_INVALID_TOKEN);
       const user: AuthUser | null = await ctx.call("users.resolve", { id });
       // A deleted user's token is well-signed but must stop working at once.
-      if (!user) throw new UnAuthorizedError(ERR_INVALID_TOKEN, { message: "the token's user no longer exists" });
+      if (!user) throw new UnauthorizedError("The token's user no longer exists", ERR_INVALID_TOKEN);
       return user;
     },
 
     authorize(this: ApiThis, ctx: Context<unknown, ContextMeta>, _route: unknown, req: GatewayRequest): void {
       const verdict = checkAccess(req.$action?.access, ctx.meta.user);
-      if (verdict === "unauthenticated") throw new UnAuthorizedError(ERR_NO_TOKEN, { message: "sign in first: send Authorization: Bearer <token>" });
-      if (verdict === "forbidden") throw new ForbiddenError("FORBIDDEN", { message: "your role may not do this" });
+      if (verdict === "unauthenticated") throw new UnauthorizedError("Sign in first: send Authorization: Bearer <token>", ERR_NO_TOKEN);
+      if (verdict === "forbidden") throw new ForbiddenError("Your role may not do this");
     },
   },
 

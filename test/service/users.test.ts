@@ -1,4 +1,5 @@
 /** The users service's actions through a real broker and its own PostgreSQL database. */
+import type { Context } from "moleculer";
 import type { AuthUser, EventPayload, User } from "../../sdk/contracts.js";
 import { startStack, type Stack } from "../support/stack.js";
 
@@ -10,11 +11,11 @@ beforeAll(async () => {
   stack.broker.createService({
     name: "event-recorder",
     events: {
-      "user.*"(ctx: { eventName: string; params: unknown }) {
-        events.push({ name: ctx.eventName, payload: ctx.params });
+      "user.*"(ctx: Context) {
+        events.push({ name: ctx.eventName ?? "", payload: ctx.params });
       },
-      "agent.approved"(ctx: { eventName: string; params: unknown }) {
-        events.push({ name: ctx.eventName, payload: ctx.params });
+      "agent.approved"(ctx: Context) {
+        events.push({ name: ctx.eventName ?? "", payload: ctx.params });
       },
     },
   });

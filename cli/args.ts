@@ -1,0 +1,62 @@
+/**
+ * Parsers of loanctl's arguments: ids, counts, money, statuses. Each throws commander's
+ * InvalidArgumentError so a bad value is a usage error with the option named.
+ */
+import { InvalidArgumentError } from "commander";
+import { LOAN_STATUSES, ROLES, type LoanStatus, type Role } from "../sdk/index.js";
+
+export function positiveInt(value: string): number {
+  const trimmed = value.trim();
+  if (!/^\d+$/.test(trimmed) || Number(trimmed) < 1 || !Number.isSafeInteger(Number(trimmed))) {
+    throw new InvalidArgumentError("must be a positive integer");
+  }
+  return Number(trimmed);
+}
+
+export function nonNegativeInt(value: string): number {
+  const trimmed = value.trim();
+  if (!/^\d+$/.test(trimmed) || !Number.isSafeInteger(Number(trimmed))) {
+    throw new InvalidArgumentError("must be an integer >= 0");
+  }
+  return Number(trimmed);
+}
+
+/**
+ * A decimal amount as the API wants it, a string with two places: "250000" -> "250000.00".
+ * Digits may be grouped with "_" or ","; more than two decimals is refused, never rounded.
+ * Answers undefined when the text is not an amount.
+ */
+export function toMoney(value: string): string | undefined {
+  const text = value.trim().replace(/[_,](?=\d{3}(\D|$))/g, "");
+  const match = /^(\d+)(?:\.(\d{0,2}))?$/.exec(text);
+  if (!match) return undefined;
+  const whole = match[1]!.replace(/^0+(?=\d)/, "");
+  const cents = (match[2] ?? "").padEnd(2, "0");
+  return `${whole}.${cents}`;
+}
+
+export function money(value: string): string {
+  const amount = toMoney(value);
+  if (amount === undefined) throw new InvalidArgumentError("must be an amount like 250000 or 250000.50");
+  return amount;
+}
+
+export function loanStatus(value: string): LoanStatus {
+  const upper = value.trim().toUpperCase();
+  if (!(LOAN_STATUSES as readonly string[]).includes(upper)) {
+    throw new InvalidArgumentError(`must be one of ${LOAN_STATUSES.join(", ")}`);
+  }
+  return upper as LoanStatus;
+}
+
+export function role(value: string): Role {
+  const lower = value.trim().toLowerCase();
+  if (!(ROLES as readonly string[]).includes(lower)) throw new InvalidArgumentError(`must be one of ${ROLES.join(", ")}`);
+  return lower as Role;
+}
+
+export function pageSize(value: string): number {
+  const size = positiveInt(value);
+  if (size > 100) throw new InvalidArgumentError("must be at most 100");
+  return size;
+}

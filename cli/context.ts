@@ -1,0 +1,101 @@
+/**
+ * What every command needs: the global options, the API URL, the stored login, an SDK
+ * client, the output and the prompts of this run.
+ */
+import type { Command } from "commander";
+import { DEFAULT_BASE_URL, LoanClient, type LoanClientOptions } from "../sdk/index.js";
+import { CredentialStore, isExpired, type StoredCredentials } from "./credentials.js";
+import { CliError, EXIT, NOT_LOGGED_IN, usageError } from "./errors.js";
+import { Output, type OutStream } from "./output.js";
+import { type InStream, Prompter } from "./prompts.js";
+
+export interface Io {
+  stdin: InStream;
+  stdout: OutStream;
+  stderr: OutStream;
+  env: Record<string, string | undefined>;
+}
+
+export interface GlobalOptions {
+  apiUrl?: string;
+  json?: boolean;
+  debug?: boolean;
+  color?: boolean;
+  passwordStdin?: boolean;
+}
+
+export function normalizeUrl(url: string): string {
+  return url.trim().replace(/\/+$/, "");
+}
+
+export class Context {
+  readonly out: Output;
+  readonly store: CredentialStore;
+  readonly apiUrl: string;
+  readonly json: boolean;
+  readonly debug: boolean;
+  private prompter: Prompter | undefined;
+  private readonly stored: StoredCredentials | undefined;
+
+  constructor(
+    readonly io: Io,
+    readonly options: GlobalOptions,
+  ) {
+    this.json = options.json === true;
+    this.debug = options.debug === true;
+    this.out = new Output(io.stdout, io.stderr, this.json, io.env, options.color);
+    this.store = new CredentialStore(io.env);
+    this.stored = this.store.load();
+    const explicit = options.apiUrl ?? (io.env.LOANCTL_API_URL || undefined);
+    this.apiUrl = normalizeUrl(explicit ?? this.stored?.apiUrl ?? DEFAULT_BASE_URL);
+    if (!/^https?:\/\/[^/]/.test(this.apiUrl)) {
+      throw usageError(`the API URL must start with http:// or https://, got "${this.apiUrl}"`);
+    }
+  }
+
+  /** The stored login when it belongs to this API URL (a token is never sent to another server). */
+  get credentials(): StoredCredentials | undefined {
+    const stored = this.stored;
+    if (!stored || normalizeUrl(stored.apiUrl) !== this.apiUrl) return undefined;
+    return stored;
+  }
+
+  /** The stored login, still valid; else a "not logged in" error. */
+  requireLogin(): StoredCredentials {
+    const credentials = this.credentials;
+    if (!credentials) {
+      if (this.stored) {
+        throw new CliError(`not logged in to ${this.apiUrl} (logged in to ${this.stored.apiUrl}): run \`loanctl login\``, EXIT.AUTH);
+      }
+      throw new CliError(NOT_LOGGED_IN, EXIT.AUTH);
+    }
+    if (isExpired(credentials)) throw new CliError("your session has expired: run `loanctl login`", EXIT.AUTH);
+    return credentials;
+  }
+
+  /** A client of the API; with the stored token unless `auth` is false. */
+  client(auth = true, options: LoanClientOptions = {}): LoanClient {
+    const token = auth ? this.requireLogin().token : undefined;
+    return new LoanClient({
+      baseUrl: this.apiUrl,
+      token,
+      debug: this.debug ? (line) => this.io.stderr.write(`debug: ${line}\n`) : undefined,
+      ...options,
+    });
+  }
+
+  /** The options of the command being run (with the global ones). */
+  opts<T extends object>(): T & GlobalOptions {
+    return this.options as T & GlobalOptions;
+  }
+
+  get prompts(): Prompter {
+    this.prompter ??= new Prompter({ stdin: this.io.stdin, stderr: this.io.stderr }, this.options.passwordStdin === true);
+    return this.prompter;
+  }
+}
+
+/** The context of the command being run, built from its options and its parents'. */
+export function contextOf(command: Command, io: Io): Context {
+  return new Context(io, command.optsWithGlobals<GlobalOptions>());
+}

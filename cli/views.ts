@@ -1,0 +1,106 @@
+/**
+ * How users and loans look in a terminal: the columns of their tables and the fields of
+ * their detail views. The JSON output is the API's own shape, untouched.
+ */
+import type { Loan, LoanStatus, LoanVersion, Page, User } from "../sdk/index.js";
+import { type Column, type Style, renderRecord, renderTable, shortTime } from "./output.js";
+
+export function statusStyle(status: LoanStatus): Style {
+  return status === "APPROVED" ? "green" : status === "REJECTED" ? "red" : "yellow";
+}
+
+function fullName(user: User): string {
+  return `${user.first_name} ${user.last_name}`.trim();
+}
+
+function approval(user: User): string {
+  return user.is_approved ? "yes" : "pending";
+}
+
+const USER_COLUMNS: Column<User>[] = [
+  { header: "ID", value: (u) => String(u.id), align: "right" },
+  { header: "EMAIL", value: (u) => u.email },
+  { header: "NAME", value: fullName },
+  { header: "ROLE", value: (u) => u.role },
+  { header: "APPROVED", value: approval, style: (u) => (u.is_approved ? "green" : "yellow") },
+  { header: "CREATED (UTC)", value: (u) => shortTime(u.created_at) },
+];
+
+const LOAN_COLUMNS: Column<Loan>[] = [
+  { header: "ID", value: (l) => String(l.id), align: "right" },
+  { header: "CUSTOMER", value: (l) => String(l.customer_id), align: "right" },
+  { header: "AGENT", value: (l) => String(l.agent_id), align: "right" },
+  { header: "PRINCIPAL", value: (l) => l.principal, align: "right" },
+  { header: "RATE %", value: (l) => l.interest_rate, align: "right" },
+  { header: "MONTHS", value: (l) => String(l.tenure_months), align: "right" },
+  { header: "EMI", value: (l) => l.emi, align: "right" },
+  { header: "STATUS", value: (l) => l.status, style: (l) => statusStyle(l.status) },
+  { header: "VER", value: (l) => String(l.version), align: "right" },
+  { header: "CREATED (UTC)", value: (l) => shortTime(l.created_at) },
+];
+
+const VERSION_COLUMNS: Column<LoanVersion>[] = [
+  { header: "VERSION", value: (v) => String(v.version), align: "right" },
+  { header: "PRINCIPAL", value: (v) => v.principal, align: "right" },
+  { header: "RATE %", value: (v) => v.interest_rate, align: "right" },
+  { header: "MONTHS", value: (v) => String(v.tenure_months), align: "right" },
+  { header: "EMI", value: (v) => v.emi, align: "right" },
+  { header: "STATUS", value: (v) => v.status, style: (v) => statusStyle(v.status) },
+  { header: "EDITED BY", value: (v) => String(v.edited_by), align: "right" },
+  { header: "EDITED (UTC)", value: (v) => shortTime(v.edited_at) },
+];
+
+export function usersTable(users: User[], color: boolean): string {
+  return renderTable(USER_COLUMNS, users, color);
+}
+
+export function loansTable(loans: Loan[], color: boolean): string {
+  return renderTable(LOAN_COLUMNS, loans, color);
+}
+
+export function historyTable(versions: LoanVersion[], color: boolean): string {
+  return renderTable(VERSION_COLUMNS, versions, color);
+}
+
+export function userRecord(user: User, color: boolean): string {
+  return renderRecord(
+    [
+      ["ID", String(user.id)],
+      ["Email", user.email],
+      ["Name", fullName(user)],
+      ["Role", user.role],
+      ["Approved", approval(user), user.is_approved ? "green" : "yellow"],
+      ["Created (UTC)", shortTime(user.created_at)],
+      ["Updated (UTC)", shortTime(user.updated_at)],
+    ],
+    color,
+  );
+}
+
+export function loanRecord(loan: Loan, color: boolean): string {
+  return renderRecord(
+    [
+      ["ID", String(loan.id)],
+      ["Customer", String(loan.customer_id)],
+      ["Agent", String(loan.agent_id)],
+      ["Principal", loan.principal],
+      ["Interest rate", `${loan.interest_rate} %`],
+      ["Tenure", `${loan.tenure_months} months`],
+      ["EMI", loan.emi],
+      ["Status", loan.status, statusStyle(loan.status)],
+      ["Version", String(loan.version)],
+      ["Decided by", loan.decided_by === null ? "-" : String(loan.decided_by)],
+      ["Decided (UTC)", shortTime(loan.decided_at)],
+      ["Created (UTC)", shortTime(loan.created_at)],
+      ["Updated (UTC)", shortTime(loan.updated_at)],
+    ],
+    color,
+  );
+}
+
+/** "Page 1 of 3, 45 loans in all (next: --page 2)", or undefined when everything is shown. */
+export function pageFooter(page: Page<unknown>, noun: string): string | undefined {
+  if (page.totalPages <= 1 && page.page <= 1) return undefined;
+  const next = page.page < page.totalPages ? ` (next: --page ${page.page + 1})` : "";
+  return `Page ${page.page} of ${page.totalPages}, ${page.total} ${noun} in all${next}`;
+}
