@@ -64,10 +64,11 @@ export function brokerOptions(env: Env = process.env): BrokerOptions {
     cacher: cacherFrom(env),
     serializer: "JSON",
     requestTimeout: intFromEnv(env, "REQUEST_TIMEOUT", 10_000),
-    // A node that vanished without a goodbye (kill -9, a lost machine) is dropped after this,
-    // so calls stop going to it and fail fast with 503 instead of waiting for a timeout.
-    heartbeatInterval: intFromEnv(env, "HEARTBEAT_INTERVAL", 2, 1),
-    heartbeatTimeout: intFromEnv(env, "HEARTBEAT_TIMEOUT", 6, 2),
+    // A node that vanished without a goodbye (kill -9, a lost machine) is dropped once it
+    // missed heartbeats for this long (Moleculer checks every HEARTBEAT_TIMEOUT seconds, so
+    // within about twice that), and calls then fail fast with 503 instead of timing out.
+    heartbeatInterval: intFromEnv(env, "HEARTBEAT_INTERVAL", 1, 1),
+    heartbeatTimeout: intFromEnv(env, "HEARTBEAT_TIMEOUT", 4, 2),
     retryPolicy: {
       enabled: true,
       retries: intFromEnv(env, "RETRIES", 2),

@@ -6,7 +6,7 @@
 import type { Service } from "moleculer";
 import { QueryTypes, Transaction, type ModelStatic, type WhereOptions } from "sequelize";
 import { LOAN_STATUSES, TENURE_MAX, TENURE_MIN, type ActionParams, type ActionResult, type AuthUser, type Loan, type LoanStatus, type Page } from "../sdk/contracts.js";
-import { defineService } from "./shared/schema.js";
+import { NO_RETRY, defineService } from "./shared/schema.js";
 import { loadConfig, type AppConfig } from "./shared/config.js";
 import { ownDatabase, type DbServiceThis } from "./shared/db.js";
 import { ForbiddenError, NotFoundError, fieldError } from "./shared/errors.js";
@@ -47,6 +47,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
   actions: {
     request: {
       access: ["agent"],
+      retryPolicy: NO_RETRY,
       params: { customer_id: idParam, principal: principalParam, tenure_months: tenureParam },
       async handler(this: LoansThis, ctx: Ctx<"loans.request">): Promise<ActionResult<"loans.request">> {
         const terms = loanTerms(parsePrincipal(ctx.params.principal), ctx.params.tenure_months, this.config.rateTable);
@@ -67,6 +68,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
 
     edit: {
       access: ["agent"],
+      retryPolicy: NO_RETRY,
       params: { id: idParam, principal: { type: "multi", rules: principalParam, optional: true }, tenure_months: { ...tenureParam, optional: true } },
       async handler(this: LoansThis, ctx: Ctx<"loans.edit">): Promise<ActionResult<"loans.edit">> {
         // The validator's `optional` lets null through: null means "not sent" here.
@@ -102,6 +104,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
 
     decide: {
       access: ["admin"],
+      retryPolicy: NO_RETRY,
       params: { id: idParam, status: { type: "enum", values: ["APPROVED", "REJECTED"] } },
       async handler(this: LoansThis, ctx: Ctx<"loans.decide">): Promise<ActionResult<"loans.decide">> {
         const admin = callerOf(ctx).id;

@@ -5,7 +5,7 @@
 import type { Service } from "moleculer";
 import { UniqueConstraintError, fn, col, where, type Transaction, type WhereOptions } from "sequelize";
 import type { ActionParams, ActionResult, Page, Role, User } from "../sdk/contracts.js";
-import { defineService } from "./shared/schema.js";
+import { NO_RETRY, defineService } from "./shared/schema.js";
 import { loadConfig, type AppConfig } from "./shared/config.js";
 import { ownDatabase, type DbServiceThis } from "./shared/db.js";
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, fieldError } from "./shared/errors.js";
@@ -61,6 +61,7 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
   actions: {
     signup: {
       access: "public",
+      retryPolicy: NO_RETRY,
       params: {
         email: emailParam,
         password: passwordParam,
@@ -127,6 +128,7 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
 
     changePassword: {
       access: "signed-in",
+      retryPolicy: NO_RETRY,
       params: { current_password: { type: "string", max: 200 }, new_password: passwordParam },
       async handler(this: UsersThis, ctx: Ctx<"changePassword">): Promise<null> {
         assertPasswordFits("new_password", ctx.params.new_password);
@@ -148,6 +150,7 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
 
     createAdmin: {
       access: ["admin"],
+      retryPolicy: NO_RETRY,
       params: { email: emailParam, password: passwordParam, first_name: nameParam, last_name: nameParam },
       async handler(this: UsersThis, ctx: Ctx<"createAdmin">): Promise<ActionResult<"users.createAdmin">> {
         assertPasswordFits("password", ctx.params.password);
@@ -188,6 +191,7 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
 
     approveAgent: {
       access: ["admin"],
+      retryPolicy: NO_RETRY,
       params: { id: idParam },
       async handler(this: UsersThis, ctx: Ctx<"byId">): Promise<ActionResult<"users.approveAgent">> {
         const agent = await this.findRole(ctx.params.id, "agent");
@@ -205,6 +209,7 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
 
     deleteAgent: {
       access: ["admin"],
+      retryPolicy: NO_RETRY,
       params: { id: idParam },
       async handler(this: UsersThis, ctx: Ctx<"byId">): Promise<null> {
         const agent = await this.findRole(ctx.params.id, "agent");

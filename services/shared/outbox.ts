@@ -104,6 +104,8 @@ export class Outbox {
   }
 
   private async relayAll(): Promise<void> {
+    // While the audit service is away the rows simply wait: no call, no warning per poll.
+    if (!this.broker.registry.actions.isAvailable(this.options.sink)) return;
     while ((await this.relayBatch()) === this.options.batchSize);
   }
 

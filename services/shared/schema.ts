@@ -9,3 +9,9 @@ import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
 export function defineService<Vars>(schema: ServiceSchema<ServiceSettingSchema, Record<string, never>, Vars>): ServiceSchema {
   return schema as unknown as ServiceSchema;
 }
+
+/**
+ * For actions that change data: a call whose node vanished mid-way may have committed, so
+ * repeating it elsewhere could request a loan twice. The caller gets the error instead.
+ */
+export const NO_RETRY = { enabled: false } as const;
