@@ -63,6 +63,11 @@ export interface RequestOptions {
   signal?: AbortSignal;
   timeout?: number;
   maxRetries?: number;
+  /**
+   * Sent as `Idempotency-Key` on a write, the same on every retry of the call, so the server
+   * does the write once. A random one is made per call when none is given.
+   */
+  idempotencyKey?: string;
 }
 
 type Method = "GET" | "POST" | "PUT" | "DELETE";
@@ -227,9 +232,10 @@ export class LoanClient {
   private async request<T>(spec: RequestSpec, options: RequestOptions = {}): Promise<T> {
     const maxRetries = nonNegative("maxRetries", options.maxRetries, this.maxRetries);
     const timeout = nonNegative("timeout", options.timeout, this.timeout);
+    const idempotencyKey = spec.method === "GET" ? undefined : (options.idempotencyKey ?? globalThis.crypto.randomUUID());
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.attempt<T>(spec, timeout, options.signal);
+        return await this.attempt<T>(spec, timeout, options.signal, idempotencyKey);
       } catch (error) {
         if (!(error instanceof LoanApiError)) throw error;
         const decision = retryDecision({
@@ -251,10 +257,11 @@ export class LoanClient {
     }
   }
 
-  private async attempt<T>(spec: RequestSpec, timeout: number, signal: AbortSignal | undefined): Promise<T> {
+  private async attempt<T>(spec: RequestSpec, timeout: number, signal: AbortSignal | undefined, idempotencyKey: string | undefined): Promise<T> {
     const { method, path } = spec;
     const url = this.baseUrl + path + queryString(spec.query);
     const headers: Record<string, string> = { accept: "application/json", ...this.extraHeaders };
+    if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
     if (spec.body !== undefined) headers["content-type"] = "application/json";
     if (spec.auth !== false && this.token) headers.authorization = `Bearer ${this.token}`;
 

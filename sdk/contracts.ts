@@ -179,6 +179,8 @@ export interface AuthUser {
 
 export interface ContextMeta {
   user?: AuthUser | null;
+  /** The client's Idempotency-Key header: a repeated write with the same key is done once. */
+  idempotencyKey?: string;
   /** Set by a handler to choose the HTTP status of a success answer (201, 204). */
   $statusCode?: number;
   $responseHeaders?: Record<string, string>;

@@ -10,7 +10,7 @@ import type { AuthUser, ContextMeta, HealthResponse } from "../sdk/contracts.js"
 import { checkAccess, type Access } from "./shared/access.js";
 import { defineService } from "./shared/schema.js";
 import { loadConfig, type AppConfig } from "./shared/config.js";
-import { ForbiddenError, UnauthorizedError } from "./shared/errors.js";
+import { ForbiddenError, UnauthorizedError, UnprocessableError } from "./shared/errors.js";
 import { resolveJwtSecret } from "./shared/secret.js";
 import { TokenService } from "./shared/tokens.js";
 import { toErrorBody } from "./api/http-errors.js";
@@ -53,6 +53,14 @@ function authRoute(config: AppConfig, name: string, action: string) {
   };
 }
 
+/** A client may make a write safe to repeat with an Idempotency-Key header (≤ 100 chars). */
+function takeIdempotencyKey(ctx: Context<unknown, ContextMeta>, _route: unknown, req: IncomingMessage): void {
+  const key = req.headers["idempotency-key"];
+  if (typeof key !== "string" || key === "") return;
+  if (key.length > 100) throw new UnprocessableError("The Idempotency-Key header is too long", [{ field: "Idempotency-Key", message: "at most 100 characters", type: "stringMax" }]);
+  ctx.meta.idempotencyKey = key;
+}
+
 function gatewaySettings(config: AppConfig) {
   return {
     port: config.port,
@@ -72,6 +80,7 @@ function gatewaySettings(config: AppConfig) {
         mappingPolicy: "restrict",
         authentication: true,
         authorization: true,
+        onBeforeCall: takeIdempotencyKey,
         bodyParsers: { json: { strict: true, limit: config.bodyLimit } },
         aliases: {
           "GET user/profile": "users.profile",

@@ -6,7 +6,7 @@
 import type { Service } from "moleculer";
 import { QueryTypes, Transaction, type ModelStatic, type WhereOptions } from "sequelize";
 import { LOAN_STATUSES, TENURE_MAX, TENURE_MIN, type ActionParams, type ActionResult, type AuthUser, type Loan, type LoanStatus, type Page } from "../sdk/contracts.js";
-import { NO_RETRY, defineService } from "./shared/schema.js";
+import { defineService } from "./shared/schema.js";
 import { loadConfig, type AppConfig } from "./shared/config.js";
 import { ownDatabase, type DbServiceThis } from "./shared/db.js";
 import { ForbiddenError, NotFoundError, fieldError } from "./shared/errors.js";
@@ -23,7 +23,7 @@ interface LoansVars {
   config: AppConfig;
   versions(): ModelStatic<LoanVersionModel>;
   findVisible(id: number, caller: AuthUser): Promise<LoanRow>;
-  lockedUpdate(ctx: AppContext, id: number, event: "loan.updated" | "loan.decided", change: (loan: LoanModel, t: Transaction) => Promise<void>): Promise<Loan>;
+  lockedUpdate(ctx: AppContext, id: number, event: "loan.updated" | "loan.decided", change: (loan: LoanModel, t: Transaction) => Promise<boolean>): Promise<Loan>;
   listWhere(filter: WhereOptions<LoanRow>, params: { page?: number; pageSize?: number }): Promise<Page<Loan>>;
   countByStatus(status?: LoanStatus): Promise<number>;
   /** moleculer-db: cleans this service's cache here and broadcasts `cache.clean.loans`. */
@@ -32,6 +32,15 @@ interface LoansVars {
 type LoansThis = Service & LoansVars & DbServiceThis<LoanModel>;
 
 type Ctx<A extends "loans.request" | "loans.edit" | "loans.decide" | "loans.details" | "loans.listAll"> = AppContext<ActionParams<A>>;
+
+/**
+ * The identity of a write request: the client's Idempotency-Key (per caller) when it sent
+ * one, else the gateway's request id, which Moleculer keeps across retries of the call.
+ */
+function writeKey(ctx: AppContext): string {
+  const key = ctx.meta.idempotencyKey;
+  return key ? `client:${callerOf(ctx).id}:${key}` : `request:${ctx.requestID}`;
+}
 
 const principalParam = [
   { type: "string", pattern: /^\s*\d+(\.\d+)?\s*$/, messages: { stringPattern: "principal must be a decimal amount like 250000.00" } },
@@ -47,15 +56,17 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
   actions: {
     request: {
       access: ["agent"],
-      retryPolicy: NO_RETRY,
       params: { customer_id: idParam, principal: principalParam, tenure_months: tenureParam },
       async handler(this: LoansThis, ctx: Ctx<"loans.request">): Promise<ActionResult<"loans.request">> {
         const terms = loanTerms(parsePrincipal(ctx.params.principal), ctx.params.tenure_months, this.config.rateTable);
         const isCustomer: boolean = await ctx.call("users.isCustomer", { id: ctx.params.customer_id });
         if (!isCustomer) throw fieldError("customer_id", `user ${ctx.params.customer_id} is not a customer`, "customer");
         const agentId = callerOf(ctx).id;
+        const request_key = writeKey(ctx);
         const loan = await this.outbox.transaction(ctx, async (transaction, publish) => {
-          const row = await this.model.create({ ...terms, customer_id: ctx.params.customer_id, agent_id: agentId, status: "NEW", version: 1 }, { transaction });
+          const done = await this.model.findOne({ where: { request_key }, transaction });
+          if (done) return toLoan(done.get({ plain: true })); // a retry of a request that committed
+          const row = await this.model.create({ ...terms, customer_id: ctx.params.customer_id, agent_id: agentId, status: "NEW", version: 1, request_key }, { transaction });
           const created = toLoan(row.get({ plain: true }));
           publish("loan.created", { actor_id: agentId, loan: created });
           return created;
@@ -68,7 +79,6 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
 
     edit: {
       access: ["agent"],
-      retryPolicy: NO_RETRY,
       params: { id: idParam, principal: { type: "multi", rules: principalParam, optional: true }, tenure_months: { ...tenureParam, optional: true } },
       async handler(this: LoansThis, ctx: Ctx<"loans.edit">): Promise<ActionResult<"loans.edit">> {
         // The validator's `optional` lets null through: null means "not sent" here.
@@ -78,8 +88,10 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
           throw fieldError("principal", "send principal, tenure_months or both", "required");
         }
         const editor = callerOf(ctx).id;
+        const request_key = writeKey(ctx);
         return this.lockedUpdate(ctx, ctx.params.id, "loan.updated", async (row, transaction) => {
           const current = row.get({ plain: true });
+          if (await this.versions().count({ where: { loan_id: current.id, request_key }, transaction })) return false; // already done
           assertNew(current, "edit");
           const terms = loanTerms(principal === undefined ? current.principal : parsePrincipal(principal), tenure_months ?? current.tenure_months, this.config.rateTable);
           // The version being replaced goes to the history in the same transaction.
@@ -94,23 +106,27 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
               status: current.status,
               edited_by: editor,
               edited_at: new Date(),
+              request_key,
             },
             { transaction },
           );
           await row.update({ ...terms, version: current.version + 1 }, { transaction });
+          return true;
         });
       },
     },
 
     decide: {
       access: ["admin"],
-      retryPolicy: NO_RETRY,
       params: { id: idParam, status: { type: "enum", values: ["APPROVED", "REJECTED"] } },
       async handler(this: LoansThis, ctx: Ctx<"loans.decide">): Promise<ActionResult<"loans.decide">> {
         const admin = callerOf(ctx).id;
+        const decision_key = writeKey(ctx);
         return this.lockedUpdate(ctx, ctx.params.id, "loan.decided", async (row, transaction) => {
+          if (row.get("decision_key") === decision_key) return false; // this very decision, retried
           assertNew(row.get({ plain: true }), "decide");
-          await row.update({ status: ctx.params.status, decided_by: admin, decided_at: new Date() }, { transaction });
+          await row.update({ status: ctx.params.status, decided_by: admin, decided_at: new Date(), decision_key }, { transaction });
+          return true;
         });
       },
     },
@@ -181,17 +197,18 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
     },
 
     /**
-     * Runs `change` on the loan's row under FOR UPDATE and publishes `event` with the loan
-     * before and after, in the same transaction; answers the loan after.
+     * Runs `change` on the loan's row under FOR UPDATE and, when it changed something,
+     * publishes `event` with the loan before and after, in the same transaction; answers
+     * the loan after.
      */
-    async lockedUpdate(this: LoansThis, ctx: AppContext, id: number, event: "loan.updated" | "loan.decided", change: (loan: LoanModel, t: Transaction) => Promise<void>): Promise<Loan> {
+    async lockedUpdate(this: LoansThis, ctx: AppContext, id: number, event: "loan.updated" | "loan.decided", change: (loan: LoanModel, t: Transaction) => Promise<boolean>): Promise<Loan> {
       return this.outbox.transaction(ctx, async (transaction, publish) => {
         const row = await this.model.findByPk(id, { transaction, lock: Transaction.LOCK.UPDATE });
         if (!row) throw new NotFoundError("loan", id);
         const before = toLoan(row.get({ plain: true }));
-        await change(row, transaction);
+        const changed = await change(row, transaction);
         const loan = toLoan(row.get({ plain: true }));
-        publish(event, { actor_id: callerOf(ctx).id, before, loan });
+        if (changed) publish(event, { actor_id: callerOf(ctx).id, before, loan });
         return loan;
       }).finally(() => this.clearCache());
     },

@@ -191,7 +191,6 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
 
     approveAgent: {
       access: ["admin"],
-      retryPolicy: NO_RETRY,
       params: { id: idParam },
       async handler(this: UsersThis, ctx: Ctx<"byId">): Promise<ActionResult<"users.approveAgent">> {
         const agent = await this.findRole(ctx.params.id, "agent");

@@ -3,10 +3,17 @@ import { DataTypes, Model, type ModelStatic, type Sequelize } from "sequelize";
 import type { Loan, LoanVersion } from "../../sdk/contracts.js";
 
 /** A loan as stored: the contract's Loan, with the database's own Date timestamps. */
-export type LoanRow = Omit<Loan, "decided_at" | "created_at" | "updated_at"> & { decided_at: Date | null; created_at: Date; updated_at: Date };
-export type NewLoanRow = Omit<LoanRow, "id" | "created_at" | "updated_at" | "decided_by" | "decided_at">;
+export type LoanRow = Omit<Loan, "decided_at" | "created_at" | "updated_at"> & {
+  decided_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  /** The write key of the request that created it, and of the one that decided it. */
+  request_key: string | null;
+  decision_key: string | null;
+};
+export type NewLoanRow = Omit<LoanRow, "id" | "created_at" | "updated_at" | "decided_by" | "decided_at" | "decision_key">;
 
-export type LoanVersionRow = Omit<LoanVersion, "edited_at"> & { id: number; loan_id: number; edited_at: Date };
+export type LoanVersionRow = Omit<LoanVersion, "edited_at"> & { id: number; loan_id: number; edited_at: Date; request_key: string | null };
 export type NewLoanVersionRow = Omit<LoanVersionRow, "id">;
 
 export class LoanModel extends Model<LoanRow, NewLoanRow> {}
@@ -36,6 +43,8 @@ export function defineLoanModels(sequelize: Sequelize): LoanModels {
       version: { type: DataTypes.INTEGER, allowNull: false },
       decided_by: { type: DataTypes.INTEGER, allowNull: true },
       decided_at: { type: DataTypes.DATE, allowNull: true },
+      request_key: { type: DataTypes.STRING(200), allowNull: true },
+      decision_key: { type: DataTypes.STRING(200), allowNull: true },
       created_at: { type: DataTypes.DATE, allowNull: false },
       updated_at: { type: DataTypes.DATE, allowNull: false },
     },
@@ -54,6 +63,7 @@ export function defineLoanModels(sequelize: Sequelize): LoanModels {
       status: { type: DataTypes.STRING(16), allowNull: false },
       edited_by: { type: DataTypes.INTEGER, allowNull: false },
       edited_at: { type: DataTypes.DATE, allowNull: false },
+      request_key: { type: DataTypes.STRING(200), allowNull: true },
     },
     { tableName: "loan_versions", timestamps: false },
   );

@@ -75,4 +75,17 @@ export const loanMigrations: Migration[] = [
       `);
     },
   },
+  {
+    // Each write remembers the key of the request that made it, so a retried call (a node
+    // died after committing, or a client repeated an Idempotency-Key) finds its own work.
+    name: "0003-write-keys",
+    async up({ context: q }) {
+      await q.sequelize.query(`
+        ALTER TABLE loans ADD COLUMN request_key VARCHAR(200), ADD COLUMN decision_key VARCHAR(200);
+        CREATE UNIQUE INDEX loans_request_key_idx ON loans (request_key) WHERE request_key IS NOT NULL;
+        ALTER TABLE loan_versions ADD COLUMN request_key VARCHAR(200);
+        CREATE UNIQUE INDEX loan_versions_request_key_idx ON loan_versions (request_key) WHERE request_key IS NOT NULL;
+      `);
+    },
+  },
 ];

@@ -1,0 +1,234 @@
+/**
+ * The benchmark's baseline: a bare node:http + pg server that does, per endpoint, what
+ * loanstack does — verifies the same JWT (HS256, issuer "loanstack", KeyObject made once),
+ * looks the token's user up by id, checks the role, and runs the same SQL on the same
+ * databases — and answers the same JSON. No framework, no cache, no broker.
+ *
+ * Env: BASELINE_PORT (0 = any), USERS_DATABASE_URL, LOANS_DATABASE_URL, JWT_SECRET,
+ * DB_POOL_MAX (10, as loanstack's default per service).
+ * Prints "baseline listening on http://127.0.0.1:PORT" when ready.
+ */
+import crypto from "node:crypto";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import bcrypt from "bcryptjs";
+import jwt from "jsonwebtoken";
+import { Pool } from "pg";
+// The same pure arithmetic loanstack uses (decimal.js), so both compute the same EMI.
+import { loanTerms } from "../services/loans/loan-math.js";
+
+const ISSUER = "loanstack";
+const STATUSES = ["NEW", "APPROVED", "REJECTED"];
+const LOAN_COLUMNS = "id, customer_id, agent_id, principal, interest_rate, tenure_months, emi, status, version, decided_by, decided_at, created_at, updated_at";
+const BODY_LIMIT = 1024 * 1024;
+
+const secret = process.env.JWT_SECRET;
+if (!secret) throw new Error("JWT_SECRET is required");
+const key = crypto.createSecretKey(Buffer.from(secret, "utf8"));
+const poolMax = Number(process.env.DB_POOL_MAX ?? 10);
+const users = new Pool({ connectionString: process.env.USERS_DATABASE_URL, max: poolMax });
+const loans = new Pool({ connectionString: process.env.LOANS_DATABASE_URL, max: poolMax });
+const dummyHash = bcrypt.hashSync("not a password of anyone", 10);
+
+interface AuthUser {
+  id: number;
+  email: string;
+  role: "admin" | "agent" | "customer";
+  is_approved: boolean;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly code: number,
+    readonly type: string,
+    message: string,
+    readonly data?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const json = JSON.stringify(body);
+  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(json) });
+  res.end(json);
+}
+
+function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > BODY_LIMIT) reject(new HttpError(413, "PAYLOAD_TOO_LARGE", "request body too large"));
+      else chunks.push(c);
+    });
+    req.on("end", () => {
+      try {
+        const value: unknown = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+        if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error("not an object");
+        resolve(value as Record<string, unknown>);
+      } catch {
+        reject(new HttpError(400, "INVALID_REQUEST_BODY", "malformed JSON body"));
+      }
+    });
+    req.on("error", reject);
+  });
+}
+
+/** The token's user, as loanstack's gateway resolves it (users.resolve's query), or a 401. */
+async function authenticate(req: IncomingMessage): Promise<AuthUser> {
+  const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");
+  if (!match) throw new HttpError(401, "NO_TOKEN", "sign in first: send Authorization: Bearer <token>");
+  let id: number;
+  try {
+    const claims = jwt.verify(match[1]!, key, { algorithms: ["HS256"], issuer: ISSUER }) as jwt.JwtPayload;
+    id = Number(claims.sub);
+  } catch {
+    throw new HttpError(401, "INVALID_TOKEN", "invalid or expired token");
+  }
+  if (!Number.isInteger(id) || id <= 0) throw new HttpError(401, "INVALID_TOKEN", "invalid or expired token");
+  const { rows } = await users.query<AuthUser>("SELECT id, email, role, is_approved FROM users WHERE id = $1", [id]);
+  if (!rows[0]) throw new HttpError(401, "INVALID_TOKEN", "the token's user no longer exists");
+  return rows[0];
+}
+
+function allow(user: AuthUser, roles: AuthUser["role"][]): void {
+  if (!user.is_approved || !roles.includes(user.role)) throw new HttpError(403, "FORBIDDEN", "your role may not do this");
+}
+
+function positiveInt(value: string | null, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === null) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new HttpError(422, "VALIDATION_ERROR", "Parameters validation error!", [{ field: name }]);
+  return n;
+}
+
+function pageOf(query: URLSearchParams) {
+  const page = positiveInt(query.get("page"), "page", 1);
+  const pageSize = positiveInt(query.get("pageSize"), "pageSize", 20, 100);
+  const status = query.get("status");
+  if (status !== null && !STATUSES.includes(status)) throw new HttpError(422, "VALIDATION_ERROR", "Parameters validation error!", [{ field: "status" }]);
+  return { page, pageSize, status, offset: (page - 1) * pageSize };
+}
+
+const toPage = (rows: unknown[], total: number, page: number, pageSize: number) => ({ rows, total, page, pageSize, totalPages: Math.ceil(total / pageSize) });
+
+/** GET /api/loan/list-loans-customer: the customer's page and COUNT(*), as findAndCountAll runs them. */
+async function listMine(req: IncomingMessage, query: URLSearchParams) {
+  const user = await authenticate(req);
+  allow(user, ["customer"]);
+  const { page, pageSize, status, offset } = pageOf(query);
+  const where = status ? "customer_id = $1 AND status = $2" : "customer_id = $1";
+  const args: unknown[] = status ? [user.id, status] : [user.id];
+  const [count, rows] = await Promise.all([
+    loans.query<{ count: string }>(`SELECT count(*) AS count FROM loans WHERE ${where}`, args),
+    loans.query(`SELECT ${LOAN_COLUMNS} FROM loans WHERE ${where} ORDER BY id DESC LIMIT ${pageSize} OFFSET ${offset}`, args),
+  ]);
+  return toPage(rows.rows, Number(count.rows[0]!.count), page, pageSize);
+}
+
+/** GET /api/loan/list-loans-admin-agent: the page, and the total from the trigger-kept loan_counts. */
+async function listAll(req: IncomingMessage, query: URLSearchParams) {
+  const user = await authenticate(req);
+  allow(user, ["admin", "agent"]);
+  const { page, pageSize, status, offset } = pageOf(query);
+  const [rows, total] = await Promise.all([
+    loans.query(`SELECT ${LOAN_COLUMNS} FROM loans${status ? " WHERE status = $1" : ""} ORDER BY id DESC LIMIT ${pageSize} OFFSET ${offset}`, status ? [status] : []),
+    loans.query<{ total: string | null }>(`SELECT sum(n) AS total FROM loan_counts${status ? " WHERE status = $1" : ""}`, status ? [status] : []),
+  ]);
+  return toPage(rows.rows, Number(total.rows[0]?.total ?? 0), page, pageSize);
+}
+
+/** POST /api/loan/customer-loan: customer check, then loan row + outbox row in one transaction. */
+async function requestLoan(req: IncomingMessage) {
+  const user = await authenticate(req);
+  allow(user, ["agent"]);
+  const body = await readJson(req);
+  const customerId = Number(body.customer_id);
+  const tenure = Number(body.tenure_months);
+  const principal = body.principal;
+  const invalid = (field: string) => new HttpError(422, "VALIDATION_ERROR", "Parameters validation error!", [{ field }]);
+  if (!Number.isInteger(customerId) || customerId < 1) throw invalid("customer_id");
+  if (!Number.isInteger(tenure) || tenure < 1 || tenure > 360) throw invalid("tenure_months");
+  if (!((typeof principal === "string" && /^\s*\d+(\.\d{1,2})?\s*$/.test(principal)) || (typeof principal === "number" && principal > 0))) throw invalid("principal");
+  const terms = loanTerms(String(principal).trim(), tenure);
+  const { rows: found } = await users.query<{ count: string }>("SELECT count(*) AS count FROM users WHERE id = $1 AND role = 'customer'", [customerId]);
+  if (Number(found[0]!.count) !== 1) throw invalid("customer_id");
+  const client = await loans.connect();
+  try {
+    await client.query("BEGIN");
+    const { rows } = await client.query(
+      `INSERT INTO loans (customer_id, agent_id, principal, interest_rate, tenure_months, emi, status, version, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 'NEW', 1, now(), now()) RETURNING ${LOAN_COLUMNS}`,
+      [customerId, user.id, terms.principal, terms.interest_rate, terms.tenure_months, terms.emi],
+    );
+    const loan = rows[0] as Record<string, unknown>;
+    await client.query("INSERT INTO outbox (event, payload) VALUES ($1, $2)", ["loan.created", JSON.stringify({ actor_id: user.id, loan })]);
+    await client.query("COMMIT");
+    return loan;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** POST /api/user/login: the user by email, bcrypt compare (cost from the stored hash), a token. */
+async function login(req: IncomingMessage) {
+  const body = await readJson(req);
+  const email = typeof body.email === "string" ? body.email.trim() : "";
+  const password = typeof body.password === "string" ? body.password : "";
+  const { rows } = await users.query(
+    "SELECT id, email, password_hash, first_name, last_name, role, is_approved, created_at, updated_at FROM users WHERE lower(email) = $1",
+    [email.toLowerCase()],
+  );
+  const row = rows[0] as (AuthUser & { password_hash: string; first_name: string; last_name: string; created_at: Date; updated_at: Date }) | undefined;
+  const ok = await bcrypt.compare(password, row?.password_hash ?? dummyHash);
+  if (!row || !ok) throw new HttpError(401, "INVALID_CREDENTIALS", "Invalid email or password");
+  if (!row.is_approved) throw new HttpError(403, "AGENT_NOT_APPROVED", "This agent account is waiting for an admin's approval");
+  const token = jwt.sign({ role: row.role }, key, { algorithm: "HS256", subject: String(row.id), issuer: ISSUER, expiresIn: "2h" });
+  const { password_hash: _hash, ...user } = row;
+  return { token, token_type: "Bearer", expires_in: 7200, user };
+}
+
+async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  const at = `${req.method} ${url.pathname}`;
+  switch (at) {
+    case "GET /api/loan/list-loans-customer":
+      return send(res, 200, await listMine(req, url.searchParams));
+    case "GET /api/loan/list-loans-admin-agent":
+      return send(res, 200, await listAll(req, url.searchParams));
+    case "POST /api/loan/customer-loan":
+      return send(res, 201, await requestLoan(req));
+    case "POST /api/user/login":
+      return send(res, 200, await login(req));
+    case "GET /health":
+      return send(res, 200, { status: "ok" });
+    default:
+      throw new HttpError(404, "NOT_FOUND", "Not found");
+  }
+}
+
+const server = http.createServer((req, res) => {
+  route(req, res).catch((err: unknown) => {
+    const e = err instanceof HttpError ? err : new HttpError(500, "INTERNAL_ERROR", err instanceof Error ? err.message : String(err));
+    if (e.code >= 500) console.error("request failed:", req.method, req.url, err);
+    if (!res.headersSent) send(res, e.code, { name: e.name, message: e.message, code: e.code, type: e.type, data: e.data });
+  });
+});
+
+server.listen(Number(process.env.BASELINE_PORT ?? 0), "127.0.0.1", () => {
+  const address = server.address();
+  const port = address && typeof address === "object" ? address.port : 0;
+  console.log(`baseline listening on http://127.0.0.1:${port}`);
+});
+
+function shutdown(): void {
+  server.close();
+  server.closeAllConnections();
+  void Promise.all([users.end(), loans.end()]).finally(() => process.exit(0));
+}
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);

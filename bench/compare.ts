@@ -1,0 +1,94 @@
+/**
+ * Side by side: the same load against loanstack and the baseline, warmed up, then
+ * `runs` times with the order alternating (so drift on the shared machine hits both).
+ */
+import { isDeepStrictEqual } from "node:util";
+import type { BenchContext, Measured } from "./context.js";
+import { median, runLoad, type LoadResult, type LoadSpec } from "./load.js";
+import { peakRssMb, resetPeakRss, type Server } from "./procs.js";
+
+export type Request = Omit<LoadSpec, "url" | "connections" | "duration">;
+
+export interface Comparison {
+  loanstack: Measured;
+  baseline: Measured;
+  ratio: number;
+  ratios: number[];
+}
+
+export function measured(runs: LoadResult[], rssMb: number | null): Measured {
+  return {
+    rps: Math.round(median(runs.map((r) => r.rps))),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+    rssMb,
+    runs,
+  };
+}
+
+export const fmtRun = (r: LoadResult) =>
+  r.stalled ? `0 req/s — no request completed in ${r.duration} s (p99 ≥ ${r.p99} ms)` : `${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms${r.errors ? `, ${r.errors} errors` : ""}`;
+
+export async function compare(ctx: BenchContext, loanstack: Server, request: Request, label: string): Promise<Comparison> {
+  const { opts } = ctx;
+  const spec = (server: Server, duration: number): LoadSpec => ({ ...request, url: server.url, connections: opts.connections, duration });
+  resetPeakRss([...loanstack.procs, ...ctx.baseline.procs]);
+  if (opts.warmup > 0) {
+    await runLoad(spec(loanstack, opts.warmup));
+    await runLoad(spec(ctx.baseline, opts.warmup));
+  }
+  const ls: LoadResult[] = [];
+  const base: LoadResult[] = [];
+  for (let run = 0; run < opts.runs; run++) {
+    const order = run % 2 === 0 ? ([["loanstack", loanstack, ls], ["baseline", ctx.baseline, base]] as const) : ([["baseline", ctx.baseline, base], ["loanstack", loanstack, ls]] as const);
+    for (const [name, server, into] of order) {
+      const r = await runLoad(spec(server, opts.duration));
+      into.push(r);
+      ctx.log(`  ${label} run ${run + 1}/${opts.runs} ${name.padEnd(9)} ${fmtRun(r)}`);
+    }
+  }
+  const ratios = ls.map((r, i) => r.rps / Math.max(1, base[i]!.rps));
+  return { loanstack: measured(ls, peakRssMb(loanstack.procs)), baseline: measured(base, peakRssMb(ctx.baseline.procs)), ratio: median(ratios), ratios };
+}
+
+export interface Answer {
+  status: number;
+  body: unknown;
+}
+
+export async function send(url: string, request: Request & { body?: string }): Promise<Answer> {
+  const res = await fetch(url + request.path, {
+    method: request.method,
+    headers: { ...request.headers, ...(request.body ? { "content-type": "application/json" } : {}) },
+    body: request.body,
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: kept as text
+  }
+  return { status: res.status, body };
+}
+
+/**
+ * One request to each server before the load: both must succeed, and for reads answer the
+ * same JSON (the baseline is only a baseline if it does the same thing). Answers a note.
+ */
+export async function sameAnswer(ctx: BenchContext, loanstack: Server, request: Request & { body?: string }, compareBodies: boolean): Promise<string> {
+  const a = await send(loanstack.url, request);
+  const b = await send(ctx.baseline.url, request);
+  if (a.status >= 300 || b.status >= 300) {
+    throw new Error(`${request.method} ${request.path}: loanstack answered ${a.status} ${JSON.stringify(a.body).slice(0, 300)}; baseline ${b.status} ${JSON.stringify(b.body).slice(0, 300)}`);
+  }
+  if (!compareBodies) {
+    const keys = (v: unknown) => (typeof v === "object" && v !== null ? Object.keys(v).sort().join(",") : typeof v);
+    return keys(a.body) === keys(b.body) ? "same response shape" : `RESPONSE SHAPES DIFFER: ${keys(a.body)} vs ${keys(b.body)}`;
+  }
+  if (isDeepStrictEqual(a.body, b.body)) return "identical responses";
+  const msg = `RESPONSES DIFFER: loanstack ${JSON.stringify(a.body).slice(0, 400)} / baseline ${JSON.stringify(b.body).slice(0, 400)}`;
+  ctx.log(`  warning: ${msg}`);
+  return msg;
+}

@@ -1,0 +1,151 @@
+/**
+ * `npm run bench`: fresh databases, loanstack's schema (made by loanstack itself at start),
+ * seeded users and loans, the baseline server, then each scenario side by side; prints the
+ * table and the targets, and writes bench/results/latest.json.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { TokenService } from "../services/shared/tokens.js";
+import { HELP, parseOptions, type ScenarioName } from "./config.js";
+import type { BenchContext, Row, ScenarioResult, TargetCheck } from "./context.js";
+import { checkServer, freshDatabases } from "./db.js";
+import { ADMIN, JWT_SECRET, killAll, startBaseline, startLoanstack } from "./procs.js";
+import { profileSummaries } from "./profile.js";
+import { formatMachine, formatNotes, formatRows, formatTargets, machineInfo, writeJson } from "./report.js";
+import { cli } from "./scenarios/cli.js";
+import { flood } from "./scenarios/flood.js";
+import { readDistributed, readOneProcess } from "./scenarios/read.js";
+import { scale } from "./scenarios/scale.js";
+import { write } from "./scenarios/write.js";
+import { seedLoans, seedUsers } from "./seed.js";
+
+const SCENARIO_RUNNERS: Record<ScenarioName, (ctx: BenchContext) => Promise<ScenarioResult>> = {
+  read: readOneProcess,
+  nats: (ctx) => readDistributed(ctx, "nats"),
+  redis: (ctx) => readDistributed(ctx, "redis"),
+  write,
+  flood,
+  scale,
+  cli,
+};
+
+const TITLES: Record<ScenarioName, string> = {
+  read: "1 read, one process",
+  nats: "2 read over NATS",
+  redis: "2 read over Redis",
+  write: "3 write",
+  flood: "4 login flood",
+  scale: "5 scale",
+  cli: "6 CLI",
+};
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+async function main(): Promise<number> {
+  const parsed = parseOptions(process.argv.slice(2));
+  if (parsed === "help") {
+    console.log(HELP);
+    return 0;
+  }
+  const opts = parsed;
+  const started = new Date();
+  const log = (line: string) => console.log(line);
+  for (const file of ["dist/server.js", "dist/bench/baseline-server.js", "dist/bench/load-worker.js"]) {
+    if (!fs.existsSync(path.join(opts.root, file))) throw new Error(`${file} is missing: build first (npx tsc -p tsconfig.build.json)`);
+  }
+
+  const postgres = await checkServer(opts.pgUrl);
+  const machine = machineInfo(postgres);
+  log(formatMachine(machine));
+  log(`scenarios: ${opts.only.join(", ")}; ${opts.runs} runs of ${opts.duration} s (warm-up ${opts.warmup} s), ${opts.connections} connections${opts.quick ? ", --quick" : ""}${opts.profile ? ", --profile (figures slowed by the profiler)" : ""}`);
+
+  if (machine.loadAverage[0]! > machine.nproc * 0.5) {
+    log(`warning: the load average is ${machine.loadAverage[0]} on ${machine.nproc} CPUs before the bench starts — other work shares the machine and will skew the figures (the ratios less than the absolute numbers)`);
+  }
+  const dbs = await freshDatabases(opts.pgUrl);
+  const namespace = `bench-${process.pid}`;
+  log("databases bench_users, bench_loans, bench_audit created; loanstack makes its schema");
+  await (await startLoanstack(opts, dbs, { namespace })).stop();
+  const actors = await seedUsers(dbs, opts.customers, opts.bcryptRounds, ADMIN.email);
+  log(`seeded ${actors.customers.count} customers and ${actors.agents.count} approved agents (bcrypt cost ${opts.bcryptRounds})`);
+  await seedLoans(dbs, opts.baseLoans, actors, process.env.BENCH_SEED_TRIGGERS === "on", log);
+
+  const issuer = new TokenService(JWT_SECRET, "2h");
+  const tokens = {
+    reader: issuer.issue({ id: actors.reader, role: "customer" }).token,
+    agent: issuer.issue({ id: actors.agent, role: "agent" }).token,
+    admin: issuer.issue({ id: actors.admin, role: "admin" }).token,
+  };
+  const profileDir = opts.profile ? path.join(opts.resultsDir, "profiles", started.toISOString().replace(/[:.]/g, "-")) : undefined;
+  if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
+
+  const baseline = await startBaseline(opts, dbs);
+  const ctx: BenchContext = { opts, dbs, actors, baseline, namespace, tokens, profileDir, log };
+  const rows: Row[] = [];
+  const targets: TargetCheck[] = [];
+  const extra: Record<string, unknown> = {};
+  try {
+    for (const name of opts.only) {
+      const t0 = Date.now();
+      const loadBefore = os.loadavg()[0]!;
+      try {
+        const result = await SCENARIO_RUNNERS[name](ctx);
+        rows.push(...result.rows);
+        targets.push(...result.targets);
+        extra[name] = { ...result.extra, loadAverage: { before: round2(loadBefore), after: round2(os.loadavg()[0]!) } };
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        log(`  scenario ${name} failed: ${message}`);
+        rows.push({ id: name, title: TITLES[name], skipped: `failed: ${message.split("\n")[0]!.slice(0, 200)}` });
+        targets.push({ scenario: TITLES[name], target: "—", measured: "failed", pass: false });
+      }
+      log(`  (${name}: ${Math.round((Date.now() - t0) / 1000)} s, load average ${round2(loadBefore)} → ${round2(os.loadavg()[0]!)})`);
+    }
+  } finally {
+    await baseline.stop();
+  }
+
+  const finished = new Date();
+  log("");
+  log(`loanstack vs baseline — ${finished.toISOString()}, ${Math.round((finished.getTime() - started.getTime()) / 1000)} s`);
+  log(formatMachine(machine));
+  log(`${opts.runs} runs × ${opts.duration} s, ${opts.connections} connections; req/s, p50 and p99 are medians over the runs; ratio = median over the runs of loanstack/baseline req/s`);
+  log("");
+  log(formatRows(rows));
+  log("");
+  log(formatTargets(targets));
+  log("");
+  log(formatNotes(rows));
+  const file = writeJson(opts.resultsDir, {
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    machine,
+    options: { ...opts, root: undefined, resultsDir: undefined },
+    rows,
+    targets,
+    extra,
+    profiles: profileSummaries,
+  });
+  log(`\nresults written to ${path.relative(process.cwd(), file)}`);
+  // A missed target is a finding, not a failure; a scenario that could not run is.
+  return rows.some((r) => r.skipped?.startsWith("failed")) ? 1 : 0;
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    killAll();
+    process.exit(130);
+  });
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
+    killAll();
+    process.exitCode = 2;
+  },
+);
