@@ -17,6 +17,7 @@ const env = () => ({
   LOANSTACK_DATA_DIR: dataDir,
   USERS_DATABASE_URL: "",
   LOANS_DATABASE_URL: "",
+  AUDIT_DATABASE_URL: "", // every database embedded, whatever the suite itself runs on
   JWT_SECRET: "",
   PORT: "0",
   HOST: "127.0.0.1",
@@ -49,6 +50,9 @@ afterAll(async () => {
   }
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
+
+// Whole processes with a PostgreSQL of their own: slower than the rest on a busy machine.
+jest.setTimeout(90_000);
 
 test("users, loans and tokens survive a SIGTERM and a restart", async () => {
   server = await startServerProcess(env());
