@@ -183,6 +183,8 @@ export interface ContextMeta {
   idempotencyKey?: string;
   /** Set by a handler to choose the HTTP status of a success answer (201, 204). */
   $statusCode?: number;
+  /** The Location header of a 201: where the created thing can be read. */
+  $location?: string;
   $responseHeaders?: Record<string, string>;
 }
 

@@ -81,6 +81,7 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
           return toUser(row);
         });
         ctx.meta.$statusCode = 201;
+        ctx.meta.$location = "/api/user/profile"; // the new user's own resource, once signed in
         return user;
       },
     },
@@ -161,6 +162,7 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
           return toUser(row);
         });
         ctx.meta.$statusCode = 201;
+        ctx.meta.$location = `/api/user/list-users?role=admin`;
         return user;
       },
     },
