@@ -5,7 +5,7 @@
  * databases — and answers the same JSON. No framework, no cache, no broker.
  *
  * Env: BASELINE_PORT (0 = any), USERS_DATABASE_URL, LOANS_DATABASE_URL, JWT_SECRET,
- * DB_POOL_MAX (10, as loanstack's default per service).
+ * DB_POOL_MAX (10, as loanstack's default per service), BASELINE_OUTBOX_TABLE (outbox).
  * Prints "baseline listening on http://127.0.0.1:PORT" when ready.
  */
 import crypto from "node:crypto";
@@ -18,8 +18,20 @@ import { loanTerms } from "../services/loans/loan-math.js";
 
 const ISSUER = "loanstack";
 const STATUSES = ["NEW", "APPROVED", "REJECTED"];
-const LOAN_COLUMNS = "id, customer_id, agent_id, principal, interest_rate, tenure_months, emi, status, version, decided_by, decided_at, created_at, updated_at";
+/** Every column of loans, as Sequelize selects the model's attributes; the keys are not answered. */
+const LOAN_COLUMNS = "id, customer_id, agent_id, principal, interest_rate, tenure_months, emi, status, version, decided_by, decided_at, created_at, updated_at, request_key, decision_key";
+
+function toLoan(row: Record<string, unknown>): Record<string, unknown> {
+  const { request_key: _r, decision_key: _d, ...loan } = row;
+  return loan;
+}
 const BODY_LIMIT = 1024 * 1024;
+/**
+ * The bench points this at a copy of loanstack's outbox table (same columns, indexes and
+ * sequence) so that loanstack's relay, running in the same database, never delivers the
+ * baseline's events on the baseline's time (or on its own).
+ */
+const OUTBOX = /^[a-z_]+$/.test(process.env.BASELINE_OUTBOX_TABLE ?? "") ? process.env.BASELINE_OUTBOX_TABLE! : "outbox";
 
 const secret = process.env.JWT_SECRET;
 if (!secret) throw new Error("JWT_SECRET is required");
@@ -124,7 +136,7 @@ async function listMine(req: IncomingMessage, query: URLSearchParams) {
     loans.query<{ count: string }>(`SELECT count(*) AS count FROM loans WHERE ${where}`, args),
     loans.query(`SELECT ${LOAN_COLUMNS} FROM loans WHERE ${where} ORDER BY id DESC LIMIT ${pageSize} OFFSET ${offset}`, args),
   ]);
-  return toPage(rows.rows, Number(count.rows[0]!.count), page, pageSize);
+  return toPage(rows.rows.map(toLoan), Number(count.rows[0]!.count), page, pageSize);
 }
 
 /** GET /api/loan/list-loans-admin-agent: the page, and the total from the trigger-kept loan_counts. */
@@ -136,10 +148,13 @@ async function listAll(req: IncomingMessage, query: URLSearchParams) {
     loans.query(`SELECT ${LOAN_COLUMNS} FROM loans${status ? " WHERE status = $1" : ""} ORDER BY id DESC LIMIT ${pageSize} OFFSET ${offset}`, status ? [status] : []),
     loans.query<{ total: string | null }>(`SELECT sum(n) AS total FROM loan_counts${status ? " WHERE status = $1" : ""}`, status ? [status] : []),
   ]);
-  return toPage(rows.rows, Number(total.rows[0]?.total ?? 0), page, pageSize);
+  return toPage(rows.rows.map(toLoan), Number(total.rows[0]?.total ?? 0), page, pageSize);
 }
 
-/** POST /api/loan/customer-loan: customer check, then loan row + outbox row in one transaction. */
+/**
+ * POST /api/loan/customer-loan: customer check, then in one transaction the look-up of the
+ * request's key (loanstack's idempotency check), the loan row and the outbox row.
+ */
 async function requestLoan(req: IncomingMessage) {
   const user = await authenticate(req);
   allow(user, ["agent"]);
@@ -154,16 +169,25 @@ async function requestLoan(req: IncomingMessage) {
   const terms = loanTerms(String(principal).trim(), tenure);
   const { rows: found } = await users.query<{ count: string }>("SELECT count(*) AS count FROM users WHERE id = $1 AND role = 'customer'", [customerId]);
   if (Number(found[0]!.count) !== 1) throw invalid("customer_id");
+  // As loanstack: the write's key is the client's Idempotency-Key (per caller), else one per request.
+  const clientKey = req.headers["idempotency-key"];
+  if (typeof clientKey === "string" && clientKey.length > 100) throw invalid("Idempotency-Key");
+  const requestKey = typeof clientKey === "string" && clientKey !== "" ? `client:${user.id}:${clientKey}` : `request:${crypto.randomUUID()}`;
   const client = await loans.connect();
   try {
     await client.query("BEGIN");
+    const done = await client.query(`SELECT ${LOAN_COLUMNS} FROM loans WHERE request_key = $1 LIMIT 1`, [requestKey]);
+    if (done.rows[0]) {
+      await client.query("COMMIT");
+      return toLoan(done.rows[0] as Record<string, unknown>);
+    }
     const { rows } = await client.query(
-      `INSERT INTO loans (customer_id, agent_id, principal, interest_rate, tenure_months, emi, status, version, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'NEW', 1, now(), now()) RETURNING ${LOAN_COLUMNS}`,
-      [customerId, user.id, terms.principal, terms.interest_rate, terms.tenure_months, terms.emi],
+      `INSERT INTO loans (customer_id, agent_id, principal, interest_rate, tenure_months, emi, status, version, request_key, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 'NEW', 1, $7, now(), now()) RETURNING ${LOAN_COLUMNS}`,
+      [customerId, user.id, terms.principal, terms.interest_rate, terms.tenure_months, terms.emi, requestKey],
     );
-    const loan = rows[0] as Record<string, unknown>;
-    await client.query("INSERT INTO outbox (event, payload) VALUES ($1, $2)", ["loan.created", JSON.stringify({ actor_id: user.id, loan })]);
+    const loan = toLoan(rows[0] as Record<string, unknown>);
+    await client.query(`INSERT INTO ${OUTBOX} (event, payload) VALUES ($1, $2)`, ["loan.created", JSON.stringify({ actor_id: user.id, loan })]);
     await client.query("COMMIT");
     return loan;
   } catch (err) {

@@ -5,7 +5,10 @@
 import { isDeepStrictEqual } from "node:util";
 import type { BenchContext, Measured } from "./context.js";
 import { median, runLoad, type LoadResult, type LoadSpec } from "./load.js";
+import { formatPg, perRequest, pgCounters, STATS_SETTLE_MS, type PgPerRequest } from "./pgstats.js";
 import { peakRssMb, resetPeakRss, type Server } from "./procs.js";
+import { DATABASES } from "./db.js";
+import { cpuSnapshot, cpuUse, formatCpu, type CpuUse } from "./cpu.js";
 
 export type Request = Omit<LoadSpec, "url" | "connections" | "duration">;
 
@@ -16,8 +19,44 @@ export interface Comparison {
   ratios: number[];
 }
 
+function medianDb(runs: LoadResult[]): PgPerRequest | undefined {
+  const all = runs.map((r) => r.db).filter((d): d is PgPerRequest => d !== undefined);
+  if (all.length === 0) return undefined;
+  const m = (k: keyof PgPerRequest) => median(all.map((d) => d[k]));
+  return { commits: m("commits"), rowsRead: m("rowsRead"), rowsWritten: m("rowsWritten"), walSyncs: m("walSyncs"), walKB: m("walKB") };
+}
+
+function medianCpu(runs: LoadResult[]): CpuUse | undefined {
+  const all = runs.map((r) => r.cpu).filter((c): c is CpuUse => c !== undefined);
+  if (all.length === 0) return undefined;
+  const of = (pick: (c: CpuUse) => Record<string, number>) =>
+    Object.fromEntries(Object.keys(pick(all[0]!)).map((k) => [k, median(all.map((c) => pick(c)[k]!))])) as CpuUse["share"];
+  return { perRequest: of((c) => c.perRequest), share: of((c) => c.share), machineBusy: median(all.map((c) => c.machineBusy)) };
+}
+
+/**
+ * One load run with its costs: PostgreSQL's counters and every process's CPU time before,
+ * and after a pause (PostgreSQL publishes its counters within a second; the server's
+ * after-work, such as an outbox relay, is counted too).
+ */
+export async function measuredRun(ctx: BenchContext, loanstack: Server, load: () => Promise<LoadResult>): Promise<LoadResult> {
+  const pids = (s: Server) => s.procs.map((p) => p.pid);
+  const pgBefore = await pgCounters(ctx.opts.pgUrl, Object.values(DATABASES));
+  const cpuBefore = cpuSnapshot(pids(loanstack), pids(ctx.baseline));
+  const r = await load();
+  const cpuAtEnd = cpuSnapshot(pids(loanstack), pids(ctx.baseline));
+  await new Promise((resolve) => setTimeout(resolve, STATS_SETTLE_MS));
+  const cpuAfter = cpuSnapshot(pids(loanstack), pids(ctx.baseline));
+  r.db = perRequest(pgBefore, await pgCounters(ctx.opts.pgUrl, Object.values(DATABASES)), r.requests);
+  // processes' time up to the pause's end; the machine's busy share over the load only
+  r.cpu = { ...cpuUse(cpuBefore, { ...cpuAfter, machine: cpuAtEnd.machine }, r.loadgenCpuMs, r.requests), machineBusy: cpuUse(cpuBefore, cpuAtEnd, 0, 1).machineBusy };
+  return r;
+}
+
 export function measured(runs: LoadResult[], rssMb: number | null): Measured {
   return {
+    cpu: medianCpu(runs),
+    db: medianDb(runs),
     rps: Math.round(median(runs.map((r) => r.rps))),
     p50: median(runs.map((r) => r.p50)),
     p99: median(runs.map((r) => r.p99)),
@@ -43,13 +82,16 @@ export async function compare(ctx: BenchContext, loanstack: Server, request: Req
   for (let run = 0; run < opts.runs; run++) {
     const order = run % 2 === 0 ? ([["loanstack", loanstack, ls], ["baseline", ctx.baseline, base]] as const) : ([["baseline", ctx.baseline, base], ["loanstack", loanstack, ls]] as const);
     for (const [name, server, into] of order) {
-      const r = await runLoad(spec(server, opts.duration));
+      const r = await measuredRun(ctx, loanstack, () => runLoad(spec(server, opts.duration)));
       into.push(r);
       ctx.log(`  ${label} run ${run + 1}/${opts.runs} ${name.padEnd(9)} ${fmtRun(r)}`);
     }
   }
   const ratios = ls.map((r, i) => r.rps / Math.max(1, base[i]!.rps));
-  return { loanstack: measured(ls, peakRssMb(loanstack.procs)), baseline: measured(base, peakRssMb(ctx.baseline.procs)), ratio: median(ratios), ratios };
+  const result = { loanstack: measured(ls, peakRssMb(loanstack.procs)), baseline: measured(base, peakRssMb(ctx.baseline.procs)), ratio: median(ratios), ratios };
+  ctx.log(`  ${label} PostgreSQL per request: loanstack ${formatPg(result.loanstack.db)}; baseline ${formatPg(result.baseline.db)}`);
+  ctx.log(`  ${label} CPU: loanstack runs: ${formatCpu(result.loanstack.cpu)}; baseline runs: ${formatCpu(result.baseline.cpu)}`);
+  return result;
 }
 
 export interface Answer {

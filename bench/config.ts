@@ -92,7 +92,7 @@ export function parseOptions(argv: string[]): BenchOptions | "help" {
     baseLoans: num("BENCH_LOANS", 50_000),
     customers: 1_000,
     scaleLoans: num("BENCH_SCALE_LOANS", quick ? 100_000 : 1_000_000),
-    uncachedSamples: quick ? 20 : 50,
+    uncachedSamples: quick ? 50 : 200,
     cliRuns: num("BENCH_CLI_RUNS", quick ? 5 : 10),
     bcryptRounds,
     pgUrl: process.env.BENCH_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres",

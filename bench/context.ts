@@ -2,6 +2,8 @@
 import type { BenchOptions } from "./config.js";
 import type { DatabaseUrls } from "./db.js";
 import type { LoadResult } from "./load.js";
+import type { CpuUse } from "./cpu.js";
+import type { PgPerRequest } from "./pgstats.js";
 import type { Server } from "./procs.js";
 import type { Actors } from "./seed.js";
 
@@ -26,6 +28,10 @@ export interface Measured {
   errors: number;
   rssMb: number | null;
   runs: LoadResult[];
+  /** Medians over the runs of what each request cost PostgreSQL. */
+  db?: PgPerRequest;
+  /** Medians over the runs of where the CPU time went. */
+  cpu?: CpuUse;
 }
 
 export interface Row {
@@ -37,6 +43,8 @@ export interface Row {
   ratio?: number;
   ratios?: number[];
   note?: string;
+  /** Show the CPU figures as shares of the machine rather than per request (few requests). */
+  cpuAsShare?: boolean;
   /** Why the row has no figures. */
   skipped?: string;
 }

@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     const customerId = spec.loanFor;
     request.setupRequest = (req) => ({ ...req, body: loanBody(customerId) });
   }
+  const cpu = process.cpuUsage();
   const result = await autocannon({
     url: spec.url,
     connections: spec.connections,
@@ -42,7 +43,8 @@ async function main(): Promise<void> {
     requests: [request],
     timeout: 10,
   });
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+  const used = process.cpuUsage(cpu);
+  process.stdout.write(`${JSON.stringify({ result, cpuMs: (used.user + used.system) / 1000 })}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -4,6 +4,8 @@
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
+import type { CpuUse } from "./cpu.js";
+import type { PgPerRequest } from "./pgstats.js";
 
 export interface LoadSpec {
   url: string;
@@ -35,6 +37,12 @@ export interface LoadResult {
    * reports no latency then; p50 and p99 are set to the run's length, a lower bound.
    */
   stalled?: boolean;
+  /** What the run cost PostgreSQL per answered request (set by the caller). */
+  db?: PgPerRequest;
+  /** Where the CPU time went (set by the caller). */
+  cpu?: CpuUse;
+  /** CPU time of the load generator process during the run. */
+  loadgenCpuMs: number;
 }
 
 interface AutocannonResult {
@@ -47,12 +55,12 @@ interface AutocannonResult {
   latency: { p50: number; p99: number; mean: number; max: number };
 }
 
-function summarise(r: AutocannonResult, spec: LoadSpec): LoadResult {
+function summarise({ result: r, cpuMs }: { result: AutocannonResult; cpuMs: number }, spec: LoadSpec): LoadResult {
   const duration = r.duration || 1;
   const requests = r["2xx"] + r.non2xx;
   if (requests === 0) {
     const bound = spec.duration * 1000;
-    return { rps: 0, p50: bound, p99: bound, mean: bound, max: bound, requests: 0, errors: r.errors + r.timeouts, non2xx: 0, socketErrors: r.errors + r.timeouts, duration, stalled: true };
+    return { rps: 0, p50: bound, p99: bound, mean: bound, max: bound, requests: 0, errors: r.errors + r.timeouts, non2xx: 0, socketErrors: r.errors + r.timeouts, duration, stalled: true, loadgenCpuMs: cpuMs };
   }
   return {
     rps: Math.round((r["2xx"] + r.non2xx) / duration),
@@ -65,6 +73,7 @@ function summarise(r: AutocannonResult, spec: LoadSpec): LoadResult {
     non2xx: r.non2xx,
     socketErrors: r.errors + r.timeouts,
     duration: Math.round(duration * 100) / 100,
+    loadgenCpuMs: Math.round(cpuMs),
   };
 }
 
@@ -81,7 +90,7 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
     child.once("exit", (code) => {
       if (code !== 0) return reject(new Error(`load generator failed (exit ${code}): ${err.slice(-2000)}`));
       try {
-        resolve(summarise(JSON.parse(out.trim().split("\n").pop() ?? "") as AutocannonResult, spec));
+        resolve(summarise(JSON.parse(out.trim().split("\n").pop() ?? "") as { result: AutocannonResult; cpuMs: number }, spec));
       } catch (e) {
         reject(new Error(`load generator printed no result: ${String(e)}\n${out.slice(-500)}\n${err.slice(-1000)}`));
       }

@@ -31,6 +31,9 @@ export function killAll(): void {
 }
 process.on("exit", killAll);
 
+/** The baseline's copy of the outbox table (see baseline-server.ts). */
+export const BASELINE_OUTBOX = "bench_outbox";
+
 export const JWT_SECRET = "bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
 export const ADMIN = { email: "admin@bench.local", password: "bench-admin-pass" };
 
@@ -177,7 +180,7 @@ async function waitHealthy(url: string, timeoutMs = 30_000): Promise<void> {
 }
 
 export async function startBaseline(opts: BenchOptions, dbs: DatabaseUrls): Promise<Server> {
-  const p = await spawnNode("baseline", path.join(opts.root, "dist", "bench", "baseline-server.js"), { USERS_DATABASE_URL: dbs.users, LOANS_DATABASE_URL: dbs.loans, JWT_SECRET, BASELINE_PORT: "0" }, /baseline listening on (http:\/\/\S+)/);
+  const p = await spawnNode("baseline", path.join(opts.root, "dist", "bench", "baseline-server.js"), { USERS_DATABASE_URL: dbs.users, LOANS_DATABASE_URL: dbs.loans, JWT_SECRET, BASELINE_PORT: "0", BASELINE_OUTBOX_TABLE: BASELINE_OUTBOX }, /baseline listening on (http:\/\/\S+)/);
   return { url: p.match[1]!, procs: [p], stop: () => p.stop() };
 }
 

@@ -4,6 +4,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Measured, Row, TargetCheck } from "./context.js";
+import { formatCpu } from "./cpu.js";
+import { formatPg } from "./pgstats.js";
 
 export interface Machine {
   nproc: number;
@@ -72,7 +74,12 @@ export function formatTargets(targets: TargetCheck[]): string {
 export function formatNotes(rows: Row[]): string {
   return rows
     .filter((r) => r.note || r.ratios)
-    .map((r) => `- ${r.title}: ${[r.ratios ? `ratios per run ${r.ratios.map((x) => x.toFixed(2)).join(", ")}` : "", r.note ?? ""].filter(Boolean).join("; ")}`)
+    .map((r) => {
+      const how = r.cpuAsShare ? "share" : "perRequest";
+      const db = !r.cpuAsShare && (r.loanstack?.db || r.baseline?.db) ? `PostgreSQL per request — loanstack: ${formatPg(r.loanstack?.db)}; baseline: ${formatPg(r.baseline?.db)}` : "";
+      const cpu = r.loanstack?.cpu || r.baseline?.cpu ? `CPU — loanstack runs: ${formatCpu(r.loanstack?.cpu, how)}; baseline runs: ${formatCpu(r.baseline?.cpu, how)}` : "";
+      return `- ${r.title}: ${[r.ratios ? `ratios per run ${r.ratios.map((x) => x.toFixed(2)).join(", ")}` : "", r.note ?? "", db, cpu].filter(Boolean).join("; ")}`;
+    })
     .join("\n");
 }
 

@@ -3,15 +3,17 @@
  * seeded users and loans, the baseline server, then each scenario side by side; prints the
  * table and the targets, and writes bench/results/latest.json.
  */
+import { execSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { TokenService } from "../services/shared/tokens.js";
 import { HELP, parseOptions, type ScenarioName } from "./config.js";
 import type { BenchContext, Row, ScenarioResult, TargetCheck } from "./context.js";
-import { checkServer, freshDatabases } from "./db.js";
-import { ADMIN, JWT_SECRET, killAll, startBaseline, startLoanstack } from "./procs.js";
+import { checkServer, freshDatabases, withClient } from "./db.js";
+import { ADMIN, BASELINE_OUTBOX, JWT_SECRET, killAll, startBaseline, startLoanstack } from "./procs.js";
 import { profileSummaries } from "./profile.js";
+import { cpuShare, cpuTimes, waitForQuiet } from "./quiet.js";
 import { formatMachine, formatNotes, formatRows, formatTargets, machineInfo, writeJson } from "./report.js";
 import { cli } from "./scenarios/cli.js";
 import { flood } from "./scenarios/flood.js";
@@ -42,6 +44,35 @@ const TITLES: Record<ScenarioName, string> = {
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
+/** The newest modification time under dist/services and of dist/server.js: what loanstack runs. */
+function buildStamp(root: string): number {
+  let newest = 0;
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (entry.name.endsWith(".js")) newest = Math.max(newest, fs.statSync(file).mtimeMs);
+    }
+  };
+  try {
+    walk(path.join(root, "dist", "services"));
+    newest = Math.max(newest, fs.statSync(path.join(root, "dist", "server.js")).mtimeMs);
+  } catch {
+    // reported as missing elsewhere
+  }
+  return newest;
+}
+
+function gitHead(root: string): string {
+  try {
+    const head = execSync("git rev-parse --short HEAD", { cwd: root, encoding: "utf8" }).trim();
+    const dirty = execSync("git status --porcelain -- services server.ts moleculer.config.ts", { cwd: root, encoding: "utf8" }).trim();
+    return dirty ? `${head} + uncommitted changes in services/` : head;
+  } catch {
+    return "unknown";
+  }
+}
+
 async function main(): Promise<number> {
   const parsed = parseOptions(process.argv.slice(2));
   if (parsed === "help") {
@@ -58,15 +89,20 @@ async function main(): Promise<number> {
   const postgres = await checkServer(opts.pgUrl);
   const machine = machineInfo(postgres);
   log(formatMachine(machine));
+  let builtAtMs = buildStamp(opts.root);
+  const code = { git: gitHead(opts.root), builtAt: new Date(builtAtMs).toISOString(), rebuiltDuringRun: [] as string[] };
+  log(`loanstack: ${code.git}, dist/ built ${code.builtAt}`);
   log(`scenarios: ${opts.only.join(", ")}; ${opts.runs} runs of ${opts.duration} s (warm-up ${opts.warmup} s), ${opts.connections} connections${opts.quick ? ", --quick" : ""}${opts.profile ? ", --profile (figures slowed by the profiler)" : ""}`);
 
-  if (machine.loadAverage[0]! > machine.nproc * 0.5) {
-    log(`warning: the load average is ${machine.loadAverage[0]} on ${machine.nproc} CPUs before the bench starts — other work shares the machine and will skew the figures (the ratios less than the absolute numbers)`);
+  const quiet = await waitForQuiet(25, 20_000);
+  if (!quiet.quiet) {
+    log(`warning: the CPUs are ${quiet.busy}% busy before the bench starts (waited ${Math.round(quiet.waitedMs / 1000)} s) — other work shares the machine and will skew the figures (the ratios less than the absolute numbers)`);
   }
   const dbs = await freshDatabases(opts.pgUrl);
   const namespace = `bench-${process.pid}`;
   log("databases bench_users, bench_loans, bench_audit created; loanstack makes its schema");
   await (await startLoanstack(opts, dbs, { namespace })).stop();
+  await withClient(dbs.loans, (c) => c.query(`CREATE TABLE ${BASELINE_OUTBOX} (LIKE outbox INCLUDING ALL)`));
   const actors = await seedUsers(dbs, opts.customers, opts.bcryptRounds, ADMIN.email);
   log(`seeded ${actors.customers.count} customers and ${actors.agents.count} approved agents (bcrypt cost ${opts.bcryptRounds})`);
   await seedLoans(dbs, opts.baseLoans, actors, process.env.BENCH_SEED_TRIGGERS === "on", log);
@@ -87,29 +123,41 @@ async function main(): Promise<number> {
   const extra: Record<string, unknown> = {};
   try {
     for (const name of opts.only) {
+      await waitForQuiet(25, 15_000);
+      if (buildStamp(opts.root) > builtAtMs) {
+        builtAtMs = buildStamp(opts.root);
+        code.builtAt = new Date(builtAtMs).toISOString();
+        code.rebuiltDuringRun.push(`before ${name} (${code.builtAt}, now ${gitHead(opts.root)})`);
+        log(`warning: dist/ was rebuilt during the bench (${code.builtAt}): scenario ${name} and the ones after it run the new build`);
+      }
       const t0 = Date.now();
       const loadBefore = os.loadavg()[0]!;
+      const cpuBefore = cpuTimes();
       try {
         const result = await SCENARIO_RUNNERS[name](ctx);
         rows.push(...result.rows);
         targets.push(...result.targets);
-        extra[name] = { ...result.extra, loadAverage: { before: round2(loadBefore), after: round2(os.loadavg()[0]!) } };
+        extra[name] = { ...result.extra, loadAverage: { before: round2(loadBefore), after: round2(os.loadavg()[0]!) }, cpu: cpuShare(cpuBefore, cpuTimes()) };
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         log(`  scenario ${name} failed: ${message}`);
         rows.push({ id: name, title: TITLES[name], skipped: `failed: ${message.split("\n")[0]!.slice(0, 200)}` });
         targets.push({ scenario: TITLES[name], target: "—", measured: "failed", pass: false });
       }
-      log(`  (${name}: ${Math.round((Date.now() - t0) / 1000)} s, load average ${round2(loadBefore)} → ${round2(os.loadavg()[0]!)})`);
+      const cpu = cpuShare(cpuBefore, cpuTimes());
+      log(`  (${name}: ${Math.round((Date.now() - t0) / 1000)} s; CPU busy ${cpu.busy}%, idle ${cpu.idle}%, steal ${cpu.steal}%; load average ${round2(loadBefore)} → ${round2(os.loadavg()[0]!)})`);
     }
   } finally {
     await baseline.stop();
+    fs.mkdirSync(path.join(opts.resultsDir, "logs"), { recursive: true });
+    fs.writeFileSync(path.join(opts.resultsDir, "logs", "baseline.log"), baseline.procs[0]!.output());
   }
 
   const finished = new Date();
   log("");
   log(`loanstack vs baseline — ${finished.toISOString()}, ${Math.round((finished.getTime() - started.getTime()) / 1000)} s`);
   log(formatMachine(machine));
+  log(`loanstack: ${code.git}${code.rebuiltDuringRun.length ? `; dist/ REBUILT during the run: ${code.rebuiltDuringRun.join("; ")}` : ""}`);
   log(`${opts.runs} runs × ${opts.duration} s, ${opts.connections} connections; req/s, p50 and p99 are medians over the runs; ratio = median over the runs of loanstack/baseline req/s`);
   log("");
   log(formatRows(rows));
@@ -121,6 +169,7 @@ async function main(): Promise<number> {
     startedAt: started.toISOString(),
     finishedAt: finished.toISOString(),
     machine,
+    code,
     options: { ...opts, root: undefined, resultsDir: undefined },
     rows,
     targets,

@@ -126,9 +126,11 @@ const ApiService = defineService<ApiVars>({
   },
 
   actions: {
-    // moleculer-web's own action: a retry would re-run it without the request it serves
-    // (answering 404). Calls from it to the services are retried where that is safe.
-    rest: { retryPolicy: { enabled: false } },
+    // moleculer-web's own action, the entry of every HTTP request. A retry would re-run it
+    // without the request it serves (answering 404); calls from it to the services are
+    // retried where that is safe. No bulkhead here: one would let 50 slow logins (bcrypt)
+    // hold every slot and queue all other requests; the services' actions keep theirs.
+    rest: { retryPolicy: { enabled: false }, bulkhead: { enabled: false } },
 
     health: {
       access: "public",

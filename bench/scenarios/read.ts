@@ -6,7 +6,7 @@
 import { compare, sameAnswer, type Request } from "../compare.js";
 import type { BenchContext, ScenarioResult } from "../context.js";
 import { reachable, startLoanstack } from "../procs.js";
-import { finishProfile } from "../profile.js";
+import { afterLoanstack } from "../wrap-up.js";
 
 export function readRequest(ctx: BenchContext): Request {
   return { method: "GET", path: "/api/loan/list-loans-customer", headers: { authorization: `Bearer ${ctx.tokens.reader}` } };
@@ -31,7 +31,7 @@ export async function readOneProcess(ctx: BenchContext): Promise<ScenarioResult>
     };
   } finally {
     await loanstack.stop();
-    finishProfile(ctx, "read", loanstack);
+    afterLoanstack(ctx, "read", loanstack);
   }
 }
 
@@ -56,6 +56,6 @@ export async function readDistributed(ctx: BenchContext, kind: "nats" | "redis")
     };
   } finally {
     await loanstack.stop();
-    finishProfile(ctx, kind, loanstack);
+    afterLoanstack(ctx, kind, loanstack);
   }
 }
