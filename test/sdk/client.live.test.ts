@@ -390,6 +390,10 @@ describe("a service down", () => {
     const health = await caught(new LoanClient({ baseUrl: stack.url, maxRetries: 0 }).health());
     expect(health).toBeInstanceOf(ServiceUnavailableError);
     expect(health).toMatchObject({ status: 503, kind: "unavailable", data: { status: "degraded", services: ["users"] } });
+    // a loan endpoint answers 503 at once, not 404 or a hang
+    const loan = await caught(admin.getLoan(1, { maxRetries: 0 }));
+    expect(loan).toBeInstanceOf(ServiceUnavailableError);
+    expect(loan).toMatchObject({ status: 503, type: "SERVICE_UNAVAILABLE" });
     // the users service still answers
     await expect(admin.profile()).resolves.toMatchObject({ role: "admin" });
   });
