@@ -10,7 +10,7 @@ export type Role = (typeof ROLES)[number];
 
 export const LOAN_STATUSES = ["NEW", "APPROVED", "REJECTED"] as const;
 export type LoanStatus = (typeof LOAN_STATUSES)[number];
-export type LoanDecision = Exclude<LoanStatus, "NEW">;
+export type LoanDecision = "APPROVED" | "REJECTED";
 
 /** A decimal amount with exactly two places, e.g. "250000.00". Never a float. */
 export type Money = string;
@@ -274,4 +274,106 @@ export interface OutboxEvent<E extends EventName = EventName> {
 export interface AuditRecordParams {
   source: string;
   events: OutboxEvent[];
+}
+
+// ---- servicing: disbursement, schedule, repayments, arrears, portfolio ----
+
+/** A calendar date "YYYY-MM-DD" (UTC), not a timestamp. */
+export type CalendarDate = string;
+
+export const INSTALLMENT_STATUSES = ["PAID", "PARTIAL", "OVERDUE", "DUE"] as const;
+/**
+ * PAID: fully paid; OVERDUE: due before `as_of`, not fully paid; PARTIAL: something paid,
+ * not all, not yet past due; DUE: nothing paid, not yet past due.
+ */
+export type InstallmentStatus = (typeof INSTALLMENT_STATUSES)[number];
+
+/** Arrears are judged as of a date (default today UTC), never by a nightly job. */
+export interface AsOfQuery {
+  as_of?: CalendarDate;
+}
+
+/** The list filter of loans past due: ACTIVE loans whose oldest unpaid installment fell due before `as_of`. */
+export interface ArrearsQuery extends AsOfQuery {
+  overdue?: boolean;
+}
+
+export interface DisburseRequest {
+  /** Default today UTC; never in the future, may lie in the past. */
+  disbursed_on?: CalendarDate;
+}
+
+export interface RepaymentRequest {
+  /** More than 0, at most two decimals, at most the outstanding total. */
+  amount: Money | number;
+  /** Default today UTC; not before the disbursement, not in the future. */
+  paid_on?: CalendarDate;
+}
+
+export interface ScheduleRow {
+  number: number;
+  due_date: CalendarDate;
+  installment: Money;
+  principal: Money;
+  interest: Money;
+  /** The principal still owed after this installment, as scheduled. */
+  balance: Money;
+  paid_principal: Money;
+  paid_interest: Money;
+  status: InstallmentStatus;
+}
+
+export interface ScheduleTotals {
+  principal: Money;
+  interest: Money;
+  installment: Money;
+}
+
+export interface LoanSchedule {
+  loan_id: number;
+  /** Null before disbursement: the rows are then a projection as if disbursed on `as_of`. */
+  disbursed_on: CalendarDate | null;
+  as_of: CalendarDate;
+  rows: ScheduleRow[];
+  totals: ScheduleTotals;
+  outstanding_principal: Money;
+  outstanding_interest: Money;
+  next_due_date: CalendarDate | null;
+  overdue_amount: Money;
+  days_past_due: number;
+}
+
+/** What one repayment paid of one installment. */
+export interface InstallmentAllocation {
+  number: number;
+  principal: Money;
+  interest: Money;
+}
+
+export interface Repayment {
+  id: number;
+  loan_id: number;
+  amount: Money;
+  principal_part: Money;
+  interest_part: Money;
+  paid_on: CalendarDate;
+  recorded_by: number;
+  created_at: Timestamp;
+  /** The installments it paid, in due order, interest first then principal within each. */
+  allocation: InstallmentAllocation[];
+}
+
+export interface RepaymentsResponse {
+  /** In the order recorded, which is the order they were allocated. */
+  rows: Repayment[];
+}
+
+export interface Portfolio {
+  as_of: CalendarDate;
+  by_status: Record<LoanStatus, number>;
+  active_outstanding_principal: Money;
+  /** What ACTIVE loans should have paid before `as_of` and have not. */
+  overdue_amount: Money;
+  /** Outstanding principal of loans more than 30 days past due, in percent of all active outstanding principal ("0.00"–"100.00"). */
+  par30: string;
 }

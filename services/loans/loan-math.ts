@@ -9,6 +9,8 @@ import { DEFAULT_RATE_TABLE, type RateBand } from "../shared/config.js";
 
 // Enough significant digits that (1+r)^360 keeps every cent exact.
 const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
+/** The decimal type of all loan arithmetic (schedule, allocation, arrears use it too). */
+export { D as LoanDecimal };
 
 /** Two-place decimal string of a decimal-looking input; throws on anything else. */
 export function toMoney(value: string | number | Decimal): Money {

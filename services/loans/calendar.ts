@@ -1,0 +1,71 @@
+/**
+ * Calendar dates of loan servicing: "YYYY-MM-DD" strings in UTC, never timestamps, so a
+ * due date is the same day wherever the server runs. Pure; day counts are whole numbers.
+ */
+import type { CalendarDate } from "../../sdk/contracts.js";
+
+const DAY_MS = 86_400_000;
+const SHAPE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** Below 1900 is a typing mistake, not a loan book (and Date.UTC reads years 0–99 as 19xx). */
+const MIN_YEAR = 1900;
+
+interface Ymd {
+  y: number;
+  m: number;
+  d: number;
+}
+
+export function daysInMonth(y: number, m: number): number {
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+function parts(date: CalendarDate): Ymd | null {
+  const match = SHAPE.exec(date);
+  if (!match) return null;
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (y < MIN_YEAR || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return null;
+  return { y, m, d };
+}
+
+function format({ y, m, d }: Ymd): CalendarDate {
+  return `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
+/** A real calendar date in the YYYY-MM-DD form (2026-02-30 is not one). */
+export function isCalendarDate(value: unknown): value is CalendarDate {
+  return typeof value === "string" && parts(value) !== null;
+}
+
+function mustParse(date: CalendarDate): Ymd {
+  const ymd = parts(date);
+  if (!ymd) throw new RangeError(`not a calendar date (YYYY-MM-DD): "${date}"`);
+  return ymd;
+}
+
+/** The date `months` months later, on the same day, or the month's last day when it has fewer. */
+export function addMonths(date: CalendarDate, months: number): CalendarDate {
+  const { y, m, d } = mustParse(date);
+  const index = y * 12 + (m - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = (index % 12) + 1;
+  return format({ y: year, m: month, d: Math.min(d, daysInMonth(year, month)) });
+}
+
+function dayNumber(date: CalendarDate): number {
+  const { y, m, d } = mustParse(date);
+  return Date.UTC(y, m - 1, d) / DAY_MS;
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: CalendarDate, to: CalendarDate): number {
+  return dayNumber(to) - dayNumber(from);
+}
+
+export function addDays(date: CalendarDate, days: number): CalendarDate {
+  return new Date((dayNumber(date) + days) * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Today in UTC. */
+export function todayUtc(now: Date = new Date()): CalendarDate {
+  return now.toISOString().slice(0, 10);
+}
