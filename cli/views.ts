@@ -5,8 +5,10 @@
 import type { Loan, LoanStatus, LoanVersion, Page, User } from "../sdk/index.js";
 import { type Column, type Style, renderRecord, renderTable, shortTime } from "./output.js";
 
+const STATUS_STYLES: Record<LoanStatus, Style> = { NEW: "yellow", APPROVED: "green", REJECTED: "red", ACTIVE: "cyan", CLOSED: "dim" };
+
 export function statusStyle(status: LoanStatus): Style {
-  return status === "APPROVED" ? "green" : status === "REJECTED" ? "red" : "yellow";
+  return STATUS_STYLES[status];
 }
 
 function fullName(user: User): string {

@@ -8,7 +8,8 @@
 export const ROLES = ["admin", "agent", "customer"] as const;
 export type Role = (typeof ROLES)[number];
 
-export const LOAN_STATUSES = ["NEW", "APPROVED", "REJECTED"] as const;
+/** NEW → APPROVED | REJECTED; APPROVED → ACTIVE (disbursed) → CLOSED (paid off). */
+export const LOAN_STATUSES = ["NEW", "APPROVED", "REJECTED", "ACTIVE", "CLOSED"] as const;
 export type LoanStatus = (typeof LOAN_STATUSES)[number];
 export type LoanDecision = "APPROVED" | "REJECTED";
 
@@ -44,6 +45,15 @@ export interface Loan {
   decided_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Servicing (see the "servicing" block): null until the loan is disbursed. */
+  disbursed_on: CalendarDate | null;
+  closed_at: Timestamp | null;
+  outstanding_principal: Money | null;
+  outstanding_interest: Money | null;
+  /** The due date of the oldest installment not fully paid (null once nothing is). */
+  next_due_date: CalendarDate | null;
+  /** Days from next_due_date to the list's `as_of` (default today) when it is past, else 0. */
+  days_past_due: number | null;
 }
 
 /** One earlier version of a loan, as it was before an edit. */
@@ -143,7 +153,7 @@ export interface LoanDecisionRequest {
   status: LoanDecision;
 }
 
-export interface ListLoansQuery extends PageQuery {
+export interface ListLoansQuery extends PageQuery, ArrearsQuery {
   status?: LoanStatus;
 }
 
@@ -376,4 +386,19 @@ export interface Portfolio {
   overdue_amount: Money;
   /** Outstanding principal of loans more than 30 days past due, in percent of all active outstanding principal ("0.00"–"100.00"). */
   par30: string;
+}
+
+// Declaration merging: the servicing actions and events join the tables above.
+export interface ActionContracts {
+  "loans.disburse": { params: DisburseRequest & IdParam; result: Loan };
+  "loans.schedule": { params: AsOfQuery & IdParam; result: LoanSchedule };
+  "loans.repay": { params: RepaymentRequest & IdParam; result: Repayment };
+  "loans.repayments": { params: IdParam; result: RepaymentsResponse };
+  "loans.portfolio": { params: AsOfQuery; result: Portfolio };
+}
+
+export interface EventContracts {
+  "loan.disbursed": EventActor & { before: Loan; loan: Loan };
+  "loan.repaid": EventActor & { repayment: Repayment; before: Loan; loan: Loan };
+  "loan.closed": EventActor & { before: Loan; loan: Loan };
 }

@@ -30,9 +30,16 @@ function subjectOf(e: OutboxEvent): Subject {
       return { entity: "loan", entity_id: p.loan.id, before: null, after: p.loan };
     }
     case "loan.updated":
-    case "loan.decided": {
+    case "loan.decided":
+    case "loan.disbursed":
+    case "loan.closed": {
       const p = e.payload as EventPayload<"loan.updated">;
       return { entity: "loan", entity_id: p.loan.id, before: p.before, after: p.loan };
+    }
+    case "loan.repaid": {
+      // The loan after, with the repayment that changed it: who recorded what, paid when.
+      const p = e.payload as EventPayload<"loan.repaid">;
+      return { entity: "loan", entity_id: p.loan.id, before: p.before, after: { ...p.loan, repayment: p.repayment } };
     }
   }
 }

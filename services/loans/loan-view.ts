@@ -1,10 +1,14 @@
 /** What loan rows look like outside the loans service. */
-import type { Loan, LoanVersion } from "../../sdk/contracts.js";
+import type { CalendarDate, Loan, LoanVersion } from "../../sdk/contracts.js";
+import { daysPastDue } from "./arrears.js";
+import { todayUtc } from "./calendar.js";
 import type { LoanRow, LoanVersionRow } from "./loan.model.js";
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 
-export function toLoan(row: LoanRow): Loan {
+/** A loan's JSON; its days past due as of `asOf` (default today UTC). */
+export function toLoan(row: LoanRow, asOf: CalendarDate = todayUtc()): Loan {
+  const serviced = row.status === "ACTIVE" || row.status === "CLOSED";
   return {
     id: row.id,
     customer_id: row.customer_id,
@@ -19,6 +23,13 @@ export function toLoan(row: LoanRow): Loan {
     decided_at: row.decided_at ? iso(row.decided_at) : null,
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
+    // A row just created has none of these columns set (undefined): null in the JSON.
+    disbursed_on: row.disbursed_on ?? null,
+    closed_at: row.closed_at ? iso(row.closed_at) : null,
+    outstanding_principal: serviced ? row.outstanding_principal : null,
+    outstanding_interest: serviced ? row.outstanding_interest : null,
+    next_due_date: serviced ? row.next_due_date : null,
+    days_past_due: serviced ? daysPastDue(row.next_due_date, asOf) : null,
   };
 }
 

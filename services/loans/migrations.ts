@@ -88,4 +88,62 @@ export const loanMigrations: Migration[] = [
       `);
     },
   },
+  {
+    // Servicing. The schedule is not stored: it is a pure function of the terms and the
+    // disbursement date (schedule.ts), recomputed for the one loan being read. What lists,
+    // the overdue filter and the portfolio need for a million loans is kept on the loan
+    // row by the transaction that disburses or records a payment: the outstanding figures
+    // and the oldest unpaid due date (next_due_date), with a partial index over ACTIVE loans.
+    name: "0004-servicing",
+    async up({ context: q }) {
+      await q.sequelize.query(`
+        ALTER TABLE loans DROP CONSTRAINT loans_status_check;
+        ALTER TABLE loans ADD CONSTRAINT loans_status_check CHECK (status IN ('NEW', 'APPROVED', 'REJECTED', 'ACTIVE', 'CLOSED'));
+        ALTER TABLE loans
+          ADD COLUMN disbursed_on          DATE,
+          ADD COLUMN disbursed_by          INTEGER,
+          ADD COLUMN disbursement_key      VARCHAR(200),
+          ADD COLUMN closed_at             TIMESTAMPTZ,
+          ADD COLUMN total_interest        NUMERIC(14,2),
+          ADD COLUMN outstanding_principal NUMERIC(14,2),
+          ADD COLUMN outstanding_interest  NUMERIC(14,2),
+          ADD COLUMN next_due_date         DATE,
+          ADD CONSTRAINT loans_serviced_check CHECK (
+            status NOT IN ('ACTIVE', 'CLOSED')
+            OR (disbursed_on IS NOT NULL AND total_interest IS NOT NULL AND outstanding_principal >= 0 AND outstanding_interest >= 0)
+          );
+        -- The overdue filter (next_due_date < as_of), most overdue first, and the
+        -- portfolio's sums, from the index alone.
+        CREATE INDEX loans_active_due_idx ON loans (next_due_date, id) INCLUDE (outstanding_principal) WHERE status = 'ACTIVE';
+
+        CREATE TABLE repayments (
+          id             BIGSERIAL PRIMARY KEY,
+          loan_id        INTEGER       NOT NULL REFERENCES loans (id) ON DELETE CASCADE,
+          amount         NUMERIC(14,2) NOT NULL CHECK (amount > 0),
+          principal_part NUMERIC(14,2) NOT NULL CHECK (principal_part >= 0),
+          interest_part  NUMERIC(14,2) NOT NULL CHECK (interest_part >= 0),
+          -- what it paid of each installment: [{ number, principal, interest }]
+          allocation     JSONB         NOT NULL,
+          paid_on        DATE          NOT NULL,
+          recorded_by    INTEGER       NOT NULL,
+          request_key    VARCHAR(200),
+          created_at     TIMESTAMPTZ   NOT NULL DEFAULT now(),
+          CHECK (principal_part + interest_part = amount)
+        );
+        CREATE INDEX repayments_loan_id_idx ON repayments (loan_id, id);
+        CREATE UNIQUE INDEX repayments_request_key_idx ON repayments (request_key) WHERE request_key IS NOT NULL;
+
+        -- How many installments of a loan disbursed on d over n months fall due before x:
+        -- due date k is d + k months (PostgreSQL clamps to the month's end as the schedule
+        -- does). Every installment but the last is the EMI, so what was due before x is
+        -- k·EMI, or the whole schedule once k = n. Mirrors schedule.ts; the portfolio test
+        -- holds the two together.
+        CREATE FUNCTION loan_installments_due_before(d DATE, n INTEGER, x DATE) RETURNS INTEGER
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+          WITH m AS (SELECT ((EXTRACT(YEAR FROM x) - EXTRACT(YEAR FROM d)) * 12 + EXTRACT(MONTH FROM x) - EXTRACT(MONTH FROM d))::int AS months)
+          SELECT LEAST(n, GREATEST(0, months - CASE WHEN (d + make_interval(months => months))::date >= x THEN 1 ELSE 0 END)) FROM m
+        $$;
+      `);
+    },
+  },
 ];

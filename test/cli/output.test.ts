@@ -28,6 +28,12 @@ const loan = (id: number, principal: string, status: Loan["status"]): Loan => ({
   decided_at: null,
   created_at: "2025-03-01T10:12:13.000Z",
   updated_at: "2025-03-01T10:12:13.000Z",
+  disbursed_on: null,
+  closed_at: null,
+  outstanding_principal: null,
+  outstanding_interest: null,
+  next_due_date: null,
+  days_past_due: null,
 });
 
 describe("tables", () => {
