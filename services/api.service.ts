@@ -98,6 +98,12 @@ function gatewaySettings(config: AppConfig) {
           "GET loan/loan-history/:id": "loans.history",
           "GET loan/list-loans-admin-agent": "loans.listAll",
           "GET loan/list-loans-customer": "loans.listMine",
+          // servicing
+          "PUT loan/disburse-loan/:id": "loans.disburse",
+          "GET loan/loan-schedule/:id": "loans.schedule",
+          "POST loan/repayment/:id": "loans.repay",
+          "GET loan/repayments/:id": "loans.repayments",
+          "GET loan/portfolio": "loans.portfolio",
           "GET audit/events": "audit.listEvents",
         },
       },

@@ -3,55 +3,41 @@
  * of the users service; edits and decisions lock the loan's row, so concurrent commands
  * serialise: of two decisions one wins, and no edit loses a version.
  */
-import type { Service } from "moleculer";
-import { QueryTypes, Transaction, type ModelStatic, type WhereOptions } from "sequelize";
+import { QueryTypes, Transaction, type ModelStatic } from "sequelize";
 import { LOAN_STATUSES, TENURE_MAX, TENURE_MIN, type ActionParams, type ActionResult, type AuthUser, type Loan, type LoanStatus, type Page } from "../sdk/contracts.js";
 import { defineService } from "./shared/schema.js";
-import { loadConfig, type AppConfig } from "./shared/config.js";
+import { loadConfig } from "./shared/config.js";
 import { ownDatabase, type DbServiceThis } from "./shared/db.js";
 import { ForbiddenError, NotFoundError, fieldError } from "./shared/errors.js";
 import { callerOf, type AppContext } from "./shared/context.js";
 import { pageParams, pageWindow, toPage } from "./shared/pagination.js";
-import { idParam } from "./shared/params.js";
+import { dateParam, idParam } from "./shared/params.js";
+import { listPlan, type LoanListFilter } from "./loans/loan-lists.js";
 import { loanTerms } from "./loans/loan-math.js";
 import { defineLoanModels, type LoanModel, type LoanRow, type LoanVersionModel } from "./loans/loan.model.js";
-import { assertNew, parsePrincipal } from "./loans/loan-rules.js";
+import { assertNew, parseAsOf, parsePrincipal } from "./loans/loan-rules.js";
+import type { LoanChangeEvent, LoansThis, LoansVars } from "./loans/loans-this.js";
 import { toLoan, toLoanVersion } from "./loans/loan-view.js";
 import { loanMigrations } from "./loans/migrations.js";
-
-interface LoansVars {
-  config: AppConfig;
-  versions(): ModelStatic<LoanVersionModel>;
-  findVisible(id: number, caller: AuthUser): Promise<LoanRow>;
-  lockedUpdate(ctx: AppContext, id: number, event: "loan.updated" | "loan.decided", change: (loan: LoanModel, t: Transaction) => Promise<boolean>): Promise<Loan>;
-  listWhere(filter: WhereOptions<LoanRow>, params: { page?: number; pageSize?: number }): Promise<Page<Loan>>;
-  countByStatus(status?: LoanStatus): Promise<number>;
-  /** moleculer-db: cleans this service's cache here and broadcasts `cache.clean.loans`. */
-  clearCache(): Promise<void>;
-}
-type LoansThis = Service & LoansVars & DbServiceThis<LoanModel>;
+import { servicing } from "./loans/servicing.js";
+import { writeKey } from "./loans/write-key.js";
 
 type Ctx<A extends "loans.request" | "loans.edit" | "loans.decide" | "loans.details" | "loans.listAll"> = AppContext<ActionParams<A>>;
-
-/**
- * The identity of a write request: the client's Idempotency-Key (per caller) when it sent
- * one, else the gateway's request id, which Moleculer keeps across retries of the call.
- */
-function writeKey(ctx: AppContext): string {
-  const key = ctx.meta.idempotencyKey;
-  return key ? `client:${callerOf(ctx).id}:${key}` : `request:${ctx.requestID}`;
-}
 
 const principalParam = [
   { type: "string", pattern: /^\s*\d+(\.\d+)?\s*$/, messages: { stringPattern: "principal must be a decimal amount like 250000.00" } },
   { type: "number", positive: true },
 ] as const;
 const tenureParam = { type: "number", integer: true, min: TENURE_MIN, max: TENURE_MAX, convert: true } as const;
-const statusFilter = { type: "enum", values: [...LOAN_STATUSES], optional: true } as const;
+const listFilters = {
+  status: { type: "enum", values: [...LOAN_STATUSES], optional: true },
+  overdue: { type: "boolean", convert: true, optional: true },
+  as_of: dateParam,
+} as const;
 
 const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
   name: "loans",
-  mixins: [ownDatabase({ urlVariable: "LOANS_DATABASE_URL", defineModels: (s) => defineLoanModels(s).Loan, migrations: loanMigrations, outbox: { source: "loans" } })],
+  mixins: [ownDatabase({ urlVariable: "LOANS_DATABASE_URL", defineModels: (s) => defineLoanModels(s).Loan, migrations: loanMigrations, outbox: { source: "loans" } }), servicing],
 
   actions: {
     request: {
@@ -153,26 +139,21 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
     listAll: {
       access: ["admin", "agent"],
       // Cleared on every loan write (see `afterWrite`), so a read after a write is fresh.
-      cache: { keys: ["status", "page", "pageSize"] },
-      params: { ...pageParams, status: statusFilter },
-      async handler(this: LoansThis, ctx: Ctx<"loans.listAll">): Promise<ActionResult<"loans.listAll">> {
-        const { status } = ctx.params;
-        const window = pageWindow(ctx.params);
-        const [rows, total] = await Promise.all([
-          this.model.findAll({ where: status ? { status } : {}, order: [["id", "DESC"]], limit: window.limit, offset: window.offset }),
-          this.countByStatus(status),
-        ]);
-        return toPage(rows.map((r) => toLoan(r.get({ plain: true }))), total, window);
+      cache: { keys: ["status", "overdue", "as_of", "page", "pageSize"] },
+      params: { ...pageParams, ...listFilters },
+      handler(this: LoansThis, ctx: Ctx<"loans.listAll">): Promise<ActionResult<"loans.listAll">> {
+        const { status, overdue } = ctx.params;
+        return this.listLoans({ status, overdue }, ctx.params);
       },
     },
 
     listMine: {
       access: ["customer"],
-      cache: { keys: ["#user.id", "status", "page", "pageSize"] },
-      params: { ...pageParams, status: statusFilter },
+      cache: { keys: ["#user.id", "status", "overdue", "as_of", "page", "pageSize"] },
+      params: { ...pageParams, ...listFilters },
       handler(this: LoansThis, ctx: Ctx<"loans.listAll">): Promise<ActionResult<"loans.listMine">> {
-        const mine = { customer_id: callerOf(ctx).id };
-        return this.listWhere(ctx.params.status ? { ...mine, status: ctx.params.status } : mine, ctx.params);
+        const { status, overdue } = ctx.params;
+        return this.listLoans({ customer_id: callerOf(ctx).id, status, overdue }, ctx.params);
       },
     },
   },
@@ -202,7 +183,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
      * publishes `event` with the loan before and after, in the same transaction; answers
      * the loan after.
      */
-    async lockedUpdate(this: LoansThis, ctx: AppContext, id: number, event: "loan.updated" | "loan.decided", change: (loan: LoanModel, t: Transaction) => Promise<boolean>): Promise<Loan> {
+    async lockedUpdate(this: LoansThis, ctx: AppContext, id: number, event: LoanChangeEvent, change: (loan: LoanModel, t: Transaction) => Promise<boolean>): Promise<Loan> {
       return this.outbox.transaction(ctx, async (transaction, publish) => {
         const row = await this.model.findByPk(id, { transaction, lock: Transaction.LOCK.UPDATE });
         if (!row) throw new NotFoundError("loan", id);
@@ -223,10 +204,17 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
       return Number(row?.total ?? 0);
     },
 
-    async listWhere(this: LoansThis, filter: WhereOptions<LoanRow>, params: { page?: number; pageSize?: number }): Promise<Page<Loan>> {
+    /** A page of loans; days past due as of `as_of` (default today), which `overdue` also uses. */
+    async listLoans(this: LoansThis, filter: LoanListFilter, params: { page?: number; pageSize?: number; as_of?: string }): Promise<Page<Loan>> {
+      const asOf = parseAsOf(params.as_of);
       const window = pageWindow(params);
-      const { rows, count } = await this.model.findAndCountAll({ where: filter, order: [["id", "DESC"]], limit: window.limit, offset: window.offset });
-      return toPage(rows.map((r) => toLoan(r.get({ plain: true }))), count, window);
+      const plan = listPlan(filter, asOf);
+      if (!plan) return toPage([], 0, window);
+      const [rows, total] = await Promise.all([
+        this.model.findAll({ where: plan.where, order: plan.order, limit: window.limit, offset: window.offset }),
+        plan.countedByStatus ? this.countByStatus(filter.status) : this.model.count({ where: plan.where }),
+      ]);
+      return toPage(rows.map((r) => toLoan(r.get({ plain: true }), asOf)), total, window);
     },
   },
 

@@ -1,10 +1,13 @@
 /**
- * The loan's guarded state and input rules: one validator for "only a NEW loan may
- * change", one for an acceptable principal. Each failure is one named error.
+ * The loan's guarded state and input rules: one table of which command a loan's status
+ * allows, one validator each for an acceptable principal, repayment amount and servicing
+ * date. Each failure is one named error.
  */
 import Decimal from "decimal.js";
-import { PRINCIPAL_MAX, PRINCIPAL_MIN, type LoanStatus, type Money } from "../../sdk/contracts.js";
+import { PRINCIPAL_MAX, PRINCIPAL_MIN, type CalendarDate, type LoanStatus, type Money } from "../../sdk/contracts.js";
 import { ConflictError, fieldError } from "../shared/errors.js";
+import type { LoanPosition } from "./arrears.js";
+import { isCalendarDate, todayUtc } from "./calendar.js";
 import { toMoney } from "./loan-math.js";
 
 /** A principal as sent: a decimal string or a number with at most two places, in range. */
@@ -24,9 +27,67 @@ export function parsePrincipal(value: string | number): Money {
   return toMoney(amount);
 }
 
+/** A repayment amount as sent: more than 0, at most two places (its ceiling is checked under the loan's lock). */
+export function parseAmount(value: string | number): Money {
+  let amount: Decimal;
+  try {
+    amount = new Decimal(value);
+  } catch {
+    throw fieldError("amount", "amount must be a decimal amount like 11768.37", "money");
+  }
+  if (!amount.isFinite() || amount.decimalPlaces() > 2) throw fieldError("amount", "amount must be a decimal amount with at most two places", "money");
+  if (amount.lte(0)) throw fieldError("amount", "amount must be more than 0", "moneyMin");
+  return toMoney(amount);
+}
+
+export function assertWithinOutstanding(amount: Money, position: Pick<LoanPosition, "outstanding_principal" | "outstanding_interest">): void {
+  const outstanding = new Decimal(position.outstanding_principal).plus(position.outstanding_interest);
+  if (new Decimal(amount).gt(outstanding)) throw fieldError("amount", `amount must be at most the outstanding total, ${outstanding.toFixed(2)}`, "moneyMax");
+}
+
+/**
+ * A servicing date (disbursed_on, paid_on): a real calendar date, default today UTC, never
+ * in the future, and not before `notBefore` when given.
+ */
+export function parseServiceDate(field: string, value: string | undefined, notBefore?: { date: CalendarDate; what: string }): CalendarDate {
+  const today = todayUtc();
+  const date = value ?? today;
+  if (!isCalendarDate(date)) throw fieldError(field, `${field} must be a calendar date YYYY-MM-DD (from 1900)`, "date");
+  if (date > today) throw fieldError(field, `${field} must not be in the future (today is ${today} UTC)`, "dateMax");
+  if (notBefore && date < notBefore.date) throw fieldError(field, `${field} must not be before ${notBefore.what}, ${notBefore.date}`, "dateMin");
+  return date;
+}
+
+/** `as_of`: any real calendar date (arrears may be looked at ahead), default today UTC. */
+export function parseAsOf(value: string | undefined): CalendarDate {
+  const date = value ?? todayUtc();
+  if (!isCalendarDate(date)) throw fieldError("as_of", "as_of must be a calendar date YYYY-MM-DD (from 1900)", "date");
+  return date;
+}
+
+export type LoanCommand = "edit" | "decide" | "disburse" | "repay";
+
+/** Which status each command needs; anything else is the named 409. */
+const TRANSITIONS: Record<LoanCommand, { from: LoanStatus; done: string; type: string }> = {
+  edit: { from: "NEW", done: "edited", type: "LOAN_NOT_EDITABLE" },
+  decide: { from: "NEW", done: "decided", type: "LOAN_ALREADY_DECIDED" },
+  disburse: { from: "APPROVED", done: "disbursed", type: "LOAN_NOT_DISBURSABLE" },
+  repay: { from: "ACTIVE", done: "repaid", type: "LOAN_NOT_REPAYABLE" },
+};
+
+export function assertCan(loan: { id: number; status: LoanStatus }, command: LoanCommand): void {
+  const rule = TRANSITIONS[command];
+  if (loan.status !== rule.from) {
+    throw new ConflictError(`loan ${loan.id} is ${loan.status}: only ${rule.from === "ACTIVE" || rule.from === "APPROVED" ? "an" : "a"} ${rule.from} loan can be ${rule.done}`, rule.type, { status: loan.status });
+  }
+}
+
 /** Only a loan waiting for a decision may be edited or decided. */
 export function assertNew(loan: { id: number; status: LoanStatus }, action: "edit" | "decide"): void {
-  if (loan.status !== "NEW") {
-    throw new ConflictError(`loan ${loan.id} is ${loan.status}: only a NEW loan can be ${action === "edit" ? "edited" : "decided"}`, action === "edit" ? "LOAN_NOT_EDITABLE" : "LOAN_ALREADY_DECIDED", { status: loan.status });
-  }
+  assertCan(loan, action);
+}
+
+/** An ACTIVE loan is CLOSED by the payment after which nothing is outstanding. */
+export function isPaidOff(position: LoanPosition): boolean {
+  return new Decimal(position.outstanding_principal).plus(position.outstanding_interest).isZero();
 }

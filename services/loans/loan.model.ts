@@ -1,6 +1,7 @@
 /** The loans and loan_versions tables, as the loans service (and only it) sees them. */
 import { DataTypes, Model, type ModelStatic, type Sequelize } from "sequelize";
 import type { Loan, LoanVersion, Money } from "../../sdk/contracts.js";
+import { defineRepaymentModel, type RepaymentModel } from "./repayment.model.js";
 
 /**
  * A loan as stored: the contract's Loan, with the database's own Date timestamps; its
@@ -32,6 +33,7 @@ export class LoanVersionModel extends Model<LoanVersionRow, NewLoanVersionRow> {
 export interface LoanModels {
   Loan: ModelStatic<LoanModel>;
   LoanVersion: ModelStatic<LoanVersionModel>;
+  Repayment: ModelStatic<RepaymentModel>;
 }
 
 const money = () => ({ type: DataTypes.DECIMAL(14, 2), allowNull: false });
@@ -85,5 +87,5 @@ export function defineLoanModels(sequelize: Sequelize): LoanModels {
     },
     { tableName: "loan_versions", timestamps: false },
   );
-  return { Loan, LoanVersion };
+  return { Loan, LoanVersion, Repayment: defineRepaymentModel(sequelize) };
 }

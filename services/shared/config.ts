@@ -26,6 +26,8 @@ export interface AppConfig {
   bodyLimit: string;
   /** How often an outbox relay looks for undelivered events (it is also woken by each write). */
   outboxPollMs: number;
+  /** With METRICS_PORT set: how often the loans service refreshes its portfolio gauges. */
+  portfolioMetricsMs: number;
 }
 
 /** The default annual rate table of the spec. */
@@ -88,5 +90,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rateTable: parseRateTable(env.LOAN_RATE_TABLE),
     bodyLimit: env.BODY_LIMIT ?? "1MB",
     outboxPollMs: intFromEnv(env, "OUTBOX_POLL_MS", 1000, 10),
+    portfolioMetricsMs: intFromEnv(env, "PORTFOLIO_METRICS_INTERVAL_MS", 15_000, 100),
   };
 }

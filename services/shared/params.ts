@@ -14,3 +14,6 @@ export const emailParam = { type: "string", trim: true, lowercase: true, min: 3,
 export function passwordFits(password: string): boolean {
   return Buffer.byteLength(password, "utf8") <= PASSWORD_MAX;
 }
+
+/** A calendar date YYYY-MM-DD, optional; whether it is a real date is checked where it is used. */
+export const dateParam = { type: "string", optional: true, pattern: /^\d{4}-\d{2}-\d{2}$/, messages: { stringPattern: "The '{field}' field must be a calendar date YYYY-MM-DD." } } as const;

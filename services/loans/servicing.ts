@@ -1,0 +1,197 @@
+/**
+ * Loan servicing, a mixin of the loans service: disbursement, the repayment schedule,
+ * repayments, and the portfolio. Disbursement and repayments lock the loan's row, so of
+ * concurrent disbursements one wins and concurrent repayments are applied one after the
+ * other, none lost; each write remembers its request key, so a retried one is done once.
+ * The schedule is recomputed from the terms (schedule.ts) for the one loan read; the
+ * figures lists need are kept on the loan row by the transaction that changes them.
+ */
+import type { Service } from "moleculer";
+import { Transaction, type ModelStatic } from "sequelize";
+import type { ActionParams, ActionResult, Money, Repayment } from "../../sdk/contracts.js";
+import { callerOf, type AppContext } from "../shared/context.js";
+import { ConflictError, NotFoundError } from "../shared/errors.js";
+import { dateParam, idParam } from "../shared/params.js";
+import { defineMixin } from "../shared/schema.js";
+import { allocatePayment } from "./allocation.js";
+import { paidSoFar, positionAfter, summarize } from "./arrears.js";
+import { todayUtc } from "./calendar.js";
+import { LoanDecimal as D } from "./loan-math.js";
+import type { LoanRow } from "./loan.model.js";
+import { assertCan, assertWithinOutstanding, isPaidOff, parseAmount, parseAsOf, parseServiceDate } from "./loan-rules.js";
+import { toLoan } from "./loan-view.js";
+import type { LoansThis } from "./loans-this.js";
+import { portfolioAsOf } from "./portfolio.js";
+import { publishPortfolio, registerPortfolioGauges } from "./portfolio-metrics.js";
+import { toRepayment, type RepaymentModel } from "./repayment.model.js";
+import { buildSchedule } from "./schedule.js";
+import { writeKey } from "./write-key.js";
+
+interface ServicingVars {
+  repaymentModel(): ModelStatic<RepaymentModel>;
+  recordRepayment(ctx: AppContext, id: number, amount: Money, paidOn: string | undefined): Promise<Repayment>;
+  refreshPortfolioGauges(): Promise<void>;
+  portfolioTimer?: NodeJS.Timeout;
+}
+type ServicingThis = LoansThis & ServicingVars;
+type Ctx<A extends "loans.disburse" | "loans.schedule" | "loans.repay" | "loans.repayments" | "loans.portfolio"> = AppContext<ActionParams<A>>;
+
+const amountParam = {
+  type: "multi",
+  rules: [
+    { type: "string", pattern: /^\s*-?\d+(\.\d+)?\s*$/, messages: { stringPattern: "amount must be a decimal amount like 11768.37" } },
+    { type: "number", positive: true },
+  ],
+} as const;
+
+/** The schedule of a disbursed loan, from its stored terms and disbursement date. */
+function scheduleOf(loan: LoanRow) {
+  if (!loan.disbursed_on) throw new Error(`loan ${loan.id} is ${loan.status} without a disbursement date`);
+  return buildSchedule(loan, loan.disbursed_on);
+}
+
+export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
+  actions: {
+    disburse: {
+      access: ["admin"],
+      params: { id: idParam, disbursed_on: dateParam },
+      async handler(this: ServicingThis, ctx: Ctx<"loans.disburse">): Promise<ActionResult<"loans.disburse">> {
+        const disbursedOn = parseServiceDate("disbursed_on", ctx.params.disbursed_on);
+        const admin = callerOf(ctx).id;
+        const disbursement_key = writeKey(ctx);
+        return this.lockedUpdate(ctx, ctx.params.id, "loan.disbursed", async (row, transaction) => {
+          if (row.get("disbursement_key") === disbursement_key) return false; // this very disbursement, retried
+          const loan = row.get({ plain: true });
+          assertCan(loan, "disburse");
+          const schedule = buildSchedule(loan, disbursedOn);
+          const totalInterest = schedule.reduce((sum, r) => sum.plus(r.interest), new D(0)).toFixed(2);
+          await row.update(
+            {
+              status: "ACTIVE",
+              disbursed_on: disbursedOn,
+              disbursed_by: admin,
+              disbursement_key,
+              total_interest: totalInterest,
+              outstanding_principal: loan.principal,
+              outstanding_interest: totalInterest,
+              next_due_date: schedule[0]!.due_date,
+            },
+            { transaction },
+          );
+          return true;
+        });
+      },
+    },
+
+    schedule: {
+      access: ["admin", "agent", "customer"],
+      params: { id: idParam, as_of: dateParam },
+      async handler(this: ServicingThis, ctx: Ctx<"loans.schedule">): Promise<ActionResult<"loans.schedule">> {
+        const asOf = parseAsOf(ctx.params.as_of);
+        const loan = await this.findVisible(ctx.params.id, callerOf(ctx));
+        // Before disbursement: a projection, as if the money went out on as_of.
+        const disbursed = loan.disbursed_on !== null && loan.total_interest !== null && loan.outstanding_principal !== null && loan.outstanding_interest !== null;
+        const schedule = disbursed ? scheduleOf(loan) : buildSchedule(loan, asOf);
+        const paid = disbursed ? paidSoFar(loan.principal, loan.total_interest!, loan.outstanding_principal!, loan.outstanding_interest!) : "0.00";
+        return { loan_id: loan.id, disbursed_on: loan.disbursed_on, as_of: asOf, ...summarize(schedule, paid, asOf) };
+      },
+    },
+
+    repay: {
+      access: ["admin", "agent"],
+      params: { id: idParam, amount: amountParam, paid_on: dateParam },
+      async handler(this: ServicingThis, ctx: Ctx<"loans.repay">): Promise<ActionResult<"loans.repay">> {
+        const amount = parseAmount(ctx.params.amount);
+        const repayment = await this.recordRepayment(ctx, ctx.params.id, amount, ctx.params.paid_on);
+        ctx.meta.$statusCode = 201;
+        ctx.meta.$location = `/api/loan/repayments/${repayment.loan_id}`;
+        return repayment;
+      },
+    },
+
+    repayments: {
+      access: ["admin", "agent", "customer"],
+      params: { id: idParam },
+      async handler(this: ServicingThis, ctx: Ctx<"loans.repayments">): Promise<ActionResult<"loans.repayments">> {
+        const loan = await this.findVisible(ctx.params.id, callerOf(ctx));
+        const rows = await this.repaymentModel().findAll({ where: { loan_id: loan.id }, order: [["id", "ASC"]] });
+        return { rows: rows.map((r) => toRepayment(r.get({ plain: true }))) };
+      },
+    },
+
+    portfolio: {
+      access: ["admin"],
+      params: { as_of: dateParam },
+      handler(this: ServicingThis, ctx: Ctx<"loans.portfolio">): Promise<ActionResult<"loans.portfolio">> {
+        return portfolioAsOf(this.adapter.db, parseAsOf(ctx.params.as_of));
+      },
+    },
+  },
+
+  methods: {
+    repaymentModel(this: ServicingThis): ModelStatic<RepaymentModel> {
+      return this.adapter.db.models.repayment as ModelStatic<RepaymentModel>;
+    },
+
+    /**
+     * Under the loan's row lock: the repayment, its allocation over the schedule, the
+     * loan's new figures (CLOSED when nothing is left) and the events, in one transaction.
+     */
+    async recordRepayment(this: ServicingThis, ctx: AppContext, id: number, amount: Money, paidOnParam: string | undefined): Promise<Repayment> {
+      const request_key = writeKey(ctx);
+      const recorder = callerOf(ctx).id;
+      return this.outbox
+        .transaction(ctx, async (transaction, publish) => {
+          const row = await this.model.findByPk(id, { transaction, lock: Transaction.LOCK.UPDATE });
+          if (!row) throw new NotFoundError("loan", id);
+          const done = await this.repaymentModel().findOne({ where: { request_key }, transaction });
+          if (done) {
+            // A retry of a repayment that committed; the same key on another loan is a mistake.
+            if (done.get("loan_id") !== id) throw new ConflictError(`this Idempotency-Key was used for a repayment of loan ${done.get("loan_id")}`, "IDEMPOTENCY_KEY_REUSED");
+            return toRepayment(done.get({ plain: true }));
+          }
+          const loan = row.get({ plain: true });
+          assertCan(loan, "repay");
+          const paidOn = parseServiceDate("paid_on", paidOnParam, { date: loan.disbursed_on!, what: "the disbursement" });
+          assertWithinOutstanding(amount, { outstanding_principal: loan.outstanding_principal!, outstanding_interest: loan.outstanding_interest! });
+          const schedule = scheduleOf(loan);
+          const paidBefore = paidSoFar(loan.principal, loan.total_interest!, loan.outstanding_principal!, loan.outstanding_interest!);
+          const allocation = allocatePayment(schedule, paidBefore, amount);
+          const position = positionAfter(schedule, new D(paidBefore).plus(amount).toFixed(2));
+          const created = await this.repaymentModel().create(
+            { loan_id: id, amount, principal_part: allocation.principal, interest_part: allocation.interest, allocation: allocation.installments, paid_on: paidOn, recorded_by: recorder, request_key },
+            { transaction },
+          );
+          const closes = isPaidOff(position);
+          const before = toLoan(loan);
+          await row.update({ ...position, ...(closes && { status: "CLOSED", closed_at: new Date() }) }, { transaction });
+          const after = toLoan(row.get({ plain: true }));
+          const repayment = toRepayment(created.get({ plain: true }));
+          publish("loan.repaid", { actor_id: recorder, repayment, before, loan: after });
+          if (closes) publish("loan.closed", { actor_id: recorder, before, loan: after });
+          return repayment;
+        })
+        .finally(() => this.clearCache());
+    },
+
+    /** Never throws: a failed refresh (the database away) leaves the last figures. */
+    async refreshPortfolioGauges(this: ServicingThis): Promise<void> {
+      try {
+        publishPortfolio(this.broker.metrics, await portfolioAsOf(this.adapter.db, todayUtc()));
+      } catch (err) {
+        this.logger.debug("portfolio gauges not refreshed:", err instanceof Error ? err.message : err);
+      }
+    },
+  },
+
+  started(this: ServicingThis) {
+    if (!this.broker.isMetricsEnabled()) return;
+    registerPortfolioGauges(this.broker.metrics);
+    this.portfolioTimer = setInterval(() => void this.refreshPortfolioGauges(), this.config.portfolioMetricsMs);
+    this.portfolioTimer.unref();
+  },
+
+  stopped(this: ServicingThis) {
+    clearInterval(this.portfolioTimer);
+  },
+});
