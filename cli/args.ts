@@ -60,3 +60,13 @@ export function pageSize(value: string): number {
   if (size > 100) throw new InvalidArgumentError("must be at most 100");
   return size;
 }
+
+/** A calendar date YYYY-MM-DD (UTC), a real one: 2026-02-30 is refused here already. */
+export function calendarDate(value: string): string {
+  const text = value.trim();
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  const [y, m, d] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [0, 0, 0];
+  const real = match !== null && y >= 1900 && m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+  if (!real) throw new InvalidArgumentError("must be a date like 2026-01-31");
+  return text;
+}

@@ -12,6 +12,7 @@ import { registerHealth } from "./commands/health.js";
 import { registerLoans } from "./commands/loans.js";
 import { registerRepl } from "./commands/repl.js";
 import { registerSeed } from "./commands/seed.js";
+import { registerPortfolio } from "./commands/servicing.js";
 import { registerUsers } from "./commands/users.js";
 import type { Io } from "./context.js";
 import { CliError, EXIT } from "./errors.js";
@@ -73,6 +74,7 @@ export function buildProgram(io: Io): Command {
   registerApprovals(program, io);
   registerLoans(program, io);
   registerAudit(program, io);
+  registerPortfolio(program, io);
   registerSeed(program, io);
   registerHealth(program, io);
   registerRepl(program, io);

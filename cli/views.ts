@@ -93,11 +93,24 @@ export function loanRecord(loan: Loan, color: boolean): string {
       ["Version", String(loan.version)],
       ["Decided by", loan.decided_by === null ? "-" : String(loan.decided_by)],
       ["Decided (UTC)", shortTime(loan.decided_at)],
+      ...servicingFields(loan),
       ["Created (UTC)", shortTime(loan.created_at)],
       ["Updated (UTC)", shortTime(loan.updated_at)],
     ],
     color,
   );
+}
+
+/** A disbursed loan's servicing figures; none before disbursement. */
+function servicingFields(loan: Loan): [string, string, Style?][] {
+  if (loan.disbursed_on === null) return [];
+  return [
+    ["Disbursed on", loan.disbursed_on],
+    ["Outstanding", `principal ${loan.outstanding_principal ?? "-"}, interest ${loan.outstanding_interest ?? "-"}`],
+    ["Next due", loan.next_due_date ?? "-"],
+    ["Days past due", String(loan.days_past_due ?? 0), loan.days_past_due ? "red" : undefined],
+    ["Closed (UTC)", shortTime(loan.closed_at)],
+  ];
 }
 
 /** "Page 1 of 3, 45 loans in all (next: --page 2)", or undefined when everything is shown. */

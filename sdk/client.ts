@@ -23,6 +23,7 @@ import type {
   SignupRequest,
   User,
 } from "./contracts.js";
+import type { AsOfQuery, DisburseRequest, LoanSchedule, Portfolio, Repayment, RepaymentRequest, RepaymentsResponse } from "./contracts.js";
 import {
   ConnectionError,
   ConnectionTimeoutError,
@@ -197,20 +198,50 @@ export class LoanClient {
     return this.request({ method: "GET", path: `/api/loan/loan-history/${pathId(id)}` }, options);
   }
 
-  /** GET /api/loan/list-loans-admin-agent (admin, approved agent): all loans. */
+  /**
+   * GET /api/loan/list-loans-admin-agent (admin, approved agent): all loans; `overdue: true`
+   * lists the ACTIVE loans past due as of `as_of` (default today), most overdue first.
+   */
   listLoans(query: ListLoansQuery = {}, options?: RequestOptions): Promise<Page<Loan>> {
     return this.request(
-      { method: "GET", path: "/api/loan/list-loans-admin-agent", query: { status: query.status, ...pageQuery(query) } },
+      { method: "GET", path: "/api/loan/list-loans-admin-agent", query: { status: query.status, ...arrearsQuery(query), ...pageQuery(query) } },
       options,
     );
   }
 
-  /** GET /api/loan/list-loans-customer (customer): the caller's own loans. */
+  /** GET /api/loan/list-loans-customer (customer): the caller's own loans, same filters. */
   listMyLoans(query: ListLoansQuery = {}, options?: RequestOptions): Promise<Page<Loan>> {
     return this.request(
-      { method: "GET", path: "/api/loan/list-loans-customer", query: { status: query.status, ...pageQuery(query) } },
+      { method: "GET", path: "/api/loan/list-loans-customer", query: { status: query.status, ...arrearsQuery(query), ...pageQuery(query) } },
       options,
     );
+  }
+
+  // ---- servicing ----
+
+  /** PUT /api/loan/disburse-loan/{id} (admin): an APPROVED loan becomes ACTIVE, disbursed today or on `disbursed_on`. */
+  disburseLoan(id: number, body: DisburseRequest = {}, options?: RequestOptions): Promise<Loan> {
+    return this.request({ method: "PUT", path: `/api/loan/disburse-loan/${pathId(id)}`, body }, options);
+  }
+
+  /** GET /api/loan/loan-schedule/{id}: the repayment schedule as of `as_of` (default today); a projection before disbursement. */
+  loanSchedule(id: number, query: AsOfQuery = {}, options?: RequestOptions): Promise<LoanSchedule> {
+    return this.request({ method: "GET", path: `/api/loan/loan-schedule/${pathId(id)}`, query: { as_of: query.as_of } }, options);
+  }
+
+  /** POST /api/loan/repayment/{id} (admin, approved agent): record a repayment of an ACTIVE loan; sent once whatever the retries. */
+  recordRepayment(id: number, body: RepaymentRequest, options?: RequestOptions): Promise<Repayment> {
+    return this.request({ method: "POST", path: `/api/loan/repayment/${pathId(id)}`, body }, options);
+  }
+
+  /** GET /api/loan/repayments/{id}: the loan's repayments in the order recorded. */
+  listRepayments(id: number, options?: RequestOptions): Promise<RepaymentsResponse> {
+    return this.request({ method: "GET", path: `/api/loan/repayments/${pathId(id)}` }, options);
+  }
+
+  /** GET /api/loan/portfolio (admin): counts by status, outstanding principal, overdue amount, PAR30, as of `as_of`. */
+  portfolio(query: AsOfQuery = {}, options?: RequestOptions): Promise<Portfolio> {
+    return this.request({ method: "GET", path: "/api/loan/portfolio", query: { as_of: query.as_of } }, options);
   }
 
   // ---- audit ----
@@ -322,6 +353,10 @@ function parseBody(text: string, contentType: string | null): unknown {
 
 function pageQuery(query: PageQuery): Query {
   return { page: query.page, pageSize: query.pageSize };
+}
+
+function arrearsQuery(query: ListLoansQuery): Query {
+  return { overdue: query.overdue, as_of: query.as_of };
 }
 
 function queryString(query: Query | undefined): string {

@@ -4,12 +4,14 @@
 import type { Command } from "commander";
 import type { LoanDecision, LoanStatus } from "../../sdk/index.js";
 import { action } from "../action.js";
-import { loanStatus, money, positiveInt } from "../args.js";
+import { calendarDate, loanStatus, money, positiveInt } from "../args.js";
 import type { Context, Io } from "../context.js";
 import { CliError, usageError } from "../errors.js";
 import type { ImportSummary } from "../import.js";
 import { Progress } from "../progress.js";
+import { overdueTable } from "../servicing-views.js";
 import { historyTable, loanRecord, loansTable, pageFooter } from "../views.js";
+import { registerLoanServicing } from "./servicing.js";
 import { type ListOptions, pageQuery, withPaging } from "./users.js";
 
 interface RequestOptions {
@@ -46,7 +48,7 @@ function printImportSummary(ctx: Context, summary: ImportSummary): void {
 }
 
 export function registerLoans(program: Command, io: Io): void {
-  const loans = program.command("loans").description("request, list, edit and decide loans");
+  const loans = program.command("loans").description("request, list, edit, decide, disburse and repay loans");
 
   loans
     .command("request")
@@ -73,17 +75,20 @@ export function registerLoans(program: Command, io: Io): void {
       .command("list")
       .alias("ls")
       .description("list loans: all of them for admins and agents, your own for a customer")
-      .option("--status <status>", "NEW, APPROVED or REJECTED", loanStatus),
+      .option("--status <status>", "NEW, APPROVED, REJECTED, ACTIVE or CLOSED", loanStatus)
+      .option("--overdue", "only ACTIVE loans past due, most overdue first")
+      .option("--as-of <date>", "judge arrears as of this date, YYYY-MM-DD (default today UTC)", calendarDate),
   )
-    .addHelpText("after", "\nExamples:\n  $ loanctl loans list --status NEW\n  $ loanctl --json loans list --page 2 --page-size 50\n")
+    .addHelpText("after", "\nExamples:\n  $ loanctl loans list --status NEW\n  $ loanctl loans list --overdue --as-of 2026-06-30\n  $ loanctl --json loans list --page 2 --page-size 50\n")
     .action(
       action(io, async (ctx) => {
-        const options = ctx.opts<ListOptions & { status?: LoanStatus }>();
+        const options = ctx.opts<ListOptions & { status?: LoanStatus; overdue?: boolean; asOf?: string }>();
         const credentials = ctx.requireLogin();
         const client = ctx.client();
-        const query = { status: options.status, ...pageQuery(options) };
+        const query = { status: options.status, overdue: options.overdue, as_of: options.asOf, ...pageQuery(options) };
         const page = credentials.user.role === "customer" ? await client.listMyLoans(query) : await client.listLoans(query);
-        ctx.out.data(page, () => (page.rows.length === 0 ? "" : loansTable(page.rows, ctx.out.color)));
+        const table = options.overdue ? overdueTable : loansTable;
+        ctx.out.data(page, () => (page.rows.length === 0 ? "" : table(page.rows, ctx.out.color)));
         if (page.rows.length === 0) ctx.out.info("No loans found");
         const footer = pageFooter(page, "loans");
         if (footer) ctx.out.info(footer);
@@ -214,4 +219,6 @@ Example:
         }
       }),
     );
+
+  registerLoanServicing(loans, io);
 }

@@ -73,3 +73,47 @@ export async function whois(broker: ServiceBroker, rawId: string | undefined): P
   const approval = user.role === "agent" ? (user.is_approved ? ", approved" : ", waiting for approval") : "";
   return `User ${user.id}: ${user.email} (${user.role}${approval})`;
 }
+
+// ---- servicing ----
+
+/** The most overdue loans one command lists: the actions' own page size limit. */
+const OVERDUE_PAGE_SIZE = 100;
+const DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
+
+function asOfArgument(command: string, raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  if (!DATE_SHAPE.test(raw.trim())) throw new ReplUsageError(`usage: ${command} [as_of], a date YYYY-MM-DD (got "${raw}")`);
+  return raw.trim();
+}
+
+/** `overdue [as_of]`: the ACTIVE loans past due, most overdue first, as of a date (default today UTC). */
+export async function overdueLoans(broker: ServiceBroker, rawAsOf?: string): Promise<string> {
+  const as_of = asOfArgument("overdue", rawAsOf);
+  const page = await call(broker, "loans.listAll", { overdue: true, ...(as_of && { as_of }), pageSize: OVERDUE_PAGE_SIZE });
+  const when = as_of ?? "today";
+  if (page.total === 0) return `No loan is past due as of ${when}.`;
+  const shown = page.total > page.rows.length ? ` (the ${page.rows.length} most overdue shown)` : "";
+  const table = formatTable(
+    ["ID", "CUSTOMER", "OLDEST UNPAID DUE", "DAYS PAST DUE", "OUTSTANDING PRINCIPAL", "OUTSTANDING INTEREST"],
+    page.rows.map((l) => [String(l.id), String(l.customer_id), l.next_due_date ?? "-", String(l.days_past_due ?? 0), l.outstanding_principal ?? "-", l.outstanding_interest ?? "-"]),
+  );
+  return `${page.total} loan(s) past due as of ${when}${shown}:\n${table}`;
+}
+
+/** `portfolio [as_of]`: counts by status, active outstanding principal, overdue amount, PAR30. */
+export async function portfolioSummary(broker: ServiceBroker, rawAsOf?: string): Promise<string> {
+  const as_of = asOfArgument("portfolio", rawAsOf);
+  const book = await call(broker, "loans.portfolio", as_of ? { as_of } : {});
+  return [
+    `Portfolio as of ${book.as_of}`,
+    formatTable(["STATUS", "LOANS"], LOAN_STATUSES.map((s) => [s, String(book.by_status[s])])),
+    formatTable(
+      ["FIGURE", "VALUE"],
+      [
+        ["active outstanding principal", book.active_outstanding_principal],
+        ["overdue amount", book.overdue_amount],
+        ["PAR30 (%)", book.par30],
+      ],
+    ),
+  ].join("\n");
+}

@@ -1,15 +1,16 @@
 /**
  * The operator REPL: a Moleculer node with no services of its own that joins a running
  * loanstack cluster through TRANSPORTER. It has Moleculer's REPL commands (nodes, services,
- * actions, call, emit, ...) plus a few operators want: approvals, loan-stats, whois.
+ * actions, call, emit, ...) plus a few operators want: approvals, loan-stats, whois, overdue,
+ * portfolio.
  * `npm run repl` runs it through repl-main.ts.
  */
 import os from "node:os";
 import { ServiceBroker, type ReplOptions } from "moleculer";
 import { brokerOptions } from "../../moleculer.config.js";
-import { loanStats, pendingApprovals, whois } from "./repl-commands.js";
+import { loanStats, overdueLoans, pendingApprovals, portfolioSummary, whois } from "./repl-commands.js";
 
-export { formatTable, loanStats, pendingApprovals, ReplUsageError, whois } from "./repl-commands.js";
+export { formatTable, loanStats, overdueLoans, pendingApprovals, portfolioSummary, ReplUsageError, whois } from "./repl-commands.js";
 
 type ReplCommand = NonNullable<ReplOptions["customCommands"]>[number];
 type Env = Record<string, string | undefined>;
@@ -53,6 +54,16 @@ export const REPL_COMMANDS: ReplCommand[] = [
     command: "whois <id>",
     description: "Who a user id is: email, role, approval (users.resolve)",
     action: (broker, args: unknown) => printing(() => whois(broker, argOf(args, "id"))),
+  },
+  {
+    command: "overdue [as_of]",
+    description: "ACTIVE loans past due, most overdue first, as of a date, default today (loans.listAll)",
+    action: (broker, args: unknown) => printing(() => overdueLoans(broker, argOf(args, "as_of"))),
+  },
+  {
+    command: "portfolio [as_of]",
+    description: "Loans by status, outstanding principal, overdue amount, PAR30 (loans.portfolio)",
+    action: (broker, args: unknown) => printing(() => portfolioSummary(broker, argOf(args, "as_of"))),
   },
 ];
 

@@ -9,7 +9,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { LoanClient, type Loan, type Page, type User } from "../../sdk/index.js";
+import { LoanClient, type Loan, type LoanSchedule, type Page, type Portfolio, type Repayment, type RepaymentsResponse, type User } from "../../sdk/index.js";
 import { startStack, type Stack } from "../support/stack.js";
 import { configHome, loanctl, loanctlOnTerminal, parsed, requireBuild, terminalAvailable, type Result, type RunOptions } from "./loanctl.js";
 
@@ -99,10 +99,10 @@ describe("help and usage", () => {
     expect(root.code).toBe(0);
     expect(root.stdout).toMatch(/Usage: loanctl/);
     expect(root.stdout).toContain("Examples:");
-    for (const command of ["signup", "login", "logout", "whoami", "passwd", "users", "customers", "admins", "approvals", "loans", "audit", "seed", "health", "repl"]) {
+    for (const command of ["signup", "login", "logout", "whoami", "passwd", "users", "customers", "admins", "approvals", "loans", "audit", "portfolio", "seed", "health", "repl"]) {
       expect(root.stdout).toMatch(new RegExp(`^  ${command}\\b`, "m"));
     }
-    for (const verb of ["request", "list", "show", "edit", "approve", "reject", "history", "import"]) {
+    for (const verb of ["request", "list", "show", "edit", "approve", "reject", "history", "import", "disburse", "schedule", "repay", "repayments"]) {
       expect(loans.stdout).toMatch(new RegExp(`^  ${verb}\\b`, "m"));
     }
     expect(approve.code).toBe(0);
@@ -428,6 +428,112 @@ describe("loans", () => {
     expect(noColor.stdout).not.toContain("\u001b[");
     expect(flag.stdout).not.toContain("\u001b[");
     expect(error.stderr).not.toContain("\u001b[");
+  });
+});
+
+describe("servicing", () => {
+  let agent: Awaited<ReturnType<typeof agentPerson>>;
+  let customer: Awaited<ReturnType<typeof customerPerson>>;
+  let requester: LoanClient;
+
+  beforeAll(async () => {
+    [agent, customer] = await Promise.all([agentPerson(), customerPerson()]);
+    requester = new LoanClient({ baseUrl: stack.url });
+    await requester.login({ email: agent.user.email, password: PASSWORD });
+  });
+
+  /** Requested by the agent and approved by the admin through the SDK: the CLI's part comes after. */
+  const approvedLoan = async (principal = "250000.00", tenure = 24): Promise<Loan> => {
+    const requested = await requester.requestLoan({ customer_id: customer.user.id, principal, tenure_months: tenure });
+    return admin.decideLoan(requested.id, { status: "APPROVED" });
+  };
+
+  test("disburse, schedule, repay, repayments: records and tables for people, the API's JSON for scripts", async () => {
+    const loan = await approvedLoan();
+    const disbursed = await boss.run(["loans", "disburse", String(loan.id), "--on", "2026-01-31"]);
+    expect(disbursed.code).toBe(0);
+    expect(disbursed.stdout).toMatch(/^Status +ACTIVE$/m);
+    expect(disbursed.stdout).toMatch(/^Disbursed on +2026-01-31$/m);
+    expect(disbursed.stderr).toContain(`Loan ${loan.id} disbursed on 2026-01-31: first installment due 2026-02-28`);
+
+    const table = await customer.run(["loans", "schedule", String(loan.id), "--as-of", "2026-02-01"]);
+    expect(table.code).toBe(0);
+    const lines = table.stdout.split("\n");
+    expect(lines[0]).toBe(`Loan ${loan.id}, disbursed 2026-01-31; as of 2026-02-01`);
+    expect(lines[1]).toMatch(/^ *# +DUE +INSTALLMENT +PRINCIPAL +INTEREST +BALANCE +PAID PRINCIPAL +PAID INTEREST +STATUS$/);
+    expect(table.stdout).toMatch(/^ +1 +2026-02-28 +11768\.37 +9268\.37 +2500\.00 +240731\.63 +0\.00 +0\.00 +DUE$/m);
+    expect(table.stdout).toMatch(/^24 +2028-01-31 +11768\.33 +11651\.81 +116\.52 +0\.00 +0\.00 +0\.00 +DUE$/m);
+    expect(table.stdout).toMatch(/^Total +282440\.84 \(principal 250000\.00, interest 32440\.84\)$/m);
+
+    const paid = await agent.run(["loans", "repay", String(loan.id), "--amount", "11768.37", "--on", "2026-02-28"]);
+    expect(paid.code).toBe(0);
+    expect(paid.stdout).toMatch(/^Principal +9268\.37$/m);
+    expect(paid.stderr).toMatch(new RegExp(`Recorded repayment \\d+ of loan ${loan.id}: 11768\\.37 \\(principal 9268\\.37, interest 2500\\.00\\)`));
+    expect(paid.stderr).toMatch(new RegExp(`Loan ${loan.id}: outstanding principal 240731\\.63, interest 29940\\.84; next due 2026-03-31, \\d+ days past due`));
+    const part = parsed<Repayment>(await agent.run(["--json", "loans", "repay", String(loan.id), "--amount", "5000", "--on", "2026-03-10"]));
+    expect(part).toMatchObject({ loan_id: loan.id, amount: "5000.00", principal_part: "2592.68", interest_part: "2407.32", paid_on: "2026-03-10" });
+
+    const schedule = parsed<LoanSchedule>(await boss.run(["--json", "loans", "schedule", String(loan.id), "--as-of", "2026-05-15"]));
+    expect(schedule).toMatchObject({ overdue_amount: "18536.74", days_past_due: 45, next_due_date: "2026-03-31" });
+    expect(schedule.rows).toHaveLength(24);
+
+    const list = await customer.run(["loans", "repayments", String(loan.id)]);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^ *ID +PAID ON +AMOUNT +PRINCIPAL +INTEREST +INSTALLMENTS +BY +RECORDED \(UTC\)$/m);
+    expect(list.stdout).toMatch(/2026-02-28 +11768\.37 +9268\.37 +2500\.00 +1 /);
+    expect(list.stdout).toMatch(/2026-03-10 +5000\.00 +2592\.68 +2407\.32 +2 /);
+    const rows = parsed<RepaymentsResponse>(await agent.run(["--json", "loans", "repayments", String(loan.id)])).rows;
+    expect(rows.map((r) => r.amount)).toEqual(["11768.37", "5000.00"]);
+
+    const overdue = parsed<Page<Loan>>(await agent.run(["--json", "loans", "list", "--overdue", "--as-of", "2026-05-15", "--page-size", "100"]));
+    expect(overdue.rows.find((l) => l.id === loan.id)).toMatchObject({ days_past_due: 45 });
+    const arrears = await agent.run(["loans", "list", "--overdue", "--as-of", "2026-05-15", "--page-size", "100"]);
+    expect(arrears.stdout).toMatch(/^ *ID +CUSTOMER +PRINCIPAL +OUTSTANDING PRINCIPAL +OUTSTANDING INTEREST +OLDEST UNPAID DUE +DAYS PAST DUE$/m);
+    expect(arrears.stdout).toMatch(new RegExp(`^ *${loan.id} +${customer.user.id} +250000\\.00 +238138\\.95 +27533\\.52 +2026-03-31 +45$`, "m"));
+  });
+
+  test("the last payment closes the loan; what may not be done exits 1 with the reason, bad arguments exit 2", async () => {
+    const loan = await approvedLoan("1000.00", 1);
+    expect((await boss.run(["loans", "disburse", String(loan.id)])).code).toBe(0);
+    const [asCustomer, tooMuch, badAmount, badDate, future, twice] = await Promise.all([
+      customer.run(["loans", "repay", String(loan.id), "--amount", "10"]),
+      agent.run(["loans", "repay", String(loan.id), "--amount", "1011.68"]),
+      agent.run(["loans", "repay", String(loan.id), "--amount", "1.234"]),
+      agent.run(["loans", "repay", String(loan.id), "--amount", "1", "--on", "2026-02-30"]),
+      agent.run(["loans", "repay", String(loan.id), "--amount", "1", "--on", "2999-01-01"]),
+      boss.run(["loans", "disburse", String(loan.id)]),
+    ]);
+    expect(asCustomer.code).toBe(1);
+    expect(asCustomer.stderr).toMatch(/HTTP 403/);
+    oneErrorLine(asCustomer);
+    expect(tooMuch.code).toBe(1);
+    expect(tooMuch.stderr).toMatch(/amount/);
+    expect(tooMuch.stderr).toMatch(/1011\.67/);
+    expect(badAmount.code).toBe(2);
+    expect(badDate.code).toBe(2);
+    expect(future.code).toBe(1);
+    expect(future.stderr).toMatch(/paid_on/);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toMatch(/HTTP 409/);
+    const last = await agent.run(["loans", "repay", String(loan.id), "--amount", "1011.67"]);
+    expect(last.code).toBe(0);
+    expect(last.stderr).toContain(`Loan ${loan.id} is paid off and CLOSED`);
+    const again = await agent.run(["loans", "repay", String(loan.id), "--amount", "1"]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/HTTP 409/);
+    expect(again.stderr).toMatch(/CLOSED/);
+  });
+
+  test("portfolio: the book for an admin, refused to others", async () => {
+    const [human, json, refused] = await Promise.all([boss.run(["portfolio"]), boss.run(["--json", "portfolio", "--as-of", "2026-05-15"]), agent.run(["portfolio"])]);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/^ACTIVE loans +\d+$/m);
+    expect(human.stdout).toMatch(/^PAR30 +\d+\.\d\d %$/m);
+    const book = parsed<Portfolio>(json);
+    expect(book).toMatchObject({ as_of: "2026-05-15", active_outstanding_principal: expect.stringMatching(/^\d+\.\d\d$/) });
+    expect(book.by_status.CLOSED).toBeGreaterThanOrEqual(0);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/HTTP 403/);
   });
 });
 

@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import type { ServiceBroker } from "moleculer";
 import { startNode, type RunningNode } from "../../services/shared/node";
-import { REPL_COMMANDS, ReplUsageError, loanStats, pendingApprovals, whois } from "../../services/shared/repl";
+import { REPL_COMMANDS, ReplUsageError, loanStats, overdueLoans, pendingApprovals, portfolioSummary, whois } from "../../services/shared/repl";
 import { createActors, type Actors } from "../support/actors";
 import { createTestDatabases, type TestDatabases } from "../support/databases";
 import { Api } from "../support/http";
@@ -94,7 +94,7 @@ describe("the REPL commands against the services", () => {
   });
 
   it("are registered as REPL commands that print their answer, and errors as one line", async () => {
-    expect(REPL_COMMANDS.map((c) => c.command)).toEqual(["approvals", "loan-stats", "whois <id>"]);
+    expect(REPL_COMMANDS.map((c) => c.command)).toEqual(["approvals", "loan-stats", "whois <id>", "overdue [as_of]", "portfolio [as_of]"]);
     const whoisCommand = REPL_COMMANDS.find((c) => c.command.startsWith("whois"))!;
     const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
     const error = jest.spyOn(console, "error").mockImplementation(() => undefined);
@@ -109,6 +109,33 @@ describe("the REPL commands against the services", () => {
       log.mockRestore();
       error.mockRestore();
     }
+  });
+
+  it("overdue lists the loans past due as of a date, most overdue first; portfolio sums the book", async () => {
+    const api = new Api(stack.url);
+    const disbursed = async (on: string) => {
+      const loan = await api.call("POST", "/api/loan/customer-loan", { token: people.agent.token, body: { customer_id: people.customer.id, principal: "250000.00", tenure_months: 24 } });
+      await api.call("PUT", `/api/loan/approve-reject-loan/${loan.body.id}`, { token: people.admin.token, body: { status: "APPROVED" } });
+      const res = await api.call("PUT", `/api/loan/disburse-loan/${loan.body.id}`, { token: people.admin.token, body: { disbursed_on: on } });
+      expect(res.status).toBe(200);
+      return loan.body.id as number;
+    };
+    const older = await disbursed("2026-01-31");
+    const newer = await disbursed("2026-03-15");
+    expect(await overdueLoans(stack.broker, "2026-02-28")).toBe("No loan is past due as of 2026-02-28.");
+    const text = await overdueLoans(stack.broker, "2026-05-15");
+    expect(text).toMatch(/^2 loan\(s\) past due as of 2026-05-15:/);
+    const lines = text.split("\n");
+    expect(lines.findIndex((l) => l.startsWith(`${older} `))).toBeLessThan(lines.findIndex((l) => l.startsWith(`${newer} `)));
+    expect(text).toMatch(new RegExp(`^${older}\\s+${people.customer.id}\\s+2026-02-28\\s+76\\s+250000\\.00\\s+32440\\.84$`, "m"));
+    await expect(overdueLoans(stack.broker, "May 15")).rejects.toBeInstanceOf(ReplUsageError);
+    const book = await portfolioSummary(stack.broker, "2026-05-15");
+    expect(book).toMatch(/^Portfolio as of 2026-05-15$/m);
+    expect(book).toMatch(/^ACTIVE\s+2$/m);
+    expect(book).toMatch(/^active outstanding principal\s+500000\.00$/m);
+    // older: 3 installments due before 2026-05-15 (76 days past due), newer: 1 (2026-04-15, 30 days: not yet at risk)
+    expect(book).toMatch(/^overdue amount\s+47073\.48$/m);
+    expect(book).toMatch(/^PAR30 \(%\)\s+50\.00$/m);
   });
 });
 

@@ -344,6 +344,34 @@ describe("loans", () => {
     const error = await caught(admin.listLoans({ status: "PAID" } as unknown as ListLoansQuery));
     expect(error).toBeInstanceOf(ValidationError);
   });
+
+  test("servicing: disburseLoan, loanSchedule, recordRepayment, listRepayments, portfolio", async () => {
+    const loan = await request("1000.00", 1);
+    await admin.decideLoan(loan.id, { status: "APPROVED" });
+    const projected = await customerClient.loanSchedule(loan.id, { as_of: "2026-03-15" });
+    expect(projected).toMatchObject({ disbursed_on: null, rows: [{ number: 1, due_date: "2026-04-15", installment: "1011.67" }] });
+    const active = await admin.disburseLoan(loan.id, { disbursed_on: "2026-03-15" });
+    expect(active).toMatchObject({ status: "ACTIVE", disbursed_on: "2026-03-15", outstanding_principal: "1000.00", outstanding_interest: "11.67" });
+    // one key for every retry of the call: a repeated call with the same key is one repayment
+    const first = await agent.recordRepayment(loan.id, { amount: "11.67", paid_on: "2026-04-01" }, { idempotencyKey: "sdk-pay-1" });
+    const again = await agent.recordRepayment(loan.id, { amount: "11.67", paid_on: "2026-04-01" }, { idempotencyKey: "sdk-pay-1" });
+    expect(again.id).toBe(first.id);
+    expect(first).toMatchObject({ amount: "11.67", principal_part: "0.00", interest_part: "11.67", allocation: [{ number: 1, principal: "0.00", interest: "11.67" }] });
+    expect((await customerClient.loanSchedule(loan.id, { as_of: "2026-05-01" })).days_past_due).toBe(16);
+    const overdue = await agent.listLoans({ overdue: true, as_of: "2026-05-01", pageSize: 100 });
+    expect(overdue.rows.map((l) => l.id)).toContain(loan.id);
+    expect((await customerClient.listMyLoans({ overdue: true, as_of: "2026-04-15" })).rows.map((l) => l.id)).not.toContain(loan.id);
+    const tooMuch = await caught(agent.recordRepayment(loan.id, { amount: "1000.01" }));
+    expect(tooMuch).toBeInstanceOf(ValidationError);
+    expect(tooMuch.data).toEqual([expect.objectContaining({ field: "amount" })]);
+    await agent.recordRepayment(loan.id, { amount: 1000 });
+    expect((await customerClient.getLoan(loan.id)).status).toBe("CLOSED");
+    expect((await customerClient.listRepayments(loan.id)).rows.map((r) => r.amount)).toEqual(["11.67", "1000.00"]);
+    expect(await caught(agent.recordRepayment(loan.id, { amount: "1.00" }))).toBeInstanceOf(ConflictError);
+    const book = await admin.portfolio({ as_of: "2026-05-01" });
+    expect(book.by_status.CLOSED).toBeGreaterThanOrEqual(1);
+    expect(await caught(agent.portfolio())).toBeInstanceOf(PermissionDeniedError);
+  });
 });
 
 describe("failures without an answer", () => {
