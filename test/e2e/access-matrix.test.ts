@@ -49,6 +49,26 @@ async function newLoan(): Promise<number> {
   return res.body.id as number;
 }
 
+async function approvedLoan(): Promise<number> {
+  const id = await newLoan();
+  const res = await call("PUT", `/api/loan/approve-reject-loan/${id}`, { token: people.admin.token, body: { status: "APPROVED" } });
+  if (res.status !== 200) throw new Error(`approve loan: ${res.status} ${JSON.stringify(res.body)}`);
+  return id;
+}
+
+async function activeLoan(): Promise<number> {
+  const id = await approvedLoan();
+  const res = await call("PUT", `/api/loan/disburse-loan/${id}`, { token: people.admin.token, body: { disbursed_on: "2026-01-31" } });
+  if (res.status !== 200) throw new Error(`disburse loan: ${res.status} ${JSON.stringify(res.body)}`);
+  return id;
+}
+
+async function repaymentCount(id: number): Promise<number> {
+  const res = await call("GET", `/api/loan/repayments/${id}`, { token: people.admin.token });
+  expect(res.status).toBe(200);
+  return res.body.rows.length as number;
+}
+
 async function loanAsAdmin(id: number): Promise<any> {
   const res = await call("GET", `/api/loan/loan-details/${id}`, { token: people.admin.token });
   expect(res.status).toBe(200);
@@ -333,6 +353,75 @@ const ENDPOINTS: Endpoint[] = [
     success: 200,
     prepare: async () => ({ path: "/api/loan/list-loans-customer" }),
   },
+  // ---- servicing ----
+  {
+    method: "PUT",
+    route: "/api/loan/disburse-loan/{loan_id}",
+    allowed: ["admin"],
+    success: 200,
+    prepare: async () => {
+      const id = await approvedLoan();
+      return {
+        path: `/api/loan/disburse-loan/${id}`,
+        body: { disbursed_on: "2026-01-31" },
+        check: async (_res, allowed) => expect(await loanAsAdmin(id)).toMatchObject(allowed ? { status: "ACTIVE", disbursed_on: "2026-01-31" } : { status: "APPROVED", disbursed_on: null }),
+      };
+    },
+  },
+  {
+    method: "GET",
+    route: "/api/loan/loan-schedule/{loan_id}",
+    // the loan's own customer; another customer is tested below
+    allowed: ["customer", "agent", "admin"],
+    success: 200,
+    prepare: async () => {
+      const id = await activeLoan();
+      return { path: `/api/loan/loan-schedule/${id}`, check: async (res, allowed) => {
+        if (allowed) expect(res.body).toMatchObject({ loan_id: id, disbursed_on: "2026-01-31", rows: expect.arrayContaining([expect.objectContaining({ number: 12 })]) });
+      } };
+    },
+  },
+  {
+    method: "POST",
+    route: "/api/loan/repayment/{loan_id}",
+    allowed: ["agent", "admin"],
+    success: 201,
+    prepare: async () => {
+      const id = await activeLoan();
+      return {
+        path: `/api/loan/repayment/${id}`,
+        body: { amount: "100.00", paid_on: "2026-02-01" },
+        check: async (res, allowed) => {
+          if (allowed) expect(res.body).toMatchObject({ loan_id: id, amount: "100.00" });
+          expect(await repaymentCount(id)).toBe(allowed ? 1 : 0);
+        },
+      };
+    },
+  },
+  {
+    method: "GET",
+    route: "/api/loan/repayments/{loan_id}",
+    allowed: ["customer", "agent", "admin"],
+    success: 200,
+    prepare: async () => {
+      const id = await activeLoan();
+      return { path: `/api/loan/repayments/${id}`, check: async (res, allowed) => {
+        if (allowed) expect(res.body).toEqual({ rows: [] });
+      } };
+    },
+  },
+  {
+    method: "GET",
+    route: "/api/loan/portfolio",
+    allowed: ["admin"],
+    success: 200,
+    prepare: async () => {
+      await activeLoan();
+      return { path: "/api/loan/portfolio", check: async (res, allowed) => {
+        if (allowed) expect(res.body.by_status.ACTIVE).toBeGreaterThan(0);
+      } };
+    },
+  },
 ];
 
 function expectedStatus(endpoint: Endpoint, role: Role): number {
@@ -354,12 +443,12 @@ describe.each(ENDPOINTS.map((e) => [`${e.method} ${e.route}`, e] as const))("%s"
 
 test("the matrix covers every row of the API table", () => {
   const rows = ENDPOINTS.map((e) => `${e.method} ${e.route}`);
-  expect(new Set(rows).size).toBe(18);
+  expect(new Set(rows).size).toBe(23);
 });
 
 describe("a loan's own customer", () => {
-  test.each(["loan-details", "loan-history"])("another customer reading %s → 403, the loan's customer → 200", async (what) => {
-    const id = await newLoan();
+  test.each(["loan-details", "loan-history", "loan-schedule", "repayments"])("another customer reading %s → 403, the loan's customer → 200", async (what) => {
+    const id = what === "repayments" ? await activeLoan() : await newLoan();
     const other = await call("GET", `/api/loan/${what}/${id}`, { token: people.otherCustomer.token });
     expect(other.status).toBe(403);
     expectErrorShape(other, 403);
