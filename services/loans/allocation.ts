@@ -1,6 +1,6 @@
 /**
  * How repayments fill the schedule, by one named, ordered rule: installments in due order,
- * within an installment interest first, then principal. Pure.
+ * within an installment interest first, then principal. Pure, in exact cents.
  *
  * Because the rule never looks at the date of a payment (no penalties, no interest
  * recalculation), what a series of payments has covered depends on their sum alone: the
@@ -8,14 +8,12 @@
  * difference between the state before and after it.
  */
 import type { InstallmentAllocation, Money } from "../../sdk/contracts.js";
-import { LoanDecimal as D } from "./loan-math.js";
+import { fromCents, minCents, toCents, type Cents } from "./cents.js";
 import type { Installment } from "./schedule.js";
 
-type Dec = InstanceType<typeof D>;
-
 export interface Covered {
-  paid_principal: Money;
-  paid_interest: Money;
+  principal: Cents;
+  interest: Cents;
 }
 
 export interface PaymentAllocation {
@@ -24,26 +22,19 @@ export interface PaymentAllocation {
   installments: InstallmentAllocation[];
 }
 
-export function scheduleTotal(rows: readonly Installment[]): Dec {
-  return rows.reduce((acc, r) => acc.plus(r.installment), new D(0));
-}
-
 /** Interest and principal covered on each row by `total` paid so far. */
-function fill(rows: readonly Installment[], total: Dec): Array<{ interest: Dec; principal: Dec }> {
-  if (total.isNegative()) throw new RangeError("a paid total cannot be negative");
-  if (total.gt(scheduleTotal(rows))) throw new RangeError("the paid total exceeds what the schedule asks");
+export function coverage(rows: readonly Installment[], total: Cents): Covered[] {
+  if (total < 0n) throw new RangeError("a paid total cannot be negative");
   let left = total;
-  return rows.map((row) => {
-    const interest = D.min(left, row.interest);
-    left = left.minus(interest);
-    const principal = D.min(left, row.principal);
-    left = left.minus(principal);
+  const covered = rows.map((row) => {
+    const interest = minCents(left, row.interest);
+    left -= interest;
+    const principal = minCents(left, row.principal);
+    left -= principal;
     return { interest, principal };
   });
-}
-
-export function coverage(rows: readonly Installment[], totalPaid: Money): Covered[] {
-  return fill(rows, new D(totalPaid)).map((c) => ({ paid_principal: c.principal.toFixed(2), paid_interest: c.interest.toFixed(2) }));
+  if (left > 0n) throw new RangeError("the paid total exceeds what the schedule asks");
+  return covered;
 }
 
 /**
@@ -51,18 +42,19 @@ export function coverage(rows: readonly Installment[], totalPaid: Money): Covere
  * paid; throws a RangeError when it would pay more than is left.
  */
 export function allocatePayment(rows: readonly Installment[], paidBefore: Money, amount: Money): PaymentAllocation {
-  const before = fill(rows, new D(paidBefore));
-  const after = fill(rows, new D(paidBefore).plus(amount));
+  const start = toCents(paidBefore);
+  const before = coverage(rows, start);
+  const after = coverage(rows, start + toCents(amount));
   const installments: InstallmentAllocation[] = [];
-  let principal = new D(0);
-  let interest = new D(0);
+  let principal = 0n;
+  let interest = 0n;
   rows.forEach((row, i) => {
-    const p = after[i]!.principal.minus(before[i]!.principal);
-    const n = after[i]!.interest.minus(before[i]!.interest);
-    if (p.isZero() && n.isZero()) return;
-    installments.push({ number: row.number, principal: p.toFixed(2), interest: n.toFixed(2) });
-    principal = principal.plus(p);
-    interest = interest.plus(n);
+    const p = after[i]!.principal - before[i]!.principal;
+    const n = after[i]!.interest - before[i]!.interest;
+    if (p === 0n && n === 0n) return;
+    installments.push({ number: row.number, principal: fromCents(p), interest: fromCents(n) });
+    principal += p;
+    interest += n;
   });
-  return { principal: principal.toFixed(2), interest: interest.toFixed(2), installments };
+  return { principal: fromCents(principal), interest: fromCents(interest), installments };
 }

@@ -15,8 +15,11 @@ interface Ymd {
   d: number;
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 export function daysInMonth(y: number, m: number): number {
-  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return m === 2 && leap ? 29 : MONTH_DAYS[m - 1]!;
 }
 
 function parts(date: CalendarDate): Ymd | null {
@@ -42,13 +45,22 @@ function mustParse(date: CalendarDate): Ymd {
   return ymd;
 }
 
-/** The date `months` months later, on the same day, or the month's last day when it has fewer. */
-export function addMonths(date: CalendarDate, months: number): CalendarDate {
-  const { y, m, d } = mustParse(date);
+function monthsLater({ y, m, d }: Ymd, months: number): CalendarDate {
   const index = y * 12 + (m - 1) + months;
   const year = Math.floor(index / 12);
   const month = (index % 12) + 1;
   return format({ y: year, m: month, d: Math.min(d, daysInMonth(year, month)) });
+}
+
+/** The date `months` months later, on the same day, or the month's last day when it has fewer. */
+export function addMonths(date: CalendarDate, months: number): CalendarDate {
+  return monthsLater(mustParse(date), months);
+}
+
+/** addMonths(date, 1..n): each counted from `date` itself, never from the clamped one before. */
+export function monthlyDates(date: CalendarDate, n: number): CalendarDate[] {
+  const start = mustParse(date);
+  return Array.from({ length: n }, (_, i) => monthsLater(start, i + 1));
 }
 
 function dayNumber(date: CalendarDate): number {

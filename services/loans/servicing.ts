@@ -16,7 +16,7 @@ import { defineMixin } from "../shared/schema.js";
 import { allocatePayment } from "./allocation.js";
 import { paidSoFar, positionAfter, summarize } from "./arrears.js";
 import { todayUtc } from "./calendar.js";
-import { LoanDecimal as D } from "./loan-math.js";
+import { fromCents, toCents } from "./cents.js";
 import type { LoanRow } from "./loan.model.js";
 import { assertCan, assertWithinOutstanding, isPaidOff, parseAmount, parseAsOf, parseServiceDate } from "./loan-rules.js";
 import { toLoan } from "./loan-view.js";
@@ -24,7 +24,7 @@ import type { LoansThis } from "./loans-this.js";
 import { portfolioAsOf } from "./portfolio.js";
 import { publishPortfolio, registerPortfolioGauges } from "./portfolio-metrics.js";
 import { toRepayment, type RepaymentModel } from "./repayment.model.js";
-import { buildSchedule } from "./schedule.js";
+import { buildSchedule, totalInterest } from "./schedule.js";
 import { writeKey } from "./write-key.js";
 
 interface ServicingVars {
@@ -64,16 +64,16 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
           const loan = row.get({ plain: true });
           assertCan(loan, "disburse");
           const schedule = buildSchedule(loan, disbursedOn);
-          const totalInterest = schedule.reduce((sum, r) => sum.plus(r.interest), new D(0)).toFixed(2);
+          const interest = totalInterest(schedule);
           await row.update(
             {
               status: "ACTIVE",
               disbursed_on: disbursedOn,
               disbursed_by: admin,
               disbursement_key,
-              total_interest: totalInterest,
+              total_interest: interest,
               outstanding_principal: loan.principal,
-              outstanding_interest: totalInterest,
+              outstanding_interest: interest,
               next_due_date: schedule[0]!.due_date,
             },
             { transaction },
@@ -157,7 +157,7 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
           const schedule = scheduleOf(loan);
           const paidBefore = paidSoFar(loan.principal, loan.total_interest!, loan.outstanding_principal!, loan.outstanding_interest!);
           const allocation = allocatePayment(schedule, paidBefore, amount);
-          const position = positionAfter(schedule, new D(paidBefore).plus(amount).toFixed(2));
+          const position = positionAfter(schedule, fromCents(toCents(paidBefore) + toCents(amount)));
           const created = await this.repaymentModel().create(
             { loan_id: id, amount, principal_part: allocation.principal, interest_part: allocation.interest, allocation: allocation.installments, paid_on: paidOn, recorded_by: recorder, request_key },
             { transaction },

@@ -3,12 +3,17 @@
  * with Python's decimal module (80 digits, ROUND_HALF_UP) and calendar module, not by
  * running this code.
  */
+import Decimal from "decimal.js";
 import { addDays, addMonths, daysBetween, isCalendarDate, todayUtc } from "../../services/loans/calendar.js";
+import { divideHalfUp, fromCents, toCents } from "../../services/loans/cents.js";
 import { emi } from "../../services/loans/loan-math.js";
-import { buildSchedule, scheduleTotals, type Installment, type ScheduleTerms } from "../../services/loans/schedule.js";
+import { buildSchedule, figures, scheduleTotals, type Installment, type ScheduleTerms } from "../../services/loans/schedule.js";
 
 const terms = (principal: string, rate: string, months: number): ScheduleTerms => ({ principal, interest_rate: rate, tenure_months: months, emi: emi(principal, rate, months) });
-const row = (r: Installment) => [r.number, r.due_date, r.installment, r.principal, r.interest, r.balance];
+const row = (r: Installment) => {
+  const f = figures(r);
+  return [f.number, f.due_date, f.installment, f.principal, f.interest, f.balance];
+};
 
 describe("the spec's example: 250,000.00 at 12.00 over 24 months", () => {
   const rows = buildSchedule(terms("250000.00", "12.00", 24), "2026-01-31");
@@ -22,7 +27,7 @@ describe("the spec's example: 250,000.00 at 12.00 over 24 months", () => {
   });
 
   test("every installment but the last is the EMI; the totals add up to the cent", () => {
-    expect(rows.slice(0, 23).every((r) => r.installment === "11768.37")).toBe(true);
+    expect(rows.slice(0, 23).every((r) => figures(r).installment === "11768.37")).toBe(true);
     expect(scheduleTotals(rows)).toEqual({ principal: "250000.00", interest: "32440.84", installment: "282440.84" });
   });
 });
@@ -116,5 +121,38 @@ describe("calendar dates", () => {
   test("today is the UTC calendar day", () => {
     expect(todayUtc(new Date("2026-03-31T23:59:59.999Z"))).toBe("2026-03-31");
     expect(todayUtc(new Date("2026-04-01T00:00:00Z"))).toBe("2026-04-01");
+  });
+});
+
+describe("exact cents", () => {
+  test("two-place amounts in and out", () => {
+    expect([toCents("250000.00"), toCents("0.5"), toCents("7"), toCents("-1.05")]).toEqual([25000000n, 50n, 700n, -105n]);
+    expect([fromCents(25000000n), fromCents(5n), fromCents(0n), fromCents(-105n)]).toEqual(["250000.00", "0.05", "0.00", "-1.05"]);
+    for (const bad of ["1.234", "1e3", "", " 1.00", "abc"]) expect(() => toCents(bad)).toThrow(RangeError);
+  });
+
+  test("half-up division: .5 goes up, below it goes down", () => {
+    expect([divideHalfUp(5n, 2n), divideHalfUp(149n, 100n), divideHalfUp(150n, 100n), divideHalfUp(7n, 3n)]).toEqual([3n, 1n, 2n, 2n]);
+  });
+
+  test("the schedule in cents agrees with the formula computed by decimal.js, over many terms", () => {
+    // The spec's formula written out with decimal.js: interest = round(balance · rate / 1200).
+    const reference = (t: ScheduleTerms) => {
+      let balance = new Decimal(t.principal);
+      return Array.from({ length: t.tenure_months }, (_, i) => {
+        const interest = balance.mul(t.interest_rate).div(1200).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+        const principal = i === t.tenure_months - 1 ? balance : new Decimal(t.emi).minus(interest);
+        balance = balance.minus(principal);
+        return [principal.toFixed(2), interest.toFixed(2), balance.toFixed(2)];
+      });
+    };
+    let seed = 42;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let i = 0; i < 200; i++) {
+      const principal = `${1000 + next(9_999_000)}.${String(next(100)).padStart(2, "0")}`;
+      const rate = ["14.00", "12.00", "10.50", "9.50", "0.00", "7.25", "19.99"][next(7)]!;
+      const t = terms(principal, rate, 1 + next(360));
+      expect(buildSchedule(t, "2026-01-31").map((r) => { const f = figures(r); return [f.principal, f.interest, f.balance]; })).toEqual(reference(t));
+    }
   });
 });
