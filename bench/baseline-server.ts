@@ -15,6 +15,11 @@ import jwt from "jsonwebtoken";
 import { Pool } from "pg";
 // The same pure arithmetic loanstack uses (decimal.js), so both compute the same EMI.
 import { loanTerms } from "../services/loans/loan-math.js";
+import { allocatePayment } from "../services/loans/allocation.js";
+import { paidSoFar, positionAfter, summarize } from "../services/loans/arrears.js";
+import { todayUtc } from "../services/loans/calendar.js";
+import { fromCents, toCents } from "../services/loans/cents.js";
+import { buildSchedule } from "../services/loans/schedule.js";
 
 const ISSUER = "loanstack";
 const STATUSES = ["NEW", "APPROVED", "REJECTED"];
@@ -216,9 +221,106 @@ async function login(req: IncomingMessage) {
   return { token, token_type: "Bearer", expires_in: 7200, user };
 }
 
+// ---- servicing: the same SQL as loanstack's loans.schedule and loans.repay, the same pure arithmetic ----
+
+/** Every column of loans with the servicing ones, as Sequelize selects the model's attributes. */
+const SERVICED_COLUMNS = `${LOAN_COLUMNS}, disbursed_on, disbursed_by, disbursement_key, closed_at, total_interest, outstanding_principal, outstanding_interest, next_due_date`;
+const REPAYMENT_COLUMNS = "id, loan_id, amount, principal_part, interest_part, allocation, paid_on, recorded_by, request_key, created_at";
+
+interface ServicedRow {
+  id: number;
+  customer_id: number;
+  principal: string;
+  interest_rate: string;
+  tenure_months: number;
+  emi: string;
+  status: string;
+  disbursed_on: string | null;
+  total_interest: string | null;
+  outstanding_principal: string | null;
+  outstanding_interest: string | null;
+}
+
+/** Dates as the loans service's DATEONLY columns answer them. */
+loans.on("connect", (c) => c.setTypeParser?.(1082, (v: string) => v));
+const asDate = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : (v as string));
+
+/** GET /api/loan/loan-schedule/:id (admin, agent, the loan's customer): one loan by id, the schedule as of today. */
+async function loanSchedule(req: IncomingMessage, id: number) {
+  const user = await authenticate(req);
+  allow(user, ["admin", "agent", "customer"]);
+  const { rows } = await loans.query<ServicedRow>(`SELECT ${SERVICED_COLUMNS} FROM loans WHERE id = $1`, [id]);
+  const loan = rows[0];
+  if (!loan) throw new HttpError(404, "NOT_FOUND", `loan ${id} not found`);
+  if (user.role === "customer" && loan.customer_id !== user.id) throw new HttpError(403, "FORBIDDEN", "this loan belongs to another customer");
+  const asOf = todayUtc();
+  const disbursedOn = loan.disbursed_on ? asDate(loan.disbursed_on) : null;
+  const schedule = buildSchedule(loan, disbursedOn ?? asOf);
+  const paid = disbursedOn ? paidSoFar(loan.principal, loan.total_interest!, loan.outstanding_principal!, loan.outstanding_interest!) : "0.00";
+  return { loan_id: loan.id, disbursed_on: disbursedOn, as_of: asOf, ...summarize(schedule, paid, asOf) };
+}
+
+/**
+ * POST /api/loan/repayment/:id (admin, agent): in one transaction the loan under FOR
+ * UPDATE, the request key's look-up, the repayment, the loan's new figures, the outbox row.
+ */
+async function repay(req: IncomingMessage, id: number) {
+  const user = await authenticate(req);
+  allow(user, ["admin", "agent"]);
+  const body = await readJson(req);
+  const invalid = (field: string) => new HttpError(422, "VALIDATION_ERROR", "Parameters validation error!", [{ field }]);
+  if (typeof body.amount !== "string" || !/^\d+(\.\d{1,2})?$/.test(body.amount) || toCents(body.amount) <= 0n) throw invalid("amount");
+  const amount = fromCents(toCents(body.amount));
+  const paidOn = todayUtc();
+  const requestKey = `request:${crypto.randomUUID()}`;
+  const client = await loans.connect();
+  try {
+    await client.query("BEGIN");
+    const { rows } = await client.query<ServicedRow>(`SELECT ${SERVICED_COLUMNS} FROM loans WHERE id = $1 FOR UPDATE`, [id]);
+    const loan = rows[0];
+    if (!loan) throw new HttpError(404, "NOT_FOUND", `loan ${id} not found`);
+    await client.query(`SELECT ${REPAYMENT_COLUMNS} FROM repayments WHERE request_key = $1 LIMIT 1`, [requestKey]);
+    if (loan.status !== "ACTIVE") throw new HttpError(409, "LOAN_NOT_REPAYABLE", `loan ${id} is ${loan.status}`);
+    if (toCents(amount) > toCents(loan.outstanding_principal!) + toCents(loan.outstanding_interest!)) throw invalid("amount");
+    const schedule = buildSchedule(loan, asDate(loan.disbursed_on));
+    const paidBefore = paidSoFar(loan.principal, loan.total_interest!, loan.outstanding_principal!, loan.outstanding_interest!);
+    const allocation = allocatePayment(schedule, paidBefore, amount);
+    const position = positionAfter(schedule, fromCents(toCents(paidBefore) + toCents(amount)));
+    const closes = toCents(position.outstanding_principal) + toCents(position.outstanding_interest) === 0n;
+    const inserted = await client.query(
+      `INSERT INTO repayments (loan_id, amount, principal_part, interest_part, allocation, paid_on, recorded_by, request_key, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now()) RETURNING ${REPAYMENT_COLUMNS}`,
+      [id, amount, allocation.principal, allocation.interest, JSON.stringify(allocation.installments), paidOn, user.id, requestKey],
+    );
+    const after = await client.query(
+      `UPDATE loans SET outstanding_principal = $2, outstanding_interest = $3, next_due_date = $4, status = $5, closed_at = $6, updated_at = now() WHERE id = $1 RETURNING ${SERVICED_COLUMNS}`,
+      [id, position.outstanding_principal, position.outstanding_interest, position.next_due_date, closes ? "CLOSED" : "ACTIVE", closes ? new Date() : null],
+    );
+    const { request_key: _k, ...repayment } = inserted.rows[0] as Record<string, unknown>;
+    const answer = { ...repayment, id: Number(repayment.id), paid_on: asDate(repayment.paid_on) };
+    await client.query(`INSERT INTO ${OUTBOX} (event, payload) VALUES ($1, $2)`, ["loan.repaid", JSON.stringify({ actor_id: user.id, repayment: answer, before: toLoan(loan as unknown as Record<string, unknown>), loan: toLoan(after.rows[0] as Record<string, unknown>) })]);
+    await client.query("COMMIT");
+    return answer;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+const SERVICING_ROUTES: Array<[RegExp, (req: IncomingMessage, id: number) => Promise<unknown>, number]> = [
+  [/^GET \/api\/loan\/loan-schedule\/(\d+)$/, loanSchedule, 200],
+  [/^POST \/api\/loan\/repayment\/(\d+)$/, repay, 201],
+];
+
 async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", "http://localhost");
   const at = `${req.method} ${url.pathname}`;
+  for (const [pattern, handler, status] of SERVICING_ROUTES) {
+    const match = pattern.exec(at);
+    if (match) return send(res, status, await handler(req, Number(match[1])));
+  }
   switch (at) {
     case "GET /api/loan/list-loans-customer":
       return send(res, 200, await listMine(req, url.searchParams));

@@ -1,11 +1,11 @@
 /** The bench's options: command-line flags and BENCH_* environment variables. */
 import path from "node:path";
 
-export const SCENARIOS = ["read", "nats", "redis", "write", "flood", "scale", "cli"] as const;
+export const SCENARIOS = ["read", "nats", "redis", "write", "flood", "scale", "cli", "repay", "schedule"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 /** Names `--only` accepts besides the scenario names. */
-const ALIASES: Record<string, ScenarioName[]> = { distributed: ["nats", "redis"], login: ["flood"] };
+const ALIASES: Record<string, ScenarioName[]> = { distributed: ["nats", "redis"], login: ["flood"], servicing: ["repay", "schedule"] };
 
 export interface BenchOptions {
   only: ScenarioName[];
@@ -36,9 +36,9 @@ export interface BenchOptions {
   resultsDir: string;
 }
 
-const HELP = `npm run bench -- [--only read,nats,redis,write,flood,scale,cli] [--quick] [--profile]
+const HELP = `npm run bench -- [--only read,nats,redis,write,flood,scale,cli,repay,schedule] [--quick] [--profile]
 
-  --only      run only these scenarios (also: distributed = nats,redis)
+  --only      run only these scenarios (also: distributed = nats,redis; servicing = repay,schedule)
   --quick     shorter runs (3 s, 1 s warm-up) and 100,000 loans instead of 1,000,000
   --profile   run the loanstack processes with --cpu-prof and print their top self-time functions
               (profiling slows them: do not compare those figures with a plain run)

@@ -35,6 +35,12 @@ async function main(): Promise<void> {
     const customerId = spec.loanFor;
     request.setupRequest = (req) => ({ ...req, body: loanBody(customerId) });
   }
+  if (spec.paths?.length) {
+    const paths = spec.paths;
+    let next = 0;
+    const previous = request.setupRequest;
+    request.setupRequest = (req) => ({ ...(previous ? previous(req) : req), path: paths[next++ % paths.length]! });
+  }
   const cpu = process.cpuUsage();
   const result = await autocannon({
     url: spec.url,

@@ -9,13 +9,15 @@ import type { PgPerRequest } from "./pgstats.js";
 
 export interface LoadSpec {
   url: string;
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT";
   path: string;
   headers?: Record<string, string>;
   /** A fixed JSON body. */
   body?: string;
   /** POST customer-loan bodies for this customer, the principal and tenure varying per request. */
   loanFor?: number;
+  /** Paths taken in turn, one per request, instead of `path` (e.g. one loan after another). */
+  paths?: string[];
   connections: number;
   duration: number;
 }

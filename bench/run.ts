@@ -20,6 +20,8 @@ import { flood } from "./scenarios/flood.js";
 import { readDistributed, readOneProcess } from "./scenarios/read.js";
 import { scale } from "./scenarios/scale.js";
 import { write } from "./scenarios/write.js";
+import { repay } from "./scenarios/repay.js";
+import { schedule } from "./scenarios/schedule.js";
 import { seedLoans, seedUsers } from "./seed.js";
 
 const SCENARIO_RUNNERS: Record<ScenarioName, (ctx: BenchContext) => Promise<ScenarioResult>> = {
@@ -30,6 +32,8 @@ const SCENARIO_RUNNERS: Record<ScenarioName, (ctx: BenchContext) => Promise<Scen
   flood,
   scale,
   cli,
+  repay,
+  schedule,
 };
 
 const TITLES: Record<ScenarioName, string> = {
@@ -40,6 +44,8 @@ const TITLES: Record<ScenarioName, string> = {
   flood: "4 login flood",
   scale: "5 scale",
   cli: "6 CLI",
+  repay: "7 repay",
+  schedule: "8 schedule read",
 };
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
