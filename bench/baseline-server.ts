@@ -16,7 +16,7 @@ import { Pool } from "pg";
 // The same pure arithmetic loanstack uses (decimal.js), so both compute the same EMI.
 import { loanTerms } from "../services/loans/loan-math.js";
 import { allocatePayment } from "../services/loans/allocation.js";
-import { paidSoFar, positionAfter, summarize } from "../services/loans/arrears.js";
+import { daysPastDue, paidSoFar, positionAfter, summarize } from "../services/loans/arrears.js";
 import { todayUtc } from "../services/loans/calendar.js";
 import { fromCents, toCents } from "../services/loans/cents.js";
 import { buildSchedule } from "../services/loans/schedule.js";
@@ -24,11 +24,28 @@ import { buildSchedule } from "../services/loans/schedule.js";
 const ISSUER = "loanstack";
 const STATUSES = ["NEW", "APPROVED", "REJECTED"];
 /** Every column of loans, as Sequelize selects the model's attributes; the keys are not answered. */
-const LOAN_COLUMNS = "id, customer_id, agent_id, principal, interest_rate, tenure_months, emi, status, version, decided_by, decided_at, created_at, updated_at, request_key, decision_key";
+const LOAN_COLUMNS =
+  "id, customer_id, agent_id, principal, interest_rate, tenure_months, emi, status, version, decided_by, decided_at, created_at, updated_at, request_key, decision_key, " +
+  "disbursed_on, disbursed_by, disbursement_key, closed_at, total_interest, outstanding_principal, outstanding_interest, next_due_date";
 
+/** As loanstack's toLoan: the keys and the servicing bookkeeping left out, days past due as of today. */
 function toLoan(row: Record<string, unknown>): Record<string, unknown> {
-  const { request_key: _r, decision_key: _d, ...loan } = row;
-  return loan;
+  const { request_key: _r, decision_key: _d, disbursed_by: _b, disbursement_key: _k, total_interest: _t, outstanding_principal, outstanding_interest, next_due_date, ...loan } = row;
+  const serviced = loan.status === "ACTIVE" || loan.status === "CLOSED";
+  const nextDue = next_due_date === null || next_due_date === undefined ? null : asDate(next_due_date);
+  return {
+    ...loan,
+    disbursed_on: loan.disbursed_on ? asDate(loan.disbursed_on) : null,
+    outstanding_principal: serviced ? outstanding_principal : null,
+    outstanding_interest: serviced ? outstanding_interest : null,
+    next_due_date: serviced ? nextDue : null,
+    days_past_due: serviced ? daysPastDue(nextDue, todayUtc()) : null,
+  };
+}
+/** DATE columns as the loans service's DATEONLY attributes answer them: "YYYY-MM-DD". */
+function asDate(v: unknown): string {
+  if (!(v instanceof Date)) return v as string;
+  return `${v.getFullYear()}-${String(v.getMonth() + 1).padStart(2, "0")}-${String(v.getDate()).padStart(2, "0")}`;
 }
 const BODY_LIMIT = 1024 * 1024;
 /**
@@ -223,8 +240,7 @@ async function login(req: IncomingMessage) {
 
 // ---- servicing: the same SQL as loanstack's loans.schedule and loans.repay, the same pure arithmetic ----
 
-/** Every column of loans with the servicing ones, as Sequelize selects the model's attributes. */
-const SERVICED_COLUMNS = `${LOAN_COLUMNS}, disbursed_on, disbursed_by, disbursement_key, closed_at, total_interest, outstanding_principal, outstanding_interest, next_due_date`;
+const SERVICED_COLUMNS = LOAN_COLUMNS;
 const REPAYMENT_COLUMNS = "id, loan_id, amount, principal_part, interest_part, allocation, paid_on, recorded_by, request_key, created_at";
 
 interface ServicedRow {
@@ -241,9 +257,6 @@ interface ServicedRow {
   outstanding_interest: string | null;
 }
 
-/** Dates as the loans service's DATEONLY columns answer them. */
-loans.on("connect", (c) => c.setTypeParser?.(1082, (v: string) => v));
-const asDate = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : (v as string));
 
 /** GET /api/loan/loan-schedule/:id (admin, agent, the loan's customer): one loan by id, the schedule as of today. */
 async function loanSchedule(req: IncomingMessage, id: number) {
