@@ -10,6 +10,21 @@ import type { JsonSchema, JsonType } from "../../../sdk/schemas.js";
 
 const validator = new Validator();
 
+/**
+ * The validator's `normalize` rewrites the object it is given (a multi rule's `optional`
+ * becomes false, shorthands become objects): it is only ever given a copy, never the
+ * action's own `params`, which Moleculer compiles.
+ */
+function normalised(rules: unknown): unknown {
+  return validator.normalize(copy(rules));
+}
+
+function copy<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copy) as T;
+  if (value && typeof value === "object" && !(value instanceof RegExp)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copy(v)])) as T;
+  return value;
+}
+
 /** A rule as `normalize` leaves it: every key of every rule type, loosely. */
 type Rule = ValidationRuleObject & Record<string, unknown>;
 
@@ -22,19 +37,20 @@ export interface ObjectSchema {
 
 /** The rules of an action's `params`, each with whether it must be sent. */
 export function paramsSchema(params: ValidationSchema, where: string): ObjectSchema {
-  const normalised = validator.normalize(params) as Record<string, Rule> & { $$strict?: unknown };
+  const rules = normalised(params) as Record<string, Rule> & { $$strict?: unknown };
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
-  for (const [field, rule] of Object.entries(normalised) as Array<[string, Rule]>) {
+  for (const [field, rule] of Object.entries(rules) as Array<[string, Rule]>) {
     if (field.startsWith("$$")) continue; // validator options such as $$strict, not fields
     properties[field] = ruleSchema(rule, `${where}.${field}`);
-    if (!isOptional(rule)) required.push(field);
+    if (!isOptional(rule) && !isOptional(params[field] as Rule)) required.push(field);
   }
-  return { properties, required, closed: normalised.$$strict === true };
+  return { properties, required, closed: rules.$$strict === true };
 }
 
-function isOptional(rule: Rule): boolean {
-  return rule.optional === true || rule.default !== undefined;
+/** `normalize` turns a multi rule's own `optional: true` into false; the original says. */
+function isOptional(rule: Rule | string | undefined): boolean {
+  return typeof rule === "object" && !Array.isArray(rule) && (rule.optional === true || rule.default !== undefined);
 }
 
 export function ruleSchema(rule: Rule, where: string): JsonSchema {
@@ -67,7 +83,7 @@ function typed(rule: Rule, where: string): JsonSchema {
     case "date":
       return { type: "string", format: "date-time" };
     case "multi":
-      return { oneOf: (rule.rules as Rule[]).map((r, i) => ruleSchema(validator.normalize(r) as Rule, `${where}[${i}]`)) };
+      return { oneOf: (rule.rules as Rule[]).map((r, i) => ruleSchema(normalised(r) as Rule, `${where}[${i}]`)) };
     case "array":
       return arraySchema(rule, where);
     case "object":
@@ -105,7 +121,7 @@ function numberSchema(rule: Rule): JsonSchema {
 
 function arraySchema(rule: Rule, where: string): JsonSchema {
   const schema: JsonSchema = { type: "array", ...bounds(rule, "minItems", "maxItems") };
-  if (rule.items) schema.items = ruleSchema(validator.normalize(rule.items) as Rule, `${where}[]`);
+  if (rule.items) schema.items = ruleSchema(normalised(rule.items) as Rule, `${where}[]`);
   if (rule.unique) schema.uniqueItems = true;
   return schema;
 }
