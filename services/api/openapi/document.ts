@@ -112,10 +112,8 @@ export function buildOpenApiDocument({ routes, actions, version }: DocumentSourc
       description: INTRO,
       license: { name: "MIT", identifier: "MIT" },
     },
-    servers: [
-      { url: "/", description: "The gateway serving this document" },
-      { url: "http://localhost:8000", description: "`npm start` on this machine" },
-    ],
+    // Relative: the gateway that served the document (http://localhost:8000 under `npm start`).
+    servers: [{ url: "/", description: "The gateway serving this document" }],
     tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     paths,
     components: {
