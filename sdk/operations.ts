@@ -7,6 +7,13 @@
  * from the gateway's alias table, parameters and request body from the action's `params`,
  * the roles from its `access`, and the statuses every route gives (400/413 for a body,
  * 401/403 from `access`, 422 from `params`, 429 where rate limited, 503 always).
+ *
+ * A new endpoint is documented by: its alias in api.service.ts (served under /api/v1 and
+ * /api by `versioned`), its action's `params` and `access` as usual, one entry below, a
+ * schema in sdk/schemas.ts for a new answer body (beside its type in contracts.ts), its
+ * SDK method (named as the entry's operationId), and its line in
+ * test/contract/drift.assert.ts for a new request type. test/contract fails, naming what
+ * is missing, until all of it is there.
  */
 import type { ActionName } from "./contracts.js";
 import { EXAMPLE_LOAN, EXAMPLE_USER, type SchemaName } from "./schemas.js";
