@@ -14,6 +14,8 @@ import { ForbiddenError, UnauthorizedError, UnprocessableError } from "./shared/
 import { resolveJwtSecret } from "./shared/secret.js";
 import { TokenService } from "./shared/tokens.js";
 import { toErrorBody } from "./api/http-errors.js";
+// ---- back-office console (/admin): its routes, cookie session and CSRF check live in services/api/console-*.ts ----
+import { consoleRoutes } from "./api/console-routes.js";
 
 const { ERR_NO_TOKEN, ERR_INVALID_TOKEN } = ApiGateway.Errors;
 
@@ -71,6 +73,7 @@ function gatewaySettings(config: AppConfig) {
     logRequest: "debug",
     logResponse: "debug",
     routes: [
+      ...consoleRoutes(config), // the console (/admin) first: "/" below would catch its deep links
       authRoute(config, "signup", "users.signup"),
       authRoute(config, "login", "users.login"),
       { name: "health", path: "/", mappingPolicy: "restrict", aliases: { "GET health": "api.health" }, bodyParsers: false },
