@@ -16,6 +16,7 @@ import { TokenService } from "./shared/tokens.js";
 import { toErrorBody } from "./api/http-errors.js";
 // ---- back-office console (/admin): its routes, cookie session and CSRF check live in services/api/console-*.ts ----
 import { consoleRoutes } from "./api/console-routes.js";
+import { ConsoleSessionMixin, type ConsoleVars } from "./api/console-session.js";
 
 const { ERR_NO_TOKEN, ERR_INVALID_TOKEN } = ApiGateway.Errors;
 
@@ -28,7 +29,7 @@ interface ApiVars {
   config: AppConfig;
   tokens: TokenService;
 }
-type ApiThis = Service & ApiVars;
+type ApiThis = Service & ApiVars & ConsoleVars;
 
 /** The services whose answer makes the system healthy. */
 const REQUIRED_SERVICES = ["users", "loans"] as const;
@@ -120,9 +121,9 @@ function gatewaySettings(config: AppConfig) {
   };
 }
 
-const ApiService = defineService<ApiVars>({
+const ApiService = defineService<ApiVars & ConsoleVars>({
   name: "api",
-  mixins: [ApiGateway],
+  mixins: [ApiGateway, ConsoleSessionMixin],
   // Settings are built when the service is created, from the environment of that moment.
   merged(schema: ServiceSchema) {
     schema.settings = { ...schema.settings, ...gatewaySettings(loadConfig()) };
@@ -153,7 +154,8 @@ const ApiService = defineService<ApiVars>({
 
   methods: {
     async authenticate(this: ApiThis, ctx: Context<unknown, ContextMeta>, _route: unknown, req: IncomingMessage): Promise<AuthUser | null> {
-      const header = req.headers.authorization;
+      // No Authorization header: the console's session cookie, if any (CSRF-checked on writes).
+      const header = req.headers.authorization ?? this.cookieSession.authorizationOf(req);
       if (!header) return null;
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       const id = match ? this.tokens.verify(match[1]!) : null;
