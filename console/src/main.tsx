@@ -1,13 +1,6 @@
-/** The console's entry: mounts the app. */
+/** The console's entry: its styles and the app, mounted in index.html's #app. */
 import { render } from "preact";
+import { App } from "./app.js";
 import "./styles.css";
-
-function App() {
-  return (
-    <main>
-      <h1>loanstack console</h1>
-    </main>
-  );
-}
 
 render(<App />, document.getElementById("app")!);

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import axe from "axe-core";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -64,6 +64,35 @@ export class Tab {
     return this.page.evaluate(`({ localStorage: JSON.stringify(Object.entries(localStorage)), sessionStorage: JSON.stringify(Object.entries(sessionStorage)), cookie: document.cookie })`);
   }
 
+  /** Signs in through the form, as a person would. */
+  async signIn(email: string, password: string): Promise<void> {
+    await this.page.getByLabel("Email").fill(email);
+    await this.page.getByLabel("Password").fill(password);
+    await this.page.getByRole("button", { name: "Sign in" }).click();
+  }
+
+  /** Waits until the element with this id has the focus (pages move it after rendering). */
+  async expectFocusOn(id: string): Promise<void> {
+    await this.page.waitForFunction(`document.activeElement?.id === ${JSON.stringify(id)}`, undefined, { timeout: 10_000 }).catch(() => undefined);
+    expect(await this.page.evaluate("document.activeElement?.id")).toBe(id);
+  }
+
+  heading(name: string | RegExp) {
+    return this.page.getByRole("heading", { level: 1, name });
+  }
+
+  /**
+   * What every page must be: no serious or critical axe violation, nothing blocked by the
+   * CSP, no script error, no token where a script or a log could find it.
+   */
+  async expectClean(where: string): Promise<void> {
+    expect({ where, violations: await this.accessibilityViolations() }).toEqual({ where, violations: [] });
+    expect({ where, csp: this.cspViolations, errors: this.pageErrors }).toEqual({ where, csp: [], errors: [] });
+    const state = await this.scriptVisibleState();
+    expect({ where, state }).toEqual({ where, state: { localStorage: "[]", sessionStorage: "[]", cookie: "" } });
+    expect({ where, urls: this.urls.filter((u) => JWT_PATTERN.test(u) || /token=/i.test(u)) }).toEqual({ where, urls: [] });
+  }
+
   async screenshot(file: string): Promise<Buffer> {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     return this.page.screenshot({ path: file, fullPage: true });
@@ -85,3 +114,28 @@ export function screenshotPath(name: string): string {
 
 /** The first bytes of every PNG file. */
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * Waits until the locator's text contains `text`, then passes; fails with what it saw.
+ * (playwright-core has no auto-retrying expect; the wait is for the page, not a speed goal.)
+ */
+export async function expectText(locator: Locator, text: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = "";
+  for (;;) {
+    seen = (await locator.textContent({ timeout: timeoutMs }).catch(() => "")) ?? "";
+    if (seen.includes(text)) return;
+    if (Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  expect(seen).toContain(text);
+}
+
+/** Waits until `condition` holds (the page shows the answer it asked for), for up to 10 s. */
+export async function waitUntil(what: string, condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`still not so after ${timeoutMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

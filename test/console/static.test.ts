@@ -6,7 +6,7 @@
 import type { Browser } from "playwright-core";
 import { startStack, type Stack } from "../support/stack.js";
 import { http } from "../support/http.js";
-import { launchBrowser, Tab } from "./browser.js";
+import { JWT_PATTERN, launchBrowser, Tab } from "./browser.js";
 
 let stack: Stack;
 let browser: Browser;
@@ -56,14 +56,36 @@ test("paths that only begin like the console's, and other methods, are not the c
   expect((await http(stack.url, "GET", "/health")).status).toBe(200);
 });
 
-test("the app renders in Chromium without any CSP violation", async () => {
+test("the app renders in Chromium without any CSP violation or script error", async () => {
   const tab = await Tab.open(browser, stack.url);
   try {
     await tab.goto("/admin/loans/42");
-    await tab.page.getByRole("heading", { level: 1 }).first().waitFor();
+    await tab.heading("Sign in").waitFor(); // no session: the sign-in page, on the deep link
+    expect(tab.page.url()).toBe(`${stack.url}/admin/loans/42`);
     expect(tab.cspViolations).toEqual([]);
     expect(tab.pageErrors).toEqual([]);
   } finally {
+    await tab.close();
+  }
+});
+
+test("the page checks catch what they look for: an unlabelled field, a blocked inline script, a token in storage", async () => {
+  const tab = await Tab.open(browser, stack.url);
+  try {
+    await tab.goto("/admin");
+    await tab.heading("Sign in").waitFor();
+    expect(await tab.accessibilityViolations()).toEqual([]);
+    // An input without a label is a critical axe violation.
+    await tab.page.evaluate(`document.querySelector("main").insertAdjacentHTML("beforeend", '<input id="unlabelled">')`);
+    expect((await tab.accessibilityViolations()).join("\n")).toMatch(/critical: label/);
+    // The CSP is enforced by the browser: an inline script does not run, and says so.
+    await tab.page.evaluate(`(() => { const s = document.createElement("script"); s.textContent = "window.inlineRan = true"; document.body.append(s); })()`);
+    expect(await tab.page.evaluate("window.inlineRan === true")).toBe(false);
+    expect(tab.cspViolations.join("\n")).toMatch(/inline script/);
+    await tab.page.evaluate(`localStorage.setItem("token", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl")`);
+    expect((await tab.scriptVisibleState()).localStorage).toMatch(JWT_PATTERN);
+  } finally {
+    await tab.page.evaluate("localStorage.clear()");
     await tab.close();
   }
 });
