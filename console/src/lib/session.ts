@@ -19,7 +19,12 @@ async function sessionCall(method: "GET" | "POST" | "DELETE", init: { body?: unk
   } catch (error) {
     throw new ConnectionError("Cannot reach the loanstack server: check your connection and try again", { method, path: SESSION_PATH, cause: error });
   }
-  const body: unknown = text ? JSON.parse(text) : undefined;
+  let body: unknown = text || undefined;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON (a proxy's error page): the error carries the text
+  }
   if (!response.ok) throw LoanApiError.fromResponse(response.status, body, { headers: response.headers, method, path: SESSION_PATH });
   return body as ConsoleSession | undefined;
 }
