@@ -21,6 +21,9 @@ import { buildOpenApiDocument, declaredActions, type GatewayRoute } from "./api/
 import { packageVersion } from "./api/openapi/package-version.js";
 import { DOCUMENTED_SERVICES } from "./api/openapi/sources.js";
 import type { OpenApiDocument } from "./api/openapi/types.js";
+// ---- back-office console (/admin): its routes, cookie session and CSRF check live in services/api/console-*.ts ----
+import { consoleRoutes } from "./api/console-routes.js";
+import { ConsoleSessionMixin, type ConsoleVars } from "./api/console-session.js";
 
 const { ERR_NO_TOKEN, ERR_INVALID_TOKEN } = ApiGateway.Errors;
 
@@ -35,7 +38,7 @@ interface ApiVars {
   /** Built on first request from the routes and the actions' declarations. */
   openapiDocument?: OpenApiDocument;
 }
-type ApiThis = Service & ApiVars;
+type ApiThis = Service & ApiVars & ConsoleVars;
 
 /** The services whose answer makes the system healthy. */
 const REQUIRED_SERVICES = ["users", "loans"] as const;
@@ -84,6 +87,7 @@ export function gatewaySettings(config: AppConfig) {
     logRequest: "debug",
     logResponse: "debug",
     routes: [
+      ...consoleRoutes(config), // the console (/admin) first: "/" below would catch its deep links
       authRoute(config, "signup", "users.signup"),
       authRoute(config, "login", "users.login"),
       { name: "health", path: "/", mappingPolicy: "restrict", aliases: { "GET health": "api.health" }, bodyParsers: false },
@@ -132,9 +136,9 @@ export function gatewaySettings(config: AppConfig) {
   };
 }
 
-const ApiService = defineService<ApiVars>({
+const ApiService = defineService<ApiVars & ConsoleVars>({
   name: "api",
-  mixins: [ApiGateway],
+  mixins: [ApiGateway, ConsoleSessionMixin],
   // Settings are built when the service is created, from the environment of that moment.
   merged(schema: ServiceSchema) {
     schema.settings = { ...schema.settings, ...gatewaySettings(loadConfig()) };
@@ -197,7 +201,8 @@ const ApiService = defineService<ApiVars>({
 
   methods: {
     async authenticate(this: ApiThis, ctx: Context<unknown, ContextMeta>, _route: unknown, req: IncomingMessage): Promise<AuthUser | null> {
-      const header = req.headers.authorization;
+      // No Authorization header: the console's session cookie, if any (CSRF-checked on writes).
+      const header = req.headers.authorization ?? this.cookieSession.authorizationOf(req);
       if (!header) return null;
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       const id = match ? this.tokens.verify(match[1]!) : null;
