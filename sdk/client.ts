@@ -116,142 +116,142 @@ export class LoanClient {
 
   // ---- users ----
 
-  /** POST /api/user/signup: a customer (approved at once) or an agent (waits for approval). */
+  /** POST /api/v1/user/signup: a customer (approved at once) or an agent (waits for approval). */
   signup(body: SignupRequest, options?: RequestOptions): Promise<User> {
-    return this.request({ method: "POST", path: "/api/user/signup", body, auth: false }, options);
+    return this.request({ method: "POST", path: "/api/v1/user/signup", body, auth: false }, options);
   }
 
-  /** POST /api/user/login; the client keeps the token for the calls that follow. */
+  /** POST /api/v1/user/login; the client keeps the token for the calls that follow. */
   async login(body: LoginRequest, options?: RequestOptions): Promise<LoginResponse> {
-    const result = await this.request<LoginResponse>({ method: "POST", path: "/api/user/login", body, auth: false }, options);
+    const result = await this.request<LoginResponse>({ method: "POST", path: "/api/v1/user/login", body, auth: false }, options);
     this.token = result.token;
     return result;
   }
 
-  /** GET /api/user/profile: the signed-in user. */
+  /** GET /api/v1/user/profile: the signed-in user. */
   profile(options?: RequestOptions): Promise<User> {
-    return this.request({ method: "GET", path: "/api/user/profile" }, options);
+    return this.request({ method: "GET", path: "/api/v1/user/profile" }, options);
   }
 
-  /** PUT /api/user/change-password (204). */
+  /** PUT /api/v1/user/change-password (204). */
   async changePassword(body: ChangePasswordRequest, options?: RequestOptions): Promise<void> {
-    await this.request<undefined>({ method: "PUT", path: "/api/user/change-password", body }, options);
+    await this.request<undefined>({ method: "PUT", path: "/api/v1/user/change-password", body }, options);
   }
 
-  /** POST /api/user/create-admin (admin). */
+  /** POST /api/v1/user/create-admin (admin). */
   createAdmin(body: CreateAdminRequest, options?: RequestOptions): Promise<User> {
-    return this.request({ method: "POST", path: "/api/user/create-admin", body }, options);
+    return this.request({ method: "POST", path: "/api/v1/user/create-admin", body }, options);
   }
 
-  /** GET /api/user/list-agents: the customers agents act for (approved agent, admin). */
+  /** GET /api/v1/user/list-agents: the customers agents act for (approved agent, admin). */
   listCustomers(query: PageQuery = {}, options?: RequestOptions): Promise<Page<User>> {
-    return this.request({ method: "GET", path: "/api/user/list-agents", query: pageQuery(query) }, options);
+    return this.request({ method: "GET", path: "/api/v1/user/list-agents", query: pageQuery(query) }, options);
   }
 
-  /** GET /api/user/list-users (admin), optionally of one role. */
+  /** GET /api/v1/user/list-users (admin), optionally of one role. */
   listUsers(query: ListUsersQuery = {}, options?: RequestOptions): Promise<Page<User>> {
     return this.request(
-      { method: "GET", path: "/api/user/list-users", query: { role: query.role, ...pageQuery(query) } },
+      { method: "GET", path: "/api/v1/user/list-users", query: { role: query.role, ...pageQuery(query) } },
       options,
     );
   }
 
-  /** GET /api/user/list-approvals (admin): agents waiting for approval. */
+  /** GET /api/v1/user/list-approvals (admin): agents waiting for approval. */
   listApprovals(query: PageQuery = {}, options?: RequestOptions): Promise<Page<User>> {
-    return this.request({ method: "GET", path: "/api/user/list-approvals", query: pageQuery(query) }, options);
+    return this.request({ method: "GET", path: "/api/v1/user/list-approvals", query: pageQuery(query) }, options);
   }
 
-  /** PUT /api/user/approve-delete/{id} (admin): approve an agent. */
+  /** PUT /api/v1/user/approve-delete/{id} (admin): approve an agent. */
   approveAgent(id: number, options?: RequestOptions): Promise<User> {
-    return this.request({ method: "PUT", path: `/api/user/approve-delete/${pathId(id)}` }, options);
+    return this.request({ method: "PUT", path: `/api/v1/user/approve-delete/${pathId(id)}` }, options);
   }
 
-  /** DELETE /api/user/approve-delete/{id} (admin): remove an agent, pending or approved (204). */
+  /** DELETE /api/v1/user/approve-delete/{id} (admin): remove an agent, pending or approved (204). */
   async deleteAgent(id: number, options?: RequestOptions): Promise<void> {
-    await this.request<undefined>({ method: "DELETE", path: `/api/user/approve-delete/${pathId(id)}` }, options);
+    await this.request<undefined>({ method: "DELETE", path: `/api/v1/user/approve-delete/${pathId(id)}` }, options);
   }
 
   // ---- loans ----
 
-  /** POST /api/loan/customer-loan (approved agent): a NEW loan for a customer. */
+  /** POST /api/v1/loan/customer-loan (approved agent): a NEW loan for a customer. */
   requestLoan(body: LoanRequest, options?: RequestOptions): Promise<Loan> {
-    return this.request({ method: "POST", path: "/api/loan/customer-loan", body }, options);
+    return this.request({ method: "POST", path: "/api/v1/loan/customer-loan", body }, options);
   }
 
-  /** PUT /api/loan/approve-reject-loan/{id} (admin): approve or reject a NEW loan. */
+  /** PUT /api/v1/loan/approve-reject-loan/{id} (admin): approve or reject a NEW loan. */
   decideLoan(id: number, body: LoanDecisionRequest, options?: RequestOptions): Promise<Loan> {
-    return this.request({ method: "PUT", path: `/api/loan/approve-reject-loan/${pathId(id)}`, body }, options);
+    return this.request({ method: "PUT", path: `/api/v1/loan/approve-reject-loan/${pathId(id)}`, body }, options);
   }
 
-  /** PUT /api/loan/edit-loan/{id} (approved agent): change a NEW loan's principal or tenure. */
+  /** PUT /api/v1/loan/edit-loan/{id} (approved agent): change a NEW loan's principal or tenure. */
   editLoan(id: number, body: LoanEditRequest, options?: RequestOptions): Promise<Loan> {
-    return this.request({ method: "PUT", path: `/api/loan/edit-loan/${pathId(id)}`, body }, options);
+    return this.request({ method: "PUT", path: `/api/v1/loan/edit-loan/${pathId(id)}`, body }, options);
   }
 
-  /** GET /api/loan/loan-details/{id}. */
+  /** GET /api/v1/loan/loan-details/{id}. */
   getLoan(id: number, options?: RequestOptions): Promise<Loan> {
-    return this.request({ method: "GET", path: `/api/loan/loan-details/${pathId(id)}` }, options);
+    return this.request({ method: "GET", path: `/api/v1/loan/loan-details/${pathId(id)}` }, options);
   }
 
-  /** GET /api/loan/loan-history/{id}: the earlier versions, oldest first. */
+  /** GET /api/v1/loan/loan-history/{id}: the earlier versions, oldest first. */
   loanHistory(id: number, options?: RequestOptions): Promise<LoanHistoryResponse> {
-    return this.request({ method: "GET", path: `/api/loan/loan-history/${pathId(id)}` }, options);
+    return this.request({ method: "GET", path: `/api/v1/loan/loan-history/${pathId(id)}` }, options);
   }
 
   /**
-   * GET /api/loan/list-loans-admin-agent (admin, approved agent): all loans; `overdue: true`
+   * GET /api/v1/loan/list-loans-admin-agent (admin, approved agent): all loans; `overdue: true`
    * lists the ACTIVE loans past due as of `as_of` (default today), most overdue first.
    */
   listLoans(query: ListLoansQuery = {}, options?: RequestOptions): Promise<Page<Loan>> {
     return this.request(
-      { method: "GET", path: "/api/loan/list-loans-admin-agent", query: { status: query.status, ...arrearsQuery(query), ...pageQuery(query) } },
+      { method: "GET", path: "/api/v1/loan/list-loans-admin-agent", query: { status: query.status, ...arrearsQuery(query), ...pageQuery(query) } },
       options,
     );
   }
 
-  /** GET /api/loan/list-loans-customer (customer): the caller's own loans, same filters. */
+  /** GET /api/v1/loan/list-loans-customer (customer): the caller's own loans, same filters. */
   listMyLoans(query: ListLoansQuery = {}, options?: RequestOptions): Promise<Page<Loan>> {
     return this.request(
-      { method: "GET", path: "/api/loan/list-loans-customer", query: { status: query.status, ...arrearsQuery(query), ...pageQuery(query) } },
+      { method: "GET", path: "/api/v1/loan/list-loans-customer", query: { status: query.status, ...arrearsQuery(query), ...pageQuery(query) } },
       options,
     );
   }
 
   // ---- servicing ----
 
-  /** PUT /api/loan/disburse-loan/{id} (admin): an APPROVED loan becomes ACTIVE, disbursed today or on `disbursed_on`. */
+  /** PUT /api/v1/loan/disburse-loan/{id} (admin): an APPROVED loan becomes ACTIVE, disbursed today or on `disbursed_on`. */
   disburseLoan(id: number, body: DisburseRequest = {}, options?: RequestOptions): Promise<Loan> {
-    return this.request({ method: "PUT", path: `/api/loan/disburse-loan/${pathId(id)}`, body }, options);
+    return this.request({ method: "PUT", path: `/api/v1/loan/disburse-loan/${pathId(id)}`, body }, options);
   }
 
-  /** GET /api/loan/loan-schedule/{id}: the repayment schedule as of `as_of` (default today); a projection before disbursement. */
+  /** GET /api/v1/loan/loan-schedule/{id}: the repayment schedule as of `as_of` (default today); a projection before disbursement. */
   loanSchedule(id: number, query: AsOfQuery = {}, options?: RequestOptions): Promise<LoanSchedule> {
-    return this.request({ method: "GET", path: `/api/loan/loan-schedule/${pathId(id)}`, query: { as_of: query.as_of } }, options);
+    return this.request({ method: "GET", path: `/api/v1/loan/loan-schedule/${pathId(id)}`, query: { as_of: query.as_of } }, options);
   }
 
-  /** POST /api/loan/repayment/{id} (admin, approved agent): record a repayment of an ACTIVE loan; sent once whatever the retries. */
+  /** POST /api/v1/loan/repayment/{id} (admin, approved agent): record a repayment of an ACTIVE loan; sent once whatever the retries. */
   recordRepayment(id: number, body: RepaymentRequest, options?: RequestOptions): Promise<Repayment> {
-    return this.request({ method: "POST", path: `/api/loan/repayment/${pathId(id)}`, body }, options);
+    return this.request({ method: "POST", path: `/api/v1/loan/repayment/${pathId(id)}`, body }, options);
   }
 
-  /** GET /api/loan/repayments/{id}: the loan's repayments in the order recorded. */
+  /** GET /api/v1/loan/repayments/{id}: the loan's repayments in the order recorded. */
   listRepayments(id: number, options?: RequestOptions): Promise<RepaymentsResponse> {
-    return this.request({ method: "GET", path: `/api/loan/repayments/${pathId(id)}` }, options);
+    return this.request({ method: "GET", path: `/api/v1/loan/repayments/${pathId(id)}` }, options);
   }
 
-  /** GET /api/loan/portfolio (admin): counts by status, outstanding principal, overdue amount, PAR30, as of `as_of`. */
+  /** GET /api/v1/loan/portfolio (admin): counts by status, outstanding principal, overdue amount, PAR30, as of `as_of`. */
   portfolio(query: AsOfQuery = {}, options?: RequestOptions): Promise<Portfolio> {
-    return this.request({ method: "GET", path: "/api/loan/portfolio", query: { as_of: query.as_of } }, options);
+    return this.request({ method: "GET", path: "/api/v1/loan/portfolio", query: { as_of: query.as_of } }, options);
   }
 
   // ---- audit ----
 
-  /** GET /api/audit/events (admin): the audit log, oldest first, by entity, entity id or event. */
+  /** GET /api/v1/audit/events (admin): the audit log, oldest first, by entity, entity id or event. */
   listAuditEvents(query: ListAuditQuery = {}, options?: RequestOptions): Promise<Page<AuditEvent>> {
     return this.request(
       {
         method: "GET",
-        path: "/api/audit/events",
+        path: "/api/v1/audit/events",
         query: { entity: query.entity, entity_id: query.entity_id, event: query.event, ...pageQuery(query) },
       },
       options,
@@ -263,7 +263,7 @@ export class LoanClient {
   private async request<T>(spec: RequestSpec, options: RequestOptions = {}): Promise<T> {
     const maxRetries = nonNegative("maxRetries", options.maxRetries, this.maxRetries);
     const timeout = nonNegative("timeout", options.timeout, this.timeout);
-    const idempotencyKey = spec.method === "GET" ? undefined : (options.idempotencyKey ?? globalThis.crypto.randomUUID());
+    const idempotencyKey = spec.method === "GET" ? undefined : (options.idempotencyKey ?? randomKey());
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.attempt<T>(spec, timeout, options.signal, idempotencyKey);
@@ -372,6 +372,19 @@ function queryString(query: Query | undefined): string {
 function pathId(id: number): string {
   if (!Number.isSafeInteger(id) || id < 1) throw new RangeError(`id must be a positive integer, got ${String(id)}`);
   return String(id);
+}
+
+// ---- browsers (the back-office console) ----
+
+/**
+ * A random Idempotency-Key. Browsers offer crypto.randomUUID only in secure contexts (HTTPS,
+ * localhost), and the console may be opened over plain HTTP on a private network; the
+ * random bytes are there in every context.
+ */
+function randomKey(): string {
+  const crypto = globalThis.crypto;
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 function nonNegative(name: string, value: number | undefined, fallback: number): number {

@@ -10,10 +10,20 @@ import type { AuthUser, ContextMeta, HealthResponse } from "../sdk/contracts.js"
 import { checkAccess, type Access } from "./shared/access.js";
 import { defineService } from "./shared/schema.js";
 import { loadConfig, type AppConfig } from "./shared/config.js";
-import { ForbiddenError, UnauthorizedError, UnprocessableError } from "./shared/errors.js";
+import { ForbiddenError, UnauthorizedError } from "./shared/errors.js";
 import { resolveJwtSecret } from "./shared/secret.js";
 import { TokenService } from "./shared/tokens.js";
 import { toErrorBody } from "./api/http-errors.js";
+import { takeIdempotencyKey } from "./api/idempotency-key.js";
+import { versioned } from "./api/versions.js";
+import { DOCS_CSP, DOCS_HTML, DOCS_PATH, DOCS_SCRIPT, docsAssets } from "./api/openapi/docs-page.js";
+import { buildOpenApiDocument, declaredActions, type GatewayRoute } from "./api/openapi/document.js";
+import { packageVersion } from "./api/openapi/package-version.js";
+import { DOCUMENTED_SERVICES } from "./api/openapi/sources.js";
+import type { OpenApiDocument } from "./api/openapi/types.js";
+// ---- back-office console (/admin): its routes, cookie session and CSRF check live in services/api/console-*.ts ----
+import { consoleRoutes } from "./api/console-routes.js";
+import { ConsoleSessionMixin, type ConsoleVars } from "./api/console-session.js";
 
 const { ERR_NO_TOKEN, ERR_INVALID_TOKEN } = ApiGateway.Errors;
 
@@ -25,8 +35,10 @@ interface GatewayRequest extends IncomingMessage {
 interface ApiVars {
   config: AppConfig;
   tokens: TokenService;
+  /** Built on first request from the routes and the actions' declarations. */
+  openapiDocument?: OpenApiDocument;
 }
-type ApiThis = Service & ApiVars;
+type ApiThis = Service & ApiVars & ConsoleVars;
 
 /** The services whose answer makes the system healthy. */
 const REQUIRED_SERVICES = ["users", "loans"] as const;
@@ -41,27 +53,31 @@ function rateLimited(config: AppConfig) {
   };
 }
 
-/** Login and signup each get a route of their own, so each has its own rate limit. */
+/**
+ * Login and signup each get a route of their own, so each has its own rate limit, shared
+ * by its /api/v1 and /api paths (one route, one counter).
+ */
 function authRoute(config: AppConfig, name: string, action: string) {
   return {
     name,
-    path: "/api/user",
+    path: "/api",
     mappingPolicy: "restrict",
-    aliases: { [`POST ${name}`]: action },
+    aliases: versioned({ [`POST user/${name}`]: action }),
     bodyParsers: { json: { strict: true, limit: config.bodyLimit } },
     rateLimit: rateLimited(config),
   };
 }
 
-/** A client may make a write safe to repeat with an Idempotency-Key header (≤ 100 chars). */
-function takeIdempotencyKey(ctx: Context<unknown, ContextMeta>, _route: unknown, req: IncomingMessage): void {
-  const key = req.headers["idempotency-key"];
-  if (typeof key !== "string" || key === "") return;
-  if (key.length > 100) throw new UnprocessableError("The Idempotency-Key header is too long", [{ field: "Idempotency-Key", message: "at most 100 characters", type: "stringMax" }]);
-  ctx.meta.idempotencyKey = key;
+/** The published contract and its renderer: not part of the API they describe. */
+function documentRoutes() {
+  return [
+    { name: "openapi", path: "/api/v1", documented: false, mappingPolicy: "restrict", aliases: { "GET openapi.json": "api.openapi" }, bodyParsers: false },
+    { name: "docs", path: DOCS_PATH, documented: false, mappingPolicy: "restrict", use: [docsAssets()], aliases: { "GET /": "api.docsPage", "GET init.js": "api.docsScript" }, bodyParsers: false },
+  ];
 }
 
-function gatewaySettings(config: AppConfig) {
+/** moleculer-web's settings; the OpenAPI document reads its routes too. */
+export function gatewaySettings(config: AppConfig) {
   return {
     port: config.port,
     ip: config.host,
@@ -71,6 +87,7 @@ function gatewaySettings(config: AppConfig) {
     logRequest: "debug",
     logResponse: "debug",
     routes: [
+      ...consoleRoutes(config), // the console (/admin) first: "/" below would catch its deep links
       authRoute(config, "signup", "users.signup"),
       authRoute(config, "login", "users.login"),
       { name: "health", path: "/", mappingPolicy: "restrict", aliases: { "GET health": "api.health" }, bodyParsers: false },
@@ -82,7 +99,8 @@ function gatewaySettings(config: AppConfig) {
         authorization: true,
         onBeforeCall: takeIdempotencyKey,
         bodyParsers: { json: { strict: true, limit: config.bodyLimit } },
-        aliases: {
+        // Each alias is served under /api/v1 and /api; each needs an entry in sdk/operations.ts.
+        aliases: versioned({
           "GET user/profile": "users.profile",
           "PUT user/change-password": "users.changePassword",
           "POST user/create-admin": "users.createAdmin",
@@ -105,8 +123,9 @@ function gatewaySettings(config: AppConfig) {
           "GET loan/repayments/:id": "loans.repayments",
           "GET loan/portfolio": "loans.portfolio",
           "GET audit/events": "audit.listEvents",
-        },
+        }),
       },
+      ...documentRoutes(),
     ],
     onError(this: ApiThis, req: GatewayRequest, res: ServerResponse, err: unknown) {
       const body = toErrorBody(err);
@@ -123,9 +142,9 @@ function gatewaySettings(config: AppConfig) {
   };
 }
 
-const ApiService = defineService<ApiVars>({
+const ApiService = defineService<ApiVars & ConsoleVars>({
   name: "api",
-  mixins: [ApiGateway],
+  mixins: [ApiGateway, ConsoleSessionMixin],
   // Settings are built when the service is created, from the environment of that moment.
   merged(schema: ServiceSchema) {
     schema.settings = { ...schema.settings, ...gatewaySettings(loadConfig()) };
@@ -152,11 +171,44 @@ const ApiService = defineService<ApiVars>({
         return { status: ok ? "ok" : "degraded", services };
       },
     },
+
+    // ---- the published contract ----
+
+    openapi: {
+      access: "public",
+      handler(this: ApiThis): OpenApiDocument {
+        this.openapiDocument ??= buildOpenApiDocument({
+          routes: (this.settings as { routes: GatewayRoute[] }).routes,
+          actions: declaredActions([...DOCUMENTED_SERVICES, this.schema as ServiceSchema]),
+          version: packageVersion(),
+        });
+        return this.openapiDocument;
+      },
+    },
+
+    docsPage: {
+      access: "public",
+      handler(ctx: Context<unknown, ContextMeta & { $responseType?: string }>): string {
+        ctx.meta.$responseType = "text/html; charset=utf-8";
+        ctx.meta.$responseHeaders = { "Content-Security-Policy": DOCS_CSP, "X-Content-Type-Options": "nosniff" };
+        return DOCS_HTML;
+      },
+    },
+
+    docsScript: {
+      access: "public",
+      handler(ctx: Context<unknown, ContextMeta & { $responseType?: string }>): string {
+        ctx.meta.$responseType = "text/javascript; charset=utf-8";
+        ctx.meta.$responseHeaders = { "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff" };
+        return DOCS_SCRIPT;
+      },
+    },
   },
 
   methods: {
     async authenticate(this: ApiThis, ctx: Context<unknown, ContextMeta>, _route: unknown, req: IncomingMessage): Promise<AuthUser | null> {
-      const header = req.headers.authorization;
+      // No Authorization header: the console's session cookie, if any (CSRF-checked on writes).
+      const header = req.headers.authorization ?? this.cookieSession.authorizationOf(req);
       if (!header) return null;
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       const id = match ? this.tokens.verify(match[1]!) : null;

@@ -104,7 +104,7 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
         const amount = parseAmount(ctx.params.amount);
         const repayment = await this.recordRepayment(ctx, ctx.params.id, amount, ctx.params.paid_on);
         ctx.meta.$statusCode = 201;
-        ctx.meta.$location = `/api/loan/repayments/${repayment.loan_id}`;
+        ctx.meta.$location = `/api/v1/loan/repayments/${repayment.loan_id}`;
         return repayment;
       },
     },

@@ -69,7 +69,7 @@ describe("the loan's life", () => {
     for (const row of plan.rows) {
       const res = await repay(id, { amount: row.installment, paid_on: row.due_date });
       expectStatus(res, 201);
-      expect(res.headers.get("location")).toBe(`/api/loan/repayments/${id}`);
+      expect(res.headers.get("location")).toBe(`/api/v1/loan/repayments/${id}`);
       expect(res.body.allocation).toEqual([{ number: row.number, principal: row.principal, interest: row.interest }]);
       principal = principal.plus(res.body.principal_part);
       interest = interest.plus(res.body.interest_part);

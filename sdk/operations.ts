@@ -1,0 +1,313 @@
+/**
+ * What the OpenAPI document says of each routed action that its code cannot: the SDK
+ * method that calls it (the operationId), its tag, summary, success answer, the error
+ * statuses it gives of its own, and examples. One entry per action, keyed by action name.
+ *
+ * The rest comes from the code (services/api/openapi/document.ts): the path and method
+ * from the gateway's alias table, parameters and request body from the action's `params`,
+ * the roles from its `access`, and the statuses every route gives (400/413 for a body,
+ * 401/403 from `access`, 422 from `params`, 429 where rate limited, 503 always).
+ *
+ * A new endpoint is documented by: its alias in api.service.ts (served under /api/v1 and
+ * /api by `versioned`), its action's `params` and `access` as usual, one entry below, a
+ * schema in sdk/schemas.ts for a new answer body (beside its type in contracts.ts), its
+ * SDK method (named as the entry's operationId), and its line in
+ * test/contract/drift.assert.ts for a new request type. test/contract fails, naming what
+ * is missing, until all of it is there.
+ */
+import type { ActionName } from "./contracts.js";
+import { EXAMPLE_LOAN, EXAMPLE_USER, type SchemaName } from "./schemas.js";
+import { EXAMPLE_ACTIVE_LOAN, EXAMPLE_AS_OF, EXAMPLE_DISBURSED_ON, EXAMPLE_PORTFOLIO, EXAMPLE_REPAYMENT, EXAMPLE_SCHEDULE } from "./servicing-examples.js";
+
+export const TAGS = {
+  system: "The gateway itself",
+  users: "Accounts, roles and agent approvals",
+  loans: "The loan lifecycle: request, edit, decide, read",
+  audit: "The audit log of every domain event",
+  servicing: "After approval: disbursement, the repayment schedule, repayments, arrears and the portfolio",
+} as const;
+export type Tag = keyof typeof TAGS;
+
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503;
+
+export interface OperationDoc {
+  /** The LoanClient method that calls this operation. */
+  operationId: string;
+  tag: Tag;
+  summary: string;
+  description?: string;
+  success: {
+    status: 200 | 201 | 204;
+    description: string;
+    /** The body's schema; none for a 204. */
+    schema?: SchemaName;
+    example?: unknown;
+    /** A 201 answers where the created thing can be read. */
+    location?: string;
+  };
+  /** The error statuses this operation gives of its own, and when. */
+  errors?: Partial<Record<ErrorStatus, string>>;
+  /** A status whose body is not the error shape (e.g. /health's 503). */
+  bodies?: Partial<Record<ErrorStatus, { schema: SchemaName; description: string; example?: unknown }>>;
+  /** An example request body. */
+  requestExample?: unknown;
+  /** Words added to the schema of a parameter or body field. */
+  fields?: Record<string, { description?: string; examples?: readonly unknown[] }>;
+}
+
+/** Every action the gateway routes (see api.service.ts's aliases), documented. */
+export type DocumentedAction = ActionName | "api.health";
+
+const page = <T>(rows: T[]) => ({ rows, total: rows.length, page: 1, pageSize: 20, totalPages: 1 });
+const AGENT = { ...EXAMPLE_USER, id: 3, email: "grace@example.com", first_name: "Grace", last_name: "Hopper", role: "agent" };
+const APPROVED_LOAN = { ...EXAMPLE_LOAN, status: "APPROVED", decided_by: 1, decided_at: "2026-01-16T08:00:00.000Z", updated_at: "2026-01-16T08:00:00.000Z" };
+const EDITED_LOAN = { ...EXAMPLE_LOAN, tenure_months: 36, emi: "8303.58", version: 2, updated_at: "2026-01-15T11:00:00.000Z" };
+const NOT_NEW = "The loan is not NEW any more (LOAN_ALREADY_DECIDED / LOAN_NOT_EDITABLE)";
+const pageFields = {
+  page: { description: "The page to answer, from 1", examples: [1] },
+  pageSize: { description: "Rows per page (default 20, at most 100)", examples: [20] },
+};
+const loanId = { id: { description: "The loan's id", examples: [42] } };
+const asOf = { as_of: { description: "The date arrears are judged at, YYYY-MM-DD (default today UTC); any real calendar date, ahead included", examples: [EXAMPLE_AS_OF] } };
+const loanListFields = {
+  ...pageFields,
+  ...asOf,
+  status: { description: "Only loans of this status" },
+  overdue: { description: "true: only the ACTIVE loans with an installment unpaid past its due date as of `as_of`, most overdue first", examples: [true] },
+};
+const NOT_ACTIVE = "The loan is not ACTIVE: NEW, APPROVED, REJECTED or CLOSED (LOAN_NOT_REPAYABLE), or this Idempotency-Key was used for a repayment of another loan (IDEMPOTENCY_KEY_REUSED)";
+
+export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
+  "api.health": {
+    operationId: "health",
+    tag: "system",
+    summary: "Whether the users and loans services answer",
+    success: { status: 200, schema: "HealthResponse", description: "Every required service answered", example: { status: "ok", services: ["users", "loans"] } },
+    bodies: { 503: { schema: "HealthResponse", description: "A required service did not answer", example: { status: "degraded", services: ["users"] } } },
+  },
+
+  "users.signup": {
+    operationId: "signup",
+    tag: "users",
+    summary: "Sign up as a customer (approved at once) or an agent (waits for an admin)",
+    description: "Exactly one of `is_customer` and `is_agent` must be true. Passwords are 8 to 72 characters (at most 72 bytes in UTF-8).",
+    success: { status: 201, schema: "User", description: "The new user", example: EXAMPLE_USER, location: "The new user's profile, readable once signed in" },
+    errors: { 409: "A user with this email already exists (EMAIL_TAKEN)", 422: "A field is missing or invalid, or not exactly one of is_customer and is_agent is true" },
+    requestExample: { email: "ada@example.com", password: "correct-horse-1", first_name: "Ada", last_name: "Lovelace", is_customer: true, is_agent: false },
+  },
+  "users.login": {
+    operationId: "login",
+    tag: "users",
+    summary: "Sign in: a bearer token for the calls that follow",
+    success: {
+      status: 200,
+      schema: "LoginResponse",
+      description: "The token and the signed-in user",
+      example: { token: "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI3In0.c2lnbmF0dXJl", token_type: "Bearer", expires_in: 7200, user: EXAMPLE_USER },
+    },
+    errors: { 401: "Unknown email or wrong password, the same answer for both (INVALID_CREDENTIALS)", 403: "An agent not yet approved (AGENT_NOT_APPROVED)" },
+    requestExample: { email: "ada@example.com", password: "correct-horse-1" },
+  },
+  "users.profile": {
+    operationId: "profile",
+    tag: "users",
+    summary: "The signed-in user",
+    success: { status: 200, schema: "User", description: "The caller's own account", example: EXAMPLE_USER },
+  },
+  "users.changePassword": {
+    operationId: "changePassword",
+    tag: "users",
+    summary: "Change the caller's password",
+    success: { status: 204, description: "Changed" },
+    errors: { 422: "The current password is wrong, or the new one breaks the password rules" },
+    requestExample: { current_password: "correct-horse-1", new_password: "battery-staple-2" },
+  },
+  "users.createAdmin": {
+    operationId: "createAdmin",
+    tag: "users",
+    summary: "Create another admin",
+    success: { status: 201, schema: "User", description: "The new admin", example: { ...EXAMPLE_USER, id: 2, role: "admin", email: "root2@example.com" }, location: "The list of admins" },
+    errors: { 409: "A user with this email already exists (EMAIL_TAKEN)" },
+    requestExample: { email: "root2@example.com", password: "correct-horse-1", first_name: "Second", last_name: "Admin" },
+  },
+  "users.listCustomers": {
+    operationId: "listCustomers",
+    tag: "users",
+    summary: "The customers, whom agents act for",
+    success: { status: 200, schema: "UserPage", description: "A page of customers, by id", example: page([EXAMPLE_USER]) },
+    fields: pageFields,
+  },
+  "users.listUsers": {
+    operationId: "listUsers",
+    tag: "users",
+    summary: "Every user, optionally of one role",
+    success: { status: 200, schema: "UserPage", description: "A page of users, by id", example: page([EXAMPLE_USER]) },
+    fields: { ...pageFields, role: { description: "Only users of this role" } },
+  },
+  "users.listApprovals": {
+    operationId: "listApprovals",
+    tag: "users",
+    summary: "Agents waiting for approval",
+    success: { status: 200, schema: "UserPage", description: "A page of unapproved agents", example: page([{ ...AGENT, is_approved: false }]) },
+    fields: pageFields,
+  },
+  "users.approveAgent": {
+    operationId: "approveAgent",
+    tag: "users",
+    summary: "Approve an agent (approving an approved one changes nothing)",
+    success: { status: 200, schema: "User", description: "The approved agent", example: AGENT },
+    errors: { 404: "No agent has this id" },
+    fields: { id: { description: "The agent's user id", examples: [3] } },
+  },
+  "users.deleteAgent": {
+    operationId: "deleteAgent",
+    tag: "users",
+    summary: "Remove an agent, pending or approved; its tokens stop working at once, its loans stay",
+    success: { status: 204, description: "Removed" },
+    errors: { 404: "No agent has this id" },
+    fields: { id: { description: "The agent's user id", examples: [3] } },
+  },
+
+  "loans.request": {
+    operationId: "requestLoan",
+    tag: "loans",
+    summary: "Request a loan for a customer (status NEW)",
+    description:
+      "The rate follows from the principal (≤ 50,000.00: 14.00; ≤ 500,000.00: 12.00; ≤ 2,000,000.00: 10.50; above: 9.50 by default), the EMI from rate, principal and tenure. " +
+      "`principal` is 1000.00 to 10000000.00 with at most two places, sent as a decimal string (or a number). Honours `Idempotency-Key`: a retried request makes one loan.",
+    success: { status: 201, schema: "Loan", description: "The new loan", example: EXAMPLE_LOAN, location: "The new loan" },
+    errors: { 422: "A field is invalid, the principal out of range, or `customer_id` not a customer" },
+    requestExample: { customer_id: 7, principal: "250000.00", tenure_months: 24 },
+    fields: { principal: { description: "1000.00 to 10000000.00, at most two places", examples: ["250000.00"] }, tenure_months: { examples: [24] } },
+  },
+  "loans.decide": {
+    operationId: "decideLoan",
+    tag: "loans",
+    summary: "Approve or reject a NEW loan; of two concurrent decisions exactly one wins",
+    success: { status: 200, schema: "Loan", description: "The decided loan", example: APPROVED_LOAN },
+    errors: { 404: "No loan has this id", 409: NOT_NEW },
+    requestExample: { status: "APPROVED" },
+    fields: { id: { description: "The loan's id", examples: [42] } },
+  },
+  "loans.edit": {
+    operationId: "editLoan",
+    tag: "loans",
+    summary: "Change a NEW loan's principal or tenure; rate and EMI are recomputed, the old version kept",
+    success: { status: 200, schema: "Loan", description: "The loan, `version` + 1", example: EDITED_LOAN },
+    errors: { 404: "No loan has this id", 409: NOT_NEW, 422: "A field is invalid, or neither principal nor tenure_months was sent" },
+    requestExample: { tenure_months: 36 },
+    fields: { id: { description: "The loan's id", examples: [42] }, principal: { description: "1000.00 to 10000000.00, at most two places", examples: ["250000.00"] } },
+  },
+  "loans.details": {
+    operationId: "getLoan",
+    tag: "loans",
+    summary: "One loan; a customer sees only their own",
+    success: { status: 200, schema: "Loan", description: "The loan", example: EXAMPLE_LOAN },
+    errors: { 403: "The loan belongs to another customer", 404: "No loan has this id" },
+    fields: { id: { description: "The loan's id", examples: [42] } },
+  },
+  "loans.history": {
+    operationId: "loanHistory",
+    tag: "loans",
+    summary: "A loan's earlier versions, oldest first",
+    success: {
+      status: 200,
+      schema: "LoanHistory",
+      description: "The versions before the current one",
+      example: { rows: [{ version: 1, principal: "250000.00", interest_rate: "12.00", tenure_months: 24, emi: "11768.37", status: "NEW", edited_by: 3, edited_at: "2026-01-15T11:00:00.000Z" }] },
+    },
+    errors: { 403: "The loan belongs to another customer", 404: "No loan has this id" },
+    fields: { id: { description: "The loan's id", examples: [42] } },
+  },
+  "loans.listAll": {
+    operationId: "listLoans",
+    tag: "loans",
+    summary: "Every loan, newest first, optionally of one status, or the overdue ones",
+    description: "`days_past_due` of each loan is counted to `as_of`. With `overdue=true` the list holds the ACTIVE loans past due as of `as_of`, most overdue first.",
+    success: { status: 200, schema: "LoanPage", description: "A page of loans", example: page([EXAMPLE_LOAN]) },
+    fields: loanListFields,
+  },
+  "loans.listMine": {
+    operationId: "listMyLoans",
+    tag: "loans",
+    summary: "The calling customer's own loans, newest first, with the same filters",
+    success: { status: 200, schema: "LoanPage", description: "A page of the caller's loans", example: page([EXAMPLE_LOAN]) },
+    fields: loanListFields,
+  },
+
+  // ---- servicing ----
+  "loans.disburse": {
+    operationId: "disburseLoan",
+    tag: "servicing",
+    summary: "Disburse an APPROVED loan: it becomes ACTIVE and its schedule starts",
+    description:
+      "`disbursed_on` defaults to today (UTC); it may lie in the past (a disbursement recorded late), never in the future. " +
+      "Due dates are the disbursement date plus 1, 2, … months (the month's last day when it has fewer days). " +
+      "Locks the loan's row: of concurrent disbursements one wins, the others answer 409. Honours `Idempotency-Key`.",
+    success: { status: 200, schema: "Loan", description: "The loan, ACTIVE, everything outstanding", example: EXAMPLE_ACTIVE_LOAN },
+    errors: { 404: "No loan has this id", 409: "The loan is not APPROVED (LOAN_NOT_DISBURSABLE)", 422: "`disbursed_on` is not a calendar date, or lies in the future" },
+    requestExample: { disbursed_on: EXAMPLE_DISBURSED_ON },
+    fields: { ...loanId, disbursed_on: { description: "YYYY-MM-DD, default today UTC, not in the future", examples: [EXAMPLE_DISBURSED_ON] } },
+  },
+  "loans.schedule": {
+    operationId: "loanSchedule",
+    tag: "servicing",
+    summary: "A loan's repayment schedule, what is paid of each installment and its arrears as of a date",
+    description:
+      "interest_k = balance_{k−1} × rate / 1200 half-up to cents, principal_k = EMI − interest_k, the last installment taking the whole remaining balance. " +
+      "Before disbursement the rows are a projection as if disbursed on `as_of`, `disbursed_on` is null and nothing is paid. A customer sees only their own loans.",
+    success: { status: 200, schema: "LoanSchedule", description: "The schedule as of `as_of`", example: EXAMPLE_SCHEDULE },
+    errors: { 403: "The loan belongs to another customer", 404: "No loan has this id", 422: "`as_of` is not a calendar date" },
+    fields: { ...loanId, ...asOf },
+  },
+  "loans.repay": {
+    operationId: "recordRepayment",
+    tag: "servicing",
+    summary: "Record a repayment of an ACTIVE loan; the payment that leaves nothing outstanding closes it",
+    description:
+      "The amount fills the installments in due order, interest first then principal within each; it may settle several and part of the next (paying early is allowed). " +
+      "Repayments of one loan are applied one at a time under the loan's row lock, none lost. Honours `Idempotency-Key`: a retried repayment is applied once (the SDK sends one per call).",
+    success: { status: 201, schema: "Repayment", description: "The repayment and its allocation", example: EXAMPLE_REPAYMENT, location: "The loan's repayments" },
+    errors: {
+      404: "No loan has this id",
+      409: NOT_ACTIVE,
+      422: "`amount` is not more than 0, has more than two places or exceeds the outstanding total; or `paid_on` is not a calendar date, lies in the future or before the disbursement",
+    },
+    requestExample: { amount: "11768.37", paid_on: "2026-02-27" },
+    fields: {
+      ...loanId,
+      amount: { description: "More than 0, at most two places, at most the outstanding principal + interest", examples: ["11768.37"] },
+      paid_on: { description: "YYYY-MM-DD, default today UTC; not before the disbursement, not in the future", examples: ["2026-02-27"] },
+    },
+  },
+  "loans.repayments": {
+    operationId: "listRepayments",
+    tag: "servicing",
+    summary: "A loan's repayments, in the order recorded",
+    success: { status: 200, schema: "Repayments", description: "Every repayment of the loan, oldest first", example: { rows: [EXAMPLE_REPAYMENT] } },
+    errors: { 403: "The loan belongs to another customer", 404: "No loan has this id" },
+    fields: loanId,
+  },
+  "loans.portfolio": {
+    operationId: "portfolio",
+    tag: "servicing",
+    summary: "The loan book as of a date: loans by status, active outstanding principal, overdue amount, PAR30",
+    description: "PAR30 is the outstanding principal of the ACTIVE loans more than 30 days past due as of `as_of`, in percent of all active outstanding principal.",
+    success: { status: 200, schema: "Portfolio", description: "The portfolio figures", example: EXAMPLE_PORTFOLIO },
+    errors: { 422: "`as_of` is not a calendar date" },
+    fields: asOf,
+  },
+
+  "audit.listEvents": {
+    operationId: "listAuditEvents",
+    tag: "audit",
+    summary: "The audit log, oldest first, by entity, entity id or event",
+    success: {
+      status: 200,
+      schema: "AuditEventPage",
+      description: "A page of recorded events",
+      example: page([{ id: 1, event: "loan.created", entity: "loan", entity_id: 42, actor_id: 3, before: null, after: EXAMPLE_LOAN, occurred_at: "2026-01-15T10:00:00.000Z", recorded_at: "2026-01-15T10:00:00.210Z" }]),
+    },
+    fields: pageFields,
+  },
+};

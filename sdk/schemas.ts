@@ -1,0 +1,269 @@
+/**
+ * The JSON Schemas (2020-12, the dialect of OpenAPI 3.1) of every body the API answers,
+ * written once beside the types they describe (contracts.ts). The OpenAPI document takes
+ * its `components.schemas` from here; request bodies come from the actions' own parameter
+ * rules instead. test/contract holds the two together: types generated from the document
+ * must equal the types of contracts.ts, and every e2e answer must match these schemas.
+ *
+ * Objects list every property as required and allow no other: an answer that gains,
+ * loses or renames a field without this file fails the contract tests.
+ */
+import { AUDIT_ENTITIES, INSTALLMENT_STATUSES, LOAN_STATUSES, ROLES, type EventName } from "./contracts.js";
+
+export type JsonType = "string" | "number" | "integer" | "boolean" | "object" | "array" | "null";
+
+/** The part of JSON Schema the document uses. */
+export interface JsonSchema {
+  $ref?: string;
+  type?: JsonType | readonly JsonType[];
+  title?: string;
+  description?: string;
+  format?: string;
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  minItems?: number;
+  maxItems?: number;
+  uniqueItems?: boolean;
+  enum?: readonly unknown[];
+  const?: unknown;
+  default?: unknown;
+  examples?: readonly unknown[];
+  properties?: Record<string, JsonSchema>;
+  required?: readonly string[];
+  additionalProperties?: boolean | JsonSchema;
+  items?: JsonSchema;
+  oneOf?: readonly JsonSchema[];
+  anyOf?: readonly JsonSchema[];
+  allOf?: readonly JsonSchema[];
+}
+
+/** Every event the audit log records; the type below fails to compile when one is missing. */
+export const EVENT_NAMES = ["user.created", "agent.approved", "user.deleted", "user.passwordChanged", "loan.created", "loan.updated", "loan.decided", "loan.disbursed", "loan.repaid", "loan.closed"] as const satisfies readonly EventName[];
+type MissingEventName = Exclude<EventName, (typeof EVENT_NAMES)[number]>;
+const _everyEventNamed: [MissingEventName] extends [never] ? true : MissingEventName = true;
+void _everyEventNamed;
+
+/** The named schemas of `components.schemas`. */
+export type SchemaName =
+  | "ApiError"
+  | "ValidationFieldError"
+  | "ValidationError"
+  | "User"
+  | "Loan"
+  | "LoanVersion"
+  | "LoanHistory"
+  | "LoginResponse"
+  | "HealthResponse"
+  | "AuditEvent"
+  | "UserPage"
+  | "LoanPage"
+  | "AuditEventPage"
+  // servicing
+  | "ScheduleRow"
+  | "LoanSchedule"
+  | "InstallmentAllocation"
+  | "Repayment"
+  | "Repayments"
+  | "Portfolio";
+
+export const ref = (name: SchemaName): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+
+/** An object whose listed properties are all required and the only ones. */
+function closed(description: string, properties: Record<string, JsonSchema>, optional: readonly string[] = []): JsonSchema {
+  return { type: "object", description, properties, required: Object.keys(properties).filter((k) => !optional.includes(k)), additionalProperties: false };
+}
+
+const id: JsonSchema = { type: "integer", minimum: 1 };
+const nullableId: JsonSchema = { type: ["integer", "null"], minimum: 1 };
+const timestamp: JsonSchema = { type: "string", format: "date-time", examples: ["2026-01-15T09:30:00.000Z"] };
+const money: JsonSchema = { type: "string", pattern: "^\\d+\\.\\d{2}$", description: "A decimal amount with exactly two places, never a float", examples: ["250000.00"] };
+const rate: JsonSchema = { type: "string", pattern: "^\\d+\\.\\d{2}$", description: "An annual interest rate in percent, two places", examples: ["12.00"] };
+const loanStatus: JsonSchema = { type: "string", enum: LOAN_STATUSES };
+const calendarDate: JsonSchema = { type: "string", format: "date", pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "A calendar date YYYY-MM-DD (UTC), not a timestamp", examples: ["2026-01-31"] };
+const nullable = (schema: JsonSchema, description: string): JsonSchema => ({ ...schema, type: [schema.type as JsonType, "null"], description });
+
+function page(of: SchemaName, description: string): JsonSchema {
+  return closed(description, {
+    rows: { type: "array", items: ref(of) },
+    total: { type: "integer", minimum: 0, description: "How many there are in all pages" },
+    page: { type: "integer", minimum: 1 },
+    pageSize: { type: "integer", minimum: 1, maximum: 100 },
+    totalPages: { type: "integer", minimum: 0 },
+  });
+}
+
+export const EXAMPLE_USER = {
+  id: 7,
+  email: "ada@example.com",
+  first_name: "Ada",
+  last_name: "Lovelace",
+  role: "customer",
+  is_approved: true,
+  created_at: "2026-01-15T09:30:00.000Z",
+  updated_at: "2026-01-15T09:30:00.000Z",
+} as const;
+
+/** The spec's loan: 250,000.00 at 12.00 over 24 months, EMI 11768.37. */
+export const EXAMPLE_LOAN = {
+  id: 42,
+  customer_id: 7,
+  agent_id: 3,
+  principal: "250000.00",
+  interest_rate: "12.00",
+  tenure_months: 24,
+  emi: "11768.37",
+  status: "NEW",
+  version: 1,
+  decided_by: null,
+  decided_at: null,
+  created_at: "2026-01-15T10:00:00.000Z",
+  updated_at: "2026-01-15T10:00:00.000Z",
+  disbursed_on: null,
+  closed_at: null,
+  outstanding_principal: null,
+  outstanding_interest: null,
+  next_due_date: null,
+  days_past_due: null,
+} as const;
+
+export const SCHEMAS: Record<SchemaName, JsonSchema> = {
+  ApiError: closed(
+    "moleculer-web's error shape, the body of every error answer; `code` is the HTTP status",
+    {
+      name: { type: "string", examples: ["NotFoundError"] },
+      message: { type: "string", examples: ["loan 42 not found"] },
+      code: { type: "integer", minimum: 400, maximum: 599, examples: [404] },
+      type: { type: "string", description: "A stable machine-readable reason, e.g. NOT_FOUND, LOAN_ALREADY_DECIDED", examples: ["NOT_FOUND"] },
+      data: { description: "Details: the failed fields of a 422, the entity of a 404, the state of a 409" },
+    },
+    ["data"],
+  ),
+  ValidationFieldError: closed("One field that failed validation", { field: { type: "string" }, message: { type: "string" }, type: { type: "string" } }, ["type"]),
+  ValidationError: {
+    description: "A 422: the error shape, `data` listing every field that failed",
+    allOf: [ref("ApiError"), { type: "object", properties: { code: { const: 422 }, data: { type: "array", items: ref("ValidationFieldError") } }, required: ["data"] }],
+  },
+  User: {
+    ...closed("An account; never carries a password or its hash", {
+      id,
+      email: { type: "string", minLength: 3, maxLength: 254, description: "Unique, case-insensitively; stored lower-case" },
+      first_name: { type: "string", minLength: 1, maxLength: 100 },
+      last_name: { type: "string", minLength: 1, maxLength: 100 },
+      role: { type: "string", enum: ROLES },
+      is_approved: { type: "boolean", description: "Agents wait for an admin's approval; customers and admins are approved at once" },
+      created_at: timestamp,
+      updated_at: timestamp,
+    }),
+    examples: [EXAMPLE_USER],
+  },
+  Loan: {
+    ...closed("A loan; rate and EMI follow from principal and tenure", {
+      id,
+      customer_id: id,
+      agent_id: id,
+      principal: money,
+      interest_rate: rate,
+      tenure_months: { type: "integer", minimum: 1, maximum: 360 },
+      emi: { ...money, description: "The monthly installment, P·r·(1+r)^n / ((1+r)^n − 1), half-up to cents", examples: ["11768.37"] },
+      status: loanStatus,
+      version: { type: "integer", minimum: 1, description: "1 at creation, +1 on each edit" },
+      decided_by: { ...nullableId, description: "The admin who approved or rejected it" },
+      decided_at: { ...timestamp, type: ["string", "null"] },
+      created_at: timestamp,
+      updated_at: timestamp,
+      // servicing: null before disbursement; the last four are kept for ACTIVE and CLOSED loans only
+      disbursed_on: nullable(calendarDate, "When the money went out; null until disbursed"),
+      closed_at: nullable(timestamp, "When the last payment closed it; null until CLOSED"),
+      outstanding_principal: nullable(money, "Principal still owed (ACTIVE, CLOSED); null before disbursement"),
+      outstanding_interest: nullable(money, "Scheduled interest still owed (ACTIVE, CLOSED); null before disbursement"),
+      next_due_date: nullable(calendarDate, "The due date of the oldest installment not fully paid; null before disbursement and once CLOSED"),
+      days_past_due: { type: ["integer", "null"], minimum: 0, description: "Days from next_due_date to `as_of` (default today) when it is past, else 0; null before disbursement" },
+    }),
+    examples: [EXAMPLE_LOAN],
+  },
+  LoanVersion: closed("A loan as it was before an edit", {
+    version: { type: "integer", minimum: 1 },
+    principal: money,
+    interest_rate: rate,
+    tenure_months: { type: "integer", minimum: 1, maximum: 360 },
+    emi: money,
+    status: loanStatus,
+    edited_by: id,
+    edited_at: timestamp,
+  }),
+  LoanHistory: closed("The earlier versions of a loan, oldest first", { rows: { type: "array", items: ref("LoanVersion") } }),
+  LoginResponse: closed("A signed-in session", {
+    token: { type: "string", description: "Send as `Authorization: Bearer <token>`" },
+    token_type: { type: "string", const: "Bearer" },
+    expires_in: { type: "integer", minimum: 0, description: "Seconds until the token expires" },
+    user: ref("User"),
+  }),
+  HealthResponse: closed("Whether the services a request needs answer", {
+    status: { type: "string", enum: ["ok", "degraded"] },
+    services: { type: "array", items: { type: "string" }, description: "The required services that answered" },
+  }),
+  AuditEvent: closed("One recorded domain event: who did what to which entity, when, before and after", {
+    id,
+    event: { type: "string", enum: EVENT_NAMES },
+    entity: { type: "string", enum: AUDIT_ENTITIES },
+    entity_id: id,
+    actor_id: { ...nullableId, description: "Who did it; null for a self-service signup" },
+    before: { description: "The entity before (null when created)" },
+    after: { description: "The entity after (null when deleted)" },
+    occurred_at: timestamp,
+    recorded_at: timestamp,
+  }),
+  UserPage: page("User", "A page of users"),
+  LoanPage: page("Loan", "A page of loans"),
+  AuditEventPage: page("AuditEvent", "A page of the audit log"),
+
+  // ---- servicing ----
+  ScheduleRow: closed("One installment of the schedule and what is paid of it as of `as_of`", {
+    number: { type: "integer", minimum: 1, maximum: 360 },
+    due_date: calendarDate,
+    installment: { ...money, description: "principal + interest: the EMI, but for the last one, which absorbs the rounding" },
+    principal: money,
+    interest: { ...money, description: "The balance before it × rate / 1200, half-up to cents" },
+    balance: { ...money, description: "The principal still owed once this installment is paid" },
+    paid_principal: money,
+    paid_interest: money,
+    status: { type: "string", enum: INSTALLMENT_STATUSES, description: "PAID; PARTIAL (something paid, not yet due); OVERDUE (due before as_of, not fully paid); DUE (nothing paid, not yet due)" },
+  }),
+  LoanSchedule: closed("A loan's repayment schedule as of a date; before disbursement, a projection as if disbursed on `as_of`", {
+    loan_id: id,
+    disbursed_on: nullable(calendarDate, "Null before disbursement: the rows are then a projection"),
+    as_of: { ...calendarDate, description: "The date the statuses and arrears are judged at" },
+    rows: { type: "array", items: ref("ScheduleRow"), minItems: 1, maxItems: 360 },
+    totals: closed("The sums of the rows", { principal: money, interest: money, installment: money }),
+    outstanding_principal: money,
+    outstanding_interest: money,
+    next_due_date: nullable(calendarDate, "The oldest installment not fully paid; null once everything is"),
+    overdue_amount: { ...money, description: "What fell due before `as_of` and is not paid" },
+    days_past_due: { type: "integer", minimum: 0, description: "Days from next_due_date to as_of when it is past, else 0" },
+  }),
+  InstallmentAllocation: closed("What one repayment paid of one installment", { number: { type: "integer", minimum: 1, maximum: 360 }, principal: money, interest: money }),
+  Repayment: closed("A recorded repayment and how it was allocated: installments in due order, interest first within each", {
+    id,
+    loan_id: id,
+    amount: money,
+    principal_part: money,
+    interest_part: money,
+    paid_on: calendarDate,
+    recorded_by: { ...id, description: "The admin or agent who recorded it" },
+    created_at: timestamp,
+    allocation: { type: "array", items: ref("InstallmentAllocation"), minItems: 1, description: "The installments it paid, in due order" },
+  }),
+  Repayments: closed("A loan's repayments, in the order recorded (the order they were allocated)", { rows: { type: "array", items: ref("Repayment") } }),
+  Portfolio: closed("The loan book as of a date", {
+    as_of: calendarDate,
+    by_status: { ...closed("How many loans there are of each status", Object.fromEntries(LOAN_STATUSES.map((s) => [s, { type: "integer", minimum: 0 }]))) },
+    active_outstanding_principal: { ...money, description: "The principal still owed on ACTIVE loans" },
+    overdue_amount: { ...money, description: "What ACTIVE loans should have paid before `as_of` and have not" },
+    par30: { type: "string", pattern: "^(100\\.00|\\d{1,2}\\.\\d{2})$", description: "Portfolio at risk: outstanding principal of loans more than 30 days past due, in percent of all active outstanding principal", examples: ["4.17"] },
+  }),
+};

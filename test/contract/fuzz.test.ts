@@ -1,0 +1,217 @@
+/**
+ * Schema-driven fuzzing of every operation of the document, through the real gateway:
+ * requests generated from its parameter and body schemas (fast-check, fixed seed).
+ * - valid ones, from a caller its roles allow: a documented 2xx or 4xx, never a 5xx;
+ * - invalid ones (a wrong type, a missing or extra field, a bound crossed, odd unicode, a
+ *   huge number, a malformed body, a bad token): never a 5xx.
+ * Every answer is also held to the document by http() (status listed, body in its schema).
+ * FUZZ_RUNS sets the requests of each kind per operation (default 100), FUZZ_SEED the seed.
+ *
+ * Servicing needs loans in a state: disbursements are aimed at APPROVED loans and
+ * repayments, schedules and repayment lists at ACTIVE ones (made here, and joined by each
+ * loan a fuzzed disbursement makes ACTIVE), with past dates and small amounts among the
+ * values, so valid requests also succeed (a small one-month loan may be paid off: CLOSED).
+ */
+import fc from "fast-check";
+import ApiService from "../../services/api.service.js";
+import { OPERATIONS, type DocumentedAction } from "../../sdk/operations.js";
+import type { JsonSchema } from "../../sdk/schemas.js";
+import type { Access } from "../../services/shared/access.js";
+import { declaredActions } from "../../services/api/openapi/document.js";
+import { documentFromCode } from "../../services/api/openapi/from-code.js";
+import { DOCUMENTED_SERVICES } from "../../services/api/openapi/sources.js";
+import type { OpenApiOperation, OpenApiParameter } from "../../services/api/openapi/types.js";
+import { createActors, signedUp, type Actors } from "../support/actors.js";
+import { Api, http, type HttpOptions } from "../support/http.js";
+import { startStack, type Stack } from "../support/stack.js";
+import { invalidBody, invalidParamText, paramText, validValue, type Hints } from "./arbitraries.js";
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
+const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
+
+let stack: Stack;
+let people: Actors;
+/** Ids that exist, so that valid requests reach more than 404s; loans NEW, APPROVED and ACTIVE. */
+const pool = { user: [] as number[], loan: [] as number[], approved: [] as number[], active: [] as number[] };
+/** The loans an operation needs in a state of their own, beside the NEW ones. */
+const LOAN_POOL_OF: Partial<Record<string, "approved" | "active">> = { disburseLoan: "approved", recordRepayment: "active", loanSchedule: "active", listRepayments: "active" };
+/** Servicing dates of the fuzz: 2024-01-31 and the 700 days after it, all in the past. */
+const FIRST_DATE = Date.UTC(2024, 0, 31);
+const pastDate = () => fc.integer({ min: 0, max: 700 }).map((days) => new Date(FIRST_DATE + days * 86_400_000).toISOString().slice(0, 10));
+/** The test's own actors: never deleted by a fuzzed request. */
+let protectedIds = new Set<number>();
+
+beforeAll(async () => {
+  stack = await startStack();
+  people = await createActors(stack);
+  protectedIds = new Set([people.admin.id, people.agent.id, people.customer.id, people.otherCustomer.id]);
+  const api = new Api(stack.url);
+  for (let i = 0; i < 4; i += 1) pool.user.push((await signedUp(api, "agent")).id);
+  for (const principal of ["250000.00", "5000.00", "3000000.00"]) {
+    const res = await api.call("POST", "/api/v1/loan/customer-loan", { token: people.agent.token, body: { customer_id: people.customer.id, principal, tenure_months: 24 } });
+    pool.loan.push(res.body.id);
+  }
+  const approve = async (principal: string, tenure_months: number): Promise<number> => {
+    const res = await api.call("POST", "/api/v1/loan/customer-loan", { token: people.agent.token, body: { customer_id: people.customer.id, principal, tenure_months } });
+    expect((await api.call("PUT", `/api/v1/loan/approve-reject-loan/${res.body.id}`, { token: people.admin.token, body: { status: "APPROVED" } })).status).toBe(200);
+    return res.body.id;
+  };
+  for (const principal of ["250000.00", "5000.00", "3000000.00", "1000.00"]) pool.approved.push(await approve(principal, 12));
+  // ACTIVE from the start: the spec's loan (overdue by now) and a small one a few payments close.
+  for (const [principal, months, on] of [["250000.00", 24, "2024-01-31"], ["1000.00", 1, "2024-06-15"]] as const) {
+    const id = await approve(principal, months);
+    expect((await api.call("PUT", `/api/v1/loan/disburse-loan/${id}`, { token: people.admin.token, body: { disbursed_on: on } })).status).toBe(200);
+    pool.active.push(id);
+  }
+}, 60_000);
+afterAll(() => stack?.stop());
+
+/** Operations that end what the pools hold (a decided loan, a deleted agent) run last. */
+const ENDS_THINGS = new Set(["decideLoan", "deleteAgent"]);
+
+interface Target {
+  name: string;
+  method: string;
+  template: string;
+  op: OpenApiOperation;
+  access: Access | undefined;
+}
+
+const targets: Target[] = (() => {
+  const actions = declaredActions([...DOCUMENTED_SERVICES, ApiService]);
+  const accessOf = new Map(Object.entries(OPERATIONS).map(([action, doc]) => [doc!.operationId, actions.get(action as DocumentedAction)?.access]));
+  return Object.entries(documentFromCode().paths).flatMap(([template, ops]) =>
+    Object.entries(ops).map(([method, op]) => ({ name: `${op.operationId} (${method.toUpperCase()} ${template})`, method: method.toUpperCase(), template, op, access: accessOf.get(op.operationId) })),
+  ).sort((a, b) => Number(ENDS_THINGS.has(a.op.operationId)) - Number(ENDS_THINGS.has(b.op.operationId)));
+})();
+
+interface Request {
+  path: string;
+  options: HttpOptions;
+}
+
+type Who = "anonymous" | "admin" | "agent" | "customer" | "pendingAgent" | "garbage";
+const tokenOf = (who: Who): string | undefined => (who === "anonymous" ? undefined : who === "garbage" ? "not.a.token" : people[who].token);
+
+function allowed(access: Access | undefined): Who[] {
+  if (access === "public") return ["anonymous"];
+  if (access === "signed-in") return ["admin", "agent", "customer"];
+  return (access ?? []).map((role) => role);
+}
+
+const parametersIn = (op: OpenApiOperation, where: OpenApiParameter["in"]) => op.parameters.filter((p) => p.in === where);
+const bodySchemaOf = (op: OpenApiOperation): JsonSchema | undefined => op.requestBody?.content["application/json"]?.schema;
+
+function idValue(target: Target, schema: JsonSchema): fc.Arbitrary<unknown> {
+  const known = target.template.includes("/user/") ? pool.user : pool.loan;
+  const inState = LOAN_POOL_OF[target.op.operationId];
+  return fc.oneof(
+    // Most servicing requests aim at a loan in the state they need (NEW loans grow in number as requestLoan runs).
+    ...(inState && pool[inState].length ? [{ arbitrary: fc.constantFrom(...pool[inState]), weight: 3 }] : []),
+    { arbitrary: fc.constantFrom(...known), weight: 1 },
+    { arbitrary: validValue(schema).filter((id) => !protectedIds.has(id as number)), weight: 1 },
+  );
+}
+
+/** Body fields that name people who exist, so valid requests also succeed. */
+const hints: Hints = {
+  customer_id: () => fc.constantFrom(people.customer.id, people.otherCustomer.id),
+  current_password: () => fc.constant("password-123"),
+  disbursed_on: pastDate,
+  paid_on: pastDate,
+  // One cent to 1,000.00: most leave the loans ACTIVE for the repayments after them.
+  amount: () => fc.integer({ min: 1, max: 100_000 }).map((cents) => (cents / 100).toFixed(2)),
+};
+const knownLogins = () => fc.constantFrom({ email: people.customer.email, password: "password-123" }, { email: stack.admin.email, password: stack.admin.password });
+
+/** What a 201 created (or a disbursement made ACTIVE) joins the pools, for the operations after it. */
+function remember(target: Target, res: { status: number; body: unknown }): void {
+  const created = res.body as { id?: number; role?: string; status?: string } | null;
+  if (target.op.operationId === "disburseLoan" && res.status === 200 && typeof created?.id === "number") pool.active.push(created.id);
+  if (res.status !== 201 || typeof created?.id !== "number") return;
+  if (created.role === "agent") pool.user.push(created.id);
+  if (created.status === "NEW") pool.loan.push(created.id);
+}
+
+function buildPath(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(values[name]!));
+}
+
+function withQuery(path: string, query: Record<string, unknown>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, paramText(v));
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+/** Parts of a request as its schemas allow them. */
+function validParts(target: Target) {
+  const { op } = target;
+  const path = fc.record(Object.fromEntries(parametersIn(op, "path").map((p) => [p.name, idValue(target, p.schema).map(paramText)])));
+  const query = fc.record(Object.fromEntries(parametersIn(op, "query").map((p) => [p.name, validValue(p.schema)])), { requiredKeys: parametersIn(op, "query").filter((p) => p.required).map((p) => p.name) });
+  const body = bodySchemaOf(op);
+  if (op.operationId === "login") return { path, query, body: fc.oneof(knownLogins(), validValue(body!)) };
+  return { path, query, body: body ? validValue(body, hints) : fc.constant(undefined) };
+}
+
+function validRequest(target: Target): fc.Arbitrary<Request> {
+  const parts = validParts(target);
+  const idempotent = parametersIn(target.op, "header").length > 0;
+  return fc
+    .record({ who: fc.constantFrom(...allowed(target.access)), path: parts.path, query: parts.query, body: parts.body, key: idempotent ? fc.option(fc.uuid(), { nil: undefined }) : fc.constant(undefined) })
+    .map(({ who, path, query, body, key }) => ({
+      path: withQuery(buildPath(target.template, path as Record<string, string>), query),
+      options: { token: tokenOf(who), body, headers: key ? { "idempotency-key": key } : undefined },
+    }));
+}
+
+/** A valid request with one part broken. */
+function invalidRequest(target: Target): fc.Arbitrary<Request> {
+  const { op } = target;
+  const base = validRequest(target);
+  const ways: Array<fc.Arbitrary<Request>> = [
+    // Anyone at all: no token, a garbage one, one of a role not allowed, an unapproved agent.
+    fc.tuple(base, fc.constantFrom<Who>("anonymous", "garbage", "admin", "agent", "customer", "pendingAgent")).map(([req, who]) => ({ ...req, options: { ...req.options, token: tokenOf(who) } })),
+    // An extra query parameter.
+    fc.tuple(base, fc.string({ unit: "binary", minLength: 1, maxLength: 10 }), fc.string({ unit: "binary", maxLength: 20 })).map(([req, k, v]) => ({ ...req, path: `${req.path}${req.path.includes("?") ? "&" : "?"}${encodeURIComponent(k)}=${encodeURIComponent(v)}` })),
+  ];
+  for (const p of parametersIn(op, "path")) {
+    ways.push(fc.tuple(base, invalidParamText(p.schema)).map(([req, text]) => ({ ...req, path: req.path.replace(/\/\d+(?=$|\?)/, `/${encodeURIComponent(text) || "%20"}`) })));
+  }
+  for (const p of parametersIn(op, "query")) {
+    ways.push(fc.tuple(base, invalidParamText(p.schema)).map(([req, text]) => ({ ...req, path: withQuery(req.path.split("?")[0]!, { ...Object.fromEntries(new URLSearchParams(req.path.split("?")[1] ?? "")), [p.name]: text }) })));
+  }
+  const body = bodySchemaOf(op);
+  if (body) {
+    ways.push(fc.tuple(base, invalidBody(body)).map(([req, broken]) => ({ ...req, options: { ...req.options, body: broken } })));
+    ways.push(fc.tuple(base, fc.constantFrom("{", '{"a":', "[", "nul", '"text"', "5", "null", "{}{}", "\u0000", '{"principal": 1e400}')).map(([req, raw]) => ({ ...req, options: { ...req.options, body: undefined, rawBody: raw } })));
+  }
+  if (parametersIn(op, "header").length) {
+    ways.push(base.map((req) => ({ ...req, options: { ...req.options, headers: { "idempotency-key": "k".repeat(101) } } })));
+  }
+  return fc.oneof(...ways);
+}
+
+const seen = new Map<string, Map<number, number>>();
+afterAll(() => {
+  if (process.env.FUZZ_REPORT) for (const [name, statuses] of seen) console.log(name, JSON.stringify(Object.fromEntries(statuses)));
+});
+
+async function send(target: Target, request: Request, kind = "valid"): Promise<void> {
+  // http() throws when the answer breaks the document (an unlisted status, a body off its schema).
+  const res = await http(stack.url, target.method, request.path, request.options);
+  remember(target, res);
+  const statuses = seen.get(`${kind} ${target.name}`) ?? new Map<number, number>();
+  seen.set(`${kind} ${target.name}`, statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1));
+  if (res.status >= 500) throw new Error(`${target.method} ${request.path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+}
+
+describe.each(targets.map((t) => [t.name, t] as const))("%s", (_name, target) => {
+  test(`${RUNS} valid requests: a documented 2xx or 4xx, never a 5xx`, async () => {
+    await fc.assert(fc.asyncProperty(validRequest(target), (req) => send(target, req)), { numRuns: RUNS, seed: SEED });
+  }, 120_000);
+
+  test(`${RUNS} invalid requests: never a 5xx, always in the documented shape`, async () => {
+    await fc.assert(fc.asyncProperty(invalidRequest(target), (req) => send(target, req, "invalid")), { numRuns: RUNS, seed: SEED + 1 });
+  }, 120_000);
+});
