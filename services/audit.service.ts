@@ -17,7 +17,7 @@ import { auditMigrations } from "./audit/migrations.js";
 
 type AuditThis = Service & DbServiceThis<AuditModel>;
 
-const EVENT_NAMES: EventName[] = ["user.created", "agent.approved", "user.deleted", "user.passwordChanged", "loan.created", "loan.updated", "loan.decided"];
+const EVENT_NAMES: EventName[] = ["user.created", "agent.approved", "user.deleted", "user.passwordChanged", "loan.created", "loan.updated", "loan.decided", "session.revoked"];
 
 function toAuditEvent(row: AuditRow): AuditEvent {
   return {

@@ -15,3 +15,8 @@ export function defineService<Vars>(schema: ServiceSchema<ServiceSettingSchema, 
  * repeating it elsewhere could request a loan twice. The caller gets the error instead.
  */
 export const NO_RETRY = { enabled: false } as const;
+
+/** The same conversion for a mixin that adds actions and methods to a service. */
+export function defineMixin<Vars>(schema: Partial<ServiceSchema<ServiceSettingSchema, Record<string, never>, Vars>>): Partial<ServiceSchema> {
+  return schema as unknown as Partial<ServiceSchema>;
+}
