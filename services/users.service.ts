@@ -2,7 +2,7 @@
  * users: accounts, roles and agent approvals. Owns the users database; other services
  * learn about users only through its actions and events.
  */
-import type { Service } from "moleculer";
+import { Errors, type Service } from "moleculer";
 import { UniqueConstraintError, fn, col, where, type ModelStatic, type Transaction, type WhereOptions } from "sequelize";
 import type { ActionParams, ActionResult, Page, Role, User } from "../sdk/contracts.js";
 import { NO_RETRY, defineService } from "./shared/schema.js";
@@ -14,6 +14,7 @@ import { pageParams, pageWindow, toPage } from "./shared/pagination.js";
 import { emailParam, idParam, nameParam, passwordFits, passwordParam } from "./shared/params.js";
 import { resolveJwtSecrets } from "./shared/secret.js";
 import { TokenService } from "./shared/tokens.js";
+import { LOGIN_FAILURE_WINDOW_SECONDS, LoginLimit } from "./users/login-limit.js";
 import { userMigrations } from "./users/migrations.js";
 import { PasswordHasher } from "./users/password-hasher.js";
 import { defineSessionModel, type SessionModel } from "./users/session.model.js";
@@ -27,6 +28,7 @@ const SESSION_KEEP_SECONDS = 90 * 24 * 3600;
 
 interface UsersVars extends SessionsVars {
   hasher: PasswordHasher;
+  loginLimit: LoginLimit;
   pruneTimer?: NodeJS.Timeout;
   /** A hash to compare against when the email is unknown, so both failures take as long. */
   dummyHash: string;
@@ -105,10 +107,15 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       params: { email: { type: "string", max: 254, trim: true }, password: { type: "string", max: 200 } },
       async handler(this: UsersThis, ctx: Ctx<"login">): Promise<ActionResult<"users.login">> {
         const { email, password } = ctx.params;
+        // Counted before the password is checked (a locked account costs no bcrypt), for known
+        // and unknown emails alike: the answer never tells whether the account exists.
+        const wait = await this.loginLimit.attempt(email);
+        if (wait > 0) throw new Errors.MoleculerClientError("Too many failed logins for this account: try again later", 429, "LOGIN_ATTEMPTS_EXCEEDED", { retry_after: wait });
         const row = await this.findByEmail(email);
         // Past 72 bytes bcrypt would ignore the tail: such a password is never the right one.
         const ok = (await this.hasher.compare(password, row?.password_hash ?? this.dummyHash)) && passwordFits(password);
         if (!row || !ok) throw new UnauthorizedError("Invalid email or password", "INVALID_CREDENTIALS");
+        await this.loginLimit.clear(email);
         if (!row.is_approved) throw new ForbiddenError("This agent account is waiting for an admin's approval", "AGENT_NOT_APPROVED");
         const { session, refreshToken } = await this.sessions.open(row.id, clientOf(ctx));
         return this.tokenAnswer(ctx, toUser(row), session, refreshToken);
@@ -323,9 +330,10 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
     // The database is connected by now (moleculer-db's own `started` ran first).
     const db = this.adapter.db;
     this.sessions = new SessionStore(db, db.models.session as ModelStatic<SessionModel>, this.config.refreshExpiresIn, (err) => this.logger.debug("session last_used_at not written:", err));
+    this.loginLimit = new LoginLimit(db);
     this.pruneTimer = setInterval(() => {
-      this.sessions.prune(SESSION_KEEP_SECONDS).catch((err: unknown) => this.logger.debug("pruning paused:", err));
-    }, 15 * 60 * 1000);
+      Promise.all([this.loginLimit.prune(), this.sessions.prune(SESSION_KEEP_SECONDS)]).catch((err: unknown) => this.logger.debug("pruning paused:", err));
+    }, LOGIN_FAILURE_WINDOW_SECONDS * 1000);
     this.pruneTimer.unref();
     this.dummyHash = await this.hasher.hash("not a password of anyone");
     await this.bootstrapAdmin();

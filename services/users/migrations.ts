@@ -58,4 +58,18 @@ export const userMigrations: Migration[] = [
       `);
     },
   },
+  {
+    // The per-account login limit, where every users instance sees it. The email is kept as a
+    // hash: the table also counts unknown addresses (and a password typed in the email field).
+    name: "0003-create-login-failures",
+    async up({ context: q }) {
+      await q.sequelize.query(`
+        CREATE TABLE login_failures (
+          email_hash   CHAR(64)    PRIMARY KEY,
+          failures     INTEGER     NOT NULL,
+          window_start TIMESTAMPTZ NOT NULL
+        );
+      `);
+    },
+  },
 ];
