@@ -83,7 +83,7 @@ export function describeApiError(
 }
 
 function isLoginPath(path: string | undefined): boolean {
-  return path === "/api/user/login";
+  return path === "/api/v1/user/login" || path === "/api/user/login";
 }
 
 function codeOf(error: LoanApiError): string | undefined {

@@ -146,112 +146,112 @@ export class LoanClient {
 
   // ---- users ----
 
-  /** POST /api/user/signup: a customer (approved at once) or an agent (waits for approval). */
+  /** POST /api/v1/user/signup: a customer (approved at once) or an agent (waits for approval). */
   signup(body: SignupRequest, options?: RequestOptions): Promise<User> {
-    return this.request({ method: "POST", path: "/api/user/signup", body, auth: false }, options);
+    return this.request({ method: "POST", path: "/api/v1/user/signup", body, auth: false }, options);
   }
 
-  /** POST /api/user/login; the client keeps the tokens for the calls that follow. */
+  /** POST /api/v1/user/login; the client keeps the tokens for the calls that follow. */
   async login(body: LoginRequest, options?: RequestOptions): Promise<LoginResponse> {
-    const result = await this.request<LoginResponse>({ method: "POST", path: "/api/user/login", body, auth: false }, options);
+    const result = await this.request<LoginResponse>({ method: "POST", path: "/api/v1/user/login", body, auth: false }, options);
     await this.keep(result);
     return result;
   }
 
-  /** GET /api/user/profile: the signed-in user. */
+  /** GET /api/v1/user/profile: the signed-in user. */
   profile(options?: RequestOptions): Promise<User> {
-    return this.request({ method: "GET", path: "/api/user/profile" }, options);
+    return this.request({ method: "GET", path: "/api/v1/user/profile" }, options);
   }
 
-  /** PUT /api/user/change-password (204). */
+  /** PUT /api/v1/user/change-password (204). */
   async changePassword(body: ChangePasswordRequest, options?: RequestOptions): Promise<void> {
-    await this.request<undefined>({ method: "PUT", path: "/api/user/change-password", body }, options);
+    await this.request<undefined>({ method: "PUT", path: "/api/v1/user/change-password", body }, options);
   }
 
-  /** POST /api/user/create-admin (admin). */
+  /** POST /api/v1/user/create-admin (admin). */
   createAdmin(body: CreateAdminRequest, options?: RequestOptions): Promise<User> {
-    return this.request({ method: "POST", path: "/api/user/create-admin", body }, options);
+    return this.request({ method: "POST", path: "/api/v1/user/create-admin", body }, options);
   }
 
-  /** GET /api/user/list-agents: the customers agents act for (approved agent, admin). */
+  /** GET /api/v1/user/list-agents: the customers agents act for (approved agent, admin). */
   listCustomers(query: PageQuery = {}, options?: RequestOptions): Promise<Page<User>> {
-    return this.request({ method: "GET", path: "/api/user/list-agents", query: pageQuery(query) }, options);
+    return this.request({ method: "GET", path: "/api/v1/user/list-agents", query: pageQuery(query) }, options);
   }
 
-  /** GET /api/user/list-users (admin), optionally of one role. */
+  /** GET /api/v1/user/list-users (admin), optionally of one role. */
   listUsers(query: ListUsersQuery = {}, options?: RequestOptions): Promise<Page<User>> {
     return this.request(
-      { method: "GET", path: "/api/user/list-users", query: { role: query.role, ...pageQuery(query) } },
+      { method: "GET", path: "/api/v1/user/list-users", query: { role: query.role, ...pageQuery(query) } },
       options,
     );
   }
 
-  /** GET /api/user/list-approvals (admin): agents waiting for approval. */
+  /** GET /api/v1/user/list-approvals (admin): agents waiting for approval. */
   listApprovals(query: PageQuery = {}, options?: RequestOptions): Promise<Page<User>> {
-    return this.request({ method: "GET", path: "/api/user/list-approvals", query: pageQuery(query) }, options);
+    return this.request({ method: "GET", path: "/api/v1/user/list-approvals", query: pageQuery(query) }, options);
   }
 
-  /** PUT /api/user/approve-delete/{id} (admin): approve an agent. */
+  /** PUT /api/v1/user/approve-delete/{id} (admin): approve an agent. */
   approveAgent(id: number, options?: RequestOptions): Promise<User> {
-    return this.request({ method: "PUT", path: `/api/user/approve-delete/${pathId(id)}` }, options);
+    return this.request({ method: "PUT", path: `/api/v1/user/approve-delete/${pathId(id)}` }, options);
   }
 
-  /** DELETE /api/user/approve-delete/{id} (admin): remove an agent, pending or approved (204). */
+  /** DELETE /api/v1/user/approve-delete/{id} (admin): remove an agent, pending or approved (204). */
   async deleteAgent(id: number, options?: RequestOptions): Promise<void> {
-    await this.request<undefined>({ method: "DELETE", path: `/api/user/approve-delete/${pathId(id)}` }, options);
+    await this.request<undefined>({ method: "DELETE", path: `/api/v1/user/approve-delete/${pathId(id)}` }, options);
   }
 
   // ---- loans ----
 
-  /** POST /api/loan/customer-loan (approved agent): a NEW loan for a customer. */
+  /** POST /api/v1/loan/customer-loan (approved agent): a NEW loan for a customer. */
   requestLoan(body: LoanRequest, options?: RequestOptions): Promise<Loan> {
-    return this.request({ method: "POST", path: "/api/loan/customer-loan", body }, options);
+    return this.request({ method: "POST", path: "/api/v1/loan/customer-loan", body }, options);
   }
 
-  /** PUT /api/loan/approve-reject-loan/{id} (admin): approve or reject a NEW loan. */
+  /** PUT /api/v1/loan/approve-reject-loan/{id} (admin): approve or reject a NEW loan. */
   decideLoan(id: number, body: LoanDecisionRequest, options?: RequestOptions): Promise<Loan> {
-    return this.request({ method: "PUT", path: `/api/loan/approve-reject-loan/${pathId(id)}`, body }, options);
+    return this.request({ method: "PUT", path: `/api/v1/loan/approve-reject-loan/${pathId(id)}`, body }, options);
   }
 
-  /** PUT /api/loan/edit-loan/{id} (approved agent): change a NEW loan's principal or tenure. */
+  /** PUT /api/v1/loan/edit-loan/{id} (approved agent): change a NEW loan's principal or tenure. */
   editLoan(id: number, body: LoanEditRequest, options?: RequestOptions): Promise<Loan> {
-    return this.request({ method: "PUT", path: `/api/loan/edit-loan/${pathId(id)}`, body }, options);
+    return this.request({ method: "PUT", path: `/api/v1/loan/edit-loan/${pathId(id)}`, body }, options);
   }
 
-  /** GET /api/loan/loan-details/{id}. */
+  /** GET /api/v1/loan/loan-details/{id}. */
   getLoan(id: number, options?: RequestOptions): Promise<Loan> {
-    return this.request({ method: "GET", path: `/api/loan/loan-details/${pathId(id)}` }, options);
+    return this.request({ method: "GET", path: `/api/v1/loan/loan-details/${pathId(id)}` }, options);
   }
 
-  /** GET /api/loan/loan-history/{id}: the earlier versions, oldest first. */
+  /** GET /api/v1/loan/loan-history/{id}: the earlier versions, oldest first. */
   loanHistory(id: number, options?: RequestOptions): Promise<LoanHistoryResponse> {
-    return this.request({ method: "GET", path: `/api/loan/loan-history/${pathId(id)}` }, options);
+    return this.request({ method: "GET", path: `/api/v1/loan/loan-history/${pathId(id)}` }, options);
   }
 
-  /** GET /api/loan/list-loans-admin-agent (admin, approved agent): all loans. */
+  /** GET /api/v1/loan/list-loans-admin-agent (admin, approved agent): all loans. */
   listLoans(query: ListLoansQuery = {}, options?: RequestOptions): Promise<Page<Loan>> {
     return this.request(
-      { method: "GET", path: "/api/loan/list-loans-admin-agent", query: { status: query.status, ...pageQuery(query) } },
+      { method: "GET", path: "/api/v1/loan/list-loans-admin-agent", query: { status: query.status, ...pageQuery(query) } },
       options,
     );
   }
 
-  /** GET /api/loan/list-loans-customer (customer): the caller's own loans. */
+  /** GET /api/v1/loan/list-loans-customer (customer): the caller's own loans. */
   listMyLoans(query: ListLoansQuery = {}, options?: RequestOptions): Promise<Page<Loan>> {
     return this.request(
-      { method: "GET", path: "/api/loan/list-loans-customer", query: { status: query.status, ...pageQuery(query) } },
+      { method: "GET", path: "/api/v1/loan/list-loans-customer", query: { status: query.status, ...pageQuery(query) } },
       options,
     );
   }
 
   // ---- audit ----
 
-  /** GET /api/audit/events (admin): the audit log, oldest first, by entity, entity id or event. */
+  /** GET /api/v1/audit/events (admin): the audit log, oldest first, by entity, entity id or event. */
   listAuditEvents(query: ListAuditQuery = {}, options?: RequestOptions): Promise<Page<AuditEvent>> {
     return this.request(
       {
         method: "GET",
-        path: "/api/audit/events",
+        path: "/api/v1/audit/events",
         query: { entity: query.entity, entity_id: query.entity_id, event: query.event, ...pageQuery(query) },
       },
       options,
@@ -261,23 +261,23 @@ export class LoanClient {
   // ---- sessions ----
 
   /**
-   * POST /api/user/token/refresh: trades the refresh token (the client's, by default) for a
+   * POST /api/v1/user/token/refresh: trades the refresh token (the client's, by default) for a
    * new pair, which the client keeps. The token used is spent: presenting it again ends the session.
    */
   async refresh(refreshToken: string | undefined = this.refreshToken, options?: RequestOptions): Promise<RefreshResponse> {
     if (!refreshToken) throw new TypeError("refresh needs a refresh token: log in first, or pass one");
-    const result = await this.request<RefreshResponse>({ method: "POST", path: "/api/user/token/refresh", body: { refresh_token: refreshToken }, auth: false }, options);
+    const result = await this.request<RefreshResponse>({ method: "POST", path: "/api/v1/user/token/refresh", body: { refresh_token: refreshToken }, auth: false }, options);
     await this.keep(result);
     return result;
   }
 
   /**
-   * POST /api/user/logout: ends this session on the server (its access and refresh tokens stop
+   * POST /api/v1/user/logout: ends this session on the server (its access and refresh tokens stop
    * working), then forgets the tokens. A session that had ended already is no error.
    */
   async logout(options?: RequestOptions): Promise<void> {
     try {
-      await this.request<undefined>({ method: "POST", path: "/api/user/logout" }, options);
+      await this.request<undefined>({ method: "POST", path: "/api/v1/user/logout" }, options);
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
     }
@@ -285,19 +285,19 @@ export class LoanClient {
     this.refreshToken = undefined;
   }
 
-  /** GET /api/user/sessions: the caller's live sessions, `current` marking this one. */
+  /** GET /api/v1/user/sessions: the caller's live sessions, `current` marking this one. */
   listSessions(options?: RequestOptions): Promise<SessionList> {
-    return this.request({ method: "GET", path: "/api/user/sessions" }, options);
+    return this.request({ method: "GET", path: "/api/v1/user/sessions" }, options);
   }
 
-  /** DELETE /api/user/sessions/{id}: ends one of the caller's sessions (204); another's is a 404. */
+  /** DELETE /api/v1/user/sessions/{id}: ends one of the caller's sessions (204); another's is a 404. */
   async endSession(id: string, options?: RequestOptions): Promise<void> {
-    await this.request<undefined>({ method: "DELETE", path: `/api/user/sessions/${encodeURIComponent(id)}` }, options);
+    await this.request<undefined>({ method: "DELETE", path: `/api/v1/user/sessions/${encodeURIComponent(id)}` }, options);
   }
 
-  /** DELETE /api/user/sessions-of/{user_id} (admin): ends every session of that user (204). */
+  /** DELETE /api/v1/user/sessions-of/{user_id} (admin): ends every session of that user (204). */
   async endSessionsOf(userId: number, options?: RequestOptions): Promise<void> {
-    await this.request<undefined>({ method: "DELETE", path: `/api/user/sessions-of/${pathId(userId)}` }, options);
+    await this.request<undefined>({ method: "DELETE", path: `/api/v1/user/sessions-of/${pathId(userId)}` }, options);
   }
 
   private async keep(tokens: LoginResponse): Promise<void> {

@@ -109,7 +109,7 @@ export interface LoginResponse {
   token_type: "Bearer";
   /** Seconds until the access token expires. */
   expires_in: number;
-  /** Opaque, single use: trade it for a new pair at POST /api/user/token/refresh. */
+  /** Opaque, single use: trade it for a new pair at POST /api/v1/user/token/refresh. */
   refresh_token: string;
   /** Seconds until the refresh token expires. */
   refresh_expires_in: number;
@@ -302,7 +302,7 @@ export interface RefreshRequest {
 /** A refresh answers a new pair, in the shape of a login. */
 export type RefreshResponse = LoginResponse;
 
-/** One live session of the caller, as `GET /api/user/sessions` lists it. */
+/** One live session of the caller, as `GET /api/v1/user/sessions` lists it. */
 export interface SessionInfo {
   /** A UUID; the `sid` claim of the session's access tokens. */
   id: string;

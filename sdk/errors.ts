@@ -46,7 +46,7 @@ export class LoanApiError extends Error {
   readonly data: unknown;
   /** The answer's headers, when there was an answer. */
   readonly headers: Headers | undefined;
-  /** The request that failed, e.g. "PUT" and "/api/loan/approve-reject-loan/7". */
+  /** The request that failed, e.g. "PUT" and "/api/v1/loan/approve-reject-loan/7". */
   readonly method: string | undefined;
   readonly path: string | undefined;
   /** Seconds to wait before trying again, from `Retry-After` (429, 503). */

@@ -11,10 +11,17 @@ import type { AuthUser, ClientInfo, ContextMeta, HealthResponse } from "../sdk/c
 import { checkAccess, type Access } from "./shared/access.js";
 import { defineService } from "./shared/schema.js";
 import { loadConfig, type AppConfig } from "./shared/config.js";
-import { ForbiddenError, UnauthorizedError, UnprocessableError } from "./shared/errors.js";
+import { ForbiddenError, UnauthorizedError } from "./shared/errors.js";
 import { resolveJwtSecrets } from "./shared/secret.js";
 import { TokenService } from "./shared/tokens.js";
 import { toErrorBody } from "./api/http-errors.js";
+import { takeIdempotencyKey } from "./api/idempotency-key.js";
+import { versioned } from "./api/versions.js";
+import { DOCS_CSP, DOCS_HTML, DOCS_PATH, DOCS_SCRIPT, docsAssets } from "./api/openapi/docs-page.js";
+import { buildOpenApiDocument, declaredActions, type GatewayRoute } from "./api/openapi/document.js";
+import { packageVersion } from "./api/openapi/package-version.js";
+import { DOCUMENTED_SERVICES } from "./api/openapi/sources.js";
+import type { OpenApiDocument } from "./api/openapi/types.js";
 
 const { ERR_NO_TOKEN, ERR_INVALID_TOKEN } = ApiGateway.Errors;
 
@@ -26,6 +33,8 @@ interface GatewayRequest extends IncomingMessage {
 interface ApiVars {
   config: AppConfig;
   tokens: TokenService;
+  /** Built on first request from the routes and the actions' declarations. */
+  openapiDocument?: OpenApiDocument;
 }
 type ApiThis = Service & ApiVars;
 
@@ -42,13 +51,16 @@ function rateLimited(config: AppConfig) {
   };
 }
 
-/** Login and signup each get a route of their own, so each has its own rate limit. */
+/**
+ * Login and signup each get a route of their own, so each has its own rate limit, shared
+ * by its /api/v1 and /api paths (one route, one counter).
+ */
 function authRoute(config: AppConfig, name: string, action: string) {
   return {
     name,
-    path: "/api/user",
+    path: "/api",
     mappingPolicy: "restrict",
-    aliases: { [`POST ${name}`]: action },
+    aliases: versioned({ [`POST user/${name}`]: action }),
     bodyParsers: { json: { strict: true, limit: config.bodyLimit } },
     rateLimit: rateLimited(config),
     onBeforeCall: takeClientInfo,
@@ -64,9 +76,9 @@ function authRoute(config: AppConfig, name: string, action: string) {
 function refreshRoute(config: AppConfig) {
   return {
     name: "token-refresh",
-    path: "/api/user",
+    path: "/api",
     mappingPolicy: "restrict",
-    aliases: { "POST token/refresh": "users.refresh" },
+    aliases: versioned({ "POST user/token/refresh": "users.refresh" }),
     bodyParsers: { json: { strict: true, limit: config.bodyLimit } },
     onBeforeCall: takeClientInfo,
   };
@@ -105,15 +117,16 @@ function retryAfterOf(err: unknown, req: GatewayRequest): number {
   return Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
 }
 
-/** A client may make a write safe to repeat with an Idempotency-Key header (≤ 100 chars). */
-function takeIdempotencyKey(ctx: Context<unknown, ContextMeta>, _route: unknown, req: IncomingMessage): void {
-  const key = req.headers["idempotency-key"];
-  if (typeof key !== "string" || key === "") return;
-  if (key.length > 100) throw new UnprocessableError("The Idempotency-Key header is too long", [{ field: "Idempotency-Key", message: "at most 100 characters", type: "stringMax" }]);
-  ctx.meta.idempotencyKey = key;
+/** The published contract and its renderer: not part of the API they describe. */
+function documentRoutes() {
+  return [
+    { name: "openapi", path: "/api/v1", documented: false, mappingPolicy: "restrict", aliases: { "GET openapi.json": "api.openapi" }, bodyParsers: false },
+    { name: "docs", path: DOCS_PATH, documented: false, mappingPolicy: "restrict", use: [docsAssets()], aliases: { "GET /": "api.docsPage", "GET init.js": "api.docsScript" }, bodyParsers: false },
+  ];
 }
 
-function gatewaySettings(config: AppConfig) {
+/** moleculer-web's settings; the OpenAPI document reads its routes too. */
+export function gatewaySettings(config: AppConfig) {
   return {
     port: config.port,
     ip: config.host,
@@ -136,7 +149,8 @@ function gatewaySettings(config: AppConfig) {
         authorization: true,
         onBeforeCall: takeIdempotencyKey,
         bodyParsers: { json: { strict: true, limit: config.bodyLimit } },
-        aliases: {
+        // Each alias is served under /api/v1 and /api; each needs an entry in sdk/operations.ts.
+        aliases: versioned({
           "GET user/profile": "users.profile",
           "PUT user/change-password": "users.changePassword",
           "POST user/create-admin": "users.createAdmin",
@@ -158,8 +172,9 @@ function gatewaySettings(config: AppConfig) {
           "GET user/sessions": "users.listSessions",
           "DELETE user/sessions/:id": "users.endSession",
           "DELETE user/sessions-of/:user_id": "users.endSessionsOf",
-        },
+        }),
       },
+      ...documentRoutes(),
     ],
     onError(this: ApiThis, req: GatewayRequest, res: ServerResponse, err: unknown) {
       const body = toErrorBody(err);
@@ -200,6 +215,38 @@ const ApiService = defineService<ApiVars>({
         const ok = services.length === REQUIRED_SERVICES.length;
         if (!ok) ctx.meta.$statusCode = 503;
         return { status: ok ? "ok" : "degraded", services };
+      },
+    },
+
+    // ---- the published contract ----
+
+    openapi: {
+      access: "public",
+      handler(this: ApiThis): OpenApiDocument {
+        this.openapiDocument ??= buildOpenApiDocument({
+          routes: (this.settings as { routes: GatewayRoute[] }).routes,
+          actions: declaredActions([...DOCUMENTED_SERVICES, this.schema as ServiceSchema]),
+          version: packageVersion(),
+        });
+        return this.openapiDocument;
+      },
+    },
+
+    docsPage: {
+      access: "public",
+      handler(ctx: Context<unknown, ContextMeta & { $responseType?: string }>): string {
+        ctx.meta.$responseType = "text/html; charset=utf-8";
+        ctx.meta.$responseHeaders = { "Content-Security-Policy": DOCS_CSP, "X-Content-Type-Options": "nosniff" };
+        return DOCS_HTML;
+      },
+    },
+
+    docsScript: {
+      access: "public",
+      handler(ctx: Context<unknown, ContextMeta & { $responseType?: string }>): string {
+        ctx.meta.$responseType = "text/javascript; charset=utf-8";
+        ctx.meta.$responseHeaders = { "Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff" };
+        return DOCS_SCRIPT;
       },
     },
   },

@@ -73,7 +73,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
         });
         await this.clearCache();
         ctx.meta.$statusCode = 201;
-        ctx.meta.$location = `/api/loan/loan-details/${loan.id}`;
+        ctx.meta.$location = `/api/v1/loan/loan-details/${loan.id}`;
         return loan;
       },
     },

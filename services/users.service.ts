@@ -97,7 +97,7 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
           return toUser(row);
         });
         ctx.meta.$statusCode = 201;
-        ctx.meta.$location = "/api/user/profile"; // the new user's own resource, once signed in
+        ctx.meta.$location = "/api/v1/user/profile"; // the new user's own resource, once signed in
         return user;
       },
     },
@@ -199,7 +199,7 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
           return toUser(row);
         });
         ctx.meta.$statusCode = 201;
-        ctx.meta.$location = `/api/user/list-users?role=admin`;
+        ctx.meta.$location = `/api/v1/user/list-users?role=admin`;
         return user;
       },
     },

@@ -8,6 +8,7 @@
  * of the spec is tested along the way.
  */
 import http from "node:http";
+import { checkAnswer } from "../support/contract.js";
 import { email, type HttpAnswer, type HttpOptions } from "../support/http.js";
 import { startStack, type Stack } from "../support/stack.js";
 
@@ -63,13 +64,14 @@ class Client {
       req.end(body);
     });
     expect(JSON.stringify(res.body ?? "")).not.toMatch(/password_hash|\$2[aby]\$/);
+    checkAnswer(method, path, res);
     const reset = res.headers.get("x-rate-limit-reset");
-    if (/^\/api\/user\/(login|signup)$/.test(path) && reset) this.windows.add(reset);
+    if (/^\/api\/(v1\/)?user\/(login|signup)$/.test(path) && reset) this.windows.add(reset);
     return res;
   }
 
-  login(password = stack.admin.password, headers?: Record<string, string>) {
-    return this.call("POST", "/api/user/login", { body: { email: stack.admin.email, password }, headers });
+  login(password = stack.admin.password, headers?: Record<string, string>, path = "/api/user/login") {
+    return this.call("POST", path, { body: { email: stack.admin.email, password }, headers });
   }
 
   signup(address = email("rl")) {
@@ -217,4 +219,14 @@ test("other endpoints are not limited", () =>
     expect(changed.status).toBe(204);
     const created = await client.call("POST", "/api/user/create-admin", { token, body: { email: email("rl-admin"), password: PASSWORD, first_name: "R", last_name: "L" } });
     expect(created.status).toBe(201);
+  }));
+
+test("/api/v1 and /api count against one limit: switching paths buys no more logins", () =>
+  inOneWindow(async (fresh) => {
+    const client = fresh();
+    const answers: number[] = [];
+    for (let i = 0; i < LIMIT; i += 1) answers.push((await client.login(undefined, undefined, i % 2 === 0 ? "/api/v1/user/login" : "/api/user/login")).status);
+    expect(answers).toEqual(Array(LIMIT).fill(200));
+    expectLimited(await client.login(undefined, undefined, "/api/v1/user/login"));
+    expectLimited(await client.login(undefined, undefined, "/api/user/login"));
   }));

@@ -95,7 +95,7 @@ describe("health and accounts", () => {
       }),
     );
     expect(error).toBeInstanceOf(ConflictError);
-    expect(error).toMatchObject({ status: 409, kind: "conflict", method: "POST", path: "/api/user/signup" });
+    expect(error).toMatchObject({ status: 409, kind: "conflict", method: "POST", path: "/api/v1/user/signup" });
     expect(error.message).toBeTruthy();
   });
 
@@ -295,7 +295,7 @@ describe("loans", () => {
     await expect(admin.getLoan(loan.id)).resolves.toMatchObject({ id: loan.id });
     const missing = await caught(admin.getLoan(99_999_999));
     expect(missing).toBeInstanceOf(NotFoundError);
-    expect(missing).toMatchObject({ status: 404, kind: "not_found", path: "/api/loan/loan-details/99999999" });
+    expect(missing).toMatchObject({ status: 404, kind: "not_found", path: "/api/v1/loan/loan-details/99999999" });
   });
 
   test("listLoans filters by status and pages; listMyLoans answers the customer's own", async () => {

@@ -59,9 +59,9 @@ describe("requests", () => {
     const client = new LoanClient({ baseUrl: "http://api.test/", token: "t0k", fetch });
     await client.listUsers({ role: "agent", page: 2, pageSize: 5 });
     await expect(client.deleteAgent(7)).resolves.toBeUndefined();
-    expect(calls[0]).toMatchObject({ url: "http://api.test/api/user/list-users?role=agent&page=2&pageSize=5", method: "GET" });
+    expect(calls[0]).toMatchObject({ url: "http://api.test/api/v1/user/list-users?role=agent&page=2&pageSize=5", method: "GET" });
     expect(calls[0]!.headers.authorization).toBe("Bearer t0k");
-    expect(calls[1]).toMatchObject({ url: "http://api.test/api/user/approve-delete/7", method: "DELETE" });
+    expect(calls[1]).toMatchObject({ url: "http://api.test/api/v1/user/approve-delete/7", method: "DELETE" });
   });
 
   test("login and signup send no token; login keeps the new one", async () => {

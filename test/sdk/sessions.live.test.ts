@@ -101,13 +101,13 @@ describe("the one-time refresh on a 401", () => {
     counter.paths.length = 0;
     kept.length = 0;
     await expect(client.profile()).resolves.toMatchObject({ id: user.id });
-    expect(counter.paths).toEqual(["GET /api/user/profile", "POST /api/user/token/refresh", "GET /api/user/profile"]);
+    expect(counter.paths).toEqual(["GET /api/v1/user/profile", "POST /api/v1/user/token/refresh", "GET /api/v1/user/profile"]);
     expect(client.token).not.toBe(stale);
     expect(kept).toHaveLength(1);
     expect(kept[0]!.token).toBe(client.token);
     // the next call needs no refresh
     await client.profile();
-    expect(counter.count("POST /api/user/token/refresh")).toBe(1);
+    expect(counter.count("POST /api/v1/user/token/refresh")).toBe(1);
   });
 
   test("a write is repeated too, with the same Idempotency-Key, and done once", async () => {
@@ -117,7 +117,7 @@ describe("the one-time refresh on a 401", () => {
     const client = new LoanClient({
       baseUrl: stack.url,
       fetch: (input, init) => {
-        if (new URL(input).pathname === "/api/loan/customer-loan") keys.push((init.headers as Record<string, string>)["idempotency-key"]!);
+        if (new URL(input).pathname === "/api/v1/loan/customer-loan") keys.push((init.headers as Record<string, string>)["idempotency-key"]!);
         return fetch(input, init);
       },
     });
@@ -137,8 +137,8 @@ describe("the one-time refresh on a 401", () => {
     counter.paths.length = 0;
     const answers = await Promise.all(Array.from({ length: 5 }, () => client.profile()));
     for (const answer of answers) expect(answer.id).toBe(user.id);
-    expect(counter.count("POST /api/user/token/refresh")).toBe(1);
-    expect(counter.count("GET /api/user/profile")).toBe(10);
+    expect(counter.count("POST /api/v1/user/token/refresh")).toBe(1);
+    expect(counter.count("GET /api/v1/user/profile")).toBe(10);
   });
 
   test("never more than once: a refresh that fails leaves the call's 401, with one refresh tried", async () => {
@@ -149,18 +149,18 @@ describe("the one-time refresh on a 401", () => {
     counter.paths.length = 0;
     const error = await client.profile().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
-    expect(counter.paths).toEqual(["GET /api/user/profile", "POST /api/user/token/refresh"]);
+    expect(counter.paths).toEqual(["GET /api/v1/user/profile", "POST /api/v1/user/token/refresh"]);
     // the dead refresh token is dropped: the next call does not try again
     expect(client.refreshToken).toBeUndefined();
     await expect(client.profile()).rejects.toBeInstanceOf(AuthenticationError);
-    expect(counter.count("POST /api/user/token/refresh")).toBe(1);
+    expect(counter.count("POST /api/v1/user/token/refresh")).toBe(1);
   });
 
   test("without a refresh token a 401 is simply thrown", async () => {
     const counter = countingFetch();
     const client = new LoanClient({ baseUrl: stack.url, token: "not-a-token", fetch: counter.fetch });
     await expect(client.profile()).rejects.toBeInstanceOf(AuthenticationError);
-    expect(counter.paths).toEqual(["GET /api/user/profile"]);
+    expect(counter.paths).toEqual(["GET /api/v1/user/profile"]);
   });
 
   test("a client given only a refresh token gets its access token on the first call", async () => {
@@ -169,6 +169,6 @@ describe("the one-time refresh on a 401", () => {
     const counter = countingFetch();
     const client = new LoanClient({ baseUrl: stack.url, refreshToken: session.refresh_token, fetch: counter.fetch });
     await expect(client.profile()).resolves.toMatchObject({ id: user.id });
-    expect(counter.paths).toEqual(["GET /api/user/profile", "POST /api/user/token/refresh", "GET /api/user/profile"]);
+    expect(counter.paths).toEqual(["GET /api/v1/user/profile", "POST /api/v1/user/token/refresh", "GET /api/v1/user/profile"]);
   });
 });

@@ -1,4 +1,10 @@
-/** Plain HTTP against the gateway: what any client sees, status and body. */
+/**
+ * Plain HTTP against the gateway: what any client sees, status and body. Every answer is
+ * held against the OpenAPI document (see contract.ts): a field added, renamed or typed
+ * differently in code without the document fails the test that got it.
+ */
+import { checkAnswer } from "./contract.js";
+
 export interface HttpAnswer<T = unknown> {
   status: number;
   body: T;
@@ -27,7 +33,9 @@ export async function http<T = any>(baseUrl: string, method: string, path: strin
   } catch {
     // not JSON: the raw text is the body
   }
-  return { status: res.status, body: parsed as T, headers: res.headers };
+  const answer = { status: res.status, body: parsed as T, headers: res.headers };
+  checkAnswer(method, path, answer);
+  return answer;
 }
 
 /** A client bound to one gateway, with shortcuts for the actors of the domain. */

@@ -1,0 +1,293 @@
+/**
+ * What the OpenAPI document says of each routed action that its code cannot: the SDK
+ * method that calls it (the operationId), its tag, summary, success answer, the error
+ * statuses it gives of its own, and examples. One entry per action, keyed by action name.
+ *
+ * The rest comes from the code (services/api/openapi/document.ts): the path and method
+ * from the gateway's alias table, parameters and request body from the action's `params`,
+ * the roles from its `access`, and the statuses every route gives (400/413 for a body,
+ * 401/403 from `access`, 422 from `params`, 429 where rate limited, 503 always).
+ *
+ * A new endpoint is documented by: its alias in api.service.ts (served under /api/v1 and
+ * /api by `versioned`), its action's `params` and `access` as usual, one entry below, a
+ * schema in sdk/schemas.ts for a new answer body (beside its type in contracts.ts), its
+ * SDK method (named as the entry's operationId), and its line in
+ * test/contract/drift.assert.ts for a new request type. test/contract fails, naming what
+ * is missing, until all of it is there.
+ */
+import type { ActionName } from "./contracts.js";
+import { EXAMPLE_LOAN, EXAMPLE_SESSION, EXAMPLE_USER, type SchemaName } from "./schemas.js";
+
+export const TAGS = {
+  system: "The gateway itself",
+  users: "Accounts, roles and agent approvals",
+  loans: "The loan lifecycle: request, edit, decide, read",
+  audit: "The audit log of every domain event",
+  sessions: "Refresh tokens, logout, and the sessions a user (or an admin) can end",
+} as const;
+export type Tag = keyof typeof TAGS;
+
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503;
+
+export interface OperationDoc {
+  /** The LoanClient method that calls this operation. */
+  operationId: string;
+  tag: Tag;
+  summary: string;
+  description?: string;
+  success: {
+    status: 200 | 201 | 204;
+    description: string;
+    /** The body's schema; none for a 204. */
+    schema?: SchemaName;
+    example?: unknown;
+    /** A 201 answers where the created thing can be read. */
+    location?: string;
+  };
+  /** The error statuses this operation gives of its own, and when. */
+  errors?: Partial<Record<ErrorStatus, string>>;
+  /** A status whose body is not the error shape (e.g. /health's 503). */
+  bodies?: Partial<Record<ErrorStatus, { schema: SchemaName; description: string; example?: unknown }>>;
+  /** An example request body. */
+  requestExample?: unknown;
+  /** Words added to the schema of a parameter or body field. */
+  fields?: Record<string, { description?: string; examples?: readonly unknown[] }>;
+}
+
+/** Every action the gateway routes (see api.service.ts's aliases), documented. */
+export type DocumentedAction = ActionName | "api.health";
+
+const page = <T>(rows: T[]) => ({ rows, total: rows.length, page: 1, pageSize: 20, totalPages: 1 });
+const AGENT = { ...EXAMPLE_USER, id: 3, email: "grace@example.com", first_name: "Grace", last_name: "Hopper", role: "agent" };
+const APPROVED_LOAN = { ...EXAMPLE_LOAN, status: "APPROVED", decided_by: 1, decided_at: "2026-01-16T08:00:00.000Z", updated_at: "2026-01-16T08:00:00.000Z" };
+const EDITED_LOAN = { ...EXAMPLE_LOAN, tenure_months: 36, emi: "8303.58", version: 2, updated_at: "2026-01-15T11:00:00.000Z" };
+const NOT_NEW = "The loan is not NEW any more (LOAN_ALREADY_DECIDED / LOAN_NOT_EDITABLE)";
+/** A login's or a refresh's answer: a new token pair and its user. */
+const TOKEN_PAIR = {
+  token: "eyJhbGciOiJIUzI1NiIsImtpZCI6IjNmMWUyZDRjIiwidHlwIjoiSldUIn0.eyJzdWIiOiI3Iiwic2lkIjoiMGI4ZjNmMmUifQ.c2lnbmF0dXJl",
+  token_type: "Bearer",
+  expires_in: 7200,
+  refresh_token: "q3Vd8f0kT2xWm9LpZr7sYh1cNb4eGu6jKa5oXi0wDtE",
+  refresh_expires_in: 2592000,
+  user: EXAMPLE_USER,
+} as const;
+const pageFields = {
+  page: { description: "The page to answer, from 1", examples: [1] },
+  pageSize: { description: "Rows per page (default 20, at most 100)", examples: [20] },
+};
+
+export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
+  "api.health": {
+    operationId: "health",
+    tag: "system",
+    summary: "Whether the users and loans services answer",
+    success: { status: 200, schema: "HealthResponse", description: "Every required service answered", example: { status: "ok", services: ["users", "loans"] } },
+    bodies: { 503: { schema: "HealthResponse", description: "A required service did not answer", example: { status: "degraded", services: ["users"] } } },
+  },
+
+  "users.signup": {
+    operationId: "signup",
+    tag: "users",
+    summary: "Sign up as a customer (approved at once) or an agent (waits for an admin)",
+    description: "Exactly one of `is_customer` and `is_agent` must be true. Passwords are 8 to 72 characters (at most 72 bytes in UTF-8).",
+    success: { status: 201, schema: "User", description: "The new user", example: EXAMPLE_USER, location: "The new user's profile, readable once signed in" },
+    errors: { 409: "A user with this email already exists (EMAIL_TAKEN)", 422: "A field is missing or invalid, or not exactly one of is_customer and is_agent is true" },
+    requestExample: { email: "ada@example.com", password: "correct-horse-1", first_name: "Ada", last_name: "Lovelace", is_customer: true, is_agent: false },
+  },
+  "users.login": {
+    operationId: "login",
+    tag: "users",
+    summary: "Sign in: a bearer token for the calls that follow, and a refresh token that renews it",
+    description:
+      "Opens a session: the access token (`token`, JWT_EXPIRES_IN, default 2h) carries its id; the refresh token (REFRESH_EXPIRES_IN, default 30d) is stored by the server only as a hash. " +
+      "Besides the per-address limit, failed logins are counted per email, known or not: after 10 within 15 minutes that email answers 429 until the window passes, with the right password too. A success resets the count.",
+    success: { status: 200, schema: "LoginResponse", description: "The token pair and the signed-in user (sent with `Cache-Control: no-store`)", example: TOKEN_PAIR },
+    errors: {
+      401: "Unknown email or wrong password, the same answer for both (INVALID_CREDENTIALS)",
+      403: "An agent not yet approved (AGENT_NOT_APPROVED)",
+      429: "Too many requests from this address (RATE_LIMIT_EXCEEDED), or 10 failed logins for this email within 15 minutes (LOGIN_ATTEMPTS_EXCEEDED); retry after `Retry-After` seconds",
+    },
+    requestExample: { email: "ada@example.com", password: "correct-horse-1" },
+  },
+  "users.profile": {
+    operationId: "profile",
+    tag: "users",
+    summary: "The signed-in user",
+    success: { status: 200, schema: "User", description: "The caller's own account", example: EXAMPLE_USER },
+  },
+  "users.changePassword": {
+    operationId: "changePassword",
+    tag: "users",
+    summary: "Change the caller's password",
+    success: { status: 204, description: "Changed" },
+    errors: { 422: "The current password is wrong, or the new one breaks the password rules" },
+    requestExample: { current_password: "correct-horse-1", new_password: "battery-staple-2" },
+  },
+  "users.createAdmin": {
+    operationId: "createAdmin",
+    tag: "users",
+    summary: "Create another admin",
+    success: { status: 201, schema: "User", description: "The new admin", example: { ...EXAMPLE_USER, id: 2, role: "admin", email: "root2@example.com" }, location: "The list of admins" },
+    errors: { 409: "A user with this email already exists (EMAIL_TAKEN)" },
+    requestExample: { email: "root2@example.com", password: "correct-horse-1", first_name: "Second", last_name: "Admin" },
+  },
+  "users.listCustomers": {
+    operationId: "listCustomers",
+    tag: "users",
+    summary: "The customers, whom agents act for",
+    success: { status: 200, schema: "UserPage", description: "A page of customers, by id", example: page([EXAMPLE_USER]) },
+    fields: pageFields,
+  },
+  "users.listUsers": {
+    operationId: "listUsers",
+    tag: "users",
+    summary: "Every user, optionally of one role",
+    success: { status: 200, schema: "UserPage", description: "A page of users, by id", example: page([EXAMPLE_USER]) },
+    fields: { ...pageFields, role: { description: "Only users of this role" } },
+  },
+  "users.listApprovals": {
+    operationId: "listApprovals",
+    tag: "users",
+    summary: "Agents waiting for approval",
+    success: { status: 200, schema: "UserPage", description: "A page of unapproved agents", example: page([{ ...AGENT, is_approved: false }]) },
+    fields: pageFields,
+  },
+  "users.approveAgent": {
+    operationId: "approveAgent",
+    tag: "users",
+    summary: "Approve an agent (approving an approved one changes nothing)",
+    success: { status: 200, schema: "User", description: "The approved agent", example: AGENT },
+    errors: { 404: "No agent has this id" },
+    fields: { id: { description: "The agent's user id", examples: [3] } },
+  },
+  "users.deleteAgent": {
+    operationId: "deleteAgent",
+    tag: "users",
+    summary: "Remove an agent, pending or approved; its tokens stop working at once, its loans stay",
+    success: { status: 204, description: "Removed" },
+    errors: { 404: "No agent has this id" },
+    fields: { id: { description: "The agent's user id", examples: [3] } },
+  },
+
+  "loans.request": {
+    operationId: "requestLoan",
+    tag: "loans",
+    summary: "Request a loan for a customer (status NEW)",
+    description:
+      "The rate follows from the principal (≤ 50,000.00: 14.00; ≤ 500,000.00: 12.00; ≤ 2,000,000.00: 10.50; above: 9.50 by default), the EMI from rate, principal and tenure. " +
+      "`principal` is 1000.00 to 10000000.00 with at most two places, sent as a decimal string (or a number). Honours `Idempotency-Key`: a retried request makes one loan.",
+    success: { status: 201, schema: "Loan", description: "The new loan", example: EXAMPLE_LOAN, location: "The new loan" },
+    errors: { 422: "A field is invalid, the principal out of range, or `customer_id` not a customer" },
+    requestExample: { customer_id: 7, principal: "250000.00", tenure_months: 24 },
+    fields: { principal: { description: "1000.00 to 10000000.00, at most two places", examples: ["250000.00"] }, tenure_months: { examples: [24] } },
+  },
+  "loans.decide": {
+    operationId: "decideLoan",
+    tag: "loans",
+    summary: "Approve or reject a NEW loan; of two concurrent decisions exactly one wins",
+    success: { status: 200, schema: "Loan", description: "The decided loan", example: APPROVED_LOAN },
+    errors: { 404: "No loan has this id", 409: NOT_NEW },
+    requestExample: { status: "APPROVED" },
+    fields: { id: { description: "The loan's id", examples: [42] } },
+  },
+  "loans.edit": {
+    operationId: "editLoan",
+    tag: "loans",
+    summary: "Change a NEW loan's principal or tenure; rate and EMI are recomputed, the old version kept",
+    success: { status: 200, schema: "Loan", description: "The loan, `version` + 1", example: EDITED_LOAN },
+    errors: { 404: "No loan has this id", 409: NOT_NEW, 422: "A field is invalid, or neither principal nor tenure_months was sent" },
+    requestExample: { tenure_months: 36 },
+    fields: { id: { description: "The loan's id", examples: [42] }, principal: { description: "1000.00 to 10000000.00, at most two places", examples: ["250000.00"] } },
+  },
+  "loans.details": {
+    operationId: "getLoan",
+    tag: "loans",
+    summary: "One loan; a customer sees only their own",
+    success: { status: 200, schema: "Loan", description: "The loan", example: EXAMPLE_LOAN },
+    errors: { 403: "The loan belongs to another customer", 404: "No loan has this id" },
+    fields: { id: { description: "The loan's id", examples: [42] } },
+  },
+  "loans.history": {
+    operationId: "loanHistory",
+    tag: "loans",
+    summary: "A loan's earlier versions, oldest first",
+    success: {
+      status: 200,
+      schema: "LoanHistory",
+      description: "The versions before the current one",
+      example: { rows: [{ version: 1, principal: "250000.00", interest_rate: "12.00", tenure_months: 24, emi: "11768.37", status: "NEW", edited_by: 3, edited_at: "2026-01-15T11:00:00.000Z" }] },
+    },
+    errors: { 403: "The loan belongs to another customer", 404: "No loan has this id" },
+    fields: { id: { description: "The loan's id", examples: [42] } },
+  },
+  "loans.listAll": {
+    operationId: "listLoans",
+    tag: "loans",
+    summary: "Every loan, newest first, optionally of one status",
+    success: { status: 200, schema: "LoanPage", description: "A page of loans", example: page([EXAMPLE_LOAN]) },
+    fields: pageFields,
+  },
+  "loans.listMine": {
+    operationId: "listMyLoans",
+    tag: "loans",
+    summary: "The calling customer's own loans, newest first",
+    success: { status: 200, schema: "LoanPage", description: "A page of the caller's loans", example: page([EXAMPLE_LOAN]) },
+    fields: pageFields,
+  },
+
+  "audit.listEvents": {
+    operationId: "listAuditEvents",
+    tag: "audit",
+    summary: "The audit log, oldest first, by entity, entity id or event",
+    success: {
+      status: 200,
+      schema: "AuditEventPage",
+      description: "A page of recorded events",
+      example: page([{ id: 1, event: "loan.created", entity: "loan", entity_id: 42, actor_id: 3, before: null, after: EXAMPLE_LOAN, occurred_at: "2026-01-15T10:00:00.000Z", recorded_at: "2026-01-15T10:00:00.210Z" }]),
+    },
+    fields: pageFields,
+  },
+
+  // ---- sessions ----
+  "users.refresh": {
+    operationId: "refresh",
+    tag: "sessions",
+    summary: "Trade a refresh token for a new pair (rotation: the token used is spent)",
+    description:
+      "No access token is needed (a stale one sent along is ignored) and no rate limit applies. " +
+      "A spent refresh token presented again ends its whole session (a stolen token was replayed). Of two concurrent refreshes with one token exactly one gets a new pair. " +
+      "Nothing is spent on a failed call: after a 503 the token still works.",
+    success: { status: 200, schema: "LoginResponse", description: "A new token pair of the same session, and its user (sent with `Cache-Control: no-store`)", example: TOKEN_PAIR },
+    errors: { 401: "The refresh token is malformed, unknown, expired or ended (REFRESH_TOKEN_INVALID), or already used, which ends its session (REFRESH_TOKEN_REUSED)" },
+    requestExample: { refresh_token: TOKEN_PAIR.refresh_token },
+    fields: { refresh_token: { description: "The `refresh_token` of the last login or refresh" } },
+  },
+  "users.logout": {
+    operationId: "logout",
+    tag: "sessions",
+    summary: "End the caller's session: its access and refresh tokens stop working at once, on every gateway",
+    success: { status: 204, description: "Ended" },
+  },
+  "users.listSessions": {
+    operationId: "listSessions",
+    tag: "sessions",
+    summary: "The caller's live sessions: when, from which address and client; `current` marks this one",
+    success: { status: 200, schema: "SessionList", description: "The caller's live sessions", example: { rows: [EXAMPLE_SESSION, { ...EXAMPLE_SESSION, id: "5d2c1b0a-9e8f-4a7b-8c6d-1e2f3a4b5c6d", user_agent: "Mozilla/5.0", current: false }] } },
+  },
+  "users.endSession": {
+    operationId: "endSession",
+    tag: "sessions",
+    summary: "End one of the caller's sessions (the current one too)",
+    success: { status: 204, description: "Ended" },
+    errors: { 404: "The caller has no live session of this id; another user's session is not found either (NOT_FOUND)" },
+    fields: { id: { description: "The session's id, from GET /api/v1/user/sessions", examples: [EXAMPLE_SESSION.id] } },
+  },
+  "users.endSessionsOf": {
+    operationId: "endSessionsOf",
+    tag: "sessions",
+    summary: "End every session of a user (a lost laptop, a leaver)",
+    success: { status: 204, description: "Ended (also when the user had none)" },
+    errors: { 404: "No user has this id" },
+    fields: { user_id: { description: "The user's id", examples: [7] } },
+  },
+};

@@ -1,0 +1,230 @@
+/**
+ * The JSON Schemas (2020-12, the dialect of OpenAPI 3.1) of every body the API answers,
+ * written once beside the types they describe (contracts.ts). The OpenAPI document takes
+ * its `components.schemas` from here; request bodies come from the actions' own parameter
+ * rules instead. test/contract holds the two together: types generated from the document
+ * must equal the types of contracts.ts, and every e2e answer must match these schemas.
+ *
+ * Objects list every property as required and allow no other: an answer that gains,
+ * loses or renames a field without this file fails the contract tests.
+ */
+import { AUDIT_ENTITIES, LOAN_STATUSES, ROLES, type EventName } from "./contracts.js";
+
+export type JsonType = "string" | "number" | "integer" | "boolean" | "object" | "array" | "null";
+
+/** The part of JSON Schema the document uses. */
+export interface JsonSchema {
+  $ref?: string;
+  type?: JsonType | readonly JsonType[];
+  title?: string;
+  description?: string;
+  format?: string;
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  minItems?: number;
+  maxItems?: number;
+  uniqueItems?: boolean;
+  enum?: readonly unknown[];
+  const?: unknown;
+  default?: unknown;
+  examples?: readonly unknown[];
+  properties?: Record<string, JsonSchema>;
+  required?: readonly string[];
+  additionalProperties?: boolean | JsonSchema;
+  items?: JsonSchema;
+  oneOf?: readonly JsonSchema[];
+  anyOf?: readonly JsonSchema[];
+  allOf?: readonly JsonSchema[];
+}
+
+/** Every event the audit log records; the type below fails to compile when one is missing. */
+export const EVENT_NAMES = ["user.created", "agent.approved", "user.deleted", "user.passwordChanged", "loan.created", "loan.updated", "loan.decided", "session.revoked"] as const satisfies readonly EventName[];
+type MissingEventName = Exclude<EventName, (typeof EVENT_NAMES)[number]>;
+const _everyEventNamed: [MissingEventName] extends [never] ? true : MissingEventName = true;
+void _everyEventNamed;
+
+/** The named schemas of `components.schemas`. */
+export type SchemaName =
+  | "ApiError"
+  | "ValidationFieldError"
+  | "ValidationError"
+  | "User"
+  | "Loan"
+  | "LoanVersion"
+  | "LoanHistory"
+  | "LoginResponse"
+  | "HealthResponse"
+  | "AuditEvent"
+  | "UserPage"
+  | "LoanPage"
+  | "AuditEventPage"
+  // sessions
+  | "SessionInfo"
+  | "SessionList";
+
+export const ref = (name: SchemaName): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+
+/** An object whose listed properties are all required and the only ones. */
+function closed(description: string, properties: Record<string, JsonSchema>, optional: readonly string[] = []): JsonSchema {
+  return { type: "object", description, properties, required: Object.keys(properties).filter((k) => !optional.includes(k)), additionalProperties: false };
+}
+
+const id: JsonSchema = { type: "integer", minimum: 1 };
+const nullableId: JsonSchema = { type: ["integer", "null"], minimum: 1 };
+const timestamp: JsonSchema = { type: "string", format: "date-time", examples: ["2026-01-15T09:30:00.000Z"] };
+const money: JsonSchema = { type: "string", pattern: "^\\d+\\.\\d{2}$", description: "A decimal amount with exactly two places, never a float", examples: ["250000.00"] };
+const rate: JsonSchema = { type: "string", pattern: "^\\d+\\.\\d{2}$", description: "An annual interest rate in percent, two places", examples: ["12.00"] };
+const loanStatus: JsonSchema = { type: "string", enum: LOAN_STATUSES };
+
+function page(of: SchemaName, description: string): JsonSchema {
+  return closed(description, {
+    rows: { type: "array", items: ref(of) },
+    total: { type: "integer", minimum: 0, description: "How many there are in all pages" },
+    page: { type: "integer", minimum: 1 },
+    pageSize: { type: "integer", minimum: 1, maximum: 100 },
+    totalPages: { type: "integer", minimum: 0 },
+  });
+}
+
+export const EXAMPLE_USER = {
+  id: 7,
+  email: "ada@example.com",
+  first_name: "Ada",
+  last_name: "Lovelace",
+  role: "customer",
+  is_approved: true,
+  created_at: "2026-01-15T09:30:00.000Z",
+  updated_at: "2026-01-15T09:30:00.000Z",
+} as const;
+
+/** The spec's loan: 250,000.00 at 12.00 over 24 months, EMI 11768.37. */
+export const EXAMPLE_LOAN = {
+  id: 42,
+  customer_id: 7,
+  agent_id: 3,
+  principal: "250000.00",
+  interest_rate: "12.00",
+  tenure_months: 24,
+  emi: "11768.37",
+  status: "NEW",
+  version: 1,
+  decided_by: null,
+  decided_at: null,
+  created_at: "2026-01-15T10:00:00.000Z",
+  updated_at: "2026-01-15T10:00:00.000Z",
+} as const;
+
+export const EXAMPLE_SESSION = {
+  id: "0b8f3f2e-6c1d-4b7a-9a52-3f1e2d4c5b6a",
+  created_at: "2026-01-15T09:30:00.000Z",
+  last_used_at: "2026-01-15T10:05:00.000Z",
+  user_agent: "loanctl/0.1.0",
+  ip: "203.0.113.7",
+  current: true,
+} as const;
+
+export const SCHEMAS: Record<SchemaName, JsonSchema> = {
+  ApiError: closed(
+    "moleculer-web's error shape, the body of every error answer; `code` is the HTTP status",
+    {
+      name: { type: "string", examples: ["NotFoundError"] },
+      message: { type: "string", examples: ["loan 42 not found"] },
+      code: { type: "integer", minimum: 400, maximum: 599, examples: [404] },
+      type: { type: "string", description: "A stable machine-readable reason, e.g. NOT_FOUND, LOAN_ALREADY_DECIDED", examples: ["NOT_FOUND"] },
+      data: { description: "Details: the failed fields of a 422, the entity of a 404, the state of a 409" },
+    },
+    ["data"],
+  ),
+  ValidationFieldError: closed("One field that failed validation", { field: { type: "string" }, message: { type: "string" }, type: { type: "string" } }, ["type"]),
+  ValidationError: {
+    description: "A 422: the error shape, `data` listing every field that failed",
+    allOf: [ref("ApiError"), { type: "object", properties: { code: { const: 422 }, data: { type: "array", items: ref("ValidationFieldError") } }, required: ["data"] }],
+  },
+  User: {
+    ...closed("An account; never carries a password or its hash", {
+      id,
+      email: { type: "string", minLength: 3, maxLength: 254, description: "Unique, case-insensitively; stored lower-case" },
+      first_name: { type: "string", minLength: 1, maxLength: 100 },
+      last_name: { type: "string", minLength: 1, maxLength: 100 },
+      role: { type: "string", enum: ROLES },
+      is_approved: { type: "boolean", description: "Agents wait for an admin's approval; customers and admins are approved at once" },
+      created_at: timestamp,
+      updated_at: timestamp,
+    }),
+    examples: [EXAMPLE_USER],
+  },
+  Loan: {
+    ...closed("A loan; rate and EMI follow from principal and tenure", {
+      id,
+      customer_id: id,
+      agent_id: id,
+      principal: money,
+      interest_rate: rate,
+      tenure_months: { type: "integer", minimum: 1, maximum: 360 },
+      emi: { ...money, description: "The monthly installment, P·r·(1+r)^n / ((1+r)^n − 1), half-up to cents", examples: ["11768.37"] },
+      status: loanStatus,
+      version: { type: "integer", minimum: 1, description: "1 at creation, +1 on each edit" },
+      decided_by: { ...nullableId, description: "The admin who approved or rejected it" },
+      decided_at: { ...timestamp, type: ["string", "null"] },
+      created_at: timestamp,
+      updated_at: timestamp,
+    }),
+    examples: [EXAMPLE_LOAN],
+  },
+  LoanVersion: closed("A loan as it was before an edit", {
+    version: { type: "integer", minimum: 1 },
+    principal: money,
+    interest_rate: rate,
+    tenure_months: { type: "integer", minimum: 1, maximum: 360 },
+    emi: money,
+    status: loanStatus,
+    edited_by: id,
+    edited_at: timestamp,
+  }),
+  LoanHistory: closed("The earlier versions of a loan, oldest first", { rows: { type: "array", items: ref("LoanVersion") } }),
+  LoginResponse: closed("A signed-in session: an access token, the refresh token that renews it, and the user (a login's answer, and a refresh's)", {
+    token: { type: "string", description: "The access token: send as `Authorization: Bearer <token>`" },
+    token_type: { type: "string", const: "Bearer" },
+    expires_in: { type: "integer", minimum: 0, description: "Seconds until the access token expires (JWT_EXPIRES_IN)" },
+    refresh_token: { type: "string", minLength: 1, description: "Opaque and single use: trade it for a new pair at POST /api/v1/user/token/refresh" },
+    refresh_expires_in: { type: "integer", minimum: 0, description: "Seconds until the refresh token expires (REFRESH_EXPIRES_IN)" },
+    user: ref("User"),
+  }),
+  HealthResponse: closed("Whether the services a request needs answer", {
+    status: { type: "string", enum: ["ok", "degraded"] },
+    services: { type: "array", items: { type: "string" }, description: "The required services that answered" },
+  }),
+  AuditEvent: closed("One recorded domain event: who did what to which entity, when, before and after", {
+    id,
+    event: { type: "string", enum: EVENT_NAMES },
+    entity: { type: "string", enum: AUDIT_ENTITIES },
+    entity_id: id,
+    actor_id: { ...nullableId, description: "Who did it; null for a self-service signup" },
+    before: { description: "The entity before (null when created)" },
+    after: { description: "The entity after (null when deleted)" },
+    occurred_at: timestamp,
+    recorded_at: timestamp,
+  }),
+  UserPage: page("User", "A page of users"),
+  LoanPage: page("Loan", "A page of loans"),
+  AuditEventPage: page("AuditEvent", "A page of the audit log"),
+
+  // ---- sessions ----
+  SessionInfo: {
+    ...closed("One live session of the caller", {
+      id: { type: "string", format: "uuid", description: "The session's id (the `sid` claim of its access tokens)" },
+      created_at: timestamp,
+      last_used_at: { ...timestamp, description: "The last login, refresh or request seen for this session (to about a minute)" },
+      user_agent: { type: ["string", "null"], maxLength: 512, description: "The client's User-Agent at login or last refresh" },
+      ip: { type: ["string", "null"], maxLength: 64, description: "The client's address as the gateway saw it (the socket's, not X-Forwarded-For)" },
+      current: { type: "boolean", description: "Whether this is the session of the token making the request" },
+    }),
+    examples: [EXAMPLE_SESSION],
+  },
+  SessionList: closed("The caller's live sessions, the most recently used first", { rows: { type: "array", items: ref("SessionInfo") } }),
+};

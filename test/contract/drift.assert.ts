@@ -1,0 +1,75 @@
+/**
+ * Compile-time proof that the OpenAPI document and the SDK's types say the same thing.
+ * `generated/openapi.ts` is what openapi-typescript makes of the document (drift.test.ts
+ * writes it, then runs tsc on this file): a field renamed, added, dropped or retyped on
+ * either side fails to compile, naming the type.
+ *
+ * - Answers: each operation's success body is exactly the type its SDK method resolves to,
+ *   and each component is exactly its contracts.ts type.
+ * - Requests: each body or query has the same fields as its contracts.ts type, and every
+ *   request the SDK's type allows is one the document accepts.
+ */
+import type { LoanClient } from "../../sdk/client.js";
+import type * as C from "../../sdk/contracts.js";
+import type { components, operations } from "./generated/openapi.js";
+
+/** True only when A and B are the same type (not merely assignable either way). */
+type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+/** Same fields, and every value of the SDK's type is one the document allows. */
+type Accepts<Doc, Sdk> = Equals<keyof Doc, keyof Sdk> extends true ? ([Sdk] extends [Doc] ? true : false) : false;
+/** Every request and answer the document gives is one the SDK's type allows. */
+type Gives<Doc, Sdk> = Equals<keyof Doc, keyof Sdk> extends true ? ([Doc] extends [Sdk] ? true : false) : false;
+
+type Schemas = components["schemas"];
+
+type SuccessOf<R> = R extends { 200: infer S } ? S : R extends { 201: infer S } ? S : R extends { 204: infer S } ? S : never;
+type BodyOf<S> = S extends { content: { "application/json": infer B } } ? B : void;
+type SuccessBody<K extends keyof operations> = BodyOf<SuccessOf<operations[K]["responses"]>>;
+type SdkResult<K> = K extends keyof LoanClient ? (LoanClient[K] extends (...args: never[]) => Promise<infer R> ? R : "not a method") : "no such SDK method";
+type RequestBody<K extends keyof operations> = NonNullable<operations[K]["requestBody"]> extends { content: { "application/json": infer B } } ? B : never;
+type Query<K extends keyof operations> = NonNullable<operations[K]["parameters"]["query"]>;
+
+/** Each operation answers what its SDK method resolves to; an error here names the operation. */
+type AnswerChecks = { [K in keyof operations]: Equals<SuccessBody<K>, SdkResult<K>> };
+export const answers: { [K in keyof operations]: true } = {} as AnswerChecks;
+
+export const schemas: Record<string, true> = {
+  User: {} as Equals<Schemas["User"], C.User>,
+  Loan: {} as Equals<Schemas["Loan"], C.Loan>,
+  LoanVersion: {} as Equals<Schemas["LoanVersion"], C.LoanVersion>,
+  LoanHistory: {} as Equals<Schemas["LoanHistory"], C.LoanHistoryResponse>,
+  LoginResponse: {} as Equals<Schemas["LoginResponse"], C.LoginResponse>,
+  HealthResponse: {} as Equals<Schemas["HealthResponse"], C.HealthResponse>,
+  AuditEvent: {} as Equals<Schemas["AuditEvent"], C.AuditEvent>,
+  UserPage: {} as Equals<Schemas["UserPage"], C.Page<C.User>>,
+  LoanPage: {} as Equals<Schemas["LoanPage"], C.Page<C.Loan>>,
+  AuditEventPage: {} as Equals<Schemas["AuditEventPage"], C.Page<C.AuditEvent>>,
+  ValidationFieldError: {} as Equals<Schemas["ValidationFieldError"], C.ValidationFieldError>,
+  // sessions
+  SessionInfo: {} as Equals<Schemas["SessionInfo"], C.SessionInfo>,
+  SessionList: {} as Equals<Schemas["SessionList"], C.SessionList>,
+  RefreshResponse: {} as Equals<SuccessBody<"refresh">, C.RefreshResponse>,
+  // The server always sends `type`; the SDK's type also reads bodies of other servers.
+  ApiError: {} as Gives<Schemas["ApiError"], C.ApiErrorBody>,
+};
+
+export const requests: Record<string, true> = {
+  signup: {} as Accepts<RequestBody<"signup">, C.SignupRequest>,
+  login: {} as Accepts<RequestBody<"login">, C.LoginRequest>,
+  changePassword: {} as Accepts<RequestBody<"changePassword">, C.ChangePasswordRequest>,
+  createAdmin: {} as Accepts<RequestBody<"createAdmin">, C.CreateAdminRequest>,
+  requestLoan: {} as Accepts<RequestBody<"requestLoan">, C.LoanRequest>,
+  decideLoan: {} as Accepts<RequestBody<"decideLoan">, C.LoanDecisionRequest>,
+  editLoan: {} as Accepts<RequestBody<"editLoan">, C.LoanEditRequest>,
+  listCustomers: {} as Accepts<Query<"listCustomers">, C.PageQuery>,
+  listUsers: {} as Accepts<Query<"listUsers">, C.ListUsersQuery>,
+  listApprovals: {} as Accepts<Query<"listApprovals">, C.PageQuery>,
+  listLoans: {} as Accepts<Query<"listLoans">, C.ListLoansQuery>,
+  listMyLoans: {} as Accepts<Query<"listMyLoans">, C.ListLoansQuery>,
+  listAuditEvents: {} as Accepts<Query<"listAuditEvents">, C.ListAuditQuery>,
+  getLoan: {} as Accepts<operations["getLoan"]["parameters"]["path"], C.IdParam>,
+  // sessions
+  refresh: {} as Accepts<RequestBody<"refresh">, C.RefreshRequest>,
+  endSession: {} as Accepts<operations["endSession"]["parameters"]["path"], C.SessionIdParam>,
+  endSessionsOf: {} as Accepts<operations["endSessionsOf"]["parameters"]["path"], C.UserIdParam>,
+};
