@@ -192,8 +192,10 @@ function whoMayCall(access: Access | undefined): string {
 function implied(alias: RoutedAlias, declared: ActionDeclaration, hasBody: boolean): Partial<Record<ErrorStatus, string>> {
   const out: Partial<Record<ErrorStatus, string>> = {};
   if (hasBody) out[400] = "The body is not valid JSON";
-  if (needsToken(alias, declared)) out[401] = "No token, or an invalid or expired one";
-  if (Array.isArray(declared.access)) out[403] = "The caller's role may not do this (agents only once approved)";
+  if (needsToken(alias, declared)) out[401] = "No token, or an invalid or expired one, or one of a session that has ended (logout, revocation, password change)";
+  // moleculer-web's cors check refuses, on every route, a browser Origin that CORS_ORIGINS does not list.
+  const origin = "the request's `Origin` is not one of CORS_ORIGINS (ORIGIN_NOT_ALLOWED; only when CORS_ORIGINS is set)";
+  out[403] = Array.isArray(declared.access) ? `The caller's role may not do this (agents only once approved), or ${origin}` : `Forbidden: ${origin}`;
   if (hasBody) out[413] = "The body is larger than the limit (BODY_LIMIT, default 1MB)";
   if (Object.keys(declared.params ?? {}).length > 0 || (alias.method !== "GET" && alias.route.onBeforeCall === takeIdempotencyKey)) out[422] = "A parameter failed validation; `data` lists each field";
   if (alias.route.rateLimit) out[429] = "Too many requests from this address; retry after `Retry-After` seconds";
