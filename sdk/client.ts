@@ -360,7 +360,7 @@ export class LoanClient {
   private async send<T>(spec: RequestSpec, options: RequestOptions = {}): Promise<T> {
     const maxRetries = nonNegative("maxRetries", options.maxRetries, this.maxRetries);
     const timeout = nonNegative("timeout", options.timeout, this.timeout);
-    const idempotencyKey = spec.method === "GET" ? undefined : (options.idempotencyKey ?? globalThis.crypto.randomUUID());
+    const idempotencyKey = spec.method === "GET" ? undefined : (options.idempotencyKey ?? randomKey());
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.attempt<T>(spec, timeout, options.signal, idempotencyKey);
@@ -465,6 +465,19 @@ function queryString(query: Query | undefined): string {
 function pathId(id: number): string {
   if (!Number.isSafeInteger(id) || id < 1) throw new RangeError(`id must be a positive integer, got ${String(id)}`);
   return String(id);
+}
+
+// ---- browsers (the back-office console) ----
+
+/**
+ * A random Idempotency-Key. Browsers offer crypto.randomUUID only in secure contexts (HTTPS,
+ * localhost), and the console may be opened over plain HTTP on a private network; the
+ * random bytes are there in every context.
+ */
+function randomKey(): string {
+  const crypto = globalThis.crypto;
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 function nonNegative(name: string, value: number | undefined, fallback: number): number {

@@ -348,3 +348,23 @@ export interface SessionsRevoked {
   session_ids: string[];
   reason: SessionEndReason;
 }
+
+// ---- the back-office console's cookie session (/admin/session) ----
+
+/** One band of the loan rate table: principals up to `up_to` (null: above every bound) pay `rate`. */
+export interface LoanRateBand {
+  up_to: Money | null;
+  rate: Rate;
+}
+
+/**
+ * What `/admin/session` answers: who is signed in, the CSRF token the console sends as
+ * `X-CSRF-Token` on every write, when the session ends, and the rate table the loans
+ * service applies (for the EMI preview). The access token itself stays in the HttpOnly cookie.
+ */
+export interface ConsoleSession {
+  user: User;
+  csrf_token: string;
+  expires_at: Timestamp | null;
+  rate_table: LoanRateBand[];
+}

@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context, Service, ServiceSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
-import type { AuthUser, ClientInfo, ContextMeta, HealthResponse } from "../sdk/contracts.js";
+import type { AuthUser, ContextMeta, HealthResponse } from "../sdk/contracts.js";
 import { checkAccess, type Access } from "./shared/access.js";
 import { defineService } from "./shared/schema.js";
 import { loadConfig, type AppConfig } from "./shared/config.js";
@@ -15,6 +15,7 @@ import { ForbiddenError, UnauthorizedError } from "./shared/errors.js";
 import { resolveJwtSecrets } from "./shared/secret.js";
 import { TokenService } from "./shared/tokens.js";
 import { toErrorBody } from "./api/http-errors.js";
+import { takeClientInfo } from "./api/client-info.js";
 import { takeIdempotencyKey } from "./api/idempotency-key.js";
 import { versioned } from "./api/versions.js";
 import { DOCS_CSP, DOCS_HTML, DOCS_PATH, DOCS_SCRIPT, docsAssets } from "./api/openapi/docs-page.js";
@@ -22,6 +23,9 @@ import { buildOpenApiDocument, declaredActions, type GatewayRoute } from "./api/
 import { packageVersion } from "./api/openapi/package-version.js";
 import { DOCUMENTED_SERVICES } from "./api/openapi/sources.js";
 import type { OpenApiDocument } from "./api/openapi/types.js";
+// ---- back-office console (/admin): its routes, cookie session and CSRF check live in services/api/console-*.ts ----
+import { consoleRoutes } from "./api/console-routes.js";
+import { ConsoleSessionMixin, type ConsoleVars } from "./api/console-session.js";
 
 const { ERR_NO_TOKEN, ERR_INVALID_TOKEN } = ApiGateway.Errors;
 
@@ -36,7 +40,7 @@ interface ApiVars {
   /** Built on first request from the routes and the actions' declarations. */
   openapiDocument?: OpenApiDocument;
 }
-type ApiThis = Service & ApiVars;
+type ApiThis = Service & ApiVars & ConsoleVars;
 
 /** The services whose answer makes the system healthy. */
 const REQUIRED_SERVICES = ["users", "loans"] as const;
@@ -84,16 +88,6 @@ function refreshRoute(config: AppConfig) {
   };
 }
 
-/** Who is logging in, kept with the session: the socket's address (as the rate limiter), the User-Agent. */
-function takeClientInfo(ctx: Context<unknown, ContextMeta>, _route: unknown, req: IncomingMessage): void {
-  const client: ClientInfo = {};
-  const ip = req.socket.remoteAddress;
-  if (ip) client.ip = ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "").slice(0, 64);
-  const agent = req.headers["user-agent"];
-  if (typeof agent === "string" && agent !== "") client.user_agent = agent.slice(0, 512);
-  ctx.meta.client = client;
-}
-
 /** CORS_ORIGINS as moleculer-web's `cors` setting; absent (no CORS headers at all) when none are listed. */
 function corsSettings(config: AppConfig) {
   if (config.corsOrigins.length === 0) return {};
@@ -137,6 +131,7 @@ export function gatewaySettings(config: AppConfig) {
     logResponse: "debug",
     ...corsSettings(config),
     routes: [
+      ...consoleRoutes(config), // the console (/admin) first: "/" below would catch its deep links
       authRoute(config, "signup", "users.signup"),
       authRoute(config, "login", "users.login"),
       refreshRoute(config),
@@ -188,9 +183,9 @@ export function gatewaySettings(config: AppConfig) {
   };
 }
 
-const ApiService = defineService<ApiVars>({
+const ApiService = defineService<ApiVars & ConsoleVars>({
   name: "api",
-  mixins: [ApiGateway],
+  mixins: [ApiGateway, ConsoleSessionMixin],
   // Settings are built when the service is created, from the environment of that moment.
   merged(schema: ServiceSchema) {
     schema.settings = { ...schema.settings, ...gatewaySettings(loadConfig()) };
@@ -253,7 +248,8 @@ const ApiService = defineService<ApiVars>({
 
   methods: {
     async authenticate(this: ApiThis, ctx: Context<unknown, ContextMeta>, _route: unknown, req: IncomingMessage): Promise<AuthUser | null> {
-      const header = req.headers.authorization;
+      // No Authorization header: the console's session cookie, if any (CSRF-checked on writes).
+      const header = req.headers.authorization ?? this.cookieSession.authorizationOf(req);
       if (!header) return null;
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       const claims = match ? this.tokens.verify(match[1]!) : null;

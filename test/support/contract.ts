@@ -13,8 +13,9 @@ import { LEGACY_PREFIX, VERSIONED_PREFIX } from "../../services/api/openapi/docu
 import type { OpenApiDocument, OpenApiOperation, OpenApiResponse } from "../../services/api/openapi/types.js";
 
 const DOCUMENT_ID = "https://loanstack.invalid/openapi.json";
-/** Routes that are not operations of the API but serve the document and its renderer. */
-const DOCUMENT_ROUTES = [/^\/api\/v1\/openapi\.json$/, /^\/docs(\/.*)?$/];
+// The document, its renderer and the console (/admin: its pages and its own session door)
+// answer outside the public API the document describes.
+const DOCUMENT_ROUTES = [/^\/api\/v1\/openapi\.json$/, /^\/docs(\/.*)?$/, /^\/admin(\/.*)?$/];
 
 export interface MatchedOperation {
   template: string;

@@ -1,0 +1,36 @@
+/**
+ * The rate and EMI a loan will get, shown while the principal and tenure are typed: the
+ * loans service's own arithmetic (services/loans/loan-math.ts, imported, not rewritten)
+ * with the rate table the server applies (it comes with the session).
+ */
+import Decimal from "decimal.js";
+import { PRINCIPAL_MAX, PRINCIPAL_MIN, TENURE_MAX, TENURE_MIN, type LoanRateBand } from "../../../sdk/index.js";
+import { loanTerms, type LoanTerms } from "../../../services/loans/loan-math.js";
+import type { RateBand } from "../../../services/shared/config.js";
+
+export type Preview = { ok: true; terms: LoanTerms } | { ok: false; reason: string };
+
+const AMOUNT = /^\d+(\.\d{1,2})?$/;
+const MONTHS = /^\d+$/;
+
+export function rateTableOf(bands: LoanRateBand[]): RateBand[] {
+  return bands.map((band) => ({ upTo: band.up_to, rate: band.rate }));
+}
+
+export function previewTerms(principal: string, tenure: string, table: RateBand[]): Preview {
+  const amount = principal.trim();
+  const months = tenure.trim();
+  if (!AMOUNT.test(amount) || new Decimal(amount).lt(PRINCIPAL_MIN) || new Decimal(amount).gt(PRINCIPAL_MAX)) {
+    return { ok: false, reason: `Enter a principal from ${PRINCIPAL_MIN} to ${PRINCIPAL_MAX}, with at most two decimal places.` };
+  }
+  if (!MONTHS.test(months) || Number(months) < TENURE_MIN || Number(months) > TENURE_MAX) {
+    return { ok: false, reason: `Enter a tenure of ${TENURE_MIN} to ${TENURE_MAX} months.` };
+  }
+  return { ok: true, terms: loanTerms(amount, Number(months), table) };
+}
+
+/** The tenure as the API takes it (a whole number), or undefined when what was typed is none. */
+export function tenureValue(tenure: string): number | undefined {
+  const months = tenure.trim();
+  return MONTHS.test(months) ? Number(months) : undefined;
+}

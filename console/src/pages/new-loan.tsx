@@ -1,0 +1,105 @@
+/**
+ * New loan (agent): Customer, Principal, Tenure (months); the rate and EMI show before
+ * sending; Request loan. A 422 shows next to its field and in the summary above the form.
+ */
+import { useState } from "preact/hooks";
+import { useLocation } from "preact-iso";
+import { paginate, type Page as ListPage, type PageQuery, type User } from "../../../sdk/index.js";
+import { describedBy, Field } from "../components/field.js";
+import { ErrorSummary, Loading } from "../components/messages.js";
+import { Page } from "../components/page.js";
+import { TermsFields } from "../components/terms-fields.js";
+import { fieldErrorsOf } from "../lib/errors.js";
+import { setFlash } from "../lib/flash.js";
+import { fullName } from "../lib/format.js";
+import { paths } from "../lib/paths.js";
+import { useResource } from "../lib/resource.js";
+import { useSession } from "../lib/session-context.js";
+import { tenureValue } from "../lib/terms.js";
+
+/** The form's inputs by the API's field names. */
+const FIELD_IDS: Record<string, string> = { customer_id: "customer", principal: "new-principal", tenure_months: "new-tenure" };
+/** Enough for a branch's customers; past it, the select lists the first ones only. */
+const MAX_CUSTOMERS = 1000;
+
+async function allCustomers(list: (query: PageQuery) => Promise<ListPage<User>>): Promise<User[]> {
+  const customers: User[] = [];
+  for await (const user of paginate(list)) {
+    customers.push(user);
+    if (customers.length >= MAX_CUSTOMERS) break;
+  }
+  return customers;
+}
+
+export function NewLoan() {
+  const { client } = useSession();
+  const { query, route } = useLocation();
+  const [customers] = useResource(() => allCustomers((q) => client.listCustomers(q)), []);
+  const [customer, setCustomer] = useState(query.customer ?? "");
+  const [principal, setPrincipal] = useState("");
+  const [tenure, setTenure] = useState("");
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [failure, setFailure] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+
+  function localErrors(): Record<string, string> {
+    const found: Record<string, string> = {};
+    if (!customer) found.customer_id = "Choose the customer the loan is for";
+    if (tenureValue(tenure) === undefined) found.tenure_months = "Enter the tenure as a whole number of months";
+    return found;
+  }
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setFailure(undefined);
+    const found = localErrors();
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
+    setBusy(true);
+    try {
+      const loan = await client.requestLoan({ customer_id: Number(customer), principal: principal.trim(), tenure_months: tenureValue(tenure)! });
+      setFlash(`Loan ${loan.id} requested: it waits for an admin's decision.`);
+      route(paths.loan(loan.id));
+    } catch (error) {
+      const fields = fieldErrorsOf(error);
+      if (Object.keys(fields).length > 0) setErrors(fields);
+      else setFailure(error);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const summary = Object.entries(errors).map(([field, message]) => ({ id: FIELD_IDS[field] ?? "new-principal", message }));
+  return (
+    <Page title="New loan">
+      <ErrorSummary error={failure} fields={summary} message={summary.length > 0 ? "The loan was not requested:" : undefined} />
+      {customers.status === "error" && <ErrorSummary error={customers.error} />}
+      {!customers.data && customers.status === "loading" && <Loading what="the customers" />}
+      {customers.data && (
+        <form class="form" onSubmit={submit} noValidate>
+          <Field id="customer" label="Customer" error={errors.customer_id}>
+            <select
+              id="customer"
+              name="customer_id"
+              value={customer}
+              aria-invalid={errors.customer_id ? true : undefined}
+              aria-describedby={describedBy("customer", false, errors.customer_id)}
+              onChange={(e) => setCustomer(e.currentTarget.value)}
+            >
+              <option value="">Choose a customer</option>
+              {customers.data.map((user) => (
+                <option key={user.id} value={String(user.id)}>
+                  {fullName(user)} ({user.email})
+                </option>
+              ))}
+            </select>
+          </Field>
+          <TermsFields idPrefix="new" principal={principal} tenure={tenure} onPrincipal={setPrincipal} onTenure={setTenure} errors={errors} />
+          <button type="submit" class="button" disabled={busy}>
+            Request loan
+          </button>
+        </form>
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,162 @@
+/**
+ * The console's session routes, a mixin of the gateway:
+ *   POST   /admin/session  { email, password } → signs in through users.login, sets the cookie
+ *   GET    /admin/session  → who is signed in (by the cookie), with the session's CSRF token
+ *   DELETE /admin/session  → signs out: the server session ends (users.logout), the cookie is cleared
+ * Each answers a ConsoleSession (see sdk/contracts.ts); the token never leaves the cookie.
+ */
+import type { IncomingMessage } from "node:http";
+import type { Service } from "moleculer";
+import type { AuthUser, ConsoleSession, ContextMeta, LoginRequest, LoginResponse, LoanRateBand, User } from "../../sdk/contracts.js";
+import { loadConfig, type AppConfig } from "../shared/config.js";
+import { ForbiddenError, UnauthorizedError } from "../shared/errors.js";
+import type { AppContext } from "../shared/context.js";
+import { defineService } from "../shared/schema.js";
+import { resolveJwtSecret } from "../shared/secret.js";
+import { takeClientInfo } from "./client-info.js";
+import { CookieSession, clearedSessionCookie, expiryOf, isSecureRequest, sessionCookie, sessionIdOf, sessionTokenOf } from "./cookie-session.js";
+
+/** What the console's routes learn of the HTTP request; no token goes into ctx.meta. */
+export interface ConsoleRequestMeta {
+  secure: boolean;
+  /** The CSRF token of the request's session cookie, when it has one. */
+  csrfToken?: string;
+  expiresAt?: string;
+  /** The server session of the request's session cookie. */
+  sessionId?: string;
+}
+
+type ConsoleMeta = ContextMeta & { console?: ConsoleRequestMeta };
+type ConsoleContext<P = unknown> = AppContext<P> & { meta: ConsoleMeta };
+
+export interface ConsoleVars {
+  cookieSession: CookieSession;
+  consoleRateTable: LoanRateBand[];
+  consoleAnswer(user: User, csrfToken: string, expiresAt: string | undefined): ConsoleSession;
+}
+/** The gateway's own authenticate hook (api.service.ts), which this mixin reuses. */
+export interface GatewayAuth {
+  authenticate(ctx: AppContext, route: unknown, req: IncomingMessage): Promise<AuthUser | null>;
+}
+type ConsoleThis = Service & ConsoleVars & GatewayAuth;
+
+/** Staff only: customers have the REST API and their own apps, not the back office. */
+const STAFF = new Set(["admin", "agent"]);
+
+/** ctx.meta.console for the session routes (this: the gateway service). */
+function describeRequest(this: ConsoleThis, ctx: ConsoleContext, route: unknown, req: IncomingMessage): void {
+  // The address and client a sign-in's session is listed with (GET /api/v1/user/sessions).
+  takeClientInfo(ctx, route, req);
+  const token = sessionTokenOf(req);
+  ctx.meta.console = { secure: isSecureRequest(req), ...(token && { csrfToken: this.cookieSession.csrfTokenFor(token), expiresAt: expiryOf(token), sessionId: sessionIdOf(token) }) };
+}
+
+/** The gateway routes of the session; sign-in is rate limited like the API's login. */
+export function consoleSessionRoutes(config: AppConfig) {
+  return [
+    {
+      name: "console-sign-in",
+      path: "/admin/session",
+      documented: false, // the console's own door, not the public API of /api/v1/openapi.json
+      mappingPolicy: "restrict",
+      aliases: { "POST /": "api.consoleSignIn" },
+      bodyParsers: { json: { strict: true, limit: config.bodyLimit } },
+      onBeforeCall: describeRequest,
+      rateLimit: {
+        window: 60_000,
+        limit: config.rateLimitAuthPerMinute,
+        headers: true,
+        key: (req: IncomingMessage) => req.socket.remoteAddress ?? "unknown",
+      },
+    },
+    {
+      name: "console-session",
+      path: "/admin/session",
+      documented: false,
+      mappingPolicy: "restrict",
+      aliases: { "GET /": "api.consoleSession", "DELETE /": "api.consoleSignOut" },
+      bodyParsers: false,
+      onBeforeCall: describeRequest,
+      // The gateway's own authenticate (cookie, CSRF check on DELETE), but an expired or
+      // unknown cookie is no reason to refuse a sign-out.
+      authentication: "consoleAuthenticate",
+      authorization: true,
+    },
+  ];
+}
+
+function requestMeta(ctx: ConsoleContext): ConsoleRequestMeta {
+  return ctx.meta.console ?? { secure: false };
+}
+
+export const ConsoleSessionMixin = defineService<ConsoleVars & GatewayAuth>({
+  name: "api",
+
+  actions: {
+    consoleSignIn: {
+      access: "public",
+      params: { email: { type: "string", max: 254 }, password: { type: "string", max: 200 } },
+      async handler(this: ConsoleThis, ctx: ConsoleContext<LoginRequest>): Promise<ConsoleSession> {
+        const login: LoginResponse = await ctx.call("users.login", { email: ctx.params.email, password: ctx.params.password });
+        if (!STAFF.has(login.user.role)) {
+          // users.login opened a session that nobody will hold: it ends at once.
+          const { id, email, role, is_approved } = login.user;
+          await ctx.call("users.logout", {}, { meta: { user: { id, email, role, is_approved }, sessionId: sessionIdOf(login.token) } });
+          throw new ForbiddenError("The console is for staff: sign in as an admin or an agent", "CONSOLE_STAFF_ONLY");
+        }
+        // TODO(phase 2, sessions): keep the refresh token in a second HttpOnly cookie (Path=/admin/session)
+        // and refresh the access token from it when it expires, instead of signing in again.
+        ctx.meta.$responseHeaders = { "Set-Cookie": sessionCookie(login.token, login.expires_in, requestMeta(ctx).secure), "Cache-Control": "no-store" };
+        return this.consoleAnswer(login.user, this.cookieSession.csrfTokenFor(login.token), expiryOf(login.token));
+      },
+    },
+
+    consoleSession: {
+      access: "signed-in",
+      async handler(this: ConsoleThis, ctx: ConsoleContext): Promise<ConsoleSession> {
+        const { csrfToken, expiresAt } = requestMeta(ctx);
+        // Signed in by an Authorization header rather than the cookie: no console session.
+        if (!csrfToken) throw new UnauthorizedError("No console session: sign in at /admin");
+        const user: User = await ctx.call("users.profile", {});
+        ctx.meta.$responseHeaders = { "Cache-Control": "no-store" };
+        return this.consoleAnswer(user, csrfToken, expiresAt);
+      },
+    },
+
+    consoleSignOut: {
+      access: "public",
+      async handler(this: ConsoleThis, ctx: ConsoleContext): Promise<null> {
+        // A live cookie (its CSRF token checked): its server session ends, so the old cookie
+        // value stops working at once on every gateway, not only in this browser. Only the
+        // cookie's own: a bearer token sent along is not the console's to end.
+        const { sessionId } = requestMeta(ctx);
+        if (ctx.meta.user && sessionId && ctx.meta.sessionId === sessionId) await ctx.call("users.logout", {});
+        ctx.meta.$responseHeaders = { "Set-Cookie": clearedSessionCookie(requestMeta(ctx).secure), "Cache-Control": "no-store" };
+        ctx.meta.$statusCode = 204;
+        return null;
+      },
+    },
+  },
+
+  methods: {
+    /** authenticate, where a cookie that no longer works counts as none (the CSRF 403 stays). */
+    async consoleAuthenticate(this: ConsoleThis, ctx: AppContext, route: unknown, req: IncomingMessage): Promise<AuthUser | null> {
+      try {
+        return await this.authenticate(ctx, route, req);
+      } catch (err) {
+        if (err instanceof UnauthorizedError) return null;
+        throw err;
+      }
+    },
+
+    consoleAnswer(this: ConsoleThis, user: User, csrfToken: string, expiresAt: string | undefined): ConsoleSession {
+      return { user, csrf_token: csrfToken, expires_at: expiresAt ?? null, rate_table: this.consoleRateTable };
+    },
+  },
+
+  created(this: ConsoleThis) {
+    const config = loadConfig();
+    this.cookieSession = new CookieSession(resolveJwtSecret(config));
+    this.consoleRateTable = config.rateTable.map((band) => ({ up_to: band.upTo, rate: band.rate }));
+  },
+});

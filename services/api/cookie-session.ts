@@ -1,0 +1,100 @@
+/**
+ * The console's session cookie and its CSRF defence.
+ *
+ * The cookie holds the access token (HttpOnly, so no script can read it; SameSite=Strict;
+ * Secure over HTTPS). A browser sends it on its own, so a page of another origin on the same
+ * site (another port of the same host counts: SameSite ignores ports) could make the browser
+ * send a request with it. Every state-changing request that is authenticated by the cookie
+ * must therefore carry `X-CSRF-Token`: an HMAC of that very cookie's token under a key derived
+ * from the JWT secret. It is bound to the session (a token of another session does not fit),
+ * needs no server state, and a page of another origin can neither read it nor set the header
+ * on a cross-origin request without a CORS preflight the gateway does not grant.
+ * A request with an Authorization header is not a cookie request: the header wins, as only a
+ * script of the caller's own can set it.
+ */
+import crypto from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import type { TLSSocket } from "node:tls";
+import { parse, serialize } from "cookie";
+import jwt from "jsonwebtoken";
+import type { Timestamp } from "../../sdk/contracts.js";
+import { ForbiddenError } from "../shared/errors.js";
+
+export const SESSION_COOKIE = "loanstack_session";
+export const CSRF_HEADER = "x-csrf-token";
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** Over TLS, or behind a proxy that says so (forging the header only makes one's own cookie Secure). */
+export function isSecureRequest(req: IncomingMessage): boolean {
+  if ((req.socket as TLSSocket).encrypted) return true;
+  const proto = req.headers["x-forwarded-proto"];
+  const first = (Array.isArray(proto) ? proto[0] : proto)?.split(",")[0]?.trim().toLowerCase();
+  return first === "https";
+}
+
+/** The Set-Cookie value carrying a session's access token for `maxAge` seconds. */
+export function sessionCookie(token: string, maxAge: number, secure: boolean): string {
+  return serialize(SESSION_COOKIE, token, { httpOnly: true, sameSite: "strict", secure, path: "/", maxAge });
+}
+
+/** The Set-Cookie value that makes the browser forget the session. */
+export function clearedSessionCookie(secure: boolean): string {
+  return serialize(SESSION_COOKIE, "", { httpOnly: true, sameSite: "strict", secure, path: "/", maxAge: 0, expires: new Date(0) });
+}
+
+/** The access token in the request's session cookie, if any. */
+export function sessionTokenOf(req: IncomingMessage): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  return parse(header)[SESSION_COOKIE] || undefined;
+}
+
+/** When a token expires, read from its own claims (it was verified before it got here). */
+export function expiryOf(token: string): Timestamp | undefined {
+  const claims = jwt.decode(token);
+  return claims && typeof claims === "object" && typeof claims.exp === "number" ? new Date(claims.exp * 1000).toISOString() : undefined;
+}
+
+/** The session (`sid` claim) of a token issued by users.login, as the gateway reads it. */
+export function sessionIdOf(token: string): string | undefined {
+  const claims = jwt.decode(token);
+  return claims && typeof claims === "object" && typeof claims.sid === "string" ? claims.sid : undefined;
+}
+
+export class CookieSession {
+  private readonly key: Buffer;
+
+  /** `secret` signs the JWTs; the CSRF key is derived from it, never the secret itself. */
+  constructor(secret: string) {
+    this.key = crypto.createHmac("sha256", secret).update("loanstack console csrf v1").digest();
+  }
+
+  /** The CSRF token that goes with a session's access token. */
+  csrfTokenFor(accessToken: string): string {
+    return crypto.createHmac("sha256", this.key).update(accessToken).digest("base64url");
+  }
+
+  csrfTokenFits(accessToken: string, presented: string): boolean {
+    const expected = Buffer.from(this.csrfTokenFor(accessToken));
+    const given = Buffer.from(presented);
+    return given.length === expected.length && crypto.timingSafeEqual(given, expected);
+  }
+
+  /**
+   * For the gateway's authenticate hook, when the request has no Authorization header:
+   * `Bearer <token>` from the session cookie, or undefined without one. A state-changing
+   * request must carry the session's CSRF token, else 403.
+   */
+  authorizationOf(req: IncomingMessage): string | undefined {
+    const token = sessionTokenOf(req);
+    if (!token) return undefined;
+    if (!SAFE_METHODS.has(req.method ?? "GET")) {
+      const presented = req.headers[CSRF_HEADER];
+      if (typeof presented !== "string" || !this.csrfTokenFits(token, presented)) {
+        throw new ForbiddenError("This request came with the console's session cookie but without its CSRF token (X-CSRF-Token)", "CSRF_TOKEN_INVALID");
+      }
+    }
+    return `Bearer ${token}`;
+  }
+}

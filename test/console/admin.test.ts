@@ -1,0 +1,287 @@
+/**
+ * The admin's path through the console, in Chromium against a real stack, by label and
+ * button name: sign in, Dashboard, Approvals (approve one, reject another after a confirm),
+ * Loans (Status, pages), a loan's page (figures, Approve, Reject with confirm, Versions,
+ * Audit trail, a 409 when it was decided meanwhile through the API), Users by role, Audit log
+ * by entity, reload and deep links, sign-out. Every page passes axe-core and leaks no token.
+ */
+import fs from "node:fs";
+import type { Browser } from "playwright-core";
+import { createActors, signedUp, type Actor, type Actors } from "../support/actors.js";
+import { Api } from "../support/http.js";
+import { startStack, type Stack } from "../support/stack.js";
+import { expectText, launchBrowser, PNG_SIGNATURE, screenshotPath, Tab, waitUntil } from "./browser.js";
+
+jest.setTimeout(60_000);
+
+let stack: Stack;
+let api: Api;
+let people: Actors;
+let browser: Browser;
+let tab: Tab;
+let waiting: Actor[];
+/** 23 loans: paging at 20 a page. */
+let loanIds: number[];
+
+async function requestLoan(principal: string, months: number): Promise<number> {
+  const res = await api.call("POST", "/api/loan/customer-loan", { token: people.agent.token, body: { customer_id: people.customer.id, principal, tenure_months: months } });
+  if (res.status !== 201) throw new Error(`loan: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id as number;
+}
+
+async function decideByApi(id: number, status: "APPROVED" | "REJECTED"): Promise<void> {
+  const res = await api.call("PUT", `/api/loan/approve-reject-loan/${id}`, { token: people.admin.token, body: { status } });
+  expect(res.status).toBe(200);
+}
+
+async function loanStatus(id: number): Promise<string> {
+  return (await api.call("GET", `/api/loan/loan-details/${id}`, { token: people.admin.token })).body.status;
+}
+
+/** The value shown next to a term of the figures. */
+function figure(term: string) {
+  return tab.page.locator("dl.figures > div").filter({ has: tab.page.locator("dt", { hasText: new RegExp(`^${term}$`) }) }).locator("dd");
+}
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+  api = new Api(stack.url);
+  people = await createActors(stack);
+  waiting = await Promise.all([signedUp(api, "agent"), signedUp(api, "agent")]);
+  loanIds = [];
+  for (let i = 0; i < 23; i++) loanIds.push(await requestLoan(String(10_000 + i * 1000), 12));
+  await decideByApi(loanIds[0]!, "APPROVED");
+  await decideByApi(loanIds[1]!, "REJECTED");
+  tab = await Tab.open(browser, stack.url);
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+test("sign-in: a wrong password shows in an alert; the right one opens the Dashboard", async () => {
+  await tab.goto("/admin");
+  await tab.heading("Sign in").waitFor();
+  await tab.expectClean("sign-in page");
+  await tab.signIn(stack.admin.email, "not-the-password");
+  await expectText(tab.page.getByRole("alert"), "Invalid email or password");
+  await tab.expectClean("sign-in failure");
+
+  await tab.signIn(stack.admin.email, stack.admin.password);
+  await tab.heading("Dashboard").waitFor();
+  await tab.page.getByRole("button", { name: "Sign out" }).waitFor();
+  const nav = tab.page.getByRole("navigation", { name: "Main" });
+  for (const name of ["Dashboard", "Approvals", "Loans", "Users", "Audit log"]) await nav.getByRole("link", { name, exact: true }).waitFor();
+  expect(await nav.getByRole("link").count()).toBe(5);
+});
+
+test("Dashboard: loans by status, from the API's own totals", async () => {
+  const total = async (status: string) => (await api.call("GET", `/api/loan/list-loans-admin-agent?status=${status}&pageSize=1`, { token: people.admin.token })).body.total as number;
+  const section = tab.page.getByRole("region", { name: "Loans by status" });
+  for (const status of ["NEW", "APPROVED", "REJECTED"]) {
+    await section.getByRole("link", { name: `${await total(status)} ${status} loans` }).waitFor();
+  }
+  await section.getByRole("link", { name: "23 loans in all" }).waitFor();
+  await tab.expectClean("Dashboard");
+  const png = await tab.screenshot(screenshotPath("console-dashboard.png"));
+  expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+});
+
+test("Approvals: approve one waiting agent, reject another after a confirm", async () => {
+  await tab.page.getByRole("link", { name: "Approvals" }).click();
+  await tab.heading("Approvals").waitFor();
+  const [first, second] = waiting as [Actor, Actor];
+  const row = (who: Actor) => tab.page.getByRole("row").filter({ hasText: who.email });
+  await row(first).waitFor();
+  await tab.expectClean("Approvals");
+
+  await row(first).getByRole("button", { name: "Approve" }).click();
+  await expectText(tab.page.getByRole("status"), `Approved Test agent (${first.email})`);
+  await row(first).waitFor({ state: "detached" });
+  expect((await api.call("POST", "/api/user/login", { body: { email: first.email, password: "password-123" } })).status).toBe(200);
+
+  // Reject asks first; Cancel leaves the agent waiting.
+  await row(second).getByRole("button", { name: "Reject" }).click();
+  const dialog = tab.page.getByRole("dialog", { name: "Reject Test agent?" });
+  await dialog.waitFor();
+  await tab.expectClean("Approvals, confirming a rejection");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await dialog.waitFor({ state: "detached" });
+  expect(await row(second).count()).toBe(1);
+
+  await row(second).getByRole("button", { name: "Reject" }).click();
+  await tab.page.getByRole("dialog").getByRole("button", { name: "Reject" }).click();
+  await expectText(tab.page.getByRole("status"), `Rejected Test agent (${second.email})`);
+  await row(second).waitFor({ state: "detached" });
+  expect((await api.call("POST", "/api/user/login", { body: { email: second.email, password: "password-123" } })).status).toBe(401);
+  await tab.expectClean("Approvals, after the decisions");
+});
+
+test("Loans: filter by Status, page through, open a loan by its link", async () => {
+  await tab.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Loans" }).click();
+  await tab.heading("Loans").waitFor();
+  await tab.page.getByRole("link", { name: `Loan ${loanIds[22]}`, exact: true }).waitFor();
+  await tab.expectClean("Loans");
+
+  await tab.page.getByLabel("Status").selectOption("NEW");
+  await tab.page.waitForURL(/\/admin\/loans\?status=NEW$/);
+  await expectText(tab.page.getByRole("navigation", { name: "Pages of loans" }), "Page 1 of 2 · 21 loans");
+  const statuses = await tab.page.locator("tbody tr td:nth-child(2)").allTextContents();
+  expect(statuses).toHaveLength(20);
+  expect(new Set(statuses)).toEqual(new Set(["NEW"]));
+
+  await tab.page.getByRole("link", { name: "Next page" }).click();
+  await tab.page.waitForURL(/status=NEW&page=2$/);
+  await expectText(tab.page.getByRole("navigation", { name: "Pages of loans" }), "Page 2 of 2");
+  expect(await tab.page.locator("tbody tr").count()).toBe(1);
+  await tab.expectClean("Loans, page 2");
+
+  const link = tab.page.getByRole("link", { name: /^Loan \d+$/ });
+  const name = (await link.textContent())!;
+  await link.click();
+  await tab.heading(name).waitFor();
+});
+
+test("a loan's page: its figures, Versions and Audit trail; Approve shows the result at once", async () => {
+  const id = await requestLoan("250000.00", 24);
+  const edit = await api.call("PUT", `/api/loan/edit-loan/${id}`, { token: people.agent.token, body: { tenure_months: 36 } });
+  expect(edit.status).toBe(200);
+
+  await tab.goto(`/admin/loans/${id}`); // a deep link, loaded afresh
+  await tab.heading(`Loan ${id}`).waitFor();
+  await expectText(figure("Status"), "NEW");
+  await expectText(figure("Principal"), "250,000.00");
+  await expectText(figure("EMI"), edit.body.emi.replace(/\B(?=(\d{3})+(?!\d))/g, ","));
+  const versions = tab.page.getByRole("region", { name: "Versions" });
+  await expectText(versions.getByRole("row").nth(1), "11,768.37"); // version 1: 24 months
+  await expectText(versions.getByRole("row").nth(2), "2 (current)");
+  const trail = tab.page.getByRole("region", { name: "Audit trail" });
+  await expectText(trail, "loan.updated");
+  await expectText(trail, "tenure_months: 24 → 36");
+  await tab.expectClean("a loan's page");
+  const png = await tab.screenshot(screenshotPath("console-loan.png"));
+  expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+
+  await tab.page.getByRole("button", { name: "Approve" }).click();
+  await expectText(tab.page.getByRole("status"), `Loan ${id} approved.`);
+  await expectText(figure("Status"), "APPROVED");
+  await tab.page.getByRole("button", { name: "Approve" }).waitFor({ state: "detached" });
+  await expectText(trail, "status: NEW → APPROVED");
+  expect(await loanStatus(id)).toBe("APPROVED");
+  await tab.expectClean("a loan's page, approved");
+});
+
+test("Reject asks to confirm; a loan decided meanwhile through the API shows the 409 next to the actions", async () => {
+  const rejected = await requestLoan("40000.00", 10);
+  await tab.goto(`/admin/loans/${rejected}`);
+  await tab.heading(`Loan ${rejected}`).waitFor();
+  await tab.page.getByRole("button", { name: "Reject" }).click();
+  const dialog = tab.page.getByRole("dialog", { name: `Reject loan ${rejected}?` });
+  await dialog.getByRole("button", { name: "Reject" }).click();
+  await expectText(tab.page.getByRole("status"), `Loan ${rejected} rejected.`);
+  await expectText(figure("Status"), "REJECTED");
+  expect(await loanStatus(rejected)).toBe("REJECTED");
+
+  // Someone else decides first, through the API, while the page shows the loan as NEW.
+  const raced = await requestLoan("60000.00", 12);
+  await tab.goto(`/admin/loans/${raced}`);
+  await expectText(figure("Status"), "NEW");
+  await decideByApi(raced, "APPROVED");
+  await tab.page.getByRole("button", { name: "Reject" }).click();
+  await tab.page.getByRole("dialog").getByRole("button", { name: "Reject" }).click();
+  const alert = tab.page.locator(".loan-actions").getByRole("alert");
+  await expectText(alert, `Loan ${raced} is APPROVED: only a NEW loan can be decided`);
+  await expectText(figure("Status"), "APPROVED"); // the page now shows the loan as it is, without a reload
+  expect(await loanStatus(raced)).toBe("APPROVED");
+  await tab.expectClean("a loan's page, 409");
+
+  // The same with Approve, the other way round.
+  const other = await requestLoan("70000.00", 12);
+  await tab.goto(`/admin/loans/${other}`);
+  await expectText(figure("Status"), "NEW");
+  await decideByApi(other, "REJECTED");
+  await tab.page.getByRole("button", { name: "Approve" }).click();
+  await expectText(tab.page.locator(".loan-actions").getByRole("alert"), `Loan ${other} is REJECTED`);
+  await expectText(figure("Status"), "REJECTED");
+});
+
+test("Users: listed by role", async () => {
+  await tab.page.getByRole("link", { name: "Users" }).click();
+  await tab.heading("Users").waitFor();
+  await tab.page.getByRole("cell", { name: people.customer.email }).waitFor();
+  await tab.expectClean("Users");
+  await tab.page.getByLabel("Role").selectOption("agent");
+  await tab.page.waitForURL(/\/admin\/users\?role=agent$/);
+  await expectText(tab.page.getByRole("table"), waiting[0]!.email);
+  await tab.page.getByRole("cell", { name: people.customer.email }).waitFor({ state: "detached" });
+  const roles = await tab.page.locator("tbody tr td:nth-child(3)").allTextContents();
+  expect(roles.length).toBeGreaterThan(0);
+  expect(new Set(roles)).toEqual(new Set(["agent"]));
+  expect(await tab.page.getByRole("cell", { name: people.customer.email }).count()).toBe(0);
+  await tab.expectClean("Users by role");
+});
+
+test("Audit log: filtered by entity", async () => {
+  await tab.page.getByRole("link", { name: "Audit log" }).click();
+  await tab.heading("Audit log").waitFor();
+  await expectText(tab.page.getByRole("table"), "user.created");
+  await tab.expectClean("Audit log");
+  await tab.page.getByLabel("Entity", { exact: true }).selectOption("loan");
+  await tab.page.getByRole("button", { name: "Filter" }).click();
+  await tab.page.waitForURL(/\/admin\/audit\?entity=loan$/);
+  await expectText(tab.page.getByRole("table"), "loan.created");
+  await waitUntil("only loan events listed", async () => (await tab.page.locator("tbody tr td:nth-child(2)", { hasText: /^user\./ }).count()) === 0);
+  const events = await tab.page.locator("tbody tr td:nth-child(2)").allTextContents();
+  expect(events.length).toBeGreaterThan(0);
+  for (const event of events) expect(event).toMatch(/^loan\./);
+  await tab.page.getByRole("link", { name: `Loan ${loanIds[0]}`, exact: true }).first().waitFor();
+  await tab.expectClean("Audit log by entity");
+});
+
+test("a reload keeps the session, and deep links open where they point", async () => {
+  await tab.goto(`/admin/loans/${loanIds[5]}`);
+  await tab.heading(`Loan ${loanIds[5]}`).waitFor();
+  await tab.page.reload();
+  await tab.heading(`Loan ${loanIds[5]}`).waitFor();
+  await tab.page.getByRole("button", { name: "Sign out" }).waitFor();
+
+  const second = await tab.context.newPage(); // another tab of the same browser
+  await second.goto(`${stack.url}/admin/audit?entity=user`);
+  await second.getByRole("heading", { level: 1, name: "Audit log" }).waitFor();
+  expect(await second.getByLabel("Entity", { exact: true }).inputValue()).toBe("user");
+  await second.close();
+
+  // Keyboard alone: the skip link, then into the page.
+  await tab.page.keyboard.press("Tab");
+  expect(await tab.page.evaluate("document.activeElement.textContent")).toBe("Skip to main content");
+});
+
+test("the session never reached a script, web storage or a URL", async () => {
+  const cookies = await tab.context.cookies();
+  const session = cookies.find((c) => c.name === "loanstack_session")!;
+  expect(session).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/" });
+  expect(tab.urls.length).toBeGreaterThan(20);
+  for (const url of tab.urls) expect(url).not.toContain(session.value);
+  await tab.expectClean("after the whole path");
+});
+
+test("Sign out: back to the sign-in page, and a reload stays signed out", async () => {
+  await tab.page.getByRole("button", { name: "Sign out" }).click();
+  await tab.heading("Sign in").waitFor();
+  await expectText(tab.page.locator("main"), "You are signed out.");
+  expect((await tab.context.cookies()).find((c) => c.name === "loanstack_session")).toBeUndefined();
+  // The page's own request, cookie-less now, is refused.
+  expect(await tab.page.evaluate("fetch('/api/user/profile').then((r) => r.status)")).toBe(401);
+  await tab.page.reload();
+  await tab.heading("Sign in").waitFor();
+  await tab.expectClean("signed out");
+  await tab.close();
+});
+
+test("the screenshots are PNG files", () => {
+  for (const name of ["console-dashboard.png", "console-loan.png"]) {
+    const bytes = fs.readFileSync(screenshotPath(name));
+    expect(bytes.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+    expect(bytes.length).toBeGreaterThan(10_000);
+  }
+});
