@@ -346,7 +346,7 @@ export class LoanClient {
   private async request<T>(spec: RequestSpec, options: RequestOptions = {}): Promise<T> {
     // The same key on the repeat: a write the server did do (it did not: a 401 is answered
     // before any service acts) would not be done twice.
-    const call = spec.method === "GET" ? options : { ...options, idempotencyKey: options.idempotencyKey ?? globalThis.crypto.randomUUID() };
+    const call = spec.method === "GET" ? options : { ...options, idempotencyKey: options.idempotencyKey ?? randomKey() };
     const used = this.token;
     try {
       return await this.send<T>(spec, call);
