@@ -109,20 +109,27 @@ function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   });
 }
 
-/** The token's user, as loanstack's gateway resolves it (users.resolve's query), or a 401. */
+/** The token's user, as loanstack's gateway resolves it (users.resolve's query, session included), or a 401. */
 async function authenticate(req: IncomingMessage): Promise<AuthUser> {
   const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");
   if (!match) throw new HttpError(401, "NO_TOKEN", "sign in first: send Authorization: Bearer <token>");
   let id: number;
+  let sid: unknown;
   try {
     const claims = jwt.verify(match[1]!, key, { algorithms: ["HS256"], issuer: ISSUER }) as jwt.JwtPayload;
     id = Number(claims.sub);
+    sid = claims.sid;
   } catch {
     throw new HttpError(401, "INVALID_TOKEN", "invalid or expired token");
   }
-  if (!Number.isInteger(id) || id <= 0) throw new HttpError(401, "INVALID_TOKEN", "invalid or expired token");
-  const { rows } = await users.query<AuthUser>("SELECT id, email, role, is_approved FROM users WHERE id = $1", [id]);
-  if (!rows[0]) throw new HttpError(401, "INVALID_TOKEN", "the token's user no longer exists");
+  if (!Number.isInteger(id) || id <= 0 || typeof sid !== "string") throw new HttpError(401, "INVALID_TOKEN", "invalid or expired token");
+  // The same check as users.resolve: the user of a live session.
+  const { rows } = await users.query<AuthUser>(
+    `SELECT u.id, u.email, u.role, u.is_approved FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()`,
+    [sid, id],
+  );
+  if (!rows[0]) throw new HttpError(401, "INVALID_TOKEN", "the session has ended or its user no longer exists");
   return rows[0];
 }
 

@@ -22,7 +22,7 @@ import { scale } from "./scenarios/scale.js";
 import { write } from "./scenarios/write.js";
 import { repay } from "./scenarios/repay.js";
 import { schedule } from "./scenarios/schedule.js";
-import { seedLoans, seedUsers } from "./seed.js";
+import { seedLoans, seedSessions, seedUsers } from "./seed.js";
 
 const SCENARIO_RUNNERS: Record<ScenarioName, (ctx: BenchContext) => Promise<ScenarioResult>> = {
   read: readOneProcess,
@@ -114,10 +114,11 @@ async function main(): Promise<number> {
   await seedLoans(dbs, opts.baseLoans, actors, process.env.BENCH_SEED_TRIGGERS === "on", log);
 
   const issuer = new TokenService(JWT_SECRET, "2h");
+  const [readerSid, agentSid, adminSid] = await seedSessions(dbs, [actors.reader, actors.agent, actors.admin]);
   const tokens = {
-    reader: issuer.issue({ id: actors.reader, role: "customer" }).token,
-    agent: issuer.issue({ id: actors.agent, role: "agent" }).token,
-    admin: issuer.issue({ id: actors.admin, role: "admin" }).token,
+    reader: issuer.issue({ id: actors.reader, role: "customer" }, readerSid!).token,
+    agent: issuer.issue({ id: actors.agent, role: "agent" }, agentSid!).token,
+    admin: issuer.issue({ id: actors.admin, role: "admin" }, adminSid!).token,
   };
   const profileDir = opts.profile ? path.join(opts.resultsDir, "profiles", started.toISOString().replace(/[:.]/g, "-")) : undefined;
   if (profileDir) fs.mkdirSync(profileDir, { recursive: true });

@@ -3,6 +3,7 @@
  * the schema): customers and approved agents with bcrypt hashes of the configured cost,
  * and loans inserted with generate_series in batches.
  */
+import crypto from "node:crypto";
 import bcrypt from "bcryptjs";
 import type { Client } from "pg";
 import { withClient, type DatabaseUrls } from "./db.js";
@@ -53,6 +54,19 @@ export async function seedUsers(dbs: DatabaseUrls, customers: number, rounds: nu
       customers: cust,
       agents,
     };
+  });
+}
+
+/** A live session for each user id (as a login would open one), for the tokens the bench signs. */
+export async function seedSessions(dbs: DatabaseUrls, userIds: number[]): Promise<string[]> {
+  return withClient(dbs.users, async (c) => {
+    const ids: string[] = [];
+    for (const userId of userIds) {
+      const id = crypto.randomUUID();
+      await c.query("INSERT INTO sessions (id, user_id, refresh_hash, expires_at) VALUES ($1, $2, $3, now() + interval '1 day')", [id, userId, crypto.randomBytes(32).toString("hex")]);
+      ids.push(id);
+    }
+    return ids;
   });
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { DEFAULT_BASE_URL, LoanClient, type LoanClientOptions } from "../sdk/index.js";
-import { CredentialStore, isExpired, type StoredCredentials } from "./credentials.js";
+import { CredentialStore, canRefresh, credentialsOf, isExpired, withFileLock, type StoredCredentials } from "./credentials.js";
 import { CliError, EXIT, NOT_LOGGED_IN, usageError } from "./errors.js";
 import { Output, type OutStream } from "./output.js";
 import { type InStream, Prompter } from "./prompts.js";
@@ -60,7 +60,7 @@ export class Context {
     return stored;
   }
 
-  /** The stored login, still valid; else a "not logged in" error. */
+  /** The stored login, still valid (or renewable with its refresh token); else a "not logged in" error. */
   requireLogin(): StoredCredentials {
     const credentials = this.credentials;
     if (!credentials) {
@@ -69,17 +69,31 @@ export class Context {
       }
       throw new CliError(NOT_LOGGED_IN, EXIT.AUTH);
     }
-    if (isExpired(credentials)) throw new CliError("your session has expired: run `loanctl login`", EXIT.AUTH);
+    if (isExpired(credentials) && !canRefresh(credentials)) throw new CliError("your session has expired: run `loanctl login`", EXIT.AUTH);
     return credentials;
   }
 
-  /** A client of the API; with the stored token unless `auth` is false. */
+  /**
+   * A client of the API; with the stored tokens unless `auth` is false. It renews an expired
+   * token silently with the refresh token, and keeps the new pair in the credentials file.
+   */
   client(auth = true, options: LoanClientOptions = {}): LoanClient {
-    const token = auth ? this.requireLogin().token : undefined;
+    const debug = this.debug ? (line: string) => void this.io.stderr.write(`debug: ${line}\n`) : undefined;
+    // Without auth (signup, login, the seed's demo logins) nothing is read from or kept in the file.
+    if (!auth) return new LoanClient({ baseUrl: this.apiUrl, debug, ...options });
+    const stored = this.requireLogin();
     return new LoanClient({
       baseUrl: this.apiUrl,
-      token,
-      debug: this.debug ? (line) => this.io.stderr.write(`debug: ${line}\n`) : undefined,
+      token: stored.token,
+      refreshToken: canRefresh(stored) ? stored.refreshToken : undefined,
+      // Another loanctl may have refreshed (and spent the token this one holds) since it started.
+      reloadTokens: () => {
+        const now = this.store.load();
+        return now && normalizeUrl(now.apiUrl) === this.apiUrl && now.user.id === stored.user.id ? now : undefined;
+      },
+      lockRefresh: (renew) => withFileLock(`${this.store.file}.lock`, renew),
+      onTokens: (tokens) => this.store.save(credentialsOf(this.apiUrl, tokens)),
+      debug,
       ...options,
     });
   }

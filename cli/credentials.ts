@@ -1,11 +1,11 @@
 /**
- * The token kept by `loanctl login`: $XDG_CONFIG_HOME/loanctl/credentials.json
+ * The tokens kept by `loanctl login`: $XDG_CONFIG_HOME/loanctl/credentials.json
  * (else ~/.config/loanctl/credentials.json), the directory 0700 and the file 0600,
  * written to a temporary file and renamed so it is never half written.
  */
 import fs from "node:fs";
 import path from "node:path";
-import { ROLES, type Role } from "../sdk/index.js";
+import { ROLES, type LoginResponse, type Role } from "../sdk/index.js";
 
 export interface StoredCredentials {
   apiUrl: string;
@@ -13,6 +13,10 @@ export interface StoredCredentials {
   user: { id: number; email: string; role: Role };
   /** ISO time the token stops working. */
   expiresAt: string;
+  /** The session's refresh token (absent in files written before sessions): renews the token silently. */
+  refreshToken?: string;
+  /** ISO time the refresh token stops working: the end of the session unless it is used. */
+  refreshExpiresAt?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -45,7 +49,9 @@ function isCredentials(value: unknown): value is StoredCredentials {
     user !== null &&
     typeof user.id === "number" &&
     typeof user.email === "string" &&
-    (ROLES as readonly unknown[]).includes(user.role)
+    (ROLES as readonly unknown[]).includes(user.role) &&
+    (v.refreshToken === undefined || typeof v.refreshToken === "string") &&
+    (v.refreshExpiresAt === undefined || typeof v.refreshExpiresAt === "string")
   );
 }
 
@@ -103,4 +109,69 @@ export class CredentialStore {
 export function isExpired(credentials: StoredCredentials, now = Date.now()): boolean {
   const expires = Date.parse(credentials.expiresAt);
   return Number.isNaN(expires) || expires <= now;
+}
+
+/** Whether process `pid` still runs. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** A lock left by a loanctl that died, or held far longer than a refresh takes. */
+function isStale(lock: string, staleMs: number): boolean {
+  try {
+    const pid = Number(fs.readFileSync(lock, "utf8"));
+    return (Number.isInteger(pid) && pid > 0 && !alive(pid)) || Date.now() - fs.statSync(lock).mtimeMs > staleMs;
+  } catch {
+    return false; // gone already, or being written: try again
+  }
+}
+
+/**
+ * Runs `work` holding an exclusive lock file beside the credentials, so that loanctl processes
+ * started together (a script's `xargs -P`) refresh one at a time: a second one re-reads the
+ * file and takes the pair the first one saved instead of spending the same refresh token.
+ */
+export async function withFileLock<T>(lock: string, work: () => Promise<T>, timeoutMs = 15_000, staleMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  fs.mkdirSync(path.dirname(lock), { recursive: true, mode: 0o700 });
+  for (;;) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: "wx", mode: 0o600 });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      if (isStale(lock, staleMs)) fs.rmSync(lock, { force: true });
+      else if (Date.now() > deadline) throw new Error(`another loanctl has held ${lock} for ${timeoutMs / 1000} s; remove it if no loanctl runs`);
+      else await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    fs.rmSync(lock, { force: true });
+  }
+}
+
+/** Whether the stored refresh token may still renew the access token. */
+export function canRefresh(credentials: StoredCredentials, now = Date.now()): boolean {
+  if (!credentials.refreshToken || !credentials.refreshExpiresAt) return false;
+  const expires = Date.parse(credentials.refreshExpiresAt);
+  return !Number.isNaN(expires) && expires > now;
+}
+
+/** What a login or a refresh answered, as it is kept. */
+export function credentialsOf(apiUrl: string, tokens: LoginResponse, now = Date.now()): StoredCredentials {
+  return {
+    apiUrl,
+    token: tokens.token,
+    user: { id: tokens.user.id, email: tokens.user.email, role: tokens.user.role },
+    expiresAt: new Date(now + tokens.expires_in * 1000).toISOString(),
+    refreshToken: tokens.refresh_token,
+    refreshExpiresAt: new Date(now + tokens.refresh_expires_in * 1000).toISOString(),
+  };
 }

@@ -13,6 +13,7 @@ import { registerLoans } from "./commands/loans.js";
 import { registerRepl } from "./commands/repl.js";
 import { registerSeed } from "./commands/seed.js";
 import { registerPortfolio } from "./commands/servicing.js";
+import { registerSessions } from "./commands/sessions.js";
 import { registerUsers } from "./commands/users.js";
 import type { Io } from "./context.js";
 import { CliError, EXIT } from "./errors.js";
@@ -25,6 +26,7 @@ Examples:
   $ loanctl loans list --status NEW
   $ loanctl loans approve 42
   $ loanctl --json loans show 42 | jq .emi
+  $ loanctl sessions list
 
 Environment:
   LOANCTL_API_URL   the API's URL (like --api-url)
@@ -78,6 +80,7 @@ export function buildProgram(io: Io): Command {
   registerSeed(program, io);
   registerHealth(program, io);
   registerRepl(program, io);
+  registerSessions(program, io);
 
   // every subcommand: same output, same exit handling, help shown after a usage error
   const configure = (command: Command): void => {

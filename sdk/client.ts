@@ -1,7 +1,8 @@
 /**
  * `LoanClient`: one typed method per endpoint of the loanstack REST API, on Node's own
  * `fetch`. Timeouts per attempt, retries with backoff where repeating is safe (see
- * retry.ts), errors thrown as `LoanApiError` subclasses (see errors.ts).
+ * retry.ts), errors thrown as `LoanApiError` subclasses (see errors.ts). A client holding a
+ * refresh token trades it for a new pair once when a call answers 401, and repeats the call.
  */
 import type {
   AuditEvent,
@@ -20,11 +21,14 @@ import type {
   LoginResponse,
   Page,
   PageQuery,
+  RefreshResponse,
+  SessionList,
   SignupRequest,
   User,
 } from "./contracts.js";
 import type { AsOfQuery, DisburseRequest, LoanSchedule, Portfolio, Repayment, RepaymentRequest, RepaymentsResponse } from "./contracts.js";
 import {
+  AuthenticationError,
   ConnectionError,
   ConnectionTimeoutError,
   LoanApiError,
@@ -57,6 +61,22 @@ export interface LoanClientOptions {
   headers?: Record<string, string>;
   /** Called with one line per attempt and per retry, for `--debug` style tracing. */
   debug?: (line: string) => void;
+  // -- sessions --
+  /** A refresh token from `login`: with it, a call answered 401 refreshes the pair once and is repeated. */
+  refreshToken?: string;
+  /** Called with each new pair (after `login` and every refresh), to keep it: a file, a secure store. */
+  onTokens?: (tokens: LoginResponse) => void | Promise<void>;
+  /**
+   * Called before an automatic refresh, for clients that share their tokens (several processes
+   * on one credentials file): when it answers a refresh token other than the client's, another
+   * holder refreshed already, and the client takes that pair instead of spending its own token.
+   */
+  reloadTokens?: () => { token?: string; refreshToken?: string } | undefined;
+  /**
+   * Runs an automatic refresh (with `reloadTokens` before it) under the caller's lock, so that
+   * holders sharing tokens across processes refresh one at a time and the others take the result.
+   */
+  lockRefresh?: (renew: () => Promise<boolean>) => Promise<boolean>;
 }
 
 /** Options of a single call, overriding the client's. */
@@ -86,12 +106,19 @@ export class LoanClient {
   readonly baseUrl: string;
   /** The token sent with each request; `login` sets it, assign undefined to drop it. */
   token: string | undefined;
+  /** The refresh token; `login` and `refresh` set it, `logout` drops it. */
+  refreshToken: string | undefined;
   readonly timeout: number;
   readonly maxRetries: number;
   readonly maxRetryDelay: number;
   private readonly fetchImpl: FetchLike;
   private readonly extraHeaders: Record<string, string>;
   private readonly debug: ((line: string) => void) | undefined;
+  private readonly onTokens: LoanClientOptions["onTokens"];
+  private readonly reloadTokens: LoanClientOptions["reloadTokens"];
+  private readonly lockRefresh: LoanClientOptions["lockRefresh"];
+  /** The automatic refresh in flight: concurrent calls answered 401 share it. */
+  private renewing: Promise<boolean> | undefined;
 
   constructor(options: LoanClientOptions = {}) {
     this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
@@ -105,6 +132,10 @@ export class LoanClient {
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
     this.extraHeaders = { ...options.headers };
     this.debug = options.debug;
+    this.refreshToken = options.refreshToken;
+    this.onTokens = options.onTokens;
+    this.reloadTokens = options.reloadTokens;
+    this.lockRefresh = options.lockRefresh;
   }
 
   // ---- health ----
@@ -121,10 +152,10 @@ export class LoanClient {
     return this.request({ method: "POST", path: "/api/v1/user/signup", body, auth: false }, options);
   }
 
-  /** POST /api/v1/user/login; the client keeps the token for the calls that follow. */
+  /** POST /api/v1/user/login; the client keeps the tokens for the calls that follow. */
   async login(body: LoginRequest, options?: RequestOptions): Promise<LoginResponse> {
     const result = await this.request<LoginResponse>({ method: "POST", path: "/api/v1/user/login", body, auth: false }, options);
-    this.token = result.token;
+    await this.keep(result);
     return result;
   }
 
@@ -258,9 +289,106 @@ export class LoanClient {
     );
   }
 
+  // ---- sessions ----
+
+  /**
+   * POST /api/v1/user/token/refresh: trades the refresh token (the client's, by default) for a
+   * new pair, which the client keeps. The token used is spent: presenting it again ends the session.
+   */
+  async refresh(refreshToken: string | undefined = this.refreshToken, options?: RequestOptions): Promise<RefreshResponse> {
+    if (!refreshToken) throw new TypeError("refresh needs a refresh token: log in first, or pass one");
+    const result = await this.request<RefreshResponse>({ method: "POST", path: "/api/v1/user/token/refresh", body: { refresh_token: refreshToken }, auth: false }, options);
+    await this.keep(result);
+    return result;
+  }
+
+  /**
+   * POST /api/v1/user/logout: ends this session on the server (its access and refresh tokens stop
+   * working), then forgets the tokens. A session that had ended already is no error.
+   */
+  async logout(options?: RequestOptions): Promise<void> {
+    try {
+      await this.request<undefined>({ method: "POST", path: "/api/v1/user/logout" }, options);
+    } catch (error) {
+      if (!(error instanceof AuthenticationError)) throw error;
+    }
+    this.token = undefined;
+    this.refreshToken = undefined;
+  }
+
+  /** GET /api/v1/user/sessions: the caller's live sessions, `current` marking this one. */
+  listSessions(options?: RequestOptions): Promise<SessionList> {
+    return this.request({ method: "GET", path: "/api/v1/user/sessions" }, options);
+  }
+
+  /** DELETE /api/v1/user/sessions/{id}: ends one of the caller's sessions (204); another's is a 404. */
+  async endSession(id: string, options?: RequestOptions): Promise<void> {
+    await this.request<undefined>({ method: "DELETE", path: `/api/v1/user/sessions/${encodeURIComponent(id)}` }, options);
+  }
+
+  /** DELETE /api/v1/user/sessions-of/{user_id} (admin): ends every session of that user (204). */
+  async endSessionsOf(userId: number, options?: RequestOptions): Promise<void> {
+    await this.request<undefined>({ method: "DELETE", path: `/api/v1/user/sessions-of/${pathId(userId)}` }, options);
+  }
+
+  private async keep(tokens: LoginResponse): Promise<void> {
+    this.token = tokens.token;
+    this.refreshToken = tokens.refresh_token;
+    await this.onTokens?.(tokens);
+  }
+
+  /**
+   * After a 401 on a call made with `used`: a new pair, once. Answers whether the call is worth
+   * repeating. Calls failing together share one refresh; a call that failed with a token
+   * already replaced by another call's refresh just repeats with the new one.
+   */
+  private renewAfter401(used: string | undefined): Promise<boolean> {
+    if (this.token !== used) return Promise.resolve(true);
+    const renew = () => this.renew();
+    this.renewing ??= (this.lockRefresh ? this.lockRefresh(renew) : renew()).finally(() => {
+      this.renewing = undefined;
+    });
+    return this.renewing;
+  }
+
+  private async renew(): Promise<boolean> {
+    const stored = this.reloadTokens?.();
+    if (stored?.token && stored.refreshToken && stored.refreshToken !== this.refreshToken) {
+      this.debug?.("access token refused (401): taking the pair another holder refreshed");
+      this.token = stored.token;
+      this.refreshToken = stored.refreshToken;
+      return true;
+    }
+    try {
+      this.debug?.("access token refused (401): refreshing it once");
+      await this.refresh();
+      return true;
+    } catch (error) {
+      // The refresh token is dead too (expired, ended, spent): the caller gets the 401.
+      if (!(error instanceof AuthenticationError)) throw error;
+      this.refreshToken = undefined;
+      return false;
+    }
+  }
+
   // ---- transport ----
 
+  /** A call; answered 401 while the client holds a refresh token, it refreshes once and repeats the call once. */
   private async request<T>(spec: RequestSpec, options: RequestOptions = {}): Promise<T> {
+    // The same key on the repeat: a write the server did do (it did not: a 401 is answered
+    // before any service acts) would not be done twice.
+    const call = spec.method === "GET" ? options : { ...options, idempotencyKey: options.idempotencyKey ?? randomKey() };
+    const used = this.token;
+    try {
+      return await this.send<T>(spec, call);
+    } catch (error) {
+      if (!(error instanceof AuthenticationError) || spec.auth === false || !this.refreshToken) throw error;
+      if (!(await this.renewAfter401(used))) throw error;
+      return this.send<T>(spec, call);
+    }
+  }
+
+  private async send<T>(spec: RequestSpec, options: RequestOptions = {}): Promise<T> {
     const maxRetries = nonNegative("maxRetries", options.maxRetries, this.maxRetries);
     const timeout = nonNegative("timeout", options.timeout, this.timeout);
     const idempotencyKey = spec.method === "GET" ? undefined : (options.idempotencyKey ?? randomKey());

@@ -114,10 +114,15 @@ export interface LoginRequest {
 }
 
 export interface LoginResponse {
+  /** The access token, sent as `Authorization: Bearer <token>`. */
   token: string;
   token_type: "Bearer";
-  /** Seconds until the token expires. */
+  /** Seconds until the access token expires. */
   expires_in: number;
+  /** Opaque, single use: trade it for a new pair at POST /api/v1/user/token/refresh. */
+  refresh_token: string;
+  /** Seconds until the refresh token expires. */
+  refresh_expires_in: number;
   user: User;
 }
 
@@ -196,6 +201,11 @@ export interface ContextMeta {
   /** The Location header of a 201: where the created thing can be read. */
   $location?: string;
   $responseHeaders?: Record<string, string>;
+  // -- sessions: set by the gateway --
+  /** The session of the access token (its `sid` claim), on signed-in requests. */
+  sessionId?: string;
+  /** The HTTP client as the gateway saw it, on login and refresh: kept with the session. */
+  client?: ClientInfo;
 }
 
 export interface IdParam {
@@ -206,7 +216,7 @@ export interface IdParam {
 export interface ActionContracts {
   "users.signup": { params: SignupRequest; result: User };
   "users.login": { params: LoginRequest; result: LoginResponse };
-  "users.resolve": { params: IdParam; result: AuthUser | null };
+  "users.resolve": { params: ResolveParams; result: AuthUser | null };
   "users.profile": { params: Record<string, never>; result: User };
   "users.changePassword": { params: ChangePasswordRequest; result: null };
   "users.createAdmin": { params: CreateAdminRequest; result: User };
@@ -223,6 +233,12 @@ export interface ActionContracts {
   "loans.history": { params: IdParam; result: LoanHistoryResponse };
   "loans.listAll": { params: ListLoansQuery; result: Page<Loan> };
   "loans.listMine": { params: ListLoansQuery; result: Page<Loan> };
+  "users.lookup": { params: IdParam; result: AuthUser | null };
+  "users.refresh": { params: RefreshRequest; result: RefreshResponse };
+  "users.logout": { params: Record<string, never>; result: null };
+  "users.listSessions": { params: Record<string, never>; result: SessionList };
+  "users.endSession": { params: SessionIdParam; result: null };
+  "users.endSessionsOf": { params: UserIdParam; result: null };
   "audit.record": { params: AuditRecordParams; result: { recorded: number } };
   "audit.listEvents": { params: ListAuditQuery; result: Page<AuditEvent> };
 }
@@ -241,6 +257,7 @@ export interface EventContracts {
   "agent.approved": EventActor & { user: User };
   "user.deleted": EventActor & { user: User };
   "user.passwordChanged": EventActor & { user_id: number };
+  "session.revoked": EventActor & SessionsRevoked;
   "loan.created": EventActor & { loan: Loan };
   "loan.updated": EventActor & { before: Loan; loan: Loan };
   "loan.decided": EventActor & { before: Loan; loan: Loan };
@@ -401,6 +418,62 @@ export interface EventContracts {
   "loan.disbursed": EventActor & { before: Loan; loan: Loan };
   "loan.repaid": EventActor & { repayment: Repayment; before: Loan; loan: Loan };
   "loan.closed": EventActor & { before: Loan; loan: Loan };
+}
+
+// ---- sessions ----
+
+export interface RefreshRequest {
+  refresh_token: string;
+}
+
+/** A refresh answers a new pair, in the shape of a login. */
+export type RefreshResponse = LoginResponse;
+
+/** One live session of the caller, as `GET /api/v1/user/sessions` lists it. */
+export interface SessionInfo {
+  /** A UUID; the `sid` claim of the session's access tokens. */
+  id: string;
+  created_at: Timestamp;
+  /** The last login, refresh or request seen for this session (to about a minute). */
+  last_used_at: Timestamp;
+  user_agent: string | null;
+  /** The client address as the gateway saw it (the socket's, not X-Forwarded-For). */
+  ip: string | null;
+  /** Whether this is the session of the token making the request. */
+  current: boolean;
+}
+
+export interface SessionList {
+  rows: SessionInfo[];
+}
+
+export interface ClientInfo {
+  ip?: string;
+  user_agent?: string;
+}
+
+/** `users.resolve`: a token's user, if its session (`sid`) is still live. */
+export interface ResolveParams {
+  id: number;
+  sid: string;
+}
+
+export interface SessionIdParam {
+  id: string;
+}
+
+export interface UserIdParam {
+  user_id: number;
+}
+
+export const SESSION_END_REASONS = ["logout", "ended", "ended_by_admin", "password_changed", "user_deleted", "refresh_token_reused"] as const;
+/** Why sessions ended: by their owner, an admin, a password change, a deletion, or a replayed refresh token. */
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
+
+export interface SessionsRevoked {
+  user_id: number;
+  session_ids: string[];
+  reason: SessionEndReason;
 }
 
 // ---- the back-office console's cookie session (/admin/session) ----

@@ -16,7 +16,7 @@
  * is missing, until all of it is there.
  */
 import type { ActionName } from "./contracts.js";
-import { EXAMPLE_LOAN, EXAMPLE_USER, type SchemaName } from "./schemas.js";
+import { EXAMPLE_LOAN, EXAMPLE_SESSION, EXAMPLE_USER, type SchemaName } from "./schemas.js";
 import { EXAMPLE_ACTIVE_LOAN, EXAMPLE_AS_OF, EXAMPLE_DISBURSED_ON, EXAMPLE_PORTFOLIO, EXAMPLE_REPAYMENT, EXAMPLE_SCHEDULE } from "./servicing-examples.js";
 
 export const TAGS = {
@@ -25,6 +25,7 @@ export const TAGS = {
   loans: "The loan lifecycle: request, edit, decide, read",
   audit: "The audit log of every domain event",
   servicing: "After approval: disbursement, the repayment schedule, repayments, arrears and the portfolio",
+  sessions: "Refresh tokens, logout, and the sessions a user (or an admin) can end",
 } as const;
 export type Tag = keyof typeof TAGS;
 
@@ -63,6 +64,15 @@ const AGENT = { ...EXAMPLE_USER, id: 3, email: "grace@example.com", first_name: 
 const APPROVED_LOAN = { ...EXAMPLE_LOAN, status: "APPROVED", decided_by: 1, decided_at: "2026-01-16T08:00:00.000Z", updated_at: "2026-01-16T08:00:00.000Z" };
 const EDITED_LOAN = { ...EXAMPLE_LOAN, tenure_months: 36, emi: "8303.58", version: 2, updated_at: "2026-01-15T11:00:00.000Z" };
 const NOT_NEW = "The loan is not NEW any more (LOAN_ALREADY_DECIDED / LOAN_NOT_EDITABLE)";
+/** A login's or a refresh's answer: a new token pair and its user. */
+const TOKEN_PAIR = {
+  token: "eyJhbGciOiJIUzI1NiIsImtpZCI6IjNmMWUyZDRjIiwidHlwIjoiSldUIn0.eyJzdWIiOiI3Iiwic2lkIjoiMGI4ZjNmMmUifQ.c2lnbmF0dXJl",
+  token_type: "Bearer",
+  expires_in: 7200,
+  refresh_token: "q3Vd8f0kT2xWm9LpZr7sYh1cNb4eGu6jKa5oXi0wDtE",
+  refresh_expires_in: 2592000,
+  user: EXAMPLE_USER,
+} as const;
 const pageFields = {
   page: { description: "The page to answer, from 1", examples: [1] },
   pageSize: { description: "Rows per page (default 20, at most 100)", examples: [20] },
@@ -98,14 +108,16 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
   "users.login": {
     operationId: "login",
     tag: "users",
-    summary: "Sign in: a bearer token for the calls that follow",
-    success: {
-      status: 200,
-      schema: "LoginResponse",
-      description: "The token and the signed-in user",
-      example: { token: "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI3In0.c2lnbmF0dXJl", token_type: "Bearer", expires_in: 7200, user: EXAMPLE_USER },
+    summary: "Sign in: a bearer token for the calls that follow, and a refresh token that renews it",
+    description:
+      "Opens a session: the access token (`token`, JWT_EXPIRES_IN, default 2h) carries its id; the refresh token (REFRESH_EXPIRES_IN, default 30d) is stored by the server only as a hash. " +
+      "Besides the per-address limit, failed logins are counted per email, known or not: after 10 within 15 minutes that email answers 429 until the window passes, with the right password too. A success resets the count.",
+    success: { status: 200, schema: "LoginResponse", description: "The token pair and the signed-in user (sent with `Cache-Control: no-store`)", example: TOKEN_PAIR },
+    errors: {
+      401: "Unknown email or wrong password, the same answer for both (INVALID_CREDENTIALS)",
+      403: "An agent not yet approved (AGENT_NOT_APPROVED)",
+      429: "Too many requests from this address (RATE_LIMIT_EXCEEDED), or 10 failed logins for this email within 15 minutes (LOGIN_ATTEMPTS_EXCEEDED); retry after `Retry-After` seconds",
     },
-    errors: { 401: "Unknown email or wrong password, the same answer for both (INVALID_CREDENTIALS)", 403: "An agent not yet approved (AGENT_NOT_APPROVED)" },
     requestExample: { email: "ada@example.com", password: "correct-horse-1" },
   },
   "users.profile": {
@@ -309,5 +321,48 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
       example: page([{ id: 1, event: "loan.created", entity: "loan", entity_id: 42, actor_id: 3, before: null, after: EXAMPLE_LOAN, occurred_at: "2026-01-15T10:00:00.000Z", recorded_at: "2026-01-15T10:00:00.210Z" }]),
     },
     fields: pageFields,
+  },
+
+  // ---- sessions ----
+  "users.refresh": {
+    operationId: "refresh",
+    tag: "sessions",
+    summary: "Trade a refresh token for a new pair (rotation: the token used is spent)",
+    description:
+      "No access token is needed (a stale one sent along is ignored) and no rate limit applies. " +
+      "A spent refresh token presented again ends its whole session (a stolen token was replayed). Of two concurrent refreshes with one token exactly one gets a new pair. " +
+      "Nothing is spent on a failed call: after a 503 the token still works.",
+    success: { status: 200, schema: "LoginResponse", description: "A new token pair of the same session, and its user (sent with `Cache-Control: no-store`)", example: TOKEN_PAIR },
+    errors: { 401: "The refresh token is malformed, unknown, expired or ended (REFRESH_TOKEN_INVALID), or already used, which ends its session (REFRESH_TOKEN_REUSED)" },
+    requestExample: { refresh_token: TOKEN_PAIR.refresh_token },
+    fields: { refresh_token: { description: "The `refresh_token` of the last login or refresh" } },
+  },
+  "users.logout": {
+    operationId: "logout",
+    tag: "sessions",
+    summary: "End the caller's session: its access and refresh tokens stop working at once, on every gateway",
+    success: { status: 204, description: "Ended" },
+  },
+  "users.listSessions": {
+    operationId: "listSessions",
+    tag: "sessions",
+    summary: "The caller's live sessions: when, from which address and client; `current` marks this one",
+    success: { status: 200, schema: "SessionList", description: "The caller's live sessions", example: { rows: [EXAMPLE_SESSION, { ...EXAMPLE_SESSION, id: "5d2c1b0a-9e8f-4a7b-8c6d-1e2f3a4b5c6d", user_agent: "Mozilla/5.0", current: false }] } },
+  },
+  "users.endSession": {
+    operationId: "endSession",
+    tag: "sessions",
+    summary: "End one of the caller's sessions (the current one too)",
+    success: { status: 204, description: "Ended" },
+    errors: { 404: "The caller has no live session of this id; another user's session is not found either (NOT_FOUND)" },
+    fields: { id: { description: "The session's id, from GET /api/v1/user/sessions", examples: [EXAMPLE_SESSION.id] } },
+  },
+  "users.endSessionsOf": {
+    operationId: "endSessionsOf",
+    tag: "sessions",
+    summary: "End every session of a user (a lost laptop, a leaver)",
+    success: { status: 204, description: "Ended (also when the user had none)" },
+    errors: { 404: "No user has this id" },
+    fields: { user_id: { description: "The user's id", examples: [7] } },
   },
 };

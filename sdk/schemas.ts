@@ -43,7 +43,7 @@ export interface JsonSchema {
 }
 
 /** Every event the audit log records; the type below fails to compile when one is missing. */
-export const EVENT_NAMES = ["user.created", "agent.approved", "user.deleted", "user.passwordChanged", "loan.created", "loan.updated", "loan.decided", "loan.disbursed", "loan.repaid", "loan.closed"] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ["user.created", "agent.approved", "user.deleted", "user.passwordChanged", "loan.created", "loan.updated", "loan.decided", "loan.disbursed", "loan.repaid", "loan.closed", "session.revoked"] as const satisfies readonly EventName[];
 type MissingEventName = Exclude<EventName, (typeof EVENT_NAMES)[number]>;
 const _everyEventNamed: [MissingEventName] extends [never] ? true : MissingEventName = true;
 void _everyEventNamed;
@@ -69,7 +69,10 @@ export type SchemaName =
   | "InstallmentAllocation"
   | "Repayment"
   | "Repayments"
-  | "Portfolio";
+  | "Portfolio"
+  // sessions
+  | "SessionInfo"
+  | "SessionList";
 
 export const ref = (name: SchemaName): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
 
@@ -129,6 +132,15 @@ export const EXAMPLE_LOAN = {
   outstanding_interest: null,
   next_due_date: null,
   days_past_due: null,
+} as const;
+
+export const EXAMPLE_SESSION = {
+  id: "0b8f3f2e-6c1d-4b7a-9a52-3f1e2d4c5b6a",
+  created_at: "2026-01-15T09:30:00.000Z",
+  last_used_at: "2026-01-15T10:05:00.000Z",
+  user_agent: "loanctl/0.1.0",
+  ip: "203.0.113.7",
+  current: true,
 } as const;
 
 export const SCHEMAS: Record<SchemaName, JsonSchema> = {
@@ -197,10 +209,12 @@ export const SCHEMAS: Record<SchemaName, JsonSchema> = {
     edited_at: timestamp,
   }),
   LoanHistory: closed("The earlier versions of a loan, oldest first", { rows: { type: "array", items: ref("LoanVersion") } }),
-  LoginResponse: closed("A signed-in session", {
-    token: { type: "string", description: "Send as `Authorization: Bearer <token>`" },
+  LoginResponse: closed("A signed-in session: an access token, the refresh token that renews it, and the user (a login's answer, and a refresh's)", {
+    token: { type: "string", description: "The access token: send as `Authorization: Bearer <token>`" },
     token_type: { type: "string", const: "Bearer" },
-    expires_in: { type: "integer", minimum: 0, description: "Seconds until the token expires" },
+    expires_in: { type: "integer", minimum: 0, description: "Seconds until the access token expires (JWT_EXPIRES_IN)" },
+    refresh_token: { type: "string", minLength: 1, description: "Opaque and single use: trade it for a new pair at POST /api/v1/user/token/refresh" },
+    refresh_expires_in: { type: "integer", minimum: 0, description: "Seconds until the refresh token expires (REFRESH_EXPIRES_IN)" },
     user: ref("User"),
   }),
   HealthResponse: closed("Whether the services a request needs answer", {
@@ -266,4 +280,17 @@ export const SCHEMAS: Record<SchemaName, JsonSchema> = {
     overdue_amount: { ...money, description: "What ACTIVE loans should have paid before `as_of` and have not" },
     par30: { type: "string", pattern: "^(100\\.00|\\d{1,2}\\.\\d{2})$", description: "Portfolio at risk: outstanding principal of loans more than 30 days past due, in percent of all active outstanding principal", examples: ["4.17"] },
   }),
+  // ---- sessions ----
+  SessionInfo: {
+    ...closed("One live session of the caller", {
+      id: { type: "string", format: "uuid", description: "The session's id (the `sid` claim of its access tokens)" },
+      created_at: timestamp,
+      last_used_at: { ...timestamp, description: "The last login, refresh or request seen for this session (to about a minute)" },
+      user_agent: { type: ["string", "null"], maxLength: 512, description: "The client's User-Agent at login or last refresh" },
+      ip: { type: ["string", "null"], maxLength: 64, description: "The client's address as the gateway saw it (the socket's, not X-Forwarded-For)" },
+      current: { type: "boolean", description: "Whether this is the session of the token making the request" },
+    }),
+    examples: [EXAMPLE_SESSION],
+  },
+  SessionList: closed("The caller's live sessions, the most recently used first", { rows: { type: "array", items: ref("SessionInfo") } }),
 };

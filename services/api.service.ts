@@ -1,7 +1,8 @@
 /**
  * api: the moleculer-web gateway. Maps the REST paths to actions, verifies the token on
- * every request and resolves its user through the cached `users.resolve`, applies each
- * action's declared `access` in one hook, and answers every error in one shape.
+ * every request and resolves its user — and whether its session is live — through the cached
+ * `users.resolve`, applies each action's declared `access` in one hook, and answers every
+ * error in one shape.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context, Service, ServiceSchema } from "moleculer";
@@ -11,9 +12,10 @@ import { checkAccess, type Access } from "./shared/access.js";
 import { defineService } from "./shared/schema.js";
 import { loadConfig, type AppConfig } from "./shared/config.js";
 import { ForbiddenError, UnauthorizedError } from "./shared/errors.js";
-import { resolveJwtSecret } from "./shared/secret.js";
+import { resolveJwtSecrets } from "./shared/secret.js";
 import { TokenService } from "./shared/tokens.js";
 import { toErrorBody } from "./api/http-errors.js";
+import { takeClientInfo } from "./api/client-info.js";
 import { takeIdempotencyKey } from "./api/idempotency-key.js";
 import { versioned } from "./api/versions.js";
 import { DOCS_CSP, DOCS_HTML, DOCS_PATH, DOCS_SCRIPT, docsAssets } from "./api/openapi/docs-page.js";
@@ -65,7 +67,48 @@ function authRoute(config: AppConfig, name: string, action: string) {
     aliases: versioned({ [`POST user/${name}`]: action }),
     bodyParsers: { json: { strict: true, limit: config.bodyLimit } },
     rateLimit: rateLimited(config),
+    onBeforeCall: takeClientInfo,
   };
+}
+
+// ---- sessions ----
+
+/**
+ * The refresh has a route of its own: no rate limit (it is not a guess at a password), and
+ * no authentication, so a stale access token sent along does not turn it into a 401.
+ */
+function refreshRoute(config: AppConfig) {
+  return {
+    name: "token-refresh",
+    path: "/api",
+    mappingPolicy: "restrict",
+    aliases: versioned({ "POST user/token/refresh": "users.refresh" }),
+    bodyParsers: { json: { strict: true, limit: config.bodyLimit } },
+    onBeforeCall: takeClientInfo,
+  };
+}
+
+/** CORS_ORIGINS as moleculer-web's `cors` setting; absent (no CORS headers at all) when none are listed. */
+function corsSettings(config: AppConfig) {
+  if (config.corsOrigins.length === 0) return {};
+  return {
+    cors: {
+      origin: config.corsOrigins,
+      methods: ["GET", "POST", "PUT", "DELETE"],
+      allowedHeaders: ["Authorization", "Content-Type", "Idempotency-Key"],
+      exposedHeaders: ["Location", "Retry-After", "X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset"],
+      credentials: false,
+      maxAge: 600,
+    },
+  };
+}
+
+/** The seconds a 429 names: a service's own (the per-account login limit), else the route limiter's window. */
+function retryAfterOf(err: unknown, req: GatewayRequest): number {
+  const data = (err as { data?: { retry_after?: unknown } } | null)?.data;
+  if (typeof data?.retry_after === "number" && data.retry_after > 0) return Math.ceil(data.retry_after);
+  const resetAt = req.$route?.rateLimit?.store?.resetTime ?? Date.now() + 60_000;
+  return Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
 }
 
 /** The published contract and its renderer: not part of the API they describe. */
@@ -86,10 +129,12 @@ export function gatewaySettings(config: AppConfig) {
     logResponseData: null,
     logRequest: "debug",
     logResponse: "debug",
+    ...corsSettings(config),
     routes: [
       ...consoleRoutes(config), // the console (/admin) first: "/" below would catch its deep links
       authRoute(config, "signup", "users.signup"),
       authRoute(config, "login", "users.login"),
+      refreshRoute(config),
       { name: "health", path: "/", mappingPolicy: "restrict", aliases: { "GET health": "api.health" }, bodyParsers: false },
       {
         name: "api",
@@ -123,6 +168,11 @@ export function gatewaySettings(config: AppConfig) {
           "GET loan/repayments/:id": "loans.repayments",
           "GET loan/portfolio": "loans.portfolio",
           "GET audit/events": "audit.listEvents",
+          // sessions
+          "POST user/logout": "users.logout",
+          "GET user/sessions": "users.listSessions",
+          "DELETE user/sessions/:id": "users.endSession",
+          "DELETE user/sessions-of/:user_id": "users.endSessionsOf",
         }),
       },
       ...documentRoutes(),
@@ -130,10 +180,7 @@ export function gatewaySettings(config: AppConfig) {
     onError(this: ApiThis, req: GatewayRequest, res: ServerResponse, err: unknown) {
       const body = toErrorBody(err);
       if (body.code >= 500 && body.type === "INTERNAL_ERROR") this.logger.error("request failed:", req.method, req.url, err);
-      if (body.code === 429) {
-        const resetAt = req.$route?.rateLimit?.store?.resetTime ?? Date.now() + 60_000;
-        res.setHeader("Retry-After", String(Math.max(1, Math.ceil((resetAt - Date.now()) / 1000))));
-      }
+      if (body.code === 429) res.setHeader("Retry-After", String(retryAfterOf(err, req)));
       if (body.code === 503) res.setHeader("Retry-After", "5");
       res.setHeader("Content-Type", "application/json; charset=utf-8");
       res.writeHead(body.code);
@@ -211,11 +258,12 @@ const ApiService = defineService<ApiVars & ConsoleVars>({
       const header = req.headers.authorization ?? this.cookieSession.authorizationOf(req);
       if (!header) return null;
       const match = /^Bearer\s+(\S+)$/i.exec(header);
-      const id = match ? this.tokens.verify(match[1]!) : null;
-      if (id === null) throw new UnauthorizedError("The token is invalid or expired: log in again", ERR_INVALID_TOKEN);
-      const user: AuthUser | null = await ctx.call("users.resolve", { id });
-      // A deleted user's token is well-signed but must stop working at once.
-      if (!user) throw new UnauthorizedError("The token's user no longer exists", ERR_INVALID_TOKEN);
+      const claims = match ? this.tokens.verify(match[1]!) : null;
+      if (claims === null) throw new UnauthorizedError("The token is invalid or expired: log in again", ERR_INVALID_TOKEN);
+      const user: AuthUser | null = await ctx.call("users.resolve", { id: claims.userId, sid: claims.sessionId });
+      // A deleted user's token, or one of an ended session, is well-signed but must stop working at once.
+      if (!user) throw new UnauthorizedError("The session has ended or its user no longer exists: log in again", ERR_INVALID_TOKEN);
+      ctx.meta.sessionId = claims.sessionId;
       return user;
     },
 
@@ -228,7 +276,10 @@ const ApiService = defineService<ApiVars & ConsoleVars>({
 
   created(this: ApiThis) {
     this.config = loadConfig();
-    this.tokens = new TokenService(resolveJwtSecret(this.config), this.config.jwtExpiresIn);
+    this.tokens = new TokenService(resolveJwtSecrets(this.config), this.config.jwtExpiresIn);
+    // Before moleculer-web's own listener: every answer, routed or not, error or not, carries it.
+    const server = (this as unknown as { server?: import("node:http").Server }).server;
+    server?.prependListener("request", (_req: IncomingMessage, res: ServerResponse) => res.setHeader("X-Content-Type-Options", "nosniff"));
   },
 });
 

@@ -5,7 +5,8 @@
  */
 import type { Service } from "moleculer";
 import { QueryTypes, type WhereOptions } from "sequelize";
-import { AUDIT_ENTITIES, type ActionParams, type ActionResult, type AuditEvent, type EventName } from "../sdk/contracts.js";
+import { AUDIT_ENTITIES, type ActionParams, type ActionResult, type AuditEvent } from "../sdk/contracts.js";
+import { EVENT_NAMES } from "../sdk/schemas.js";
 import type { AppContext } from "./shared/context.js";
 import { ownDatabase, type DbServiceThis } from "./shared/db.js";
 import { pageParams, pageWindow, toPage } from "./shared/pagination.js";
@@ -16,8 +17,6 @@ import { toAuditRow } from "./audit/from-outbox.js";
 import { auditMigrations } from "./audit/migrations.js";
 
 type AuditThis = Service & DbServiceThis<AuditModel>;
-
-const EVENT_NAMES: EventName[] = ["user.created", "agent.approved", "user.deleted", "user.passwordChanged", "loan.created", "loan.updated", "loan.decided", "loan.disbursed", "loan.repaid", "loan.closed"];
 
 function toAuditEvent(row: AuditRow): AuditEvent {
   return {
@@ -42,7 +41,7 @@ const AuditService = defineService<DbServiceThis<AuditModel>>({
     record: {
       params: {
         source: { type: "string", min: 1, max: 32 },
-        events: { type: "array", max: 1000, items: { type: "object", props: { id: idParam, event: { type: "enum", values: EVENT_NAMES }, payload: "object", occurred_at: "string" } } },
+        events: { type: "array", max: 1000, items: { type: "object", props: { id: idParam, event: { type: "enum", values: [...EVENT_NAMES] }, payload: "object", occurred_at: "string" } } },
       },
       async handler(this: AuditThis, ctx: AppContext<ActionParams<"audit.record">>): Promise<ActionResult<"audit.record">> {
         const rows = ctx.params.events.map((e) => toAuditRow(ctx.params.source, e));
@@ -65,7 +64,7 @@ const AuditService = defineService<DbServiceThis<AuditModel>>({
         ...pageParams,
         entity: { type: "enum", values: [...AUDIT_ENTITIES], optional: true },
         entity_id: { ...idParam, optional: true },
-        event: { type: "enum", values: EVENT_NAMES, optional: true },
+        event: { type: "enum", values: [...EVENT_NAMES], optional: true },
       },
       async handler(this: AuditThis, ctx: AppContext<ActionParams<"audit.listEvents">>): Promise<ActionResult<"audit.listEvents">> {
         const { entity, entity_id, event } = ctx.params;

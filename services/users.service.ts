@@ -2,27 +2,34 @@
  * users: accounts, roles and agent approvals. Owns the users database; other services
  * learn about users only through its actions and events.
  */
-import type { Service } from "moleculer";
-import { UniqueConstraintError, fn, col, where, type Transaction, type WhereOptions } from "sequelize";
+import { Errors, type Service } from "moleculer";
+import { UniqueConstraintError, fn, col, where, type ModelStatic, type Transaction, type WhereOptions } from "sequelize";
 import type { ActionParams, ActionResult, Page, Role, User } from "../sdk/contracts.js";
 import { NO_RETRY, defineService } from "./shared/schema.js";
-import { loadConfig, type AppConfig } from "./shared/config.js";
+import { loadConfig } from "./shared/config.js";
 import { ownDatabase, type DbServiceThis } from "./shared/db.js";
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, fieldError } from "./shared/errors.js";
 import { callerOf, type AppContext } from "./shared/context.js";
 import { pageParams, pageWindow, toPage } from "./shared/pagination.js";
 import { emailParam, idParam, nameParam, passwordFits, passwordParam } from "./shared/params.js";
-import { resolveJwtSecret } from "./shared/secret.js";
+import { resolveJwtSecrets } from "./shared/secret.js";
 import { TokenService } from "./shared/tokens.js";
+import { LOGIN_FAILURE_WINDOW_SECONDS, LoginLimit } from "./users/login-limit.js";
 import { userMigrations } from "./users/migrations.js";
 import { PasswordHasher } from "./users/password-hasher.js";
+import { defineSessionModel, type SessionModel } from "./users/session.model.js";
+import { SessionStore } from "./users/session-store.js";
+import { clientOf, sessionsMixin, type SessionsVars } from "./users/sessions.js";
 import { defineUserModel, type NewUserRow, type UserModel, type UserRow } from "./users/user.model.js";
 import { toAuthUser, toUser } from "./users/user-view.js";
 
-interface UsersVars {
-  config: AppConfig;
-  tokens: TokenService;
+/** Ended and expired sessions are kept this long (for the audit of who was signed in), then dropped. */
+const SESSION_KEEP_SECONDS = 90 * 24 * 3600;
+
+interface UsersVars extends SessionsVars {
   hasher: PasswordHasher;
+  loginLimit: LoginLimit;
+  pruneTimer?: NodeJS.Timeout;
   /** A hash to compare against when the email is unknown, so both failures take as long. */
   dummyHash: string;
   findByEmail(email: string): Promise<UserRow | null>;
@@ -39,6 +46,7 @@ type ActionParamsMap = {
   signup: ActionParams<"users.signup">;
   login: ActionParams<"users.login">;
   resolve: ActionParams<"users.resolve">;
+  lookup: ActionParams<"users.lookup">;
   changePassword: ActionParams<"users.changePassword">;
   createAdmin: ActionParams<"users.createAdmin">;
   listCustomers: ActionParams<"users.listCustomers">;
@@ -47,13 +55,21 @@ type ActionParamsMap = {
   byId: ActionParams<"users.approveAgent">;
 };
 
+function defineUsersModels(sequelize: Parameters<typeof defineUserModel>[0]): ModelStatic<UserModel> {
+  defineSessionModel(sequelize);
+  return defineUserModel(sequelize);
+}
+
 function assertPasswordFits(field: string, password: string): void {
   if (!passwordFits(password)) throw fieldError(field, `The '${field}' field must be at most 72 bytes long in UTF-8.`, "stringMaxBytes");
 }
 
 const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
   name: "users",
-  mixins: [ownDatabase({ urlVariable: "USERS_DATABASE_URL", defineModels: defineUserModel, migrations: userMigrations, outbox: { source: "users" } })],
+  mixins: [
+    ownDatabase({ urlVariable: "USERS_DATABASE_URL", defineModels: defineUsersModels, migrations: userMigrations, outbox: { source: "users" } }),
+    sessionsMixin,
+  ],
   settings: {
     fields: ["id", "email", "first_name", "last_name", "role", "is_approved", "created_at", "updated_at"],
   },
@@ -90,21 +106,39 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       access: "public",
       params: { email: { type: "string", max: 254, trim: true }, password: { type: "string", max: 200 } },
       async handler(this: UsersThis, ctx: Ctx<"login">): Promise<ActionResult<"users.login">> {
-        const row = await this.findByEmail(ctx.params.email);
+        const { email, password } = ctx.params;
+        // Counted before the password is checked (a locked account costs no bcrypt), for known
+        // and unknown emails alike: the answer never tells whether the account exists.
+        const wait = await this.loginLimit.attempt(email);
+        if (wait > 0) throw new Errors.MoleculerClientError("Too many failed logins for this account: try again later", 429, "LOGIN_ATTEMPTS_EXCEEDED", { retry_after: wait });
+        const row = await this.findByEmail(email);
         // Past 72 bytes bcrypt would ignore the tail: such a password is never the right one.
-        const ok = (await this.hasher.compare(ctx.params.password, row?.password_hash ?? this.dummyHash)) && passwordFits(ctx.params.password);
+        const ok = (await this.hasher.compare(password, row?.password_hash ?? this.dummyHash)) && passwordFits(password);
         if (!row || !ok) throw new UnauthorizedError("Invalid email or password", "INVALID_CREDENTIALS");
+        await this.loginLimit.clear(email);
         if (!row.is_approved) throw new ForbiddenError("This agent account is waiting for an admin's approval", "AGENT_NOT_APPROVED");
-        const { token, expiresIn } = this.tokens.issue(row);
-        return { token, token_type: "Bearer", expires_in: expiresIn, user: toUser(row) };
+        const { session, refreshToken } = await this.sessions.open(row.id, clientOf(ctx));
+        return this.tokenAnswer(ctx, toUser(row), session, refreshToken);
       },
     },
 
-    /** The gateway's view of a token's user, on every request: cached, cleared on change. */
+    /**
+     * The gateway's view of a token, on every request: its user, if the token's session is
+     * live. Cached by user and session; every change of a user or end of a session clears it.
+     */
     resolve: {
-      cache: { keys: ["id"], ttl: 60 },
-      params: { id: idParam },
+      cache: { keys: ["id", "sid"], ttl: 60 },
+      params: { id: idParam, sid: { type: "uuid" } },
       async handler(this: UsersThis, ctx: Ctx<"resolve">): Promise<ActionResult<"users.resolve">> {
+        const row = await this.sessions.liveUser(ctx.params.id, ctx.params.sid);
+        return row ? toAuthUser(row) : null;
+      },
+    },
+
+    /** Who a user id is (the REPL's `whois`); internal, uncached: `resolve` is the gateway's. */
+    lookup: {
+      params: { id: idParam },
+      async handler(this: UsersThis, ctx: Ctx<"lookup">): Promise<ActionResult<"users.lookup">> {
         const row = await this.model.findByPk(ctx.params.id, { attributes: ["id", "email", "role", "is_approved"] });
         return row ? toAuthUser(row.get({ plain: true })) : null;
       },
@@ -140,10 +174,13 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
           throw fieldError("current_password", "the current password is wrong", "wrongPassword");
         }
         const password_hash = await this.hasher.hash(ctx.params.new_password);
-        await this.outbox.transaction(ctx, async (transaction, publish) => {
+        // Every other session ends with the old password: a thief's session does not outlive it.
+        const ended = await this.outbox.transaction(ctx, async (transaction, publish) => {
           await user.update({ password_hash }, { transaction });
           publish("user.passwordChanged", { actor_id: caller.id, user_id: caller.id });
+          return this.endSessionsIn(transaction, publish, caller.id, caller.id, { except: ctx.meta.sessionId }, "password_changed");
         });
+        if (ended.length > 0) await this.forgetSessions(caller.id);
         ctx.meta.$statusCode = 204;
         return null;
       },
@@ -215,6 +252,8 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       async handler(this: UsersThis, ctx: Ctx<"byId">): Promise<null> {
         const agent = await this.findRole(ctx.params.id, "agent");
         await this.outbox.transaction(ctx, async (transaction, publish) => {
+          // Ended first, so the audit log says which sessions went (their rows go with the user).
+          await this.endSessionsIn(transaction, publish, callerOf(ctx).id, ctx.params.id, {}, "user_deleted");
           await agent.destroy({ transaction });
           publish("user.deleted", { actor_id: callerOf(ctx).id, user: toUser(agent.get({ plain: true })) });
         });
@@ -283,16 +322,25 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
 
   created(this: UsersThis) {
     this.config = loadConfig();
-    this.tokens = new TokenService(resolveJwtSecret(this.config), this.config.jwtExpiresIn);
+    this.tokens = new TokenService(resolveJwtSecrets(this.config), this.config.jwtExpiresIn);
     this.hasher = new PasswordHasher(this.config.bcryptRounds);
   },
 
   async started(this: UsersThis) {
+    // The database is connected by now (moleculer-db's own `started` ran first).
+    const db = this.adapter.db;
+    this.sessions = new SessionStore(db, db.models.session as ModelStatic<SessionModel>, this.config.refreshExpiresIn, (err) => this.logger.debug("session last_used_at not written:", err));
+    this.loginLimit = new LoginLimit(db);
+    this.pruneTimer = setInterval(() => {
+      Promise.all([this.loginLimit.prune(), this.sessions.prune(SESSION_KEEP_SECONDS)]).catch((err: unknown) => this.logger.debug("pruning paused:", err));
+    }, LOGIN_FAILURE_WINDOW_SECONDS * 1000);
+    this.pruneTimer.unref();
     this.dummyHash = await this.hasher.hash("not a password of anyone");
     await this.bootstrapAdmin();
   },
 
   async stopped(this: UsersThis) {
+    clearInterval(this.pruneTimer);
     await this.hasher.close();
   },
 });

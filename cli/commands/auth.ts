@@ -4,6 +4,7 @@
 import { Command, Option } from "commander";
 import { PASSWORD_MAX, PASSWORD_MIN, type Role } from "../../sdk/index.js";
 import type { Context, Io } from "../context.js";
+import { canRefresh, credentialsOf, isExpired } from "../credentials.js";
 import { usageError } from "../errors.js";
 import { action } from "../action.js";
 import { userRecord } from "../views.js";
@@ -32,17 +33,11 @@ interface SignupOptions {
 export async function login(ctx: Context, options: LoginOptions): Promise<void> {
   const email = await ctx.prompts.text("Email", "--email", options.email);
   const password = await ctx.prompts.password("Password");
-  const client = ctx.client(false);
-  const result = await client.login({ email, password });
-  const expiresAt = new Date(Date.now() + result.expires_in * 1000).toISOString();
-  ctx.store.save({
-    apiUrl: ctx.apiUrl,
-    token: result.token,
-    user: { id: result.user.id, email: result.user.email, role: result.user.role },
-    expiresAt,
-  });
+  const result = await ctx.client(false).login({ email, password });
+  const stored = credentialsOf(ctx.apiUrl, result);
+  ctx.store.save(stored);
   ctx.out.success(`Logged in to ${ctx.apiUrl} as ${result.user.email} (${result.user.role})`);
-  if (ctx.json) ctx.out.data({ api_url: ctx.apiUrl, user: result.user, expires_at: expiresAt }, () => "");
+  if (ctx.json) ctx.out.data({ api_url: ctx.apiUrl, user: result.user, expires_at: stored.expiresAt, session_expires_at: stored.refreshExpiresAt }, () => "");
 }
 
 async function signup(ctx: Context, options: SignupOptions): Promise<void> {
@@ -72,18 +67,33 @@ async function signup(ctx: Context, options: SignupOptions): Promise<void> {
   }
 }
 
+/** Ends the session on the server (its tokens stop working everywhere), then forgets it here. */
 async function logout(ctx: Context): Promise<void> {
+  const credentials = ctx.credentials;
+  const usable = credentials !== undefined && (!isExpired(credentials) || canRefresh(credentials));
+  let failure: unknown;
+  if (usable) {
+    try {
+      await ctx.client().logout();
+    } catch (error) {
+      failure = error;
+    }
+  }
+  // The file goes whatever the server said: nothing of the session is kept on this machine.
   const removed = ctx.store.remove();
-  if (removed) ctx.out.success(`Logged out (removed ${ctx.store.file})`);
+  if (failure !== undefined) throw failure;
+  if (removed) ctx.out.success(usable ? `Logged out of ${ctx.apiUrl}: the session is ended (removed ${ctx.store.file})` : `Logged out (removed ${ctx.store.file})`);
   else ctx.out.info("Not logged in");
-  if (ctx.json) ctx.out.data({ logged_out: removed }, () => "");
+  if (ctx.json) ctx.out.data({ logged_out: removed, session_ended: usable }, () => "");
 }
 
 async function whoami(ctx: Context): Promise<void> {
   const credentials = ctx.requireLogin();
   const user = await ctx.client().profile();
   ctx.out.data(user, () => userRecord(user, ctx.out.color));
-  ctx.out.info(`Logged in to ${ctx.apiUrl} until ${credentials.expiresAt}`);
+  // The client may have renewed the token: the file tells the session's end as it is now.
+  const now = ctx.store.load() ?? credentials;
+  ctx.out.info(`Logged in to ${ctx.apiUrl} until ${now.refreshExpiresAt ?? now.expiresAt}${now.refreshExpiresAt ? " (renewed as it is used)" : ""}`);
 }
 
 async function passwd(ctx: Context): Promise<void> {
@@ -113,7 +123,7 @@ export function registerAuth(program: Command, io: Io): void {
 
   program
     .command("login")
-    .description("log in and keep the token in your config directory (file mode 0600)")
+    .description("log in and keep the session's tokens in your config directory (file mode 0600)")
     .option("--email <email>", "the account's email")
     .option("--password-stdin", PASSWORD_STDIN)
     .addHelpText(
@@ -125,7 +135,7 @@ export function registerAuth(program: Command, io: Io): void {
 
   program
     .command("logout")
-    .description("forget the stored token")
+    .description("end the session on the server and forget the stored tokens")
     .addHelpText("after", "\nExample:\n  $ loanctl logout\n")
     .action(action(io, logout));
 

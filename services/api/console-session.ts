@@ -2,7 +2,7 @@
  * The console's session routes, a mixin of the gateway:
  *   POST   /admin/session  { email, password } → signs in through users.login, sets the cookie
  *   GET    /admin/session  → who is signed in (by the cookie), with the session's CSRF token
- *   DELETE /admin/session  → signs out: the cookie is cleared
+ *   DELETE /admin/session  → signs out: the server session ends (users.logout), the cookie is cleared
  * Each answers a ConsoleSession (see sdk/contracts.ts); the token never leaves the cookie.
  */
 import type { IncomingMessage } from "node:http";
@@ -13,7 +13,8 @@ import { ForbiddenError, UnauthorizedError } from "../shared/errors.js";
 import type { AppContext } from "../shared/context.js";
 import { defineService } from "../shared/schema.js";
 import { resolveJwtSecret } from "../shared/secret.js";
-import { CookieSession, clearedSessionCookie, expiryOf, isSecureRequest, sessionCookie, sessionTokenOf } from "./cookie-session.js";
+import { takeClientInfo } from "./client-info.js";
+import { CookieSession, clearedSessionCookie, expiryOf, isSecureRequest, sessionCookie, sessionIdOf, sessionTokenOf } from "./cookie-session.js";
 
 /** What the console's routes learn of the HTTP request; no token goes into ctx.meta. */
 export interface ConsoleRequestMeta {
@@ -21,6 +22,8 @@ export interface ConsoleRequestMeta {
   /** The CSRF token of the request's session cookie, when it has one. */
   csrfToken?: string;
   expiresAt?: string;
+  /** The server session of the request's session cookie. */
+  sessionId?: string;
 }
 
 type ConsoleMeta = ContextMeta & { console?: ConsoleRequestMeta };
@@ -41,9 +44,11 @@ type ConsoleThis = Service & ConsoleVars & GatewayAuth;
 const STAFF = new Set(["admin", "agent"]);
 
 /** ctx.meta.console for the session routes (this: the gateway service). */
-function describeRequest(this: ConsoleThis, ctx: ConsoleContext, _route: unknown, req: IncomingMessage): void {
+function describeRequest(this: ConsoleThis, ctx: ConsoleContext, route: unknown, req: IncomingMessage): void {
+  // The address and client a sign-in's session is listed with (GET /api/v1/user/sessions).
+  takeClientInfo(ctx, route, req);
   const token = sessionTokenOf(req);
-  ctx.meta.console = { secure: isSecureRequest(req), ...(token && { csrfToken: this.cookieSession.csrfTokenFor(token), expiresAt: expiryOf(token) }) };
+  ctx.meta.console = { secure: isSecureRequest(req), ...(token && { csrfToken: this.cookieSession.csrfTokenFor(token), expiresAt: expiryOf(token), sessionId: sessionIdOf(token) }) };
 }
 
 /** The gateway routes of the session; sign-in is rate limited like the API's login. */
@@ -93,8 +98,12 @@ export const ConsoleSessionMixin = defineService<ConsoleVars & GatewayAuth>({
       params: { email: { type: "string", max: 254 }, password: { type: "string", max: 200 } },
       async handler(this: ConsoleThis, ctx: ConsoleContext<LoginRequest>): Promise<ConsoleSession> {
         const login: LoginResponse = await ctx.call("users.login", { email: ctx.params.email, password: ctx.params.password });
-        // TODO(phase 2, sessions): end the session users.login just opened for a refused customer.
-        if (!STAFF.has(login.user.role)) throw new ForbiddenError("The console is for staff: sign in as an admin or an agent", "CONSOLE_STAFF_ONLY");
+        if (!STAFF.has(login.user.role)) {
+          // users.login opened a session that nobody will hold: it ends at once.
+          const { id, email, role, is_approved } = login.user;
+          await ctx.call("users.logout", {}, { meta: { user: { id, email, role, is_approved }, sessionId: sessionIdOf(login.token) } });
+          throw new ForbiddenError("The console is for staff: sign in as an admin or an agent", "CONSOLE_STAFF_ONLY");
+        }
         // TODO(phase 2, sessions): keep the refresh token in a second HttpOnly cookie (Path=/admin/session)
         // and refresh the access token from it when it expires, instead of signing in again.
         ctx.meta.$responseHeaders = { "Set-Cookie": sessionCookie(login.token, login.expires_in, requestMeta(ctx).secure), "Cache-Control": "no-store" };
@@ -117,9 +126,11 @@ export const ConsoleSessionMixin = defineService<ConsoleVars & GatewayAuth>({
     consoleSignOut: {
       access: "public",
       async handler(this: ConsoleThis, ctx: ConsoleContext): Promise<null> {
-        // TODO(phase 2, sessions): when ctx.meta.user is set (a valid cookie whose CSRF token was
-        // checked), end its server session here — ctx.call("users.logout") — so the old cookie
-        // stops working at once on every gateway. Until then it only leaves the browser.
+        // A live cookie (its CSRF token checked): its server session ends, so the old cookie
+        // value stops working at once on every gateway, not only in this browser. Only the
+        // cookie's own: a bearer token sent along is not the console's to end.
+        const { sessionId } = requestMeta(ctx);
+        if (ctx.meta.user && sessionId && ctx.meta.sessionId === sessionId) await ctx.call("users.logout", {});
         ctx.meta.$responseHeaders = { "Set-Cookie": clearedSessionCookie(requestMeta(ctx).secure), "Cache-Control": "no-store" };
         ctx.meta.$statusCode = 204;
         return null;

@@ -56,6 +56,12 @@ export function expiryOf(token: string): Timestamp | undefined {
   return claims && typeof claims === "object" && typeof claims.exp === "number" ? new Date(claims.exp * 1000).toISOString() : undefined;
 }
 
+/** The session (`sid` claim) of a token issued by users.login, as the gateway reads it. */
+export function sessionIdOf(token: string): string | undefined {
+  const claims = jwt.decode(token);
+  return claims && typeof claims === "object" && typeof claims.sid === "string" ? claims.sid : undefined;
+}
+
 export class CookieSession {
   private readonly key: Buffer;
 

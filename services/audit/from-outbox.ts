@@ -25,6 +25,11 @@ function subjectOf(e: OutboxEvent): Subject {
       const p = e.payload as EventPayload<"user.passwordChanged">;
       return { entity: "user", entity_id: p.user_id, before: null, after: null };
     }
+    case "session.revoked": {
+      // Which sessions of the user ended and why; after: what changed (before, they were live).
+      const p = e.payload as EventPayload<"session.revoked">;
+      return { entity: "user", entity_id: p.user_id, before: null, after: { session_ids: p.session_ids, reason: p.reason } };
+    }
     case "loan.created": {
       const p = e.payload as EventPayload<"loan.created">;
       return { entity: "loan", entity_id: p.loan.id, before: null, after: p.loan };

@@ -3,6 +3,7 @@
  * that works on a laptop; `.env.example` and the README list them.
  */
 import path from "node:path";
+import ms from "ms";
 import { PASSWORD_MAX, PASSWORD_MIN } from "../../sdk/contracts.js";
 
 export interface RateBand {
@@ -28,6 +29,11 @@ export interface AppConfig {
   outboxPollMs: number;
   /** With METRICS_PORT set: how often the loans service refreshes its portfolio gauges. */
   portfolioMetricsMs: number;
+  // -- sessions --
+  /** Seconds a refresh token lives (REFRESH_EXPIRES_IN, default 30d); each refresh issues a new one. */
+  refreshExpiresIn: number;
+  /** Browser origins allowed to call the API (CORS_ORIGINS); none by default. */
+  corsOrigins: string[];
 }
 
 /** The default annual rate table of the spec. */
@@ -70,6 +76,34 @@ export function parseRateTable(raw: string | undefined): RateBand[] {
   return bands;
 }
 
+/** A duration as jsonwebtoken reads JWT_EXPIRES_IN ("30d", "12h", "90m", or seconds), in seconds. */
+export function secondsFromEnv(env: Env, name: string, fallback: string): number {
+  const raw = env[name] || fallback;
+  const millis = /^\d+$/.test(raw.trim()) ? Number(raw) * 1000 : ms(raw as ms.StringValue);
+  if (typeof millis !== "number" || !Number.isFinite(millis) || millis < 1000) {
+    throw new Error(`${name} must be a duration such as "30d", "12h" or a number of seconds, got "${raw}"`);
+  }
+  return Math.floor(millis / 1000);
+}
+
+/** CORS_ORIGINS: "https://a.example,https://b.example"; each an origin (scheme, host, port). */
+export function parseOrigins(raw: string | undefined): string[] {
+  if (!raw?.trim()) return [];
+  return raw.split(",").map((value) => {
+    const origin = value.trim();
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new Error(`CORS_ORIGINS: "${origin}" is not an origin such as https://console.example.com (no path, no trailing slash)`);
+    }
+    return origin;
+  });
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const adminEmail = env.ADMIN_EMAIL;
   const adminPassword = env.ADMIN_PASSWORD;
@@ -91,5 +125,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bodyLimit: env.BODY_LIMIT ?? "1MB",
     outboxPollMs: intFromEnv(env, "OUTBOX_POLL_MS", 1000, 10),
     portfolioMetricsMs: intFromEnv(env, "PORTFOLIO_METRICS_INTERVAL_MS", 15_000, 100),
+    refreshExpiresIn: secondsFromEnv(env, "REFRESH_EXPIRES_IN", "30d"),
+    corsOrigins: parseOrigins(env.CORS_ORIGINS),
   };
 }

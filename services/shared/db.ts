@@ -6,8 +6,8 @@
  */
 import DbService from "moleculer-db";
 import SequelizeDbAdapter from "moleculer-db-adapter-sequelize";
-import type { Service, ServiceBroker, ServiceSchema } from "moleculer";
-import { Sequelize, type Model, type ModelStatic, type QueryInterface } from "sequelize";
+import { Errors, type Context, type Service, type ServiceBroker, type ServiceSchema } from "moleculer";
+import { ConnectionError, DatabaseError, Sequelize, type Model, type ModelStatic, type QueryInterface } from "sequelize";
 import { SequelizeStorage, Umzug, type MigrationParams } from "umzug";
 import { loadConfig } from "./config.js";
 import { Outbox, outboxMigration } from "./outbox.js";
@@ -92,9 +92,35 @@ export async function runMigrations(sequelize: Sequelize, migrations: Migration[
   });
 }
 
+// ---- the database down: 503, not 500 ----
+
+/** PostgreSQL's codes for a connection that was refused, lost or shut down (class 08, 57P01–57P03). */
+const CONNECTION_LOST = /^(08|57P0[123])/;
+
+/** Whether an error means "the database cannot be reached", as opposed to a bad query (a bug). */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (err instanceof ConnectionError) return true;
+  if (err instanceof DatabaseError) {
+    const code = (err.parent as { code?: unknown } | undefined)?.code;
+    return (typeof code === "string" && CONNECTION_LOST.test(code)) || /Connection terminated/i.test(err.message);
+  }
+  return err instanceof Error && /^Connection terminated/i.test(err.message);
+}
+
+/**
+ * The database unreachable is a 503 the client may retry (the transaction rolled back, so
+ * nothing was done), never a 500. Not retryable by Moleculer: another instance shares the database.
+ */
+function databaseDown(this: Service, _ctx: Context, err: unknown): never {
+  if (!isDatabaseUnavailable(err)) throw err;
+  this.logger.warn("database unavailable:", err instanceof Error ? err.message : err);
+  throw new Errors.MoleculerError("The service's database is not available; retry shortly", 503, "DATABASE_UNAVAILABLE");
+}
+
 export function ownDatabase<M extends Model>(options: OwnDatabaseOptions<M>): Partial<ServiceSchema> {
   return {
     mixins: [DbService as Partial<ServiceSchema>],
+    hooks: { error: { "*": databaseDown } },
     actions: {
       // moleculer-db's write actions would bypass the services' rules, history and events,
       // and its `list` collides with the services' own names: only plain reads stay, for

@@ -68,7 +68,7 @@ export async function whois(broker: ServiceBroker, rawId: string | undefined): P
   if (!rawId || !/^\d+$/.test(rawId.trim()) || !Number.isSafeInteger(id) || id < 1) {
     throw new ReplUsageError(`usage: whois <user id>, a positive integer${rawId ? ` (got "${rawId}")` : ""}`);
   }
-  const user = await call(broker, "users.resolve", { id });
+  const user = await call(broker, "users.lookup", { id });
   if (!user) return `No user with id ${id}.`;
   const approval = user.role === "agent" ? (user.is_approved ? ", approved" : ", waiting for approval") : "";
   return `User ${user.id}: ${user.email} (${user.role}${approval})`;

@@ -52,7 +52,7 @@ export const REPL_COMMANDS: ReplCommand[] = [
   },
   {
     command: "whois <id>",
-    description: "Who a user id is: email, role, approval (users.resolve)",
+    description: "Who a user id is: email, role, approval (users.lookup)",
     action: (broker, args: unknown) => printing(() => whois(broker, argOf(args, "id"))),
   },
   {

@@ -10,13 +10,13 @@ export function defineService<Vars>(schema: ServiceSchema<ServiceSettingSchema, 
   return schema as unknown as ServiceSchema;
 }
 
-/** The same conversion for a mixin: a part of a service kept in a file of its own. */
-export function defineMixin<Vars>(schema: Omit<ServiceSchema<ServiceSettingSchema, Record<string, never>, Vars>, "name">): Partial<ServiceSchema> {
-  return schema as unknown as Partial<ServiceSchema>;
-}
-
 /**
  * For actions that change data: a call whose node vanished mid-way may have committed, so
  * repeating it elsewhere could request a loan twice. The caller gets the error instead.
  */
 export const NO_RETRY = { enabled: false } as const;
+
+/** The same conversion for a mixin that adds actions and methods to a service (a part of it kept in a file of its own). */
+export function defineMixin<Vars>(schema: Partial<ServiceSchema<ServiceSettingSchema, Record<string, never>, Vars>>): Partial<ServiceSchema> {
+  return schema as unknown as Partial<ServiceSchema>;
+}

@@ -1,7 +1,9 @@
 /**
- * Where the JWT signing secret comes from. Production demands a strong JWT_SECRET;
+ * Where the JWT signing secrets come from. Production demands a strong JWT_SECRET;
  * elsewhere a random secret is made once per data directory and kept there (mode 0600),
  * so tokens survive a restart but no constant default exists anywhere.
+ * JWT_SECRET may list several secrets, "new,old": tokens are signed with the first and
+ * accepted with any, so a secret is rotated without signing anyone out.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -10,17 +12,27 @@ import type { AppConfig } from "./config.js";
 
 export const MIN_SECRET_LENGTH = 32;
 
-export function resolveJwtSecret(config: Pick<AppConfig, "env" | "jwtSecret" | "dataDir">): string {
+type SecretConfig = Pick<AppConfig, "env" | "jwtSecret" | "dataDir">;
+
+/** Every accepted secret, the signing one first. */
+export function resolveJwtSecrets(config: SecretConfig): string[] {
   if (config.jwtSecret) {
-    if (config.env === "production" && config.jwtSecret.length < MIN_SECRET_LENGTH) {
-      throw new Error(`JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters in production`);
+    const secrets = config.jwtSecret.split(",").map((s) => s.trim());
+    if (secrets.some((s) => s === "")) throw new Error("JWT_SECRET has an empty entry: list secrets as new,old without blanks");
+    if (config.env === "production" && secrets.some((s) => s.length < MIN_SECRET_LENGTH)) {
+      throw new Error(`JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters in production (each of its secrets)`);
     }
-    return config.jwtSecret;
+    return secrets;
   }
   if (config.env === "production") {
     throw new Error("JWT_SECRET is required in production (32+ random characters)");
   }
-  return readOrCreateSecretFile(path.join(config.dataDir, "jwt-secret"));
+  return [readOrCreateSecretFile(path.join(config.dataDir, "jwt-secret"))];
+}
+
+/** The secret new tokens are signed with. */
+export function resolveJwtSecret(config: SecretConfig): string {
+  return resolveJwtSecrets(config)[0]!;
 }
 
 function readOrCreateSecretFile(file: string): string {

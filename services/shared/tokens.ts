@@ -1,7 +1,12 @@
 /**
- * Issuing and checking access tokens (HS256 JWTs). The secret becomes a KeyObject once:
+ * Issuing and checking access tokens (HS256 JWTs). Each secret becomes a KeyObject once:
  * jsonwebtoken re-derives a key from a string secret on every call, which alone caps an
  * endpoint at a few thousand requests a second.
+ *
+ * Several secrets may be accepted (JWT_SECRET="new,old"): tokens are signed with the first,
+ * and the `kid` header — a fingerprint of the secret, never the secret — says which key
+ * checks a token. Every token names its session (`sid`): a token without one is refused,
+ * so that ending a session ends all of its tokens.
  */
 import crypto, { type KeyObject } from "node:crypto";
 import jwt from "jsonwebtoken";
@@ -10,6 +15,7 @@ import type { AuthUser, Role } from "../../sdk/contracts.js";
 export interface TokenClaims {
   sub: string;
   role: Role;
+  sid: string;
 }
 
 export interface IssuedToken {
@@ -17,18 +23,41 @@ export interface IssuedToken {
   expiresIn: number;
 }
 
+/** What a valid access token says: whose it is and of which session. */
+export interface VerifiedToken {
+  userId: number;
+  sessionId: string;
+}
+
 const ISSUER = "loanstack";
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The `kid` of a secret: 16 hex digits of a SHA-256 of it, which tells nothing of the secret. */
+export function keyId(secret: string): string {
+  return crypto.createHash("sha256").update(`loanstack-jwt-kid:${secret}`).digest("hex").slice(0, 16);
+}
+
+interface SigningKey {
+  kid: string;
+  key: KeyObject;
+}
 
 export class TokenService {
-  private readonly key: KeyObject;
+  private readonly signing: SigningKey;
+  private readonly keys = new Map<string, KeyObject>();
 
-  constructor(secret: string, private readonly expiresIn: string) {
-    this.key = crypto.createSecretKey(Buffer.from(secret, "utf8"));
+  constructor(secrets: string | readonly string[], private readonly expiresIn: string) {
+    const list = typeof secrets === "string" ? [secrets] : secrets;
+    if (list.length === 0) throw new Error("TokenService needs at least one secret");
+    for (const secret of list) this.keys.set(keyId(secret), crypto.createSecretKey(Buffer.from(secret, "utf8")));
+    const kid = keyId(list[0]!);
+    this.signing = { kid, key: this.keys.get(kid)! };
   }
 
-  issue(user: Pick<AuthUser, "id" | "role">): IssuedToken {
-    const token = jwt.sign({ role: user.role }, this.key, {
+  issue(user: Pick<AuthUser, "id" | "role">, sessionId: string): IssuedToken {
+    const token = jwt.sign({ role: user.role, sid: sessionId }, this.signing.key, {
       algorithm: "HS256",
+      keyid: this.signing.kid,
       subject: String(user.id),
       issuer: ISSUER,
       expiresIn: this.expiresIn as jwt.SignOptions["expiresIn"],
@@ -37,12 +66,19 @@ export class TokenService {
     return { token, expiresIn: (exp ?? 0) - (iat ?? 0) };
   }
 
-  /** The user id the token was issued to, or null when it is invalid or expired. */
-  verify(token: string): number | null {
+  /** The user and session the token was issued to, or null when it is invalid or expired. */
+  verify(token: string): VerifiedToken | null {
     try {
-      const claims = jwt.verify(token, this.key, { algorithms: ["HS256"], issuer: ISSUER }) as jwt.JwtPayload;
-      const id = Number(claims.sub);
-      return Number.isInteger(id) && id > 0 ? id : null;
+      const decoded = jwt.decode(token, { complete: true });
+      if (!decoded) return null;
+      // A token without a kid predates rotation: only the signing key may check it.
+      const key = decoded.header.kid === undefined ? this.signing.key : this.keys.get(decoded.header.kid);
+      if (!key) return null;
+      const claims = jwt.verify(token, key, { algorithms: ["HS256"], issuer: ISSUER }) as jwt.JwtPayload;
+      const userId = Number(claims.sub);
+      const sessionId: unknown = claims.sid;
+      if (!Number.isInteger(userId) || userId < 1 || typeof sessionId !== "string" || !UUID.test(sessionId)) return null;
+      return { userId, sessionId };
     } catch {
       return null;
     }

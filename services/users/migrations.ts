@@ -23,4 +23,53 @@ export const userMigrations: Migration[] = [
       `);
     },
   },
+  {
+    // Sessions: one row per login, ended by logout, an admin, a password change or a replay.
+    name: "0002-create-sessions",
+    async up({ context: q }) {
+      await q.sequelize.query(`
+        CREATE TABLE sessions (
+          id             UUID         PRIMARY KEY,
+          user_id        INTEGER      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+          -- SHA-256 (hex) of the session's current refresh token: the token itself is never kept
+          refresh_hash   CHAR(64)     NOT NULL,
+          -- how many refresh tokens the session has issued (1 at login, + 1 per refresh)
+          generation     INTEGER      NOT NULL DEFAULT 1,
+          created_at     TIMESTAMPTZ  NOT NULL DEFAULT now(),
+          last_used_at   TIMESTAMPTZ  NOT NULL DEFAULT now(),
+          -- when the current refresh token stops working
+          expires_at     TIMESTAMPTZ  NOT NULL,
+          user_agent     VARCHAR(512),
+          ip             VARCHAR(64),
+          revoked_at     TIMESTAMPTZ,
+          revoked_reason VARCHAR(32)
+        );
+        CREATE UNIQUE INDEX sessions_refresh_hash_key ON sessions (refresh_hash);
+        CREATE INDEX sessions_user_live_idx ON sessions (user_id) WHERE revoked_at IS NULL;
+        -- Every refresh token a rotation replaced: presented again, it was stolen or replayed,
+        -- and its session is revoked.
+        CREATE TABLE session_spent_tokens (
+          hash       CHAR(64)    PRIMARY KEY,
+          session_id UUID        NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+          generation INTEGER     NOT NULL,
+          spent_at   TIMESTAMPTZ NOT NULL DEFAULT now()
+        );
+        CREATE INDEX session_spent_tokens_session_idx ON session_spent_tokens (session_id);
+      `);
+    },
+  },
+  {
+    // The per-account login limit, where every users instance sees it. The email is kept as a
+    // hash: the table also counts unknown addresses (and a password typed in the email field).
+    name: "0003-create-login-failures",
+    async up({ context: q }) {
+      await q.sequelize.query(`
+        CREATE TABLE login_failures (
+          email_hash   CHAR(64)    PRIMARY KEY,
+          failures     INTEGER     NOT NULL,
+          window_start TIMESTAMPTZ NOT NULL
+        );
+      `);
+    },
+  },
 ];

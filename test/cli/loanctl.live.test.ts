@@ -99,7 +99,7 @@ describe("help and usage", () => {
     expect(root.code).toBe(0);
     expect(root.stdout).toMatch(/Usage: loanctl/);
     expect(root.stdout).toContain("Examples:");
-    for (const command of ["signup", "login", "logout", "whoami", "passwd", "users", "customers", "admins", "approvals", "loans", "audit", "portfolio", "seed", "health", "repl"]) {
+    for (const command of ["signup", "login", "logout", "whoami", "passwd", "users", "customers", "admins", "approvals", "loans", "audit", "portfolio", "seed", "health", "repl", "sessions"]) {
       expect(root.stdout).toMatch(new RegExp(`^  ${command}\\b`, "m"));
     }
     for (const verb of ["request", "list", "show", "edit", "approve", "reject", "history", "import", "disburse", "schedule", "repay", "repayments"]) {
@@ -146,7 +146,8 @@ describe("login, whoami, logout", () => {
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
     const stored = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
-    expect(stored).toMatchObject({ apiUrl: stack.url, token: expect.any(String), user: { email: stack.admin.email, role: "admin" } });
+    expect(stored).toMatchObject({ apiUrl: stack.url, token: expect.any(String), refreshToken: expect.any(String), user: { email: stack.admin.email, role: "admin" } });
+    expect(Date.parse(stored.refreshExpiresAt as string)).toBeGreaterThan(Date.parse(stored.expiresAt as string));
     expect(Date.parse(stored.expiresAt as string)).toBeGreaterThan(Date.now());
     expect(JSON.stringify(stored)).not.toContain(stack.admin.password);
   });
@@ -189,10 +190,16 @@ describe("login, whoami, logout", () => {
     const p = person();
     fs.mkdirSync(path.join(p.home, "loanctl"), { recursive: true });
     const stored = JSON.parse(fs.readFileSync(path.join(boss.home, "loanctl", "credentials.json"), "utf8")) as Record<string, unknown>;
-    fs.writeFileSync(path.join(p.home, "loanctl", "credentials.json"), JSON.stringify({ ...stored, expiresAt: "2001-01-01T00:00:00Z" }), { mode: 0o600 });
+    // A file of before sessions (no refresh token) whose token expired; then one whose session expired.
+    const { refreshToken: _spare, refreshExpiresAt: _until, ...withoutRefresh } = stored;
+    fs.writeFileSync(path.join(p.home, "loanctl", "credentials.json"), JSON.stringify({ ...withoutRefresh, expiresAt: "2001-01-01T00:00:00Z" }), { mode: 0o600 });
     const expired = await p.run(["whoami"]);
     expect(expired.code).toBe(4);
     expect(expired.stderr).toMatch(/session has expired/);
+    fs.writeFileSync(path.join(p.home, "loanctl", "credentials.json"), JSON.stringify({ ...stored, expiresAt: "2001-01-01T00:00:00Z", refreshExpiresAt: "2001-01-02T00:00:00Z" }), { mode: 0o600 });
+    const ended = await p.run(["whoami"]);
+    expect(ended.code).toBe(4);
+    expect(ended.stderr).toMatch(/session has expired/);
   });
 
   test("logout removes the file; logging out twice is fine", async () => {
@@ -205,7 +212,7 @@ describe("login, whoami, logout", () => {
     expect(fs.existsSync(file)).toBe(false);
     const again = await p.run(["--json", "logout"]);
     expect(again.code).toBe(0);
-    expect(parsed(again)).toEqual({ logged_out: false });
+    expect(parsed(again)).toEqual({ logged_out: false, session_ended: false });
     expect((await p.run(["whoami"])).code).toBe(4);
   });
 

@@ -132,8 +132,8 @@ describe("the cookie on API calls", () => {
   test("a wrong CSRF token, or another session's, is refused too; the session's own goes through", async () => {
     const id = await newLoan();
     expect((await decide(id, { cookie: admin.cookie, "x-csrf-token": "not-the-token" })).status).toBe(403);
-    // Two sign-ins of one person within a second get the same token (no session id in it
-    // until issue 8): another person's session stands for "another session".
+    // Another person's session stands for "another session" (two sign-ins of one person are
+    // two sessions too, each with its own token).
     const other = await signIn((await approvedAgent(api, people.admin.token)).email);
     expect(other.csrf).not.toBe(admin.csrf);
     expect((await decide(id, { cookie: admin.cookie, "x-csrf-token": other.csrf })).status).toBe(403);
@@ -187,7 +187,42 @@ describe("signing out", () => {
     expect((await http(stack.url, "GET", "/admin/session", { headers: { cookie: `loanstack_session=${expired}` } })).status).toBe(401);
   });
 
-  // Phase 2 (sessions, issue 8): sign-out ends the server session, so the old cookie value
-  // replayed afterwards answers 401 on every gateway. Until then only the browser forgets it.
-  test.todo("the old cookie is refused after sign-out (needs the server-side sessions of issue 8)");
+  test("ends the server session: the old cookie replayed afterwards is refused (401), and the session is gone from the list", async () => {
+    const signed = await signIn(stack.admin.email, stack.admin.password);
+    const sid = (jwt.decode(signed.cookie.split("=")[1]!) as { sid: string }).sid;
+    const listed = async () => ((await api.call("GET", "/api/v1/user/sessions", { token: people.admin.token })).body.rows as Array<{ id: string }>).map((r) => r.id);
+    expect(await listed()).toContain(sid);
+    expect((await http(stack.url, "GET", "/api/user/profile", { headers: { cookie: signed.cookie } })).status).toBe(200);
+    expect((await http(stack.url, "DELETE", "/admin/session", { headers: { cookie: signed.cookie, "x-csrf-token": signed.csrf } })).status).toBe(204);
+    expect((await http(stack.url, "GET", "/api/user/profile", { headers: { cookie: signed.cookie } })).status).toBe(401);
+    expect((await http(stack.url, "GET", "/admin/session", { headers: { cookie: signed.cookie } })).status).toBe(401);
+    expect(await listed()).not.toContain(sid);
+    // The admin's other sessions (the API token here) go on.
+    expect((await api.call("GET", "/api/user/profile", { token: people.admin.token })).status).toBe(200);
+  });
+
+  test("ends only the cookie's session: a bearer token sent along stays signed in", async () => {
+    const signed = await signIn(stack.admin.email, stack.admin.password);
+    const other = await api.login(stack.admin.email, stack.admin.password);
+    const res = await http(stack.url, "DELETE", "/admin/session", { headers: { cookie: signed.cookie, "x-csrf-token": signed.csrf, authorization: `Bearer ${other}` } });
+    expect(res.status).toBe(204);
+    expect((await api.call("GET", "/api/user/profile", { token: other })).status).toBe(200);
+  });
+});
+
+describe("sessions of the console", () => {
+  test("a sign-in's session is listed with the browser's address and User-Agent", async () => {
+    const signed = await signIn(stack.admin.email, stack.admin.password, { "user-agent": "console-test/1.0" });
+    const sid = (jwt.decode(signed.cookie.split("=")[1]!) as { sid: string }).sid;
+    const rows = (await api.call("GET", "/api/v1/user/sessions", { token: people.admin.token })).body.rows as Array<{ id: string; ip: string | null; user_agent: string | null }>;
+    expect(rows.find((r) => r.id === sid)).toMatchObject({ ip: "127.0.0.1", user_agent: "console-test/1.0" });
+  });
+
+  test("a refused customer's sign-in leaves no session behind", async () => {
+    const count = async () => ((await api.call("GET", "/api/v1/user/sessions", { token: people.customer.token })).body.rows as unknown[]).length;
+    const before = await count();
+    const res = await http(stack.url, "POST", "/admin/session", { body: { email: people.customer.email, password: PASSWORD } });
+    expect(res.status).toBe(403);
+    expect(await count()).toBe(before);
+  });
 });

@@ -52,6 +52,10 @@ export const schemas: Record<string, true> = {
   Repayment: {} as Equals<Schemas["Repayment"], C.Repayment>,
   Repayments: {} as Equals<Schemas["Repayments"], C.RepaymentsResponse>,
   Portfolio: {} as Equals<Schemas["Portfolio"], C.Portfolio>,
+  // sessions
+  SessionInfo: {} as Equals<Schemas["SessionInfo"], C.SessionInfo>,
+  SessionList: {} as Equals<Schemas["SessionList"], C.SessionList>,
+  RefreshResponse: {} as Equals<SuccessBody<"refresh">, C.RefreshResponse>,
   // The server always sends `type`; the SDK's type also reads bodies of other servers.
   ApiError: {} as Gives<Schemas["ApiError"], C.ApiErrorBody>,
 };
@@ -77,4 +81,8 @@ export const requests: Record<string, true> = {
   loanSchedule: {} as Accepts<Query<"loanSchedule">, C.AsOfQuery>,
   portfolio: {} as Accepts<Query<"portfolio">, C.AsOfQuery>,
   listRepayments: {} as Accepts<operations["listRepayments"]["parameters"]["path"], C.IdParam>,
+  // sessions
+  refresh: {} as Accepts<RequestBody<"refresh">, C.RefreshRequest>,
+  endSession: {} as Accepts<operations["endSession"]["parameters"]["path"], C.SessionIdParam>,
+  endSessionsOf: {} as Accepts<operations["endSessionsOf"]["parameters"]["path"], C.UserIdParam>,
 };

@@ -7,12 +7,18 @@
  * Every answer is also held to the document by http() (status listed, body in its schema).
  * FUZZ_RUNS sets the requests of each kind per operation (default 100), FUZZ_SEED the seed.
  *
+ * The operations that end the caller's session (logout, ending one's own session) are sent
+ * with a session made for that one request, of a spare user of the caller's role: ended,
+ * it leaves the actors' tokens, which every other operation relies on, alive.
+ *
  * Servicing needs loans in a state: disbursements are aimed at APPROVED loans and
  * repayments, schedules and repayment lists at ACTIVE ones (made here, and joined by each
  * loan a fuzzed disbursement makes ACTIVE), with past dates and small amounts among the
  * values, so valid requests also succeed (a small one-month loan may be paid off: CLOSED).
  */
+import crypto from "node:crypto";
 import fc from "fast-check";
+import jwt from "jsonwebtoken";
 import ApiService from "../../services/api.service.js";
 import { OPERATIONS, type DocumentedAction } from "../../sdk/operations.js";
 import type { JsonSchema } from "../../sdk/schemas.js";
@@ -21,8 +27,8 @@ import { declaredActions } from "../../services/api/openapi/document.js";
 import { documentFromCode } from "../../services/api/openapi/from-code.js";
 import { DOCUMENTED_SERVICES } from "../../services/api/openapi/sources.js";
 import type { OpenApiOperation, OpenApiParameter } from "../../services/api/openapi/types.js";
-import { createActors, signedUp, type Actors } from "../support/actors.js";
-import { Api, http, type HttpOptions } from "../support/http.js";
+import { approvedAgent, createActors, mintToken, signedUp, type Actor, type Actors } from "../support/actors.js";
+import { Api, email, http, type HttpOptions } from "../support/http.js";
 import { startStack, type Stack } from "../support/stack.js";
 import { invalidBody, invalidParamText, paramText, validValue, type Hints } from "./arbitraries.js";
 
@@ -40,12 +46,18 @@ const FIRST_DATE = Date.UTC(2024, 0, 31);
 const pastDate = () => fc.integer({ min: 0, max: 700 }).map((days) => new Date(FIRST_DATE + days * 86_400_000).toISOString().slice(0, 10));
 /** The test's own actors: never deleted by a fuzzed request. */
 let protectedIds = new Set<number>();
+/** Users whose sessions are made for one request each (see disposableSession); their passwords never change. */
+let spare: Record<Role, Actor>;
+const PASSWORD = "password-123";
 
 beforeAll(async () => {
   stack = await startStack();
   people = await createActors(stack);
-  protectedIds = new Set([people.admin.id, people.agent.id, people.customer.id, people.otherCustomer.id]);
   const api = new Api(stack.url);
+  const adminAddress = email("spare-admin");
+  const created = await api.call("POST", "/api/v1/user/create-admin", { token: people.admin.token, body: { email: adminAddress, password: PASSWORD, first_name: "Spare", last_name: "Admin" } });
+  spare = { admin: { id: created.body.id, email: adminAddress, token: "" }, agent: await approvedAgent(api, people.admin.token), customer: await signedUp(api, "customer") };
+  protectedIds = new Set([people.admin.id, people.agent.id, people.customer.id, people.otherCustomer.id, ...Object.values(spare).map((a) => a.id)]);
   for (let i = 0; i < 4; i += 1) pool.user.push((await signedUp(api, "agent")).id);
   for (const principal of ["250000.00", "5000.00", "3000000.00"]) {
     const res = await api.call("POST", "/api/v1/loan/customer-loan", { token: people.agent.token, body: { customer_id: people.customer.id, principal, tenure_months: 24 } });
@@ -85,13 +97,91 @@ const targets: Target[] = (() => {
   ).sort((a, b) => Number(ENDS_THINGS.has(a.op.operationId)) - Number(ENDS_THINGS.has(b.op.operationId)));
 })();
 
+/** A request as generated: who sends it is resolved to a token when it is sent (see prepare). */
 interface Request {
+  who: Who;
   path: string;
   options: HttpOptions;
 }
 
-type Who = "anonymous" | "admin" | "agent" | "customer" | "pendingAgent" | "garbage";
+type Role = "admin" | "agent" | "customer";
+type Who = "anonymous" | Role | "pendingAgent" | "garbage";
 const tokenOf = (who: Who): string | undefined => (who === "anonymous" ? undefined : who === "garbage" ? "not.a.token" : people[who].token);
+
+// ---- sessions: what may end a session the other operations rely on ----
+
+/** Operations that may end the caller's own session: sent with a disposable one. */
+const ENDS_OWN_SESSION = new Set(["logout", "endSession"]);
+
+/** Placeholders a generated request carries, filled in just before it is sent. */
+const MARK = {
+  /** endSession: another live session of the caller (204). */
+  ownOther: "~own-other",
+  /** endSession: the caller's own session (204: ending it is allowed). */
+  ownCurrent: "~own-current",
+  /** endSession: a live session of another user (404, never 403). */
+  someoneElse: "~someone-else",
+  /** refresh: a live refresh token (200). */
+  freshRefresh: "~fresh-refresh-token",
+  /** refresh: a refresh token already used once (401, and its session ends). */
+  spentRefresh: "~spent-refresh-token",
+} as const;
+
+interface Session {
+  token: string;
+  refreshToken?: string;
+  sid: string;
+  userId: number;
+}
+
+const sidOf = (token: string): string => (jwt.decode(token) as { sid: string }).sid;
+
+/** A new session made for one request: a real login of a spare user of the role, or a minted one for the unapproved agent (who cannot log in). */
+async function disposableSession(who: Role | "pendingAgent"): Promise<Session> {
+  if (who === "pendingAgent") {
+    const token = await mintToken(stack, people.pendingAgent.id, "agent");
+    return { token, sid: sidOf(token), userId: people.pendingAgent.id };
+  }
+  const res = await http(stack.url, "POST", "/api/v1/user/login", { body: { email: spare[who].email, password: PASSWORD } });
+  if (res.status !== 200) throw new Error(`login of the spare ${who}: ${res.status} ${JSON.stringify(res.body)}`);
+  return { token: res.body.token, refreshToken: res.body.refresh_token, sid: sidOf(res.body.token), userId: spare[who].id };
+}
+
+/** The generated request, made ready to send: its caller's token, its placeholders filled in. */
+async function prepare(target: Target, request: Request): Promise<{ path: string; options: HttpOptions }> {
+  const { who } = request;
+  const signedIn = who !== "anonymous" && who !== "garbage";
+  const caller = signedIn && ENDS_OWN_SESSION.has(target.op.operationId) ? await disposableSession(who) : undefined;
+  let path = request.path;
+  if (path.includes(MARK.ownCurrent)) path = path.replace(MARK.ownCurrent, caller?.sid ?? crypto.randomUUID());
+  if (path.includes(MARK.ownOther)) path = path.replace(MARK.ownOther, (await disposableSession(caller && signedIn ? who : "customer")).sid);
+  if (path.includes(MARK.someoneElse)) path = path.replace(MARK.someoneElse, (await disposableSession(caller?.userId === spare.customer.id ? "agent" : "customer")).sid);
+  return { path, options: { ...request.options, token: caller?.token ?? tokenOf(who), body: await refreshBody(request.options.body) } };
+}
+
+async function refreshBody(body: unknown): Promise<unknown> {
+  const mark = (body as { refresh_token?: unknown } | null)?.refresh_token;
+  if (mark !== MARK.freshRefresh && mark !== MARK.spentRefresh) return body;
+  const refreshToken = (await disposableSession("customer")).refreshToken!;
+  if (mark === MARK.spentRefresh) {
+    const first = await http(stack.url, "POST", "/api/v1/user/token/refresh", { body: { refresh_token: refreshToken } });
+    if (first.status !== 200) throw new Error(`first refresh: ${first.status} ${JSON.stringify(first.body)}`);
+  }
+  return { ...(body as object), refresh_token: refreshToken };
+}
+
+/** Values of a path parameter that reach more than 404s (and never an actor's id). */
+function pathValue(target: Target, p: OpenApiParameter): fc.Arbitrary<string> {
+  if (target.op.operationId === "endSession") {
+    const live = fc.constantFrom(MARK.ownOther, MARK.ownCurrent, MARK.someoneElse);
+    return fc.oneof({ arbitrary: live, weight: 2 }, { arbitrary: fc.uuid(), weight: 1 }, { arbitrary: validValue(p.schema).map(paramText), weight: 1 });
+  }
+  if (target.op.operationId === "endSessionsOf") {
+    // The spare users have sessions to end; ending them is harmless, each is used once.
+    return fc.oneof(fc.constantFrom(...Object.values(spare).map((a) => a.id)), idValue(target, p.schema)).map(paramText);
+  }
+  return idValue(target, p.schema).map(paramText);
+}
 
 function allowed(access: Access | undefined): Who[] {
   if (access === "public") return ["anonymous"];
@@ -121,6 +211,7 @@ const hints: Hints = {
   paid_on: pastDate,
   // One cent to 1,000.00: most leave the loans ACTIVE for the repayments after them.
   amount: () => fc.integer({ min: 1, max: 100_000 }).map((cents) => (cents / 100).toFixed(2)),
+  refresh_token: () => fc.constantFrom(MARK.freshRefresh, MARK.spentRefresh),
 };
 const knownLogins = () => fc.constantFrom({ email: people.customer.email, password: "password-123" }, { email: stack.admin.email, password: stack.admin.password });
 
@@ -131,6 +222,19 @@ function remember(target: Target, res: { status: number; body: unknown }): void 
   if (res.status !== 201 || typeof created?.id !== "number") return;
   if (created.role === "agent") pool.user.push(created.id);
   if (created.status === "NEW") pool.loan.push(created.id);
+}
+
+/** The path with one parameter's segment replaced by `text` (which need not be a URL's to carry). */
+function withPathParam(path: string, template: string, name: string, text: string): string {
+  const [bare, query] = path.split("?") as [string, string | undefined];
+  const segments = bare.split("/");
+  segments[template.split("/").indexOf(`{${name}}`)] = encodeURIComponent(wellFormed(text)) || "%20";
+  return query === undefined ? segments.join("/") : `${segments.join("/")}?${query}`;
+}
+
+/** A lone surrogate cannot be put in a URL: it becomes U+FFFD, as a browser would send it. */
+function wellFormed(text: string): string {
+  return text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
 }
 
 function buildPath(template: string, values: Record<string, string>): string {
@@ -147,7 +251,7 @@ function withQuery(path: string, query: Record<string, unknown>): string {
 /** Parts of a request as its schemas allow them. */
 function validParts(target: Target) {
   const { op } = target;
-  const path = fc.record(Object.fromEntries(parametersIn(op, "path").map((p) => [p.name, idValue(target, p.schema).map(paramText)])));
+  const path = fc.record(Object.fromEntries(parametersIn(op, "path").map((p) => [p.name, pathValue(target, p)])));
   const query = fc.record(Object.fromEntries(parametersIn(op, "query").map((p) => [p.name, validValue(p.schema)])), { requiredKeys: parametersIn(op, "query").filter((p) => p.required).map((p) => p.name) });
   const body = bodySchemaOf(op);
   if (op.operationId === "login") return { path, query, body: fc.oneof(knownLogins(), validValue(body!)) };
@@ -160,8 +264,9 @@ function validRequest(target: Target): fc.Arbitrary<Request> {
   return fc
     .record({ who: fc.constantFrom(...allowed(target.access)), path: parts.path, query: parts.query, body: parts.body, key: idempotent ? fc.option(fc.uuid(), { nil: undefined }) : fc.constant(undefined) })
     .map(({ who, path, query, body, key }) => ({
+      who,
       path: withQuery(buildPath(target.template, path as Record<string, string>), query),
-      options: { token: tokenOf(who), body, headers: key ? { "idempotency-key": key } : undefined },
+      options: { body, headers: key ? { "idempotency-key": key } : undefined },
     }));
 }
 
@@ -171,12 +276,12 @@ function invalidRequest(target: Target): fc.Arbitrary<Request> {
   const base = validRequest(target);
   const ways: Array<fc.Arbitrary<Request>> = [
     // Anyone at all: no token, a garbage one, one of a role not allowed, an unapproved agent.
-    fc.tuple(base, fc.constantFrom<Who>("anonymous", "garbage", "admin", "agent", "customer", "pendingAgent")).map(([req, who]) => ({ ...req, options: { ...req.options, token: tokenOf(who) } })),
+    fc.tuple(base, fc.constantFrom<Who>("anonymous", "garbage", "admin", "agent", "customer", "pendingAgent")).map(([req, who]) => ({ ...req, who })),
     // An extra query parameter.
     fc.tuple(base, fc.string({ unit: "binary", minLength: 1, maxLength: 10 }), fc.string({ unit: "binary", maxLength: 20 })).map(([req, k, v]) => ({ ...req, path: `${req.path}${req.path.includes("?") ? "&" : "?"}${encodeURIComponent(k)}=${encodeURIComponent(v)}` })),
   ];
   for (const p of parametersIn(op, "path")) {
-    ways.push(fc.tuple(base, invalidParamText(p.schema)).map(([req, text]) => ({ ...req, path: req.path.replace(/\/\d+(?=$|\?)/, `/${encodeURIComponent(text) || "%20"}`) })));
+    ways.push(fc.tuple(base, invalidParamText(p.schema)).map(([req, text]) => ({ ...req, path: withPathParam(req.path, target.template, p.name, text) })));
   }
   for (const p of parametersIn(op, "query")) {
     ways.push(fc.tuple(base, invalidParamText(p.schema)).map(([req, text]) => ({ ...req, path: withQuery(req.path.split("?")[0]!, { ...Object.fromEntries(new URLSearchParams(req.path.split("?")[1] ?? "")), [p.name]: text }) })));
@@ -197,7 +302,8 @@ afterAll(() => {
   if (process.env.FUZZ_REPORT) for (const [name, statuses] of seen) console.log(name, JSON.stringify(Object.fromEntries(statuses)));
 });
 
-async function send(target: Target, request: Request, kind = "valid"): Promise<void> {
+async function send(target: Target, generated: Request, kind = "valid"): Promise<void> {
+  const request = await prepare(target, generated);
   // http() throws when the answer breaks the document (an unlisted status, a body off its schema).
   const res = await http(stack.url, target.method, request.path, request.options);
   remember(target, res);

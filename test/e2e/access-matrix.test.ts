@@ -7,7 +7,7 @@
  */
 import crypto from "node:crypto";
 import jwt from "jsonwebtoken";
-import { approvedAgent, createActors, mintToken, signedUp, type Actor, type Actors } from "../support/actors.js";
+import { approvedAgent, createActors, mintToken, openSession, signedUp, type Actor, type Actors } from "../support/actors.js";
 import { Api, email, type HttpAnswer, type HttpOptions } from "../support/http.js";
 import { startStack, type Stack } from "../support/stack.js";
 
@@ -94,7 +94,7 @@ async function freshActor(role: Exclude<Role, "anonymous">): Promise<Actor & { p
       return { ...(await approvedAgent(api, people.admin.token)), password: PASSWORD };
     case "pendingAgent": {
       const agent = await signedUp(api, "agent");
-      return { ...agent, token: mintToken(stack, agent.id, "agent"), password: PASSWORD };
+      return { ...agent, token: await mintToken(stack, agent.id, "agent"), password: PASSWORD };
     }
     case "admin": {
       const address = email("admin");
@@ -422,6 +422,84 @@ const ENDPOINTS: Endpoint[] = [
       } };
     },
   },
+  // ---- sessions ----
+  {
+    method: "POST",
+    route: "/api/user/token/refresh",
+    allowed: EVERYONE,
+    success: 200,
+    prepare: async () => {
+      const session = await call("POST", "/api/user/login", { body: { email: people.otherCustomer.email, password: PASSWORD } });
+      return {
+        path: "/api/user/token/refresh",
+        body: { refresh_token: session.body.refresh_token },
+        check: async (res) => expect(res.body.user.id).toBe(people.otherCustomer.id),
+      };
+    },
+  },
+  {
+    method: "POST",
+    route: "/api/user/logout",
+    allowed: ["customer", "pendingAgent", "agent", "admin"],
+    success: 204,
+    prepare: async (role) => {
+      const actor = role === "anonymous" ? null : await freshActor(role);
+      return {
+        path: "/api/user/logout",
+        token: actor?.token,
+        check: async (_res, allowed) => {
+          if (allowed && actor) expect((await call("GET", "/api/user/profile", { token: actor.token })).status).toBe(401);
+        },
+      };
+    },
+  },
+  {
+    method: "GET",
+    route: "/api/user/sessions",
+    allowed: ["customer", "pendingAgent", "agent", "admin"],
+    success: 200,
+    prepare: async () => ({
+      path: "/api/user/sessions",
+      check: async (res, allowed) => {
+        if (allowed) expect(res.body.rows.filter((s: { current: boolean }) => s.current)).toHaveLength(1);
+      },
+    }),
+  },
+  {
+    method: "DELETE",
+    route: "/api/user/sessions/{id}",
+    allowed: ["customer", "pendingAgent", "agent", "admin"],
+    success: 204,
+    prepare: async (role) => {
+      const actor = role === "anonymous" ? people.customer : await freshActor(role);
+      // A second session of the actor's, the one to end.
+      const sid = await openSession(stack, actor.id);
+      const other = await mintToken(stack, actor.id, role === "anonymous" ? "customer" : role, { sid });
+      return {
+        path: `/api/user/sessions/${sid}`,
+        token: role === "anonymous" ? undefined : actor.token,
+        check: async (_res, allowed) => {
+          expect((await call("GET", "/api/user/profile", { token: other })).status).toBe(allowed ? 401 : 200);
+          if (allowed) expect((await call("GET", "/api/user/profile", { token: actor.token })).status).toBe(200);
+        },
+      };
+    },
+  },
+  {
+    method: "DELETE",
+    route: "/api/user/sessions-of/{user_id}",
+    allowed: ["admin"],
+    success: 204,
+    prepare: async () => {
+      const target = await signedUp(api, "customer");
+      return {
+        path: `/api/user/sessions-of/${target.id}`,
+        check: async (_res, allowed) => {
+          expect((await call("GET", "/api/user/profile", { token: target.token })).status).toBe(allowed ? 401 : 200);
+        },
+      };
+    },
+  },
 ];
 
 function expectedStatus(endpoint: Endpoint, role: Role): number {
@@ -443,7 +521,7 @@ describe.each(ENDPOINTS.map((e) => [`${e.method} ${e.route}`, e] as const))("%s"
 
 test("the matrix covers every row of the API table", () => {
   const rows = ENDPOINTS.map((e) => `${e.method} ${e.route}`);
-  expect(new Set(rows).size).toBe(23);
+  expect(new Set(rows).size).toBe(28); // 18 of the core API, 5 of servicing, 5 of sessions
 });
 
 describe("a loan's own customer", () => {
@@ -486,7 +564,7 @@ describe("the token", () => {
 
   test("a deleted pending agent's token stops working at once", async () => {
     const agent = await signedUp(api, "agent");
-    const token = mintToken(stack, agent.id, "agent");
+    const token = await mintToken(stack, agent.id, "agent");
     expect((await call("GET", "/api/user/profile", { token })).status).toBe(200);
     expect((await call("DELETE", `/api/user/approve-delete/${agent.id}`, { token: people.admin.token })).status).toBe(204);
     expect((await call("GET", "/api/user/profile", { token })).status).toBe(401);
@@ -494,7 +572,7 @@ describe("the token", () => {
 
   test("an agent's token works on agent endpoints the moment it is approved", async () => {
     const agent = await signedUp(api, "agent");
-    const token = mintToken(stack, agent.id, "agent");
+    const token = await mintToken(stack, agent.id, "agent");
     expect((await call("GET", "/api/loan/list-loans-admin-agent", { token })).status).toBe(403);
     expect((await call("PUT", `/api/user/approve-delete/${agent.id}`, { token: people.admin.token })).status).toBe(200);
     expect((await call("GET", "/api/loan/list-loans-admin-agent", { token })).status).toBe(200);
@@ -502,7 +580,9 @@ describe("the token", () => {
 
   test("an expired token → 401", async () => {
     const now = Math.floor(Date.now() / 1000);
-    const token = sign({ role: "admin", iat: now - 7200, exp: now - 60 }, stack.jwtSecret, { subject: String(people.admin.id) });
+    // Of a live session, with the stack's secret: expired is the one thing wrong with it.
+    const sid = await openSession(stack, people.admin.id);
+    const token = sign({ role: "admin", sid, iat: now - 7200, exp: now - 60 }, stack.jwtSecret, { subject: String(people.admin.id) });
     const res = await call("GET", "/api/user/profile", { token });
     expect(res.status).toBe(401);
     expectErrorShape(res, 401);
@@ -510,7 +590,8 @@ describe("the token", () => {
   });
 
   test("a token signed with another secret → 401", async () => {
-    const token = sign({ role: "admin" }, crypto.randomBytes(32).toString("hex"), { subject: String(people.admin.id), expiresIn: "1h" });
+    const sid = await openSession(stack, people.admin.id);
+    const token = sign({ role: "admin", sid }, crypto.randomBytes(32).toString("hex"), { subject: String(people.admin.id), expiresIn: "1h" });
     const res = await call("GET", "/api/user/list-users", { token });
     expect(res.status).toBe(401);
     expectErrorShape(res, 401);
@@ -519,22 +600,24 @@ describe("the token", () => {
   test("an unsigned (alg none) token → 401", async () => {
     const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
     const now = Math.floor(Date.now() / 1000);
-    const token = `${part({ alg: "none", typ: "JWT" })}.${part({ sub: String(people.admin.id), role: "admin", iss: "loanstack", iat: now, exp: now + 3600 })}.`;
+    const sid = await openSession(stack, people.admin.id);
+    const token = `${part({ alg: "none", typ: "JWT" })}.${part({ sub: String(people.admin.id), role: "admin", sid, iss: "loanstack", iat: now, exp: now + 3600 })}.`;
     expect((await call("GET", "/api/user/list-users", { token })).status).toBe(401);
   });
 
   test("a token of another issuer → 401", async () => {
-    const token = jwt.sign({ role: "admin" }, stack.jwtSecret, { algorithm: "HS256", issuer: "someone-else", subject: String(people.admin.id), expiresIn: "1h" });
+    const sid = await openSession(stack, people.admin.id);
+    const token = jwt.sign({ role: "admin", sid }, stack.jwtSecret, { algorithm: "HS256", issuer: "someone-else", subject: String(people.admin.id), expiresIn: "1h" });
     expect((await call("GET", "/api/user/list-users", { token })).status).toBe(401);
   });
 
   test("a well-signed token of a user that does not exist → 401", async () => {
-    const token = mintToken(stack, 987654, "admin");
+    const token = await mintToken(stack, 987654, "admin");
     expect((await call("GET", "/api/user/profile", { token })).status).toBe(401);
   });
 
   test("the role claimed in a token is not trusted: a customer's token claiming admin → 403", async () => {
-    const token = mintToken(stack, people.customer.id, "admin");
+    const token = await mintToken(stack, people.customer.id, "admin");
     expect((await call("GET", "/api/user/list-users", { token })).status).toBe(403);
     const profile = await call("GET", "/api/user/profile", { token });
     expect(profile.body).toMatchObject({ id: people.customer.id, role: "customer" });

@@ -156,13 +156,15 @@ describe("POST /api/user/signup", () => {
 });
 
 describe("POST /api/user/login", () => {
-  test("answers token, token_type, expires_in and the user", async () => {
+  test("answers token, token_type, expires_in, refresh_token, refresh_expires_in and the user", async () => {
     const res = await call("POST", "/api/user/login", { body: { email: people.customer.email, password: PASSWORD } });
     expectStatus(res, 200);
-    expect(Object.keys(res.body).sort()).toEqual(["expires_in", "token", "token_type", "user"]);
+    expect(Object.keys(res.body).sort()).toEqual(["expires_in", "refresh_expires_in", "refresh_token", "token", "token_type", "user"]);
     expect(res.body.token_type).toBe("Bearer");
     expect(res.body.token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(res.body.expires_in).toBe(7200); // the default JWT_EXPIRES_IN, 2 hours
+    expect(res.body.refresh_token).toMatch(/^[\w-]{43}$/); // opaque: 32 random bytes, no JWT
+    expect(res.body.refresh_expires_in).toBe(30 * 24 * 3600); // the default REFRESH_EXPIRES_IN, 30 days
     expectUser(res.body.user);
     expect(res.body.user).toMatchObject({ id: people.customer.id, role: "customer" });
     expectStatus(await call("GET", "/api/user/profile", { token: res.body.token }), 200);
@@ -683,7 +685,7 @@ describe("a pending agent, once approved, works through the whole loan flow", ()
     const seen = await call("GET", `/api/loan/loan-details/${loan.body.id}`, { token: people.customer.token });
     expect(seen.body).toMatchObject({ status: "REJECTED", version: 2, interest_rate: "12.00", agent_id: agent.id });
     // A minted token of that agent (same secret) works too: the gateway trusts the stack's secret only.
-    expectStatus(await call("GET", "/api/user/profile", { token: mintToken(stack, agent.id, "agent") }), 200);
+    expectStatus(await call("GET", "/api/user/profile", { token: await mintToken(stack, agent.id, "agent") }), 200);
   });
 });
 

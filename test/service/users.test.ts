@@ -1,6 +1,7 @@
 /** The users service's actions through a real broker and its own PostgreSQL database. */
 import type { Context } from "moleculer";
-import type { AuthUser, EventPayload, User } from "../../sdk/contracts.js";
+import jwt from "jsonwebtoken";
+import type { AuthUser, EventPayload, LoginResponse, User } from "../../sdk/contracts.js";
 import { startStack, type Stack } from "../support/stack.js";
 
 let stack: Stack;
@@ -54,9 +55,11 @@ test("resolve is cached and the cache is cleared when an agent is deleted", asyn
   const agent = await signup("gone@example.test", "agent");
   const opts = await adminMeta();
   await stack.broker.call("users.approveAgent", { id: agent.id }, opts);
-  expect(await stack.broker.call("users.resolve", { id: agent.id })).toMatchObject({ id: agent.id, role: "agent", is_approved: true });
+  const login = await stack.broker.call<LoginResponse, object>("users.login", { email: "gone@example.test", password: "password-123" });
+  const sid = (jwt.decode(login.token) as { sid: string }).sid;
+  expect(await stack.broker.call("users.resolve", { id: agent.id, sid })).toMatchObject({ id: agent.id, role: "agent", is_approved: true });
   await stack.broker.call("users.deleteAgent", { id: agent.id }, opts);
-  expect(await stack.broker.call("users.resolve", { id: agent.id })).toBeNull();
+  expect(await stack.broker.call("users.resolve", { id: agent.id, sid })).toBeNull();
   const deleted = events.find((e) => e.name === "user.deleted") as { payload: EventPayload<"user.deleted"> } | undefined;
   expect(deleted?.payload).toMatchObject({ actor_id: opts.meta.user.id, user: { id: agent.id } });
 });

@@ -1,5 +1,8 @@
 /** The people of the domain, signed up through the API: one of each kind, with tokens. */
+import crypto from "node:crypto";
 import jwt from "jsonwebtoken";
+import { Client } from "pg";
+import { keyId } from "../../services/shared/tokens.js";
 import { Api, email } from "./http.js";
 import type { Stack } from "./stack.js";
 
@@ -14,7 +17,7 @@ export interface Actors {
   customer: Actor;
   otherCustomer: Actor;
   agent: Actor;
-  /** Signed up, not approved: cannot log in, so its token is minted with the stack's secret. */
+  /** Signed up, not approved: cannot log in, so its token (and session) is minted with the stack's secret. */
   pendingAgent: Actor;
 }
 
@@ -31,8 +34,34 @@ export async function approvedAgent(api: Api, adminToken: string): Promise<Actor
   return { ...agent, token: await api.login(agent.email, "password-123") };
 }
 
-export function mintToken(stack: Stack, id: number, role: string): string {
-  return jwt.sign({ role }, stack.jwtSecret, { algorithm: "HS256", subject: String(id), issuer: "loanstack", expiresIn: "1h" });
+/** A live session for the user, written straight into the users database (as a login would). */
+export async function openSession(stack: Stack, userId: number): Promise<string> {
+  const sid = crypto.randomUUID();
+  const client = new Client({ connectionString: stack.databases.users });
+  await client.connect();
+  try {
+    // No row for a user that does not exist: its token must fail for that reason alone.
+    await client.query(
+      `INSERT INTO sessions (id, user_id, refresh_hash, expires_at)
+       SELECT $1, $2, $3, now() + interval '1 day' WHERE EXISTS (SELECT 1 FROM users WHERE id = $2)`,
+      [sid, userId, crypto.randomBytes(32).toString("hex")],
+    );
+  } finally {
+    await client.end();
+  }
+  return sid;
+}
+
+/** A token signed with the stack's secret, of a session of its own (or of `sid`). */
+export async function mintToken(stack: Stack, id: number, role: string, options: { sid?: string; expiresIn?: string } = {}): Promise<string> {
+  const sid = options.sid ?? (await openSession(stack, id));
+  return jwt.sign({ role, sid }, stack.jwtSecret, {
+    algorithm: "HS256",
+    keyid: keyId(stack.jwtSecret),
+    subject: String(id),
+    issuer: "loanstack",
+    expiresIn: (options.expiresIn ?? "1h") as jwt.SignOptions["expiresIn"],
+  });
 }
 
 export async function createActors(stack: Stack): Promise<Actors> {
@@ -46,5 +75,5 @@ export async function createActors(stack: Stack): Promise<Actors> {
     approvedAgent(api, adminToken),
     signedUp(api, "agent"),
   ]);
-  return { admin, customer, otherCustomer, agent, pendingAgent: { ...pending, token: mintToken(stack, pending.id, "agent") } };
+  return { admin, customer, otherCustomer, agent, pendingAgent: { ...pending, token: await mintToken(stack, pending.id, "agent") } };
 }

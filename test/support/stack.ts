@@ -3,7 +3,7 @@
  * fresh databases, the gateway on a free port, a bootstrapped admin.
  */
 import crypto from "node:crypto";
-import type { ServiceBroker } from "moleculer";
+import type { BrokerOptions, ServiceBroker } from "moleculer";
 import { startNode } from "../../services/shared/node.js";
 import { createTestDatabases, type TestDatabases } from "./databases.js";
 
@@ -21,6 +21,10 @@ export interface Stack {
 export interface StackOptions {
   env?: Record<string, string>;
   databases?: TestDatabases;
+  /** The services of this broker (default: all of them). */
+  services?: string[];
+  /** Broker options over the test defaults (no transporter), e.g. a Fake transporter and a namespace. */
+  broker?: Partial<BrokerOptions>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -43,8 +47,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.env,
   });
   const node = await startNode({
-    services: ["users", "loans", "audit", "api"],
-    broker: { logger: false, transporter: null, nodeID: `test-${crypto.randomBytes(3).toString("hex")}` },
+    services: options.services ?? ["users", "loans", "audit", "api"],
+    broker: { logger: false, transporter: null, nodeID: `test-${crypto.randomBytes(3).toString("hex")}`, ...options.broker },
     log: () => undefined,
   });
   const stopBroker = () => node.broker.stop();

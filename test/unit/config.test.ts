@@ -12,6 +12,18 @@ describe("settings from the environment", () => {
     expect(broker.cacher).toMatchObject({ type: "Memory" });
   });
 
+  test("sessions: REFRESH_EXPIRES_IN (default 30 days) and CORS_ORIGINS (default none)", () => {
+    expect(loadConfig({})).toMatchObject({ refreshExpiresIn: 30 * 24 * 3600, corsOrigins: [] });
+    expect(loadConfig({ REFRESH_EXPIRES_IN: "12h" }).refreshExpiresIn).toBe(12 * 3600);
+    expect(loadConfig({ REFRESH_EXPIRES_IN: "900" }).refreshExpiresIn).toBe(900);
+    expect(() => loadConfig({ REFRESH_EXPIRES_IN: "soon" })).toThrow(/REFRESH_EXPIRES_IN/);
+    expect(() => loadConfig({ REFRESH_EXPIRES_IN: "0" })).toThrow(/REFRESH_EXPIRES_IN/);
+    expect(loadConfig({ CORS_ORIGINS: "https://a.example, http://localhost:5173" }).corsOrigins).toEqual(["https://a.example", "http://localhost:5173"]);
+    for (const bad of ["*", "https://a.example/", "https://a.example/app", "ftp://a.example", "a.example"]) {
+      expect(() => loadConfig({ CORS_ORIGINS: bad })).toThrow(/CORS_ORIGINS/);
+    }
+  });
+
   test("bad values are refused with the variable's name", () => {
     expect(() => loadConfig({ PORT: "eighty" })).toThrow(/PORT/);
     expect(() => loadConfig({ BCRYPT_ROUNDS: "2" })).toThrow(/BCRYPT_ROUNDS/);

@@ -130,6 +130,7 @@ const INTRO = [
   "Errors have one shape, `ApiError` (`{ name, message, code, type, data }`, the HTTP status in `code`); a 422 lists the failed fields in `data`.",
   "Money and rates are decimal strings with two places (`\"250000.00\"`), never floats. Lists take `page` (from 1) and `pageSize` (default 20, at most 100).",
   "Sign in with `POST /api/v1/user/login` and send its token as `Authorization: Bearer <token>`. Login and signup are rate limited per client address (`RATE_LIMIT_AUTH_PER_MINUTE`, default 60 a minute).",
+  "The login also answers a refresh token: trade it at `POST /api/v1/user/token/refresh` for a new pair (each refresh token works once); `POST /api/v1/user/logout` ends the session.",
 ].join("\n");
 
 function operation(alias: RoutedAlias, declared: ActionDeclaration, doc: OperationDoc): OpenApiOperation {
@@ -191,8 +192,10 @@ function whoMayCall(access: Access | undefined): string {
 function implied(alias: RoutedAlias, declared: ActionDeclaration, hasBody: boolean): Partial<Record<ErrorStatus, string>> {
   const out: Partial<Record<ErrorStatus, string>> = {};
   if (hasBody) out[400] = "The body is not valid JSON";
-  if (needsToken(alias, declared)) out[401] = "No token, or an invalid or expired one";
-  if (Array.isArray(declared.access)) out[403] = "The caller's role may not do this (agents only once approved)";
+  if (needsToken(alias, declared)) out[401] = "No token, or an invalid or expired one, or one of a session that has ended (logout, revocation, password change)";
+  // moleculer-web's cors check refuses, on every route, a browser Origin that CORS_ORIGINS does not list.
+  const origin = "the request's `Origin` is not one of CORS_ORIGINS (ORIGIN_NOT_ALLOWED; only when CORS_ORIGINS is set)";
+  out[403] = Array.isArray(declared.access) ? `The caller's role may not do this (agents only once approved), or ${origin}` : `Forbidden: ${origin}`;
   if (hasBody) out[413] = "The body is larger than the limit (BODY_LIMIT, default 1MB)";
   if (Object.keys(declared.params ?? {}).length > 0 || (alias.method !== "GET" && alias.route.onBeforeCall === takeIdempotencyKey)) out[422] = "A parameter failed validation; `data` lists each field";
   if (alias.route.rateLimit) out[429] = "Too many requests from this address; retry after `Retry-After` seconds";
