@@ -1,7 +1,7 @@
 /**
  * A distributed loanstack for a test file: each service in a `node dist/server.js` process
- * of its own, joined through the NATS or Redis server of this machine under a namespace of
- * the file's own, on fresh databases. Also: the reachability rule for those servers, a lock
+ * of its own, joined through the NATS, Redis or RabbitMQ server of this machine under a
+ * namespace of the file's own, on fresh databases. Also: the reachability rule for those servers, a lock
  * that keeps two cluster files from running their processes at the same time (the machine
  * has two cores), and small timing helpers.
  */
@@ -13,12 +13,14 @@ import path from "node:path";
 import { Api } from "./http.js";
 import { createTestDatabases, type TestDatabases } from "./databases.js";
 
-export type TransportKind = "nats" | "redis";
-
-export const TRANSPORTERS: Record<TransportKind, { url: string; host: string; port: number }> = {
+export const TRANSPORTERS = {
   nats: { url: "nats://127.0.0.1:4222", host: "127.0.0.1", port: 4222 },
   redis: { url: "redis://127.0.0.1:6379", host: "127.0.0.1", port: 6379 },
-};
+  rabbitmq: { url: "amqp://guest:guest@127.0.0.1:5672", host: "127.0.0.1", port: 5672 },
+} as const satisfies Record<string, { url: string; host: string; port: number }>;
+
+export type TransportKind = keyof typeof TRANSPORTERS;
+export const TRANSPORT_KINDS = Object.keys(TRANSPORTERS) as TransportKind[];
 
 /** The built entry; CLUSTER_SERVER runs another build (e.g. a patched copy) instead. */
 const SERVER = path.resolve(process.env.CLUSTER_SERVER ?? path.join(__dirname, "../../dist/server.js"));
@@ -62,10 +64,20 @@ export function describeCluster(kind: TransportKind, title: string, body: (trans
   describe.skip(title, () => body(url));
 }
 
-/** The transporter a file uses, overridable with CLUSTER_TRANSPORT=nats|redis. */
+/** The transporter a file uses, overridable with CLUSTER_TRANSPORT=nats|redis|rabbitmq. */
 export function transportFor(defaultKind: TransportKind): TransportKind {
-  const value = process.env.CLUSTER_TRANSPORT;
-  return value === "nats" || value === "redis" ? value : defaultKind;
+  return transportsFor(defaultKind)[0]!;
+}
+
+/** The transporters a file runs over, each in turn; CLUSTER_TRANSPORT=nats|redis|rabbitmq picks one. */
+export function transportsFor(...defaultKinds: TransportKind[]): TransportKind[] {
+  const chosen = TRANSPORT_KINDS.find((kind) => kind === process.env.CLUSTER_TRANSPORT);
+  return chosen ? [chosen] : defaultKinds;
+}
+
+/** `describeCluster` once per transporter, each block with a cluster (and namespace) of its own. */
+export function describeClusters(kinds: TransportKind[], title: (kind: TransportKind) => string, body: (transporter: string, kind: TransportKind) => void): void {
+  for (const kind of kinds) describeCluster(kind, title(kind), (transporter) => body(transporter, kind));
 }
 
 // ---------------------------------------------------------------------------------------
