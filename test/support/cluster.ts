@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { Api } from "./http.js";
 import { createTestDatabases, type TestDatabases } from "./databases.js";
+import { isSameLiveProcess, parseIdentity } from "../../services/shared/process-identity.js";
 
 export const TRANSPORTERS = {
   nats: { url: "nats://127.0.0.1:4222", host: "127.0.0.1", port: 4222 },
@@ -86,15 +87,6 @@ export function describeClusters(kinds: TransportKind[], title: (kind: Transport
 
 const LOCK_DIR = path.join(os.tmpdir(), "loanstack-cluster-tests.lock");
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** Waits for the cross-process lock; resolves with its release. Stale locks (dead owner) are taken over. */
 export async function acquireClusterLock(timeoutMs = 280_000): Promise<() => void> {
   const deadline = Date.now() + timeoutMs;
@@ -102,6 +94,7 @@ export async function acquireClusterLock(timeoutMs = 280_000): Promise<() => voi
   for (;;) {
     try {
       fs.mkdirSync(LOCK_DIR);
+      // A bare pid, which every checkout's version of this lock reads (worktrees share /tmp).
       fs.writeFileSync(owner, String(process.pid));
       return () => fs.rmSync(LOCK_DIR, { recursive: true, force: true });
     } catch (err) {
@@ -109,9 +102,11 @@ export async function acquireClusterLock(timeoutMs = 280_000): Promise<() => voi
     }
     let stale = false;
     try {
-      stale = !pidAlive(Number(fs.readFileSync(owner, "utf8")));
+      const identity = parseIdentity(fs.readFileSync(owner, "utf8"));
+      if (identity === null) throw new Error("the owner file is being written");
+      stale = !isSameLiveProcess(identity); // a zombie is no owner
     } catch {
-      // No owner file yet: being created, or its creator died in between.
+      // No owner file yet (or not written yet): being created, or its creator died in between.
       try {
         stale = Date.now() - fs.statSync(LOCK_DIR).mtimeMs > 10_000;
       } catch {
