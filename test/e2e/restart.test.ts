@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { Api, email } from "../support/http.js";
 import { startServerProcess, type ServerProcess } from "../support/server-process.js";
-import { zombie } from "../support/processes.js";
+import { killAll, zombie } from "../support/processes.js";
 import { identityOf, isRunning } from "../../services/shared/process-identity.js";
 
 let dataDir: string;
@@ -45,7 +45,7 @@ beforeAll(() => {
 const standIns: ChildProcess[] = [];
 
 afterAll(async () => {
-  for (const child of standIns) child.kill("SIGKILL");
+  await killAll(standIns);
   if (server && server.child.exitCode === null) {
     server.child.kill("SIGTERM");
     await server.exited;

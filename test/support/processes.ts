@@ -28,3 +28,15 @@ function stateOf(pid: number): string | undefined {
     return undefined;
   }
 }
+
+/** SIGKILLs each child still running and waits until each has exited (no handle outlives the test). */
+export async function killAll(children: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map((child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return undefined;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGKILL");
+      return exited;
+    }),
+  );
+}

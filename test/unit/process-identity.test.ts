@@ -4,12 +4,10 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { formatIdentity, identityOf, isRunning, isSameLiveProcess, parseIdentity, workingDirectoryOf } from "../../services/shared/process-identity.js";
-import { zombie } from "../support/processes.js";
+import { killAll, zombie } from "../support/processes.js";
 
 const started: ChildProcess[] = [];
-afterAll(() => {
-  for (const child of started) child.kill("SIGKILL");
-});
+afterAll(() => killAll(started));
 
 test("this process is itself, live, with a start time", () => {
   const me = identityOf();
