@@ -20,12 +20,34 @@ export function redisOptions(value: string): { host: string; port: number; passw
   };
 }
 
+/**
+ * Moleculer's AMQP transporter (RabbitMQ, `amqplib`). Two of its defaults do not suit us:
+ * - Nagle's algorithm: without `noDelay` every call waits ~40 ms for the delayed ACK.
+ * - `prefetch: 1`: it acknowledges a request only once the action answered, so a node would
+ *   run one request at a time. The broker's bulkhead is the one limit on what a node
+ *   takes on; RabbitMQ hands over as much as the bulkhead would run and queue.
+ */
+function amqpOptions(url: string, env: Env): { url: string; socketOptions: { noDelay: true }; prefetch: number } {
+  const { concurrency, maxQueueSize } = bulkheadFrom(env);
+  return { url, socketOptions: { noDelay: true }, prefetch: concurrency + maxQueueSize };
+}
+
 function transporterFrom(env: Env): BrokerOptions["transporter"] {
   const value = env.TRANSPORTER?.trim();
   if (!value || value === "none") return null;
   if (value.startsWith("nats://")) return { type: "NATS", options: { url: value } };
   if (/^rediss?:\/\//.test(value)) return { type: "Redis", options: redisOptions(value) };
-  throw new Error(`TRANSPORTER must be none, nats://host:port or redis://host:port, got "${value}"`);
+  if (/^amqps?:\/\//.test(value)) return { type: "AMQP", options: amqpOptions(value, env) };
+  throw new Error(`TRANSPORTER must be none, nats://host:port, redis://host:port or amqp://user:password@host:port, got "${redactUrl(value)}"`);
+}
+
+/** A URL as it may appear in an error message: any password replaced. */
+function redactUrl(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, "$1***@");
+}
+
+function bulkheadFrom(env: Env): { enabled: boolean; concurrency: number; maxQueueSize: number } {
+  return { enabled: env.BULKHEAD !== "off", concurrency: intFromEnv(env, "BULKHEAD_CONCURRENCY", 50, 1), maxQueueSize: intFromEnv(env, "BULKHEAD_QUEUE", 500, 0) };
 }
 
 function cacherFrom(env: Env): BrokerOptions["cacher"] {
@@ -79,7 +101,7 @@ export function brokerOptions(env: Env = process.env): BrokerOptions {
       check: (err) => Boolean(err && (err as { retryable?: boolean }).retryable),
     },
     circuitBreaker: { enabled: env.CIRCUIT_BREAKER !== "off", threshold: 0.5, minRequestCount: 20, windowTime: 60, halfOpenTime: 10_000 },
-    bulkhead: { enabled: env.BULKHEAD !== "off", concurrency: intFromEnv(env, "BULKHEAD_CONCURRENCY", 50, 1), maxQueueSize: intFromEnv(env, "BULKHEAD_QUEUE", 500, 0) },
+    bulkhead: bulkheadFrom(env),
     tracking: { enabled: true, shutdownTimeout: intFromEnv(env, "SHUTDOWN_TIMEOUT", 10_000) },
     registry: { strategy: "RoundRobin", preferLocal: true },
     validator: true,

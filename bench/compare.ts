@@ -17,6 +17,10 @@ export interface Comparison {
   baseline: Measured;
   ratio: number;
   ratios: number[];
+  /** With a machine-limit server: its figures, and loanstack's req/s over its req/s (median of the runs). */
+  limit?: Measured;
+  limitRatio?: number;
+  limitRatios?: number[];
 }
 
 function medianDb(runs: LoadResult[]): PgPerRequest | undefined {
@@ -69,18 +73,26 @@ export function measured(runs: LoadResult[], rssMb: number | null): Measured {
 export const fmtRun = (r: LoadResult) =>
   r.stalled ? `0 req/s — no request completed in ${r.duration} s (p99 ≥ ${r.p99} ms)` : `${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms${r.errors ? `, ${r.errors} errors` : ""}`;
 
-export async function compare(ctx: BenchContext, loanstack: Server, request: Request, label: string): Promise<Comparison> {
+/**
+ * `limit`: a third server run in the same rotation (L B M, M B L, ...), the machine's limit
+ * for the request (limit-server.ts).
+ */
+export async function compare(ctx: BenchContext, loanstack: Server, request: Request, label: string, limit?: Server): Promise<Comparison> {
   const { opts } = ctx;
   const spec = (server: Server, duration: number): LoadSpec => ({ ...request, url: server.url, connections: opts.connections, duration });
   resetPeakRss([...loanstack.procs, ...ctx.baseline.procs]);
   if (opts.warmup > 0) {
     await runLoad(spec(loanstack, opts.warmup));
     await runLoad(spec(ctx.baseline, opts.warmup));
+    if (limit) await runLoad(spec(limit, opts.warmup));
   }
   const ls: LoadResult[] = [];
   const base: LoadResult[] = [];
+  const lim: LoadResult[] = [];
   for (let run = 0; run < opts.runs; run++) {
-    const order = run % 2 === 0 ? ([["loanstack", loanstack, ls], ["baseline", ctx.baseline, base]] as const) : ([["baseline", ctx.baseline, base], ["loanstack", loanstack, ls]] as const);
+    const sides: Array<readonly [string, Server, LoadResult[]]> = [["loanstack", loanstack, ls], ["baseline", ctx.baseline, base]];
+    if (limit) sides.push(["limit", limit, lim]);
+    const order = run % 2 === 0 ? sides : [...sides].reverse();
     for (const [name, server, into] of order) {
       const r = await measuredRun(ctx, loanstack, () => runLoad(spec(server, opts.duration)));
       into.push(r);
@@ -88,7 +100,12 @@ export async function compare(ctx: BenchContext, loanstack: Server, request: Req
     }
   }
   const ratios = ls.map((r, i) => r.rps / Math.max(1, base[i]!.rps));
-  const result = { loanstack: measured(ls, peakRssMb(loanstack.procs)), baseline: measured(base, peakRssMb(ctx.baseline.procs)), ratio: median(ratios), ratios };
+  const result: Comparison = { loanstack: measured(ls, peakRssMb(loanstack.procs)), baseline: measured(base, peakRssMb(ctx.baseline.procs)), ratio: median(ratios), ratios };
+  if (limit) {
+    result.limitRatios = ls.map((r, i) => r.rps / Math.max(1, lim[i]!.rps));
+    result.limit = measured(lim, peakRssMb(limit.procs));
+    result.limitRatio = median(result.limitRatios);
+  }
   ctx.log(`  ${label} PostgreSQL per request: loanstack ${formatPg(result.loanstack.db)}; baseline ${formatPg(result.baseline.db)}`);
   ctx.log(`  ${label} CPU: loanstack runs: ${formatCpu(result.loanstack.cpu)}; baseline runs: ${formatCpu(result.baseline.cpu)}`);
   return result;

@@ -1,11 +1,11 @@
 /** The bench's options: command-line flags and BENCH_* environment variables. */
 import path from "node:path";
 
-export const SCENARIOS = ["read", "nats", "redis", "write", "flood", "scale", "cli", "repay", "schedule"] as const;
+export const SCENARIOS = ["read", "nats", "redis", "amqp", "uncached", "mixed", "write", "flood", "scale", "cli", "repay", "schedule"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 /** Names `--only` accepts besides the scenario names. */
-const ALIASES: Record<string, ScenarioName[]> = { distributed: ["nats", "redis"], login: ["flood"], servicing: ["repay", "schedule"] };
+const ALIASES: Record<string, ScenarioName[]> = { distributed: ["nats", "redis", "amqp"], login: ["flood"], rabbitmq: ["amqp"], servicing: ["repay", "schedule"] };
 
 export interface BenchOptions {
   only: ScenarioName[];
@@ -32,21 +32,27 @@ export interface BenchOptions {
   pgUrl: string;
   natsUrl: string;
   redisUrl: string;
+  amqpUrl: string;
+  /** `--soak 10m`: seconds of the mixed load on one loanstack process, its memory watched; null: no soak. */
+  soakSeconds: number | null;
   root: string;
   resultsDir: string;
 }
 
-const HELP = `npm run bench -- [--only read,nats,redis,write,flood,scale,cli,repay,schedule] [--quick] [--profile]
+const HELP = `npm run bench -- [--only read,nats,redis,amqp,uncached,mixed,write,flood,scale,cli,repay,schedule] [--quick] [--profile] [--soak 10m]
 
-  --only      run only these scenarios (also: distributed = nats,redis; servicing = repay,schedule)
+  --only      run only these scenarios (also: distributed = nats,redis,amqp; servicing = repay,schedule)
   --quick     shorter runs (3 s, 1 s warm-up) and 100,000 loans instead of 1,000,000
   --profile   run the loanstack processes with --cpu-prof and print their top self-time functions
               (profiling slows them: do not compare those figures with a plain run)
+  --soak D    after the scenarios (none unless --only names some), the mixed load on one loanstack
+              process for D (10m, 90s, 600): RSS after the first minute against the end, errors
 
 Environment: BENCH_DURATION (s, 8), BENCH_WARMUP (s, 2), BENCH_CONNECTIONS (32), BENCH_RUNS (3),
 BENCH_FLOOD_CONNECTIONS (50), BENCH_LOANS (50000), BENCH_SCALE_LOANS (1000000), BENCH_CLI_RUNS (10),
 BENCH_BCRYPT_ROUNDS (10, at least 10), BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres),
-BENCH_NATS_URL (nats://127.0.0.1:4222), BENCH_REDIS_URL (redis://127.0.0.1:6379).`;
+BENCH_NATS_URL (nats://127.0.0.1:4222), BENCH_REDIS_URL (redis://127.0.0.1:6379),
+BENCH_AMQP_URL (amqp://guest:guest@127.0.0.1:5672), BENCH_DB_PREFIX (bench: databases bench_users, ...).`;
 
 function num(name: string, fallback: number, min = 1): number {
   const raw = process.env[name];
@@ -56,15 +62,24 @@ function num(name: string, fallback: number, min = 1): number {
   return n;
 }
 
+/** "10m", "90s", "1h", or plain seconds. */
+function parseDuration(value: string | undefined): number {
+  const m = /^(\d+)(s|m|h)?$/.exec(value ?? "");
+  if (!m || Number(m[1]) === 0) throw new Error(`--soak needs a duration such as 10m, 90s or 600, got "${value ?? ""}"`);
+  return Number(m[1]) * ({ s: 1, m: 60, h: 3600 }[m[2] as "s" | "m" | "h"] ?? 1);
+}
+
 export function parseOptions(argv: string[]): BenchOptions | "help" {
-  let only: ScenarioName[] = [...SCENARIOS];
+  let only: ScenarioName[] | undefined;
   let quick = false;
   let profile = false;
+  let soakSeconds: number | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--help" || arg === "-h") return "help";
     else if (arg === "--quick") quick = true;
     else if (arg === "--profile") profile = true;
+    else if (arg === "--soak" || arg.startsWith("--soak=")) soakSeconds = parseDuration(arg === "--soak" ? argv[++i] : arg.slice("--soak=".length));
     else if (arg === "--only" || arg.startsWith("--only=")) {
       const value = arg === "--only" ? argv[++i] : arg.slice("--only=".length);
       if (!value) throw new Error("--only needs a list, e.g. --only read,scale");
@@ -77,6 +92,8 @@ export function parseOptions(argv: string[]): BenchOptions | "help" {
       only = SCENARIOS.filter((s) => wanted.has(s));
     } else throw new Error(`unknown argument "${arg}"\n\n${HELP}`);
   }
+  // A soak alone runs no scenario unless --only names some.
+  only ??= soakSeconds === null ? [...SCENARIOS] : [];
   const root = path.resolve(__dirname, "../..");
   const bcryptRounds = num("BENCH_BCRYPT_ROUNDS", 10);
   if (bcryptRounds < 10) throw new Error("BENCH_BCRYPT_ROUNDS must be at least 10: the flood measures a real cost");
@@ -98,6 +115,8 @@ export function parseOptions(argv: string[]): BenchOptions | "help" {
     pgUrl: process.env.BENCH_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres",
     natsUrl: process.env.BENCH_NATS_URL || "nats://127.0.0.1:4222",
     redisUrl: process.env.BENCH_REDIS_URL || "redis://127.0.0.1:6379",
+    amqpUrl: process.env.BENCH_AMQP_URL || "amqp://guest:guest@127.0.0.1:5672",
+    soakSeconds,
     root,
     resultsDir: path.join(root, "bench", "results"),
   };

@@ -42,6 +42,10 @@ export interface Row {
   /** Median over the runs of loanstack rps / baseline rps. */
   ratio?: number;
   ratios?: number[];
+  /** The machine's limit for this request (limit-server.ts), and loanstack rps / limit rps. */
+  limit?: Measured;
+  limitRatio?: number;
+  limitRatios?: number[];
   note?: string;
   /** Show the CPU figures as shares of the machine rather than per request (few requests). */
   cpuAsShare?: boolean;

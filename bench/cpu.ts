@@ -29,7 +29,7 @@ export function processCpuMs(pid: number): number {
   }
 }
 
-const WATCHED = { postgres: "postgres", "nats-server": "nats", "redis-server": "redis" } as const;
+const WATCHED = { postgres: "postgres", "nats-server": "nats", "redis-server": "redis", "beam.smp": "rabbitmq" } as const;
 type Watched = (typeof WATCHED)[keyof typeof WATCHED];
 
 /**
@@ -51,7 +51,7 @@ function ourPostgres(pid: string): boolean {
 
 /** CPU ms so far of every running postgres, nats-server and redis-server process, by pid. */
 function byCommand(): Record<Watched, Map<number, number>> {
-  const found: Record<Watched, Map<number, number>> = { postgres: new Map(), nats: new Map(), redis: new Map() };
+  const found: Record<Watched, Map<number, number>> = { postgres: new Map(), nats: new Map(), redis: new Map(), rabbitmq: new Map() };
   let entries: string[] = [];
   try {
     entries = fs.readdirSync("/proc");
@@ -98,7 +98,7 @@ function usedBetween(a: Map<number, number>, b: Map<number, number>): number {
   return ms;
 }
 
-type Consumers = { loanstack: number; baseline: number; postgres: number; nats: number; redis: number; loadgen: number; other: number };
+type Consumers = { loanstack: number; baseline: number; postgres: number; nats: number; redis: number; rabbitmq: number; loadgen: number; other: number };
 
 /**
  * Per consumer: CPU ms per answered request, and share (%) of the machine's CPU time over
@@ -121,10 +121,11 @@ export function cpuUse(a: CpuSnapshot, b: CpuSnapshot, loadgenMs: number, reques
     postgres: usedBetween(a.watched.postgres, b.watched.postgres),
     nats: usedBetween(a.watched.nats, b.watched.nats),
     redis: usedBetween(a.watched.redis, b.watched.redis),
+    rabbitmq: usedBetween(a.watched.rabbitmq, b.watched.rabbitmq),
     loadgen: loadgenMs,
     other: 0,
   };
-  used.other = Math.max(0, toMs(busyTicks) - (used.loanstack + used.baseline + used.postgres + used.nats + used.redis + used.loadgen));
+  used.other = Math.max(0, toMs(busyTicks) - (used.loanstack + used.baseline + used.postgres + used.nats + used.redis + used.rabbitmq + used.loadgen));
   const map = (f: (ms: number) => number) => Object.fromEntries(Object.entries(used).map(([k, v]) => [k, f(v)])) as Consumers;
   return {
     perRequest: map((ms) => (requests > 0 ? Math.round((1000 * ms) / requests) / 1000 : NaN)),
@@ -133,8 +134,8 @@ export function cpuUse(a: CpuSnapshot, b: CpuSnapshot, loadgenMs: number, reques
   };
 }
 
-const KEYS = ["loanstack", "baseline", "postgres", "nats", "redis", "loadgen", "other"] as const;
-const LABEL: Record<(typeof KEYS)[number], string> = { loanstack: "loanstack", baseline: "baseline", postgres: "postgres", nats: "nats-server", redis: "redis-server", loadgen: "load generator", other: "other" };
+const KEYS = ["loanstack", "baseline", "postgres", "nats", "redis", "rabbitmq", "loadgen", "other"] as const;
+const LABEL: Record<(typeof KEYS)[number], string> = { loanstack: "loanstack", baseline: "baseline", postgres: "postgres", nats: "nats-server", redis: "redis-server", rabbitmq: "rabbitmq (beam.smp)", loadgen: "load generator", other: "other" };
 
 /** e.g. "loanstack 0.21, postgres 0.1, load generator 0.05, other 0.01 ms CPU/request (CPUs 97% busy)" */
 export function formatCpu(c: CpuUse | undefined, how: "perRequest" | "share" = "perRequest"): string {

@@ -1,7 +1,9 @@
 /** The bench's PostgreSQL: checking the server answers, and fresh databases on it. */
 import { Client } from "pg";
 
-export const DATABASES = { users: "bench_users", loans: "bench_loans", audit: "bench_audit" } as const;
+/** BENCH_DB_PREFIX (bench): two benches on one PostgreSQL server, e.g. two checkouts, must not drop each other's databases. */
+const PREFIX = /^[a-z][a-z0-9_]*$/.test(process.env.BENCH_DB_PREFIX ?? "") ? process.env.BENCH_DB_PREFIX! : "bench";
+export const DATABASES = { users: `${PREFIX}_users`, loans: `${PREFIX}_loans`, audit: `${PREFIX}_audit` } as const;
 export type DatabaseUrls = Record<keyof typeof DATABASES, string>;
 
 /** The server's URL with another database in its path. */
@@ -35,7 +37,7 @@ export async function checkServer(serverUrl: string): Promise<string> {
   }
 }
 
-/** Drops and creates bench_users, bench_loans and bench_audit; answers their URLs. */
+/** Drops and creates the bench's three databases (bench_users, bench_loans, bench_audit); answers their URLs. */
 export async function freshDatabases(serverUrl: string): Promise<DatabaseUrls> {
   await withClient(serverUrl, async (c) => {
     for (const name of Object.values(DATABASES)) {

@@ -3,7 +3,8 @@
  * for a bounded time; prints autocannon's result as one JSON line on stdout.
  * Usage: node dist/bench/load-worker.js '<LoadSpec JSON>'
  */
-import type { LoadSpec } from "./load.js";
+import fs from "node:fs";
+import type { LoadSpec, MixKind, MixSpec } from "./load.js";
 
 interface AutocannonRequest {
   method?: string;
@@ -25,8 +26,31 @@ function loanBody(customerId: number): string {
   return JSON.stringify({ customer_id: customerId, principal, tenure_months: tenure });
 }
 
+const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)]!;
+
+/** One request of the mix per call, counted by kind. */
+function mixed(mix: MixSpec, kinds: Record<MixKind, number>): (req: AutocannonRequest) => AutocannonRequest {
+  return (): AutocannonRequest => {
+    const draw = Math.random();
+    if (draw < mix.writeShare) {
+      kinds.write += 1;
+      const customer = mix.loanCustomers.first + Math.floor(Math.random() * mix.loanCustomers.count);
+      return { method: "POST", path: "/api/loan/customer-loan", headers: { authorization: `Bearer ${pick(mix.agentTokens)}`, "content-type": "application/json" }, body: loanBody(customer) };
+    }
+    if (draw < mix.writeShare + mix.agentShare) {
+      kinds.agent += 1;
+      const page = 1 + Math.floor(Math.random() * mix.agentPages);
+      return { method: "GET", path: `/api/loan/list-loans-admin-agent?page=${page}`, headers: { authorization: `Bearer ${pick(mix.agentTokens)}` } };
+    }
+    kinds.customer += 1;
+    return { method: "GET", path: "/api/loan/list-loans-customer", headers: { authorization: `Bearer ${pick(mix.customerTokens)}` } };
+  };
+}
+
 async function main(): Promise<void> {
-  const spec = JSON.parse(process.argv[2] ?? "") as LoadSpec;
+  const arg = process.argv[2] ?? "";
+  const spec = JSON.parse(arg.startsWith("@") ? fs.readFileSync(arg.slice(1), "utf8") : arg) as LoadSpec;
+  const kinds: Record<MixKind, number> = { customer: 0, agent: 0, write: 0 };
   const headers: Record<string, string> = { ...spec.headers };
   if (spec.body !== undefined || spec.loanFor !== undefined) headers["content-type"] = "application/json";
   const request: AutocannonRequest = { method: spec.method, path: spec.path, headers };
@@ -41,6 +65,7 @@ async function main(): Promise<void> {
     const previous = request.setupRequest;
     request.setupRequest = (req) => ({ ...(previous ? previous(req) : req), path: paths[next++ % paths.length]! });
   }
+  if (spec.mix) request.setupRequest = mixed(spec.mix, kinds);
   const cpu = process.cpuUsage();
   const result = await autocannon({
     url: spec.url,
@@ -50,7 +75,7 @@ async function main(): Promise<void> {
     timeout: 10,
   });
   const used = process.cpuUsage(cpu);
-  process.stdout.write(`${JSON.stringify({ result, cpuMs: (used.user + used.system) / 1000 })}\n`);
+  process.stdout.write(`${JSON.stringify({ result, cpuMs: (used.user + used.system) / 1000, kinds: spec.mix ? kinds : undefined })}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -3,6 +3,8 @@
  * bounded in time, and the figures the report needs from its result.
  */
 import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import type { CpuUse } from "./cpu.js";
 import type { PgPerRequest } from "./pgstats.js";
@@ -18,9 +20,31 @@ export interface LoadSpec {
   loanFor?: number;
   /** Paths taken in turn, one per request, instead of `path` (e.g. one loan after another). */
   paths?: string[];
+  /** Instead of one request: each request drawn from this mix (method, path and headers above are ignored). */
+  mix?: MixSpec;
   connections: number;
   duration: number;
 }
+
+/**
+ * A realistic mix: customers reading their own list, agents paging the list of all
+ * loans, agents requesting loans. Each request draws its kind, then its actor.
+ */
+export interface MixSpec {
+  /** One token per customer: each reads GET /api/loan/list-loans-customer, its own loans. */
+  customerTokens: string[];
+  /** Agents' tokens: they page GET /api/loan/list-loans-admin-agent and request loans. */
+  agentTokens: string[];
+  /** Agents page pages 1..agentPages, at random. */
+  agentPages: number;
+  /** Loan requests are for these customers (ids first..first+count-1), at random. */
+  loanCustomers: { first: number; count: number };
+  /** Shares of the requests (the rest are customer reads). */
+  agentShare: number;
+  writeShare: number;
+}
+
+export type MixKind = "customer" | "agent" | "write";
 
 export interface LoadResult {
   rps: number;
@@ -45,6 +69,8 @@ export interface LoadResult {
   cpu?: CpuUse;
   /** CPU time of the load generator process during the run. */
   loadgenCpuMs: number;
+  /** A mixed load: how many requests of each kind were sent. */
+  kinds?: Record<MixKind, number>;
 }
 
 interface AutocannonResult {
@@ -57,12 +83,12 @@ interface AutocannonResult {
   latency: { p50: number; p99: number; mean: number; max: number };
 }
 
-function summarise({ result: r, cpuMs }: { result: AutocannonResult; cpuMs: number }, spec: LoadSpec): LoadResult {
+function summarise({ result: r, cpuMs, kinds }: { result: AutocannonResult; cpuMs: number; kinds?: Record<MixKind, number> }, spec: LoadSpec): LoadResult {
   const duration = r.duration || 1;
   const requests = r["2xx"] + r.non2xx;
   if (requests === 0) {
     const bound = spec.duration * 1000;
-    return { rps: 0, p50: bound, p99: bound, mean: bound, max: bound, requests: 0, errors: r.errors + r.timeouts, non2xx: 0, socketErrors: r.errors + r.timeouts, duration, stalled: true, loadgenCpuMs: cpuMs };
+    return { rps: 0, p50: bound, p99: bound, mean: bound, max: bound, requests: 0, errors: r.errors + r.timeouts, non2xx: 0, socketErrors: r.errors + r.timeouts, duration, stalled: true, loadgenCpuMs: cpuMs, kinds };
   }
   return {
     rps: Math.round((r["2xx"] + r.non2xx) / duration),
@@ -76,14 +102,23 @@ function summarise({ result: r, cpuMs }: { result: AutocannonResult; cpuMs: numb
     socketErrors: r.errors + r.timeouts,
     duration: Math.round(duration * 100) / 100,
     loadgenCpuMs: Math.round(cpuMs),
+    kinds,
   };
 }
 
 /** Starts the load now; resolves with its figures when it ends. */
 export function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const worker = path.join(__dirname, "load-worker.js");
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [worker, JSON.stringify(spec)], { stdio: ["ignore", "pipe", "pipe"] });
+  // A mix's thousand tokens exceed what one command-line argument may hold (128 KB): a file then.
+  let arg = JSON.stringify(spec);
+  let specFile: string | undefined;
+  if (arg.length > 64 * 1024) {
+    specFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "loanstack-bench-")), "spec.json");
+    fs.writeFileSync(specFile, arg);
+    arg = `@${specFile}`;
+  }
+  return new Promise<LoadResult>((resolve, reject) => {
+    const child = spawn(process.execPath, [worker, arg], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
@@ -97,6 +132,8 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
         reject(new Error(`load generator printed no result: ${String(e)}\n${out.slice(-500)}\n${err.slice(-1000)}`));
       }
     });
+  }).finally(() => {
+    if (specFile) fs.rmSync(path.dirname(specFile), { recursive: true, force: true });
   });
 }
 

@@ -109,6 +109,8 @@ export interface LoanstackOptions {
   transporter?: string;
   namespace: string;
   profileDir?: string;
+  /** More environment for every loanstack process (e.g. CACHER=none). */
+  env?: Record<string, string>;
 }
 
 function loanstackEnv(opts: BenchOptions, dbs: DatabaseUrls, namespace: string): Record<string, string> {
@@ -135,7 +137,7 @@ function loanstackEnv(opts: BenchOptions, dbs: DatabaseUrls, namespace: string):
  */
 export async function startLoanstack(opts: BenchOptions, dbs: DatabaseUrls, ls: LoanstackOptions): Promise<Server> {
   const script = path.join(opts.root, "dist", "server.js");
-  const env = loanstackEnv(opts, dbs, ls.namespace);
+  const env = { ...loanstackEnv(opts, dbs, ls.namespace), ...ls.env };
   const nodeArgs = ls.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${ls.profileDir}`] : [];
   const port = await freePort();
   const procs: Proc[] = [];
@@ -182,6 +184,37 @@ async function waitHealthy(url: string, timeoutMs = 30_000): Promise<void> {
 export async function startBaseline(opts: BenchOptions, dbs: DatabaseUrls): Promise<Server> {
   const p = await spawnNode("baseline", path.join(opts.root, "dist", "bench", "baseline-server.js"), { USERS_DATABASE_URL: dbs.users, LOANS_DATABASE_URL: dbs.loans, JWT_SECRET, BASELINE_PORT: "0", BASELINE_OUTBOX_TABLE: BASELINE_OUTBOX }, /baseline listening on (http:\/\/\S+)/);
   return { url: p.match[1]!, procs: [p], stop: () => p.stop() };
+}
+
+/**
+ * The machine's limit for a read (limit-server.ts): node:http checking the JWT and
+ * answering `body`, a fixed answer of the size of the real one, without any database.
+ */
+export async function startLimitServer(opts: BenchOptions, body: string): Promise<Server> {
+  const bodyFile = path.join(opts.resultsDir, "limit-body.json");
+  fs.mkdirSync(opts.resultsDir, { recursive: true });
+  fs.writeFileSync(bodyFile, body);
+  const p = await spawnNode("machine-limit", path.join(opts.root, "dist", "bench", "limit-server.js"), { JWT_SECRET, LIMIT_PORT: "0", LIMIT_BODY_FILE: bodyFile }, /limit listening on (http:\/\/\S+)/);
+  return { url: p.match[1]!, procs: [p], stop: () => p.stop() };
+}
+
+/** Resident memory now (VmRSS) of the processes, summed, in MB; null when unreadable. */
+export function rssMb(procs: Proc[]): number | null {
+  let kb = 0;
+  for (const p of procs) {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readStatus(p.pid) ?? "");
+    if (!m) return null;
+    kb += Number(m[1]);
+  }
+  return Math.round(kb / 102.4) / 10;
+}
+
+function readStatus(pid: number): string | null {
+  try {
+    return fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  } catch {
+    return null;
+  }
 }
 
 /** Starts a new peak: writing 5 to clear_refs resets VmHWM (Linux ≥ 4.0). */

@@ -53,12 +53,14 @@ function table(head: string[], body: string[][], rightAligned: (i: number) => bo
   return [line(head), `|${widths.map((w, i) => (rightAligned(i) ? `${"-".repeat(w + 1)}:` : `-${"-".repeat(w)}-`)).join("|")}|`, ...body.map(line)].join("\n");
 }
 
+const times = (r: number | undefined) => (r === undefined ? "—" : `${r.toFixed(2)}×`);
+
 export function formatRows(rows: Row[]): string {
-  const head = ["scenario", "loanstack req/s", "p50 ms", "p99 ms", "errors", "peak RSS MB", "baseline req/s", "p50 ms", "p99 ms", "errors", "peak RSS MB", "ratio req/s"];
+  const head = ["scenario", "loanstack req/s", "p50 ms", "p99 ms", "errors", "peak RSS MB", "baseline req/s", "p50 ms", "p99 ms", "errors", "peak RSS MB", "ratio req/s", "machine limit req/s", "ratio to limit"];
   const body = rows.map((r) =>
     r.skipped
-      ? [r.title, r.skipped, "", "", "", "", "", "", "", "", "", ""]
-      : [r.title, ...cells(r.loanstack), ...cells(r.baseline), r.ratio === undefined ? "—" : `${r.ratio.toFixed(2)}×`],
+      ? [r.title, r.skipped, "", "", "", "", "", "", "", "", "", "", "", ""]
+      : [r.title, ...cells(r.loanstack), ...cells(r.baseline), times(r.ratio), r.limit ? num(r.limit.rps) : "—", times(r.limitRatio)],
   );
   return table(head, body, (i) => i > 0);
 }
@@ -78,7 +80,8 @@ export function formatNotes(rows: Row[]): string {
       const how = r.cpuAsShare ? "share" : "perRequest";
       const db = !r.cpuAsShare && (r.loanstack?.db || r.baseline?.db) ? `PostgreSQL per request — loanstack: ${formatPg(r.loanstack?.db)}; baseline: ${formatPg(r.baseline?.db)}` : "";
       const cpu = r.loanstack?.cpu || r.baseline?.cpu ? `CPU — loanstack runs: ${formatCpu(r.loanstack?.cpu, how)}; baseline runs: ${formatCpu(r.baseline?.cpu, how)}` : "";
-      return `- ${r.title}: ${[r.ratios ? `ratios per run ${r.ratios.map((x) => x.toFixed(2)).join(", ")}` : "", r.note ?? "", db, cpu].filter(Boolean).join("; ")}`;
+      const limit = r.limitRatios ? `ratios to the machine limit per run ${r.limitRatios.map((x) => x.toFixed(2)).join(", ")}` : "";
+      return `- ${r.title}: ${[r.ratios ? `ratios per run ${r.ratios.map((x) => x.toFixed(2)).join(", ")}` : "", limit, r.note ?? "", db, cpu].filter(Boolean).join("; ")}`;
     })
     .join("\n");
 }

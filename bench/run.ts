@@ -17,8 +17,11 @@ import { cpuShare, cpuTimes, waitForQuiet } from "./quiet.js";
 import { formatMachine, formatNotes, formatRows, formatTargets, machineInfo, writeJson } from "./report.js";
 import { cli } from "./scenarios/cli.js";
 import { flood } from "./scenarios/flood.js";
+import { mixed } from "./scenarios/mixed.js";
 import { readDistributed, readOneProcess } from "./scenarios/read.js";
 import { scale } from "./scenarios/scale.js";
+import { soak } from "./scenarios/soak.js";
+import { uncachedRead } from "./scenarios/uncached.js";
 import { write } from "./scenarios/write.js";
 import { repay } from "./scenarios/repay.js";
 import { schedule } from "./scenarios/schedule.js";
@@ -28,6 +31,9 @@ const SCENARIO_RUNNERS: Record<ScenarioName, (ctx: BenchContext) => Promise<Scen
   read: readOneProcess,
   nats: (ctx) => readDistributed(ctx, "nats"),
   redis: (ctx) => readDistributed(ctx, "redis"),
+  amqp: (ctx) => readDistributed(ctx, "amqp"),
+  uncached: uncachedRead,
+  mixed,
   write,
   flood,
   scale,
@@ -40,12 +46,15 @@ const TITLES: Record<ScenarioName, string> = {
   read: "1 read, one process",
   nats: "2 read over NATS",
   redis: "2 read over Redis",
+  amqp: "2 read over RabbitMQ",
+  uncached: "7 uncached read",
+  mixed: "8 mixed",
   write: "3 write",
   flood: "4 login flood",
   scale: "5 scale",
   cli: "6 CLI",
-  repay: "7 repay",
-  schedule: "8 schedule read",
+  repay: "10 repay",
+  schedule: "11 schedule read",
 };
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -98,7 +107,7 @@ async function main(): Promise<number> {
   let builtAtMs = buildStamp(opts.root);
   const code = { git: gitHead(opts.root), builtAt: new Date(builtAtMs).toISOString(), rebuiltDuringRun: [] as string[] };
   log(`loanstack: ${code.git}, dist/ built ${code.builtAt}`);
-  log(`scenarios: ${opts.only.join(", ")}; ${opts.runs} runs of ${opts.duration} s (warm-up ${opts.warmup} s), ${opts.connections} connections${opts.quick ? ", --quick" : ""}${opts.profile ? ", --profile (figures slowed by the profiler)" : ""}`);
+  log(`scenarios: ${[...opts.only, ...(opts.soakSeconds !== null ? [`soak ${opts.soakSeconds} s`] : [])].join(", ")}; ${opts.runs} runs of ${opts.duration} s (warm-up ${opts.warmup} s), ${opts.connections} connections${opts.quick ? ", --quick" : ""}${opts.profile ? ", --profile (figures slowed by the profiler)" : ""}`);
 
   const quiet = await waitForQuiet(25, 20_000);
   if (!quiet.quiet) {
@@ -129,7 +138,10 @@ async function main(): Promise<number> {
   const targets: TargetCheck[] = [];
   const extra: Record<string, unknown> = {};
   try {
-    for (const name of opts.only) {
+    // `--soak` runs after the scenarios, as one more.
+    const runs: Array<[string, string, (ctx: BenchContext) => Promise<ScenarioResult>]> = opts.only.map((n) => [n, TITLES[n], SCENARIO_RUNNERS[n]]);
+    if (opts.soakSeconds !== null) runs.push(["soak", "9 soak", (c) => soak(c, opts.soakSeconds!)]);
+    for (const [name, title, runner] of runs) {
       await waitForQuiet(25, 15_000);
       if (buildStamp(opts.root) > builtAtMs) {
         builtAtMs = buildStamp(opts.root);
@@ -141,15 +153,15 @@ async function main(): Promise<number> {
       const loadBefore = os.loadavg()[0]!;
       const cpuBefore = cpuTimes();
       try {
-        const result = await SCENARIO_RUNNERS[name](ctx);
+        const result = await runner(ctx);
         rows.push(...result.rows);
         targets.push(...result.targets);
         extra[name] = { ...result.extra, loadAverage: { before: round2(loadBefore), after: round2(os.loadavg()[0]!) }, cpu: cpuShare(cpuBefore, cpuTimes()) };
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         log(`  scenario ${name} failed: ${message}`);
-        rows.push({ id: name, title: TITLES[name], skipped: `failed: ${message.split("\n")[0]!.slice(0, 200)}` });
-        targets.push({ scenario: TITLES[name], target: "—", measured: "failed", pass: false });
+        rows.push({ id: name, title, skipped: `failed: ${message.split("\n")[0]!.slice(0, 200)}` });
+        targets.push({ scenario: title, target: "—", measured: "failed", pass: false });
       }
       const cpu = cpuShare(cpuBefore, cpuTimes());
       log(`  (${name}: ${Math.round((Date.now() - t0) / 1000)} s; CPU busy ${cpu.busy}%, idle ${cpu.idle}%, steal ${cpu.steal}%; load average ${round2(loadBefore)} → ${round2(os.loadavg()[0]!)})`);

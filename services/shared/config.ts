@@ -18,6 +18,8 @@ export interface AppConfig {
   host: string;
   dataDir: string;
   dbPoolMax: number;
+  /** Seconds a service retries its database at start before it gives up. */
+  dbConnectTimeout: number;
   jwtSecret?: string;
   jwtExpiresIn: string;
   bcryptRounds: number;
@@ -116,6 +118,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     host: env.HOST ?? "0.0.0.0",
     dataDir: path.resolve(env.LOANSTACK_DATA_DIR ?? "data"),
     dbPoolMax: intFromEnv(env, "DB_POOL_MAX", 10, 1),
+    dbConnectTimeout: intFromEnv(env, "DB_CONNECT_TIMEOUT", 60, 1),
     jwtSecret: env.JWT_SECRET || undefined,
     jwtExpiresIn: env.JWT_EXPIRES_IN ?? "2h",
     bcryptRounds: intFromEnv(env, "BCRYPT_ROUNDS", 10, 4),

@@ -2,7 +2,8 @@
  * The database side every data service shares: a moleculer-db mixin whose Sequelize
  * adapter connects to the service's own PostgreSQL database (its `*_DATABASE_URL`, read at
  * connect time), runs the service's versioned migrations under an advisory lock before
- * the service accepts calls, and never calls `sync()`.
+ * the service accepts calls, and never calls `sync()`. A database that does not answer is
+ * retried for DB_CONNECT_TIMEOUT seconds, then the service fails to start.
  */
 import DbService from "moleculer-db";
 import SequelizeDbAdapter from "moleculer-db-adapter-sequelize";
@@ -44,6 +45,19 @@ export function createSequelize(url: string, poolMax = loadConfig().dbPoolMax): 
   });
 }
 
+/** The service's database did not answer: worth another try, until DB_CONNECT_TIMEOUT. */
+class DatabaseConnectError extends Error {}
+
+/** Where a database URL points, without its credentials: "host:port/database". */
+function whereOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+  } catch {
+    return "an unreadable URL";
+  }
+}
+
 /**
  * The adapter builds its Sequelize instance when it connects, not when the schema is
  * loaded: the embedded server and the tests set the URL only just before the broker starts.
@@ -68,11 +82,37 @@ class OwnDatabaseAdapter<M extends Model> extends SequelizeDbAdapter {
     this.db = createSequelize(url);
     try {
       await this.db.authenticate();
-      this.model = this.options.defineModels(this.db);
-      this.service.model = this.model;
     } catch (err) {
       await this.db.close();
-      throw err;
+      throw new DatabaseConnectError(`${this.options.urlVariable}: no connection to ${whereOf(url)} (${err instanceof Error ? err.message : String(err)})`);
+    }
+    this.model = this.options.defineModels(this.db);
+    this.service.model = this.model;
+  }
+}
+
+/**
+ * Replaces moleculer-db's `started`, which retries a failed connection every second,
+ * forever (a wrong URL then hangs the start with no end). This one retries for
+ * DB_CONNECT_TIMEOUT seconds, then fails the start with one line naming the variable.
+ * Only the connection is retried: a failing migration fails the start at once.
+ */
+async function connectWithinTimeout(this: Service & { connect(): Promise<void> }): Promise<void> {
+  const timeoutS = loadConfig().dbConnectTimeout;
+  const deadline = Date.now() + timeoutS * 1000;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await this.connect(); // moleculer-db's: the adapter's connect, then afterConnected
+      return;
+    } catch (err) {
+      if (!(err instanceof DatabaseConnectError)) throw err;
+      if (Date.now() >= deadline) {
+        const failure = new Error(`${err.message}; gave up after ${timeoutS} s (DB_CONNECT_TIMEOUT)`);
+        failure.stack = failure.message; // the line says it all: no stack in the logs
+        throw failure;
+      }
+      if (attempt === 1 || attempt % 10 === 0) this.logger.warn(`${err.message}; retrying for up to ${timeoutS} s (DB_CONNECT_TIMEOUT)`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
 }
@@ -145,6 +185,10 @@ export function ownDatabase<M extends Model>(options: OwnDatabaseOptions<M>): Pa
     // broker that loads the schema (several brokers run in one process in tests).
     merged(schema: ServiceSchema & { adapter?: unknown }) {
       schema.adapter = new OwnDatabaseAdapter(options);
+      const started = [schema.started ?? []].flat();
+      const retryForever = (DbService as { started?: unknown }).started;
+      if (!started.some((handler) => handler === retryForever)) throw new Error("moleculer-db's started handler is not where it was: the bounded connect cannot replace it");
+      schema.started = started.map((handler) => (handler === retryForever ? connectWithinTimeout : handler)) as ServiceSchema["started"];
     },
     async afterConnected(this: Service & DbServiceThis<M>) {
       const migrations = options.outbox ? [...options.migrations, outboxMigration] : options.migrations;

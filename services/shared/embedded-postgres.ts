@@ -9,6 +9,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
+import { formatIdentity, identityOf, isRunning, isSameLiveProcess, parseIdentity, workingDirectoryOf } from "./process-identity.js";
 
 export interface EmbeddedDatabases {
   /** Database URL per service name. */
@@ -67,14 +68,16 @@ export async function startEmbeddedPostgres(
 /**
  * One process owns a data dir's server at a time. A live owner means another loanstack
  * uses it (refuse); a dead one means a crash, whose orphaned server we may then stop.
+ * The owner is recorded with its start time, so neither a zombie (killed, not yet reaped)
+ * nor a later process given the same pid passes for it.
  */
 function claimDataDir(dataDir: string): () => void {
   const file = path.join(dataDir, "postgres.owner");
-  const owner = fs.existsSync(file) ? Number(fs.readFileSync(file, "utf8")) : 0;
-  if (owner > 0 && owner !== process.pid && isAlive(owner)) {
-    throw new Error(`${dataDir} is in use by another loanstack process (pid ${owner}); give this one its own LOANSTACK_DATA_DIR or database URLs`);
+  const owner = fs.existsSync(file) ? parseIdentity(fs.readFileSync(file, "utf8")) : null;
+  if (owner && owner.pid !== process.pid && isSameLiveProcess(owner)) {
+    throw new Error(`${dataDir} is in use by another loanstack process (pid ${owner.pid}); give this one its own LOANSTACK_DATA_DIR or database URLs`);
   }
-  fs.writeFileSync(file, String(process.pid));
+  fs.writeFileSync(file, formatIdentity(identityOf()));
   return () => fs.rmSync(file, { force: true });
 }
 
@@ -107,27 +110,29 @@ async function createServer(opts: { pgDir: string; port: number; password: strin
   });
 }
 
-/** After a `kill -9` of a former process, its server still runs and holds the data dir. */
+/**
+ * After a `kill -9` of a former process, its server still runs and holds the data dir: stop
+ * it. The pid in postmaster.pid is that server only if it runs in this data dir; any other
+ * process now holding that pid is left alone, and the stale file removed (PostgreSQL would
+ * refuse to start while the pid it names is alive).
+ */
 async function stopStaleServer(pgDir: string, log: (msg: string) => void): Promise<void> {
   const pidFile = path.join(pgDir, "postmaster.pid");
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return; // PostgreSQL itself clears a dead pid file
+  if (!Number.isInteger(pid) || pid <= 0 || !isRunning(pid)) return; // PostgreSQL itself clears a dead pid file
+  const cwd = workingDirectoryOf(pid);
+  if (cwd !== null && cwd !== fs.realpathSync(pgDir)) {
+    log(`removing a stale ${pidFile}: its pid ${pid} is now another process`);
+    fs.rmSync(pidFile, { force: true });
+    return;
+  }
   log(`stopping a stale embedded PostgreSQL (pid ${pid}) left by an earlier run`);
   process.kill(pid, "SIGINT"); // "fast" shutdown: roll back open transactions, checkpoint, exit
   const deadline = Date.now() + 30_000;
-  while (isAlive(pid)) {
+  while (isRunning(pid)) {
     if (Date.now() > deadline) throw new Error(`a PostgreSQL server (pid ${pid}) still holds ${pgDir}; stop it and retry`);
     await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

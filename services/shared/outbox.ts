@@ -48,6 +48,7 @@ export class Outbox {
   private timer?: NodeJS.Timeout;
   private relaying?: Promise<void>;
   private again = false;
+  private stopped = false;
 
   constructor(
     private readonly db: Sequelize,
@@ -81,13 +82,25 @@ export class Outbox {
     this.nudge();
   }
 
+  /**
+   * Resolves once no relay pass runs, and none will: a pass asked for meanwhile (a write's
+   * nudge, or the running pass's "once more") would otherwise start after the service
+   * stopped, against a database being closed.
+   */
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
-    await this.relaying;
+    while (this.relaying) await this.relaying;
+  }
+
+  /** A relay pass is running. */
+  get relayRunning(): boolean {
+    return this.relaying !== undefined;
   }
 
   /** Starts a relay pass, or asks the running one to go once more. */
   nudge(): void {
+    if (this.stopped) return;
     if (this.relaying) {
       this.again = true;
       return;

@@ -7,11 +7,11 @@ import { Client } from "pg";
 import type { AuditEvent, Loan, Page } from "../../sdk/contracts.js";
 import { approvedAgent, signedUp, type Actor } from "../support/actors.js";
 import { Api } from "../support/http.js";
-import { acquireClusterLock, Cluster, describeCluster, timed, transportFor, waitAudit, waitFor, waitHealthy, type NodeProcess } from "../support/cluster.js";
+import { acquireClusterLock, Cluster, describeClusters, timed, transportsFor, waitAudit, waitFor, waitHealthy, type NodeProcess } from "../support/cluster.js";
 
-const KIND = transportFor("nats");
+const KINDS = transportsFor("nats", "rabbitmq");
 
-describeCluster(KIND, `the audit log after the audit service was down, over ${KIND}`, (transporter) => {
+describeClusters(KINDS, (kind) => `the audit log after the audit service was down, over ${kind}`, (transporter) => {
   let release: (() => void) | undefined;
   let cluster: Cluster | undefined;
   let api: Api;

@@ -8,14 +8,16 @@ import { Client } from "pg";
 import type { Loan, LoanVersion } from "../../sdk/contracts.js";
 import { approvedAgent, signedUp, type Actor } from "../support/actors.js";
 import { Api, type HttpAnswer } from "../support/http.js";
-import { acquireClusterLock, Cluster, describeCluster, requestsReceived, sleep, timed, transportFor, waitFor, waitHealthy, type NodeProcess } from "../support/cluster.js";
+import { acquireClusterLock, Cluster, describeClusters, requestsReceived, sleep, timed, transportsFor, waitFor, waitHealthy, type NodeProcess } from "../support/cluster.js";
 
-const KIND = transportFor("redis");
+// RabbitMQ too: its transporter acknowledges a request only once answered, so the requests
+// a node may hold at once (prefetch) are what this file puts to the test.
+const KINDS = transportsFor("redis", "rabbitmq");
 const IN_FLIGHT = 20;
 /** Each loans process may hold every in-flight edit on a connection of its own. */
 const LOANS_ENV = { DB_POOL_MAX: String(IN_FLIGHT + 5) };
 
-describeCluster(KIND, `graceful shutdown over ${KIND}`, (transporter) => {
+describeClusters(KINDS, (kind) => `graceful shutdown over ${kind}`, (transporter) => {
   let release: (() => void) | undefined;
   let cluster: Cluster | undefined;
   let api: Api;

@@ -1,8 +1,8 @@
 /**
- * The distributed topology over one transporter (nats.test.ts and redis.test.ts run it):
- * users, loans, audit and api each in a process of its own; the whole REST flow through
- * the gateway; the audit log fed across processes; a second loans process sharing the
- * calls with the first.
+ * The distributed topology over one transporter (nats.test.ts, redis.test.ts and
+ * rabbitmq.test.ts run it): users, loans, audit and api each in a process of its own; the
+ * whole REST flow through the gateway; the audit log fed across processes; a second loans
+ * process sharing the calls with the first.
  */
 import type { HealthResponse, Loan, LoanVersion, Page, User } from "../../sdk/contracts.js";
 import { Api, email } from "../support/http.js";

@@ -2,6 +2,7 @@
  * Reading the deployment artifacts (docker-compose.yml, k8s/, .env.example, Dockerfile) and
  * the set of environment variables the code reads, so the tests can hold one against the other.
  */
+import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
@@ -211,4 +212,58 @@ export function readDockerfile(): DockerInstruction[] {
       const space = line.search(/\s/);
       return { keyword: line.slice(0, space).toUpperCase(), args: line.slice(space + 1).trim() };
     });
+}
+
+// ---------------------------------------------------------------- compose override files ---
+
+/** Marks a mapping tagged `!override` once parsed: compose replaces it instead of merging. */
+const OVERRIDE_MARK = "!override";
+
+export type ComposeOverride = Omit<ComposeFile, "services"> & { services: Record<string, Partial<ComposeService> & { profiles?: string[]; hostname?: string }> };
+
+/** An override file such as docker-compose.rabbitmq.yml, with its `!override` mappings marked. */
+export function readComposeOverride(relative: string): ComposeOverride {
+  const override: YAML.CollectionTag = {
+    tag: "!override",
+    collection: "map",
+    resolve(map) {
+      if (YAML.isMap(map)) (map as YAML.YAMLMap<unknown, unknown>).set(OVERRIDE_MARK, true);
+      return map;
+    },
+  };
+  return YAML.parse(readText(relative), { merge: true, customTags: [override] }) as ComposeOverride;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * `docker compose -f base -f override`'s merge, for what our files use: mappings merge key by
+ * key, sequences are joined (duplicates once), scalars are replaced, and a mapping tagged
+ * `!override` replaces the base's whole.
+ */
+export function mergeCompose<T>(base: T, override: unknown): T {
+  if (isPlainObject(override) && override[OVERRIDE_MARK] === true) {
+    const { [OVERRIDE_MARK]: _mark, ...replacement } = override;
+    return replacement as T;
+  }
+  if (isPlainObject(base) && isPlainObject(override)) {
+    const merged: Record<string, unknown> = { ...base };
+    for (const [key, value] of Object.entries(override)) merged[key] = key in base ? mergeCompose(base[key], value) : mergeCompose(undefined, value);
+    return merged as T;
+  }
+  if (Array.isArray(base) && Array.isArray(override)) return [...new Set([...base, ...override])] as T;
+  if (isPlainObject(override)) return mergeCompose({}, override) as T; // drops marks nested in new entries
+  return override as T;
+}
+
+/** The objects `kubectl kustomize <dir>` renders (kubectl must be installed). */
+export function renderKustomization(dir: string): K8sObject[] {
+  const out = execFileSync("kubectl", ["kustomize", dir], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  return YAML.parseAllDocuments(out).map((doc) => doc.toJS() as K8sObject);
+}
+
+/** null when `kubectl` runs here, else why not. */
+export function kubectlMissing(): string | null {
+  const r = spawnSync("kubectl", ["version", "--client"], { encoding: "utf8" });
+  return r.status === 0 ? null : (r.error?.message ?? r.stderr.trim()) || `exit ${r.status}`;
 }

@@ -1,13 +1,17 @@
 /**
  * The embedded default as a user runs it: `node dist/server.js` with no database URL.
  * Data survives a clean stop and a `kill -9` (whose orphaned PostgreSQL is stopped at the
- * next start).
+ * next start). A recorded owner of the data dir that is a zombie, or whose pid now belongs
+ * to another process, does not keep the next start out.
  */
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Api, email } from "../support/http.js";
 import { startServerProcess, type ServerProcess } from "../support/server-process.js";
+import { killAll, zombie } from "../support/processes.js";
+import { identityOf, isRunning } from "../../services/shared/process-identity.js";
 
 let dataDir: string;
 let server: ServerProcess | undefined;
@@ -30,20 +34,18 @@ function postmasterPid(): number {
   return Number(fs.readFileSync(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").split("\n")[0]);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Running: a server that exited but was not reaped yet (a zombie of init's) counts as gone. */
+const alive = isRunning;
 
 beforeAll(() => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "loanstack-restart-"));
   fs.chmodSync(dataDir, 0o755);
 });
+/** Processes a test started to stand in for a former owner: killed at the end. */
+const standIns: ChildProcess[] = [];
+
 afterAll(async () => {
+  await killAll(standIns);
   if (server && server.child.exitCode === null) {
     server.child.kill("SIGTERM");
     await server.exited;
@@ -100,4 +102,47 @@ test("a second process on the same data dir is refused, and the first keeps runn
   await expect(startServerProcess(env(), 15_000)).rejects.toThrow(/in use by another loanstack process/);
   const api = new Api(server!.url);
   expect((await api.call("GET", "/health")).status).toBe(200);
+});
+
+async function stopServer(): Promise<void> {
+  server!.child.kill("SIGTERM");
+  expect(await server!.exited).toBe(0);
+}
+
+const ownerFile = () => path.join(dataDir, "postgres.owner");
+
+async function expectStartsWithData(): Promise<void> {
+  server = await startServerProcess(env());
+  const api = new Api(server.url);
+  const adminToken = await api.login(admin.email, admin.password);
+  expect((await api.call("GET", "/api/user/list-users", { token: adminToken })).body.total).toBe(3);
+}
+
+test("an owner that died but is not yet reaped (a zombie) does not hold the data dir", async () => {
+  await stopServer();
+  const z = await zombie();
+  standIns.push(z.parent);
+  expect(() => process.kill(z.pid, 0)).not.toThrow(); // what made the old check refuse
+  // The owner file as that process would have written it while it ran.
+  fs.writeFileSync(ownerFile(), JSON.stringify(identityOf(z.pid)));
+  await expectStartsWithData();
+  expect(JSON.parse(fs.readFileSync(ownerFile(), "utf8"))).toMatchObject({ pid: server!.child.pid });
+});
+
+test("an owner whose pid now belongs to another process does not hold the data dir, nor is that process signalled", async () => {
+  await stopServer();
+  const other = spawn("sleep", ["120"], { stdio: "ignore" });
+  standIns.push(other);
+  const now = identityOf(other.pid!);
+  // Recorded by a process of that pid which started at another time (the pid was reused since).
+  fs.writeFileSync(ownerFile(), JSON.stringify({ pid: other.pid, start: `${now.start!.split(":")[0]}:1` }));
+  // And a postmaster.pid left behind naming that pid: it is no PostgreSQL of this data dir.
+  fs.writeFileSync(path.join(dataDir, "postgres", "postmaster.pid"), `${other.pid}\n${path.join(dataDir, "postgres")}\n`);
+  await expectStartsWithData();
+  expect(server!.output()).toMatch(/removing a stale .*postmaster\.pid: its pid \d+ is now another process/);
+  expect(other.exitCode === null && other.signalCode === null).toBe(true);
+});
+
+test("a live owner is still refused", async () => {
+  await expect(startServerProcess(env(), 15_000)).rejects.toThrow(/in use by another loanstack process \(pid \d+\)/);
 });

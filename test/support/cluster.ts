@@ -1,7 +1,7 @@
 /**
  * A distributed loanstack for a test file: each service in a `node dist/server.js` process
- * of its own, joined through the NATS or Redis server of this machine under a namespace of
- * the file's own, on fresh databases. Also: the reachability rule for those servers, a lock
+ * of its own, joined through the NATS, Redis or RabbitMQ server of this machine under a
+ * namespace of the file's own, on fresh databases. Also: the reachability rule for those servers, a lock
  * that keeps two cluster files from running their processes at the same time (the machine
  * has two cores), and small timing helpers.
  */
@@ -12,13 +12,16 @@ import os from "node:os";
 import path from "node:path";
 import { Api } from "./http.js";
 import { createTestDatabases, type TestDatabases } from "./databases.js";
+import { isSameLiveProcess, parseIdentity } from "../../services/shared/process-identity.js";
 
-export type TransportKind = "nats" | "redis";
-
-export const TRANSPORTERS: Record<TransportKind, { url: string; host: string; port: number }> = {
+export const TRANSPORTERS = {
   nats: { url: "nats://127.0.0.1:4222", host: "127.0.0.1", port: 4222 },
   redis: { url: "redis://127.0.0.1:6379", host: "127.0.0.1", port: 6379 },
-};
+  rabbitmq: { url: "amqp://guest:guest@127.0.0.1:5672", host: "127.0.0.1", port: 5672 },
+} as const satisfies Record<string, { url: string; host: string; port: number }>;
+
+export type TransportKind = keyof typeof TRANSPORTERS;
+export const TRANSPORT_KINDS = Object.keys(TRANSPORTERS) as TransportKind[];
 
 /** The built entry; CLUSTER_SERVER runs another build (e.g. a patched copy) instead. */
 const SERVER = path.resolve(process.env.CLUSTER_SERVER ?? path.join(__dirname, "../../dist/server.js"));
@@ -62,10 +65,20 @@ export function describeCluster(kind: TransportKind, title: string, body: (trans
   describe.skip(title, () => body(url));
 }
 
-/** The transporter a file uses, overridable with CLUSTER_TRANSPORT=nats|redis. */
+/** The transporter a file uses, overridable with CLUSTER_TRANSPORT=nats|redis|rabbitmq. */
 export function transportFor(defaultKind: TransportKind): TransportKind {
-  const value = process.env.CLUSTER_TRANSPORT;
-  return value === "nats" || value === "redis" ? value : defaultKind;
+  return transportsFor(defaultKind)[0]!;
+}
+
+/** The transporters a file runs over, each in turn; CLUSTER_TRANSPORT=nats|redis|rabbitmq picks one. */
+export function transportsFor(...defaultKinds: TransportKind[]): TransportKind[] {
+  const chosen = TRANSPORT_KINDS.find((kind) => kind === process.env.CLUSTER_TRANSPORT);
+  return chosen ? [chosen] : defaultKinds;
+}
+
+/** `describeCluster` once per transporter, each block with a cluster (and namespace) of its own. */
+export function describeClusters(kinds: TransportKind[], title: (kind: TransportKind) => string, body: (transporter: string, kind: TransportKind) => void): void {
+  for (const kind of kinds) describeCluster(kind, title(kind), (transporter) => body(transporter, kind));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -74,15 +87,6 @@ export function transportFor(defaultKind: TransportKind): TransportKind {
 
 const LOCK_DIR = path.join(os.tmpdir(), "loanstack-cluster-tests.lock");
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** Waits for the cross-process lock; resolves with its release. Stale locks (dead owner) are taken over. */
 export async function acquireClusterLock(timeoutMs = 280_000): Promise<() => void> {
   const deadline = Date.now() + timeoutMs;
@@ -90,6 +94,7 @@ export async function acquireClusterLock(timeoutMs = 280_000): Promise<() => voi
   for (;;) {
     try {
       fs.mkdirSync(LOCK_DIR);
+      // A bare pid, which every checkout's version of this lock reads (worktrees share /tmp).
       fs.writeFileSync(owner, String(process.pid));
       return () => fs.rmSync(LOCK_DIR, { recursive: true, force: true });
     } catch (err) {
@@ -97,9 +102,11 @@ export async function acquireClusterLock(timeoutMs = 280_000): Promise<() => voi
     }
     let stale = false;
     try {
-      stale = !pidAlive(Number(fs.readFileSync(owner, "utf8")));
+      const identity = parseIdentity(fs.readFileSync(owner, "utf8"));
+      if (identity === null) throw new Error("the owner file is being written");
+      stale = !isSameLiveProcess(identity); // a zombie is no owner
     } catch {
-      // No owner file yet: being created, or its creator died in between.
+      // No owner file yet (or not written yet): being created, or its creator died in between.
       try {
         stale = Date.now() - fs.statSync(LOCK_DIR).mtimeMs > 10_000;
       } catch {
@@ -152,7 +159,7 @@ export interface ClusterOptions {
 /** Every variable loanstack reads: none leaks into a child from the Jest worker's environment. */
 const LOANSTACK_VARIABLES = [
   "ADMIN_EMAIL", "ADMIN_PASSWORD", "AUDIT_DATABASE_URL", "BCRYPT_ROUNDS", "BODY_LIMIT", "BULKHEAD", "BULKHEAD_CONCURRENCY",
-  "BULKHEAD_QUEUE", "CACHER", "CIRCUIT_BREAKER", "DB_POOL_MAX", "HEARTBEAT_INTERVAL", "HEARTBEAT_TIMEOUT", "HOST",
+  "BULKHEAD_QUEUE", "CACHER", "CIRCUIT_BREAKER", "DB_CONNECT_TIMEOUT", "DB_POOL_MAX", "HEARTBEAT_INTERVAL", "HEARTBEAT_TIMEOUT", "HOST",
   "JWT_EXPIRES_IN", "JWT_SECRET", "LOANSTACK_DATA_DIR", "LOANS_DATABASE_URL", "LOAN_RATE_TABLE", "LOG_FORMAT", "LOG_LEVEL",
   "METRICS_PORT", "NAMESPACE", "NODE_ENV", "NODE_ID", "NO_COLOR", "OUTBOX_POLL_MS", "PORT", "RATE_LIMIT_AUTH_PER_MINUTE",
   "REQUEST_TIMEOUT", "RETRIES", "SERVICES", "SHUTDOWN_TIMEOUT", "TRACING_ENDPOINT", "TRACING_EXPORTER", "TRANSPORTER",

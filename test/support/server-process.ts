@@ -29,3 +29,21 @@ export async function startServerProcess(env: Record<string, string | undefined>
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * Runs dist/server.js expecting it to end by itself (a start that fails): resolves with its
+ * exit code and output, or rejects (after a SIGKILL) if it still runs after `timeoutMs`.
+ */
+export async function runServerUntilExit(env: Record<string, string | undefined>, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [SERVER], { env: { ...process.env, LOG_LEVEL: "warn", NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  const closed = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const code = await closed;
+  clearTimeout(timer);
+  if (child.signalCode === "SIGKILL") throw new Error(`the server was still running after ${timeoutMs} ms:\n${stdout}${stderr}`);
+  return { code, stdout, stderr };
+}

@@ -5,7 +5,7 @@ import { selectServices } from "../../services/index.js";
 describe("settings from the environment", () => {
   test("defaults that work on a laptop", () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 8000, jwtExpiresIn: "2h", bcryptRounds: 10, rateLimitAuthPerMinute: 60, admin: undefined });
+    expect(config).toMatchObject({ port: 8000, jwtExpiresIn: "2h", bcryptRounds: 10, rateLimitAuthPerMinute: 60, admin: undefined, dbConnectTimeout: 60 });
     expect(config.dataDir).toMatch(/data$/);
     const broker = brokerOptions({});
     expect(broker.transporter).toBeNull();
@@ -27,8 +27,11 @@ describe("settings from the environment", () => {
   test("bad values are refused with the variable's name", () => {
     expect(() => loadConfig({ PORT: "eighty" })).toThrow(/PORT/);
     expect(() => loadConfig({ BCRYPT_ROUNDS: "2" })).toThrow(/BCRYPT_ROUNDS/);
+    expect(() => loadConfig({ DB_CONNECT_TIMEOUT: "1.5" })).toThrow(/DB_CONNECT_TIMEOUT must be an integer >= 1/);
     expect(() => loadConfig({ ADMIN_EMAIL: "a@b.c", ADMIN_PASSWORD: "short" })).toThrow(/ADMIN_PASSWORD/);
-    expect(() => brokerOptions({ TRANSPORTER: "amqp://x" })).toThrow(/TRANSPORTER/);
+    expect(() => brokerOptions({ TRANSPORTER: "kafka://x" })).toThrow(/TRANSPORTER must be none, nats:\/\/.*, redis:\/\/.* or amqp:\/\/user:password@host:port, got "kafka:\/\/x"/);
+    // The value is echoed to say what was wrong, but never its password.
+    expect(() => brokerOptions({ TRANSPORTER: "mqtt://user:s3cret@host:1883" })).toThrow(/got "mqtt:\/\/user:\*\*\*@host:1883"/);
     expect(() => brokerOptions({ CACHER: "disk" })).toThrow(/CACHER/);
     expect(() => brokerOptions({ TRACING_EXPORTER: "Datadog" })).toThrow(/TRACING_EXPORTER/);
     expect(() => selectServices("users,billing")).toThrow(/billing/);
@@ -38,6 +41,13 @@ describe("settings from the environment", () => {
     expect(brokerOptions({ TRANSPORTER: "nats://nats:4222" }).transporter).toEqual({ type: "NATS", options: { url: "nats://nats:4222" } });
     expect(brokerOptions({ TRANSPORTER: "redis://:pw@cache:6380/2" }).transporter).toEqual({ type: "Redis", options: { host: "cache", port: 6380, password: "pw", db: 2 } });
     expect(redisOptions("rediss://r:6379")).toEqual({ host: "r", port: 6379, tls: {} });
+    // RabbitMQ: Nagle off (else ~40 ms per call), and as many unacknowledged requests per
+    // node as the bulkhead runs and queues (Moleculer's default of 1 would serialise them).
+    expect(brokerOptions({ TRANSPORTER: "amqp://user:pw@rabbit:5672" }).transporter).toEqual({
+      type: "AMQP",
+      options: { url: "amqp://user:pw@rabbit:5672", socketOptions: { noDelay: true }, prefetch: 550 },
+    });
+    expect(brokerOptions({ TRANSPORTER: "amqps://rabbit", BULKHEAD_CONCURRENCY: "20", BULKHEAD_QUEUE: "0" }).transporter).toMatchObject({ type: "AMQP", options: { prefetch: 20 } });
     expect(brokerOptions({ CACHER: "none" }).cacher).toBeNull();
   });
 
