@@ -53,8 +53,9 @@ beforeAll(async () => {
   for (let i = 0; i < 23; i++) loanIds.push(await requestLoan(String(10_000 + i * 1000), 12));
   await decideByApi(loanIds[0]!, "APPROVED");
   await decideByApi(loanIds[1]!, "REJECTED");
-  // One loan in servicing, so the dashboard and the Status select show ACTIVE among the statuses.
-  expect((await api.call("PUT", `/api/v1/loan/disburse-loan/${loanIds[0]}`, { token: people.admin.token, body: {} })).status).toBe(200);
+  // One loan in servicing, disbursed 100 days ago and never repaid: ACTIVE, overdue, in PAR30.
+  const disbursedOn = new Date(Date.now() - 100 * 86_400_000).toISOString().slice(0, 10);
+  expect((await api.call("PUT", `/api/v1/loan/disburse-loan/${loanIds[0]}`, { token: people.admin.token, body: { disbursed_on: disbursedOn } })).status).toBe(200);
   tab = await Tab.open(browser, stack.url);
 });
 afterAll(async () => {
@@ -78,13 +79,20 @@ test("sign-in: a wrong password shows in an alert; the right one opens the Dashb
   expect(await nav.getByRole("link").count()).toBe(5);
 });
 
-test("Dashboard: loans by status, from the API's own totals", async () => {
+test("Dashboard: loans by status and the portfolio figures, from the API's own", async () => {
   const total = async (status: string) => (await api.call("GET", `/api/loan/list-loans-admin-agent?status=${status}&pageSize=1`, { token: people.admin.token })).body.total as number;
   const section = tab.page.getByRole("region", { name: "Loans by status" });
   for (const status of LOAN_STATUSES) {
     await section.getByRole("link", { name: `${await total(status)} ${status} loans` }).waitFor();
   }
   await section.getByRole("link", { name: "23 loans in all" }).waitFor();
+  const portfolio = (await api.call("GET", "/api/v1/loan/portfolio", { token: people.admin.token })).body;
+  expect(portfolio).toMatchObject({ active_outstanding_principal: "10000.00", par30: "100.00" });
+  expect(Number(portfolio.overdue_amount)).toBeGreaterThan(0);
+  const card = (term: string) => tab.page.getByRole("region", { name: "Portfolio" }).locator(".card").filter({ has: tab.page.locator("dt", { hasText: term }) }).locator("dd");
+  await expectText(card("Outstanding principal"), "10,000.00");
+  await expectText(card("Overdue amount"), portfolio.overdue_amount.replace(/\B(?=(\d{3})+(?!\d))/g, ","));
+  await expectText(card("PAR30"), "100.00 %");
   await tab.expectClean("Dashboard");
   const png = await tab.screenshot(screenshotPath("console-dashboard.png"));
   expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
@@ -144,6 +152,23 @@ test("Loans: filter by Status, page through, open a loan by its link", async () 
   await expectText(tab.page.getByRole("navigation", { name: "Pages of loans" }), "Page 1 of 1 · 1 loan");
   expect(await tab.page.locator("tbody tr td:nth-child(2)").allTextContents()).toEqual(["ACTIVE"]);
   await tab.page.getByRole("link", { name: `Loan ${loanIds[0]}`, exact: true }).waitFor();
+
+  // Overdue only: the one loan past due, with its days past due; unticked, the filter goes.
+  await tab.page.getByLabel("Status").selectOption("");
+  await tab.page.waitForURL(/\/admin\/loans$/);
+  await tab.page.getByLabel("Overdue only").check();
+  await tab.page.waitForURL(/\/admin\/loans\?overdue=true$/);
+  await expectText(tab.page.getByRole("navigation", { name: "Pages of loans" }), "Page 1 of 1 · 1 loan");
+  const overdueRow = await tab.page.locator("tbody tr").first().locator("th, td").allTextContents();
+  expect(overdueRow[0]).toBe(`Loan ${loanIds[0]}`);
+  expect(Number(overdueRow.at(-1))).toBeGreaterThan(30);
+  await tab.expectClean("Loans, overdue only");
+  await tab.page.getByLabel("Overdue only").uncheck();
+  await tab.page.waitForURL(/\/admin\/loans$/);
+  await expectText(tab.page.getByRole("navigation", { name: "Pages of loans" }), "23 loans");
+  await tab.page.getByLabel("Status").selectOption("ACTIVE");
+  await tab.page.waitForURL(/\/admin\/loans\?status=ACTIVE$/);
+  await expectText(tab.page.getByRole("navigation", { name: "Pages of loans" }), "Page 1 of 1 · 1 loan");
 
   const link = tab.page.getByRole("link", { name: /^Loan \d+$/ });
   const name = (await link.textContent())!;
