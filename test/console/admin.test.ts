@@ -240,17 +240,42 @@ test("Reject asks to confirm; a loan decided meanwhile through the API shows the
 test("Users: listed by role", async () => {
   await tab.page.getByRole("link", { name: "Users" }).click();
   await tab.heading("Users").waitFor();
-  await tab.page.getByRole("cell", { name: people.customer.email }).waitFor();
+  await tab.page.getByRole("cell", { name: people.customer.email, exact: true }).waitFor();
   await tab.expectClean("Users");
   await tab.page.getByLabel("Role").selectOption("agent");
   await tab.page.waitForURL(/\/admin\/users\?role=agent$/);
   await expectText(tab.page.getByRole("table"), waiting[0]!.email);
-  await tab.page.getByRole("cell", { name: people.customer.email }).waitFor({ state: "detached" });
+  await tab.page.getByRole("cell", { name: people.customer.email, exact: true }).waitFor({ state: "detached" });
   const roles = await tab.page.locator("tbody tr td:nth-child(3)").allTextContents();
   expect(roles.length).toBeGreaterThan(0);
   expect(new Set(roles)).toEqual(new Set(["agent"]));
-  expect(await tab.page.getByRole("cell", { name: people.customer.email }).count()).toBe(0);
+  expect(await tab.page.getByRole("cell", { name: people.customer.email, exact: true }).count()).toBe(0);
   await tab.expectClean("Users by role");
+});
+
+test("Users: End sessions of a user, after a confirm, makes that user's existing token answer 401", async () => {
+  const victim = people.otherCustomer;
+  expect((await api.call("GET", "/api/user/profile", { token: victim.token })).status).toBe(200);
+  await tab.page.getByLabel("Role").selectOption("customer");
+  await tab.page.waitForURL(/\/admin\/users\?role=customer$/);
+  const button = tab.page.getByRole("button", { name: `End sessions of ${victim.email}` });
+  await button.click();
+  const dialog = tab.page.getByRole("dialog", { name: `End every session of ${victim.email}?` });
+  await dialog.waitFor();
+  await tab.expectClean("Users, confirming End sessions");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await dialog.waitFor({ state: "detached" });
+  expect((await api.call("GET", "/api/user/profile", { token: victim.token })).status).toBe(200);
+
+  await button.click();
+  await dialog.getByRole("button", { name: "End sessions" }).click();
+  await expectText(tab.page.getByRole("status"), `Ended every session of ${victim.email}: they must sign in again.`);
+  await waitUntil("the old token refused", async () => (await api.call("GET", "/api/user/profile", { token: victim.token })).status === 401);
+  // The admin's own row has no such button: Sign out is the way to end one's own session.
+  await tab.page.getByLabel("Role").selectOption("admin");
+  await tab.page.waitForURL(/\/admin\/users\?role=admin$/);
+  await expectText(tab.page.getByRole("row").filter({ hasText: stack.admin.email }), "You (use Sign out)");
+  await tab.expectClean("Users, after End sessions");
 });
 
 test("Audit log: filtered by entity", async () => {
