@@ -200,7 +200,8 @@ export interface ContextMeta {
   $statusCode?: number;
   /** The Location header of a 201: where the created thing can be read. */
   $location?: string;
-  $responseHeaders?: Record<string, string>;
+  /** Headers of the answer; an array sends the header once per value (Set-Cookie). */
+  $responseHeaders?: Record<string, string | string[]>;
   // -- sessions: set by the gateway --
   /** The session of the access token (its `sid` claim), on signed-in requests. */
   sessionId?: string;

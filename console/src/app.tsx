@@ -10,7 +10,7 @@ import type { ConsoleSession, Role } from "../../sdk/index.js";
 import { Layout } from "./components/layout.js";
 import { ErrorSummary, Loading } from "./components/messages.js";
 import { focusHeading } from "./components/page.js";
-import { clientFor } from "./lib/api.js";
+import { ConsoleApi } from "./lib/api.js";
 import { paths, BASE } from "./lib/paths.js";
 import { SessionContext, type SessionValue } from "./lib/session-context.js";
 import { currentSession, signOut } from "./lib/session.js";
@@ -68,20 +68,21 @@ function SignedIn(props: { session: ConsoleSession; loaded: boolean; onSignedOut
   };
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<unknown>(undefined);
+  const api = useMemo(() => new ConsoleApi(props.session), [props.session]);
   const value = useMemo<SessionValue>(
     () => ({
       session: props.session,
-      client: clientFor(props.session),
+      client: api.client,
       rateTable: rateTableOf(props.session.rate_table),
       expired: () => props.onSignedOut("Your session has ended: sign in again."),
     }),
-    [props.session],
+    [props.session, api],
   );
 
   async function leave() {
     setBusy(true);
     try {
-      await signOut(props.session);
+      await signOut(api.csrfToken);
       route(paths.dashboard, true);
       props.onSignedOut("You are signed out.");
     } catch (error) {

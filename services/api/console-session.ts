@@ -2,10 +2,13 @@
  * The console's session routes, a mixin of the gateway:
  *   POST   /admin/session  { email, password } → signs in through users.login, sets the cookie
  *   GET    /admin/session  → who is signed in (by the cookie), with the session's CSRF token
- *   DELETE /admin/session  → signs out: the server session ends (users.logout), the cookie is cleared
- * Each answers a ConsoleSession (see sdk/contracts.ts); the token never leaves the cookie.
+ *   POST   /admin/session/refresh → a new access cookie from the refresh cookie (users.refresh)
+ *   DELETE /admin/session  → signs out: the server session ends (users.logout), the cookies are cleared
+ * Each answers a ConsoleSession (see sdk/contracts.ts); the tokens never leave their cookies:
+ * the access token in `loanstack_session` (Path=/), the refresh token in `loanstack_refresh`
+ * (Path=/admin/session, so only these routes ever receive it).
  */
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Service } from "moleculer";
 import type { AuthUser, ConsoleSession, ContextMeta, LoginRequest, LoginResponse, LoanRateBand, User } from "../../sdk/contracts.js";
 import { loadConfig, type AppConfig } from "../shared/config.js";
@@ -14,7 +17,19 @@ import type { AppContext } from "../shared/context.js";
 import { defineService } from "../shared/schema.js";
 import { resolveJwtSecret } from "../shared/secret.js";
 import { takeClientInfo } from "./client-info.js";
-import { CookieSession, clearedSessionCookie, expiryOf, isSecureRequest, sessionCookie, sessionIdOf, sessionTokenOf } from "./cookie-session.js";
+import {
+  CookieSession,
+  clearedRefreshCookie,
+  clearedSessionCookie,
+  expiryOf,
+  isSameOriginRequest,
+  isSecureRequest,
+  refreshCookie,
+  refreshTokenOf,
+  sessionCookie,
+  sessionIdOf,
+  sessionTokenOf,
+} from "./cookie-session.js";
 
 /** What the console's routes learn of the HTTP request; no token goes into ctx.meta. */
 export interface ConsoleRequestMeta {
@@ -33,6 +48,8 @@ export interface ConsoleVars {
   cookieSession: CookieSession;
   consoleRateTable: LoanRateBand[];
   consoleAnswer(user: User, csrfToken: string, expiresAt: string | undefined): ConsoleSession;
+  consoleSignedIn(ctx: ConsoleContext, login: LoginResponse): ConsoleSession;
+  consoleEndByRefresh(ctx: ConsoleContext, req: IncomingMessage): Promise<void>;
 }
 /** The gateway's own authenticate hook (api.service.ts), which this mixin reuses. */
 export interface GatewayAuth {
@@ -59,7 +76,9 @@ export function consoleSessionRoutes(config: AppConfig) {
       path: "/admin/session",
       documented: false, // the console's own door, not the public API of /api/v1/openapi.json
       mappingPolicy: "restrict",
-      aliases: { "POST /": "api.consoleSignIn" },
+      // The refresh reads its cookie from the request itself ($req): the refresh token never
+      // goes into ctx.meta, which travels with every call the action makes.
+      aliases: { "POST /": "api.consoleSignIn", "POST /refresh": { action: "api.consoleRefresh", passReqResToParams: true } },
       bodyParsers: { json: { strict: true, limit: config.bodyLimit } },
       onBeforeCall: describeRequest,
       rateLimit: {
@@ -74,7 +93,7 @@ export function consoleSessionRoutes(config: AppConfig) {
       path: "/admin/session",
       documented: false,
       mappingPolicy: "restrict",
-      aliases: { "GET /": "api.consoleSession", "DELETE /": "api.consoleSignOut" },
+      aliases: { "GET /": "api.consoleSession", "DELETE /": { action: "api.consoleSignOut", passReqResToParams: true } },
       bodyParsers: false,
       onBeforeCall: describeRequest,
       // The gateway's own authenticate (cookie, CSRF check on DELETE), but an expired or
@@ -104,10 +123,29 @@ export const ConsoleSessionMixin = defineService<ConsoleVars & GatewayAuth>({
           await ctx.call("users.logout", {}, { meta: { user: { id, email, role, is_approved }, sessionId: sessionIdOf(login.token) } });
           throw new ForbiddenError("The console is for staff: sign in as an admin or an agent", "CONSOLE_STAFF_ONLY");
         }
-        // TODO(phase 2, sessions): keep the refresh token in a second HttpOnly cookie (Path=/admin/session)
-        // and refresh the access token from it when it expires, instead of signing in again.
-        ctx.meta.$responseHeaders = { "Set-Cookie": sessionCookie(login.token, login.expires_in, requestMeta(ctx).secure), "Cache-Control": "no-store" };
-        return this.consoleAnswer(login.user, this.cookieSession.csrfTokenFor(login.token), expiryOf(login.token));
+        return this.consoleSignedIn(ctx, login);
+      },
+    },
+
+    consoleRefresh: {
+      access: "public",
+      async handler(this: ConsoleThis, ctx: ConsoleContext<{ $req: IncomingMessage; $res: ServerResponse }>): Promise<ConsoleSession> {
+        const req = ctx.params.$req;
+        const { secure } = requestMeta(ctx);
+        if (!isSameOriginRequest(req)) throw new ForbiddenError("A session refresh must come from the console's own page", "CONSOLE_ORIGIN_REFUSED");
+        const refreshToken = refreshTokenOf(req);
+        try {
+          if (!refreshToken) throw new UnauthorizedError("No console session to refresh: sign in at /admin");
+          return this.consoleSignedIn(ctx, await ctx.call("users.refresh", { refresh_token: refreshToken }));
+        } catch (err) {
+          // Spent, expired or revoked (or the session ended): the browser forgets both cookies.
+          // On the response itself: the gateway's onError writes no $responseHeaders.
+          if (err instanceof UnauthorizedError || (err as { code?: number }).code === 401) {
+            ctx.params.$res.setHeader("Set-Cookie", [clearedSessionCookie(secure), clearedRefreshCookie(secure)]);
+            ctx.params.$res.setHeader("Cache-Control", "no-store");
+          }
+          throw err;
+        }
       },
     },
 
@@ -125,13 +163,14 @@ export const ConsoleSessionMixin = defineService<ConsoleVars & GatewayAuth>({
 
     consoleSignOut: {
       access: "public",
-      async handler(this: ConsoleThis, ctx: ConsoleContext): Promise<null> {
+      async handler(this: ConsoleThis, ctx: ConsoleContext<{ $req: IncomingMessage }>): Promise<null> {
         // A live cookie (its CSRF token checked): its server session ends, so the old cookie
         // value stops working at once on every gateway, not only in this browser. Only the
         // cookie's own: a bearer token sent along is not the console's to end.
-        const { sessionId } = requestMeta(ctx);
+        const { sessionId, secure } = requestMeta(ctx);
         if (ctx.meta.user && sessionId && ctx.meta.sessionId === sessionId) await ctx.call("users.logout", {});
-        ctx.meta.$responseHeaders = { "Set-Cookie": clearedSessionCookie(requestMeta(ctx).secure), "Cache-Control": "no-store" };
+        else await this.consoleEndByRefresh(ctx, ctx.params.$req);
+        ctx.meta.$responseHeaders = { "Set-Cookie": [clearedSessionCookie(secure), clearedRefreshCookie(secure)], "Cache-Control": "no-store" };
         ctx.meta.$statusCode = 204;
         return null;
       },
@@ -139,6 +178,34 @@ export const ConsoleSessionMixin = defineService<ConsoleVars & GatewayAuth>({
   },
 
   methods: {
+    /** Both cookies set for a new pair (sign-in, refresh); the answer carries the new CSRF token. */
+    consoleSignedIn(this: ConsoleThis, ctx: ConsoleContext, login: LoginResponse): ConsoleSession {
+      const { secure } = requestMeta(ctx);
+      ctx.meta.$responseHeaders = {
+        "Set-Cookie": [sessionCookie(login.token, login.expires_in, secure), refreshCookie(login.refresh_token, login.refresh_expires_in, secure)],
+        "Cache-Control": "no-store",
+      };
+      return this.consoleAnswer(login.user, this.cookieSession.csrfTokenFor(login.token), expiryOf(login.token));
+    },
+
+    /**
+     * Sign-out once the access cookie has expired: the refresh cookie still opens the server
+     * session, which must end too (a refresh token left alive would outlive the sign-out).
+     * Same-origin only, as the refresh; a refresh token that no longer works has nothing to end.
+     */
+    async consoleEndByRefresh(this: ConsoleThis, ctx: ConsoleContext, req: IncomingMessage): Promise<void> {
+      const refreshToken = refreshTokenOf(req);
+      if (!refreshToken || !isSameOriginRequest(req)) return;
+      let login: LoginResponse;
+      try {
+        login = await ctx.call("users.refresh", { refresh_token: refreshToken });
+      } catch {
+        return;
+      }
+      const { id, email, role, is_approved } = login.user;
+      await ctx.call("users.logout", {}, { meta: { user: { id, email, role, is_approved }, sessionId: sessionIdOf(login.token) } });
+    },
+
     /** authenticate, where a cookie that no longer works counts as none (the CSRF 403 stays). */
     async consoleAuthenticate(this: ConsoleThis, ctx: AppContext, route: unknown, req: IncomingMessage): Promise<AuthUser | null> {
       try {

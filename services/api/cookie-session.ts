@@ -62,6 +62,45 @@ export function sessionIdOf(token: string): string | undefined {
   return claims && typeof claims === "object" && typeof claims.sid === "string" ? claims.sid : undefined;
 }
 
+// ---- the refresh cookie: the session's refresh token, sent to /admin/session only ----
+
+export const REFRESH_COOKIE = "loanstack_refresh";
+/** Only the session routes see it (sign-in, refresh, sign-out): no API call carries it. */
+export const REFRESH_COOKIE_PATH = "/admin/session";
+
+export function refreshCookie(refreshToken: string, maxAge: number, secure: boolean): string {
+  return serialize(REFRESH_COOKIE, refreshToken, { httpOnly: true, sameSite: "strict", secure, path: REFRESH_COOKIE_PATH, maxAge });
+}
+
+export function clearedRefreshCookie(secure: boolean): string {
+  return serialize(REFRESH_COOKIE, "", { httpOnly: true, sameSite: "strict", secure, path: REFRESH_COOKIE_PATH, maxAge: 0, expires: new Date(0) });
+}
+
+export function refreshTokenOf(req: IncomingMessage): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  return parse(header)[REFRESH_COOKIE] || undefined;
+}
+
+/**
+ * Whether a request was sent by a page of the gateway's own origin. The refresh has no CSRF
+ * token to check (the page that holds it may have been reloaded meanwhile, and the token is
+ * bound to the access token that expired), so it asks for what browsers send on every
+ * cross-origin and same-origin POST: an Origin header, here naming the request's own host.
+ * A page on another port of the same site (which SameSite lets send the cookie) has another.
+ */
+export function isSameOriginRequest(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  const forwarded = req.headers["x-forwarded-host"];
+  const host = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim() || req.headers.host;
+  if (!origin || !host || origin === "null") return false;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 export class CookieSession {
   private readonly key: Buffer;
 

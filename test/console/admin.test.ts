@@ -53,8 +53,9 @@ beforeAll(async () => {
   for (let i = 0; i < 23; i++) loanIds.push(await requestLoan(String(10_000 + i * 1000), 12));
   await decideByApi(loanIds[0]!, "APPROVED");
   await decideByApi(loanIds[1]!, "REJECTED");
-  // One loan in servicing, so the dashboard and the Status select show ACTIVE among the statuses.
-  expect((await api.call("PUT", `/api/v1/loan/disburse-loan/${loanIds[0]}`, { token: people.admin.token, body: {} })).status).toBe(200);
+  // One loan in servicing, disbursed 100 days ago and never repaid: ACTIVE, overdue, in PAR30.
+  const disbursedOn = new Date(Date.now() - 100 * 86_400_000).toISOString().slice(0, 10);
+  expect((await api.call("PUT", `/api/v1/loan/disburse-loan/${loanIds[0]}`, { token: people.admin.token, body: { disbursed_on: disbursedOn } })).status).toBe(200);
   tab = await Tab.open(browser, stack.url);
 });
 afterAll(async () => {
@@ -78,13 +79,20 @@ test("sign-in: a wrong password shows in an alert; the right one opens the Dashb
   expect(await nav.getByRole("link").count()).toBe(5);
 });
 
-test("Dashboard: loans by status, from the API's own totals", async () => {
+test("Dashboard: loans by status and the portfolio figures, from the API's own", async () => {
   const total = async (status: string) => (await api.call("GET", `/api/loan/list-loans-admin-agent?status=${status}&pageSize=1`, { token: people.admin.token })).body.total as number;
   const section = tab.page.getByRole("region", { name: "Loans by status" });
   for (const status of LOAN_STATUSES) {
     await section.getByRole("link", { name: `${await total(status)} ${status} loans` }).waitFor();
   }
   await section.getByRole("link", { name: "23 loans in all" }).waitFor();
+  const portfolio = (await api.call("GET", "/api/v1/loan/portfolio", { token: people.admin.token })).body;
+  expect(portfolio).toMatchObject({ active_outstanding_principal: "10000.00", par30: "100.00" });
+  expect(Number(portfolio.overdue_amount)).toBeGreaterThan(0);
+  const card = (term: string) => tab.page.getByRole("region", { name: "Portfolio" }).locator(".card").filter({ has: tab.page.locator("dt", { hasText: term }) }).locator("dd");
+  await expectText(card("Outstanding principal"), "10,000.00");
+  await expectText(card("Overdue amount"), portfolio.overdue_amount.replace(/\B(?=(\d{3})+(?!\d))/g, ","));
+  await expectText(card("PAR30"), "100.00 %");
   await tab.expectClean("Dashboard");
   const png = await tab.screenshot(screenshotPath("console-dashboard.png"));
   expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
@@ -145,6 +153,23 @@ test("Loans: filter by Status, page through, open a loan by its link", async () 
   expect(await tab.page.locator("tbody tr td:nth-child(2)").allTextContents()).toEqual(["ACTIVE"]);
   await tab.page.getByRole("link", { name: `Loan ${loanIds[0]}`, exact: true }).waitFor();
 
+  // Overdue only: the one loan past due, with its days past due; unticked, the filter goes.
+  await tab.page.getByLabel("Status").selectOption("");
+  await tab.page.waitForURL(/\/admin\/loans$/);
+  await tab.page.getByLabel("Overdue only").check();
+  await tab.page.waitForURL(/\/admin\/loans\?overdue=true$/);
+  await expectText(tab.page.getByRole("navigation", { name: "Pages of loans" }), "Page 1 of 1 · 1 loan");
+  const overdueRow = await tab.page.locator("tbody tr").first().locator("th, td").allTextContents();
+  expect(overdueRow[0]).toBe(`Loan ${loanIds[0]}`);
+  expect(Number(overdueRow.at(-1))).toBeGreaterThan(30);
+  await tab.expectClean("Loans, overdue only");
+  await tab.page.getByLabel("Overdue only").uncheck();
+  await tab.page.waitForURL(/\/admin\/loans$/);
+  await expectText(tab.page.getByRole("navigation", { name: "Pages of loans" }), "23 loans");
+  await tab.page.getByLabel("Status").selectOption("ACTIVE");
+  await tab.page.waitForURL(/\/admin\/loans\?status=ACTIVE$/);
+  await expectText(tab.page.getByRole("navigation", { name: "Pages of loans" }), "Page 1 of 1 · 1 loan");
+
   const link = tab.page.getByRole("link", { name: /^Loan \d+$/ });
   const name = (await link.textContent())!;
   await link.click();
@@ -168,8 +193,6 @@ test("a loan's page: its figures, Versions and Audit trail; Approve shows the re
   await expectText(trail, "loan.updated");
   await expectText(trail, "tenure_months: 24 → 36");
   await tab.expectClean("a loan's page");
-  const png = await tab.screenshot(screenshotPath("console-loan.png"));
-  expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
 
   await tab.page.getByRole("button", { name: "Approve" }).click();
   await expectText(tab.page.getByRole("status"), `Loan ${id} approved.`);
@@ -217,17 +240,42 @@ test("Reject asks to confirm; a loan decided meanwhile through the API shows the
 test("Users: listed by role", async () => {
   await tab.page.getByRole("link", { name: "Users" }).click();
   await tab.heading("Users").waitFor();
-  await tab.page.getByRole("cell", { name: people.customer.email }).waitFor();
+  await tab.page.getByRole("cell", { name: people.customer.email, exact: true }).waitFor();
   await tab.expectClean("Users");
   await tab.page.getByLabel("Role").selectOption("agent");
   await tab.page.waitForURL(/\/admin\/users\?role=agent$/);
   await expectText(tab.page.getByRole("table"), waiting[0]!.email);
-  await tab.page.getByRole("cell", { name: people.customer.email }).waitFor({ state: "detached" });
+  await tab.page.getByRole("cell", { name: people.customer.email, exact: true }).waitFor({ state: "detached" });
   const roles = await tab.page.locator("tbody tr td:nth-child(3)").allTextContents();
   expect(roles.length).toBeGreaterThan(0);
   expect(new Set(roles)).toEqual(new Set(["agent"]));
-  expect(await tab.page.getByRole("cell", { name: people.customer.email }).count()).toBe(0);
+  expect(await tab.page.getByRole("cell", { name: people.customer.email, exact: true }).count()).toBe(0);
   await tab.expectClean("Users by role");
+});
+
+test("Users: End sessions of a user, after a confirm, makes that user's existing token answer 401", async () => {
+  const victim = people.otherCustomer;
+  expect((await api.call("GET", "/api/user/profile", { token: victim.token })).status).toBe(200);
+  await tab.page.getByLabel("Role").selectOption("customer");
+  await tab.page.waitForURL(/\/admin\/users\?role=customer$/);
+  const button = tab.page.getByRole("button", { name: `End sessions of ${victim.email}` });
+  await button.click();
+  const dialog = tab.page.getByRole("dialog", { name: `End every session of ${victim.email}?` });
+  await dialog.waitFor();
+  await tab.expectClean("Users, confirming End sessions");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await dialog.waitFor({ state: "detached" });
+  expect((await api.call("GET", "/api/user/profile", { token: victim.token })).status).toBe(200);
+
+  await button.click();
+  await dialog.getByRole("button", { name: "End sessions" }).click();
+  await expectText(tab.page.getByRole("status"), `Ended every session of ${victim.email}: they must sign in again.`);
+  await waitUntil("the old token refused", async () => (await api.call("GET", "/api/user/profile", { token: victim.token })).status === 401);
+  // The admin's own row has no such button: Sign out is the way to end one's own session.
+  await tab.page.getByLabel("Role").selectOption("admin");
+  await tab.page.waitForURL(/\/admin\/users\?role=admin$/);
+  await expectText(tab.page.getByRole("row").filter({ hasText: stack.admin.email }), "You (use Sign out)");
+  await tab.expectClean("Users, after End sessions");
 });
 
 test("Audit log: filtered by entity", async () => {
@@ -287,8 +335,8 @@ test("Sign out: back to the sign-in page, and a reload stays signed out", async 
   await tab.close();
 });
 
-test("the screenshots are PNG files", () => {
-  for (const name of ["console-dashboard.png", "console-loan.png"]) {
+test("the Dashboard's screenshot is a PNG file (servicing.test.ts takes the loan page's)", () => {
+  for (const name of ["console-dashboard.png"]) {
     const bytes = fs.readFileSync(screenshotPath(name));
     expect(bytes.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
     expect(bytes.length).toBeGreaterThan(10_000);

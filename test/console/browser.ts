@@ -73,8 +73,11 @@ export class Tab {
 
   /** Waits until the element with this id has the focus (pages move it after rendering). */
   async expectFocusOn(id: string): Promise<void> {
-    await this.page.waitForFunction(`document.activeElement?.id === ${JSON.stringify(id)}`, undefined, { timeout: 10_000 }).catch(() => undefined);
-    expect(await this.page.evaluate("document.activeElement?.id")).toBe(id);
+    // Polled with page.evaluate (the DevTools protocol, outside the page's CSP): waitForFunction
+    // with a string compiles it inside the page, which the CSP refuses (a page error).
+    const focused = () => this.page.evaluate<string | undefined>("document.activeElement?.id");
+    await waitUntil(`focus on #${id}`, async () => (await focused()) === id).catch(() => undefined);
+    expect(await focused()).toBe(id);
   }
 
   heading(name: string | RegExp) {

@@ -1,19 +1,23 @@
 /**
- * The Dashboard's figures. Phase 1: loans by status, from the totals of the loan list (one
- * one-row page per status). Phase 2 (loan servicing) reads GET /api/v1/loan/portfolio instead
- * (client.portfolio(): by_status, active_outstanding_principal, overdue_amount, par30).
+ * The Dashboard's figures, from GET /api/v1/loan/portfolio (client.portfolio()): loans by
+ * status, the outstanding principal of ACTIVE loans, the overdue amount and PAR30, as of today.
  */
-import { LOAN_STATUSES, type LoanClient, type LoanStatus, type Money } from "../../../sdk/index.js";
+import { LOAN_STATUSES, type CalendarDate, type LoanClient, type LoanStatus, type Money } from "../../../sdk/index.js";
 
 export interface DashboardFigures {
+  asOf: CalendarDate;
   byStatus: Record<LoanStatus, number>;
   total: number;
-  /** Filled from the portfolio endpoint in phase 2. */
-  money?: { activeOutstandingPrincipal: Money; overdueAmount: Money; par30: string };
+  money: { activeOutstandingPrincipal: Money; overdueAmount: Money; par30: string };
 }
 
 export async function dashboardFigures(client: LoanClient): Promise<DashboardFigures> {
-  const totals = await Promise.all(LOAN_STATUSES.map((status) => client.listLoans({ status, pageSize: 1 }).then((page) => page.total)));
-  const byStatus = Object.fromEntries(LOAN_STATUSES.map((status, i) => [status, totals[i]!])) as Record<LoanStatus, number>;
-  return { byStatus, total: totals.reduce((sum, n) => sum + n, 0) };
+  const portfolio = await client.portfolio();
+  const byStatus = Object.fromEntries(LOAN_STATUSES.map((status) => [status, portfolio.by_status[status] ?? 0])) as Record<LoanStatus, number>;
+  return {
+    asOf: portfolio.as_of,
+    byStatus,
+    total: LOAN_STATUSES.reduce((sum, status) => sum + byStatus[status], 0),
+    money: { activeOutstandingPrincipal: portfolio.active_outstanding_principal, overdueAmount: portfolio.overdue_amount, par30: portfolio.par30 },
+  };
 }

@@ -6,18 +6,20 @@
 import { AuthenticationError, ConnectionError, LoanApiError, type ConsoleSession, type LoginRequest } from "../../../sdk/index.js";
 
 const SESSION_PATH = "/admin/session";
+const REFRESH_PATH = "/admin/session/refresh";
 
-async function sessionCall(method: "GET" | "POST" | "DELETE", init: { body?: unknown; csrfToken?: string } = {}): Promise<ConsoleSession | undefined> {
+async function sessionCall(method: "GET" | "POST" | "DELETE", init: { body?: unknown; csrfToken?: string; path?: string } = {}): Promise<ConsoleSession | undefined> {
+  const path = init.path ?? SESSION_PATH;
   const headers: Record<string, string> = { accept: "application/json" };
   if (init.body !== undefined) headers["content-type"] = "application/json";
   if (init.csrfToken) headers["x-csrf-token"] = init.csrfToken;
   let response: Response;
   let text: string;
   try {
-    response = await fetch(SESSION_PATH, { method, headers, credentials: "same-origin", body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+    response = await fetch(path, { method, headers, credentials: "same-origin", body: init.body === undefined ? undefined : JSON.stringify(init.body) });
     text = await response.text();
   } catch (error) {
-    throw new ConnectionError("Cannot reach the loanstack server: check your connection and try again", { method, path: SESSION_PATH, cause: error });
+    throw new ConnectionError("Cannot reach the loanstack server: check your connection and try again", { method, path, cause: error });
   }
   let body: unknown = text || undefined;
   try {
@@ -25,7 +27,7 @@ async function sessionCall(method: "GET" | "POST" | "DELETE", init: { body?: unk
   } catch {
     // not JSON (a proxy's error page): the error carries the text
   }
-  if (!response.ok) throw LoanApiError.fromResponse(response.status, body, { headers: response.headers, method, path: SESSION_PATH });
+  if (!response.ok) throw LoanApiError.fromResponse(response.status, body, { headers: response.headers, method, path });
   return body as ConsoleSession | undefined;
 }
 
@@ -33,16 +35,29 @@ export async function signIn(credentials: LoginRequest): Promise<ConsoleSession>
   return (await sessionCall("POST", { body: credentials }))!;
 }
 
-/** The session of the cookie the browser holds, or null when there is none (or it ended). */
+/** A new access cookie from the refresh cookie (HttpOnly, sent to /admin/session only): the session with its new CSRF token. */
+export async function refreshSession(): Promise<ConsoleSession> {
+  return (await sessionCall("POST", { path: REFRESH_PATH }))!;
+}
+
+/**
+ * The session of the cookies the browser holds, or null when there is none (or it ended).
+ * An access cookie that expired is renewed from the refresh cookie, so a reload stays signed in.
+ */
 export async function currentSession(): Promise<ConsoleSession | null> {
   try {
     return (await sessionCall("GET")) ?? null;
+  } catch (error) {
+    if (!(error instanceof AuthenticationError)) throw error;
+  }
+  try {
+    return await refreshSession();
   } catch (error) {
     if (error instanceof AuthenticationError) return null;
     throw error;
   }
 }
 
-export async function signOut(session: ConsoleSession): Promise<void> {
-  await sessionCall("DELETE", { csrfToken: session.csrf_token });
+export async function signOut(csrfToken: string): Promise<void> {
+  await sessionCall("DELETE", { csrfToken });
 }

@@ -1,4 +1,4 @@
-/** Dashboard (admin): the loan book at a glance, each figure a link to that list. */
+/** Dashboard (admin): the loan book at a glance (the portfolio endpoint), each count a link to that list. */
 import { LOAN_STATUSES } from "../../../sdk/index.js";
 import { ErrorSummary, Loading } from "../components/messages.js";
 import { Page } from "../components/page.js";
@@ -41,17 +41,22 @@ export function Dashboard() {
           </dl>
         </section>
       )}
-      {data?.money && (
+      {data && (
         <section aria-labelledby="portfolio">
           <h2 id="portfolio">Portfolio</h2>
-          <dl class="cards">
+          <p class="muted">Active loans, as of {data.asOf}.</p>
+          <dl class="cards cards-wide">
             <div class="card">
               <dt>Outstanding principal</dt>
               <dd>{money(data.money.activeOutstandingPrincipal)}</dd>
             </div>
             <div class="card">
               <dt>Overdue amount</dt>
-              <dd>{money(data.money.overdueAmount)}</dd>
+              <dd>
+                <a href={withQuery(paths.loans, { overdue: "true" })} aria-label={`Overdue amount ${money(data.money.overdueAmount)}: the overdue loans`}>
+                  {money(data.money.overdueAmount)}
+                </a>
+              </dd>
             </div>
             <div class="card">
               <dt>PAR30</dt>

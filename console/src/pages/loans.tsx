@@ -1,4 +1,7 @@
-/** Loans: the whole book, filtered by Status, a page at a time; each id opens the loan. */
+/**
+ * Loans: the whole book, filtered by Status and Overdue only (?overdue=true: ACTIVE loans
+ * past due, most overdue first), a page at a time; each id opens the loan.
+ */
 import { useLocation } from "preact-iso";
 import { LOAN_STATUSES } from "../../../sdk/index.js";
 import { ErrorSummary, Loading } from "../components/messages.js";
@@ -14,15 +17,19 @@ export function Loans() {
   const { query, route } = useLocation();
   const status = oneOf(LOAN_STATUSES, query.status);
   const page = pageOf(query);
-  const [list] = useResource(() => client.listLoans({ status, page }), [status, page]);
+  const overdue = query.overdue === "true";
+  const [list] = useResource(() => client.listLoans({ status, page, ...(overdue && { overdue }) }), [status, page, overdue]);
   const rows = list.data?.rows ?? [];
+  const filter = (change: { status?: string; overdue?: boolean }) =>
+    withQuery(paths.loans, { status: change.status ?? status, overdue: (change.overdue ?? overdue) ? "true" : undefined });
+  const caption = `${overdue ? "Overdue " : ""}${status ? `${status} loans` : overdue ? "loans" : "All loans"}`;
 
   return (
     <Page title="Loans">
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
         <div class="field">
           <label for="status">Status</label>
-          <select id="status" value={status ?? ""} onChange={(e) => route(withQuery(paths.loans, { status: e.currentTarget.value }))}>
+          <select id="status" value={status ?? ""} onChange={(e) => route(filter({ status: e.currentTarget.value }))}>
             <option value="">All statuses</option>
             {LOAN_STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -31,13 +38,17 @@ export function Loans() {
             ))}
           </select>
         </div>
+        <div class="checkbox">
+          <input id="overdue" type="checkbox" checked={overdue} onChange={(e) => route(filter({ overdue: e.currentTarget.checked }))} />
+          <label for="overdue">Overdue only</label>
+        </div>
       </form>
       <ErrorSummary error={list.status === "error" ? list.error : undefined} />
       {!list.data && list.status === "loading" && <Loading what="the loans" />}
-      {list.data && rows.length === 0 && <p>{status ? `No loan is ${status}.` : "No loan yet."}</p>}
+      {list.data && rows.length === 0 && <p>{overdue ? "No loan is overdue." : status ? `No loan is ${status}.` : "No loan yet."}</p>}
       {rows.length > 0 && (
         <table aria-busy={list.status === "loading"}>
-          <caption>{status ? `${status} loans` : "All loans"}</caption>
+          <caption>{caption}</caption>
           <thead>
             <tr>
               <th scope="col">Loan</th>
@@ -49,6 +60,7 @@ export function Loans() {
               <th scope="col">Customer</th>
               <th scope="col">Agent</th>
               <th scope="col">Requested</th>
+              {overdue && <th scope="col" class="number">Days past due</th>}
             </tr>
           </thead>
           <tbody>
@@ -67,12 +79,13 @@ export function Loans() {
                 <td>User {loan.customer_id}</td>
                 <td>User {loan.agent_id}</td>
                 <td>{when(loan.created_at)}</td>
+                {overdue && <td class="number">{loan.days_past_due ?? 0}</td>}
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {list.data && list.data.total > 0 && <Paging page={list.data} noun="loan" hrefOf={(p) => withQuery(paths.loans, { status, page: p })} />}
+      {list.data && list.data.total > 0 && <Paging page={list.data} noun="loan" hrefOf={(p) => withQuery(paths.loans, { status, overdue: overdue ? "true" : undefined, page: p })} />}
     </Page>
   );
 }

@@ -1,7 +1,12 @@
-/** Users (admin): everyone, by role, a page at a time. Phase 2 (sessions) adds "End sessions" per row. */
+/**
+ * Users (admin): everyone, by role, a page at a time; End sessions (after a confirm) signs a
+ * user out everywhere: every access and refresh token of theirs stops working at once.
+ */
+import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
-import { ROLES } from "../../../sdk/index.js";
-import { ErrorSummary, Loading } from "../components/messages.js";
+import { ROLES, type User } from "../../../sdk/index.js";
+import { ConfirmDialog } from "../components/confirm-dialog.js";
+import { ErrorSummary, Loading, Notice } from "../components/messages.js";
 import { Page } from "../components/page.js";
 import { Paging } from "../components/paging.js";
 import { fullName, when } from "../lib/format.js";
@@ -10,8 +15,28 @@ import { useResource } from "../lib/resource.js";
 import { useSession } from "../lib/session-context.js";
 
 export function Users() {
-  const { client } = useSession();
+  const { client, session } = useSession();
   const { query, route } = useLocation();
+  const [ending, setEnding] = useState<User | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<string>();
+  const [error, setError] = useState<unknown>();
+
+  async function endSessions(user: User) {
+    setBusy(true);
+    setNotice(undefined);
+    setError(undefined);
+    try {
+      await client.endSessionsOf(user.id);
+      setNotice(`Ended every session of ${user.email}: they must sign in again.`);
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+      setEnding(null);
+    }
+  }
+
   const role = oneOf(ROLES, query.role);
   const page = pageOf(query);
   const [list] = useResource(() => client.listUsers({ role, page }), [role, page]);
@@ -31,7 +56,8 @@ export function Users() {
           </select>
         </div>
       </form>
-      <ErrorSummary error={list.status === "error" ? list.error : undefined} />
+      <Notice text={notice} />
+      <ErrorSummary error={error ?? (list.status === "error" ? list.error : undefined)} />
       {!list.data && list.status === "loading" && <Loading what="the users" />}
       {list.data && rows.length === 0 && <p>No user{role ? ` is ${role === "admin" ? "an" : "a"} ${role}` : ""}.</p>}
       {rows.length > 0 && (
@@ -44,6 +70,7 @@ export function Users() {
               <th scope="col">Role</th>
               <th scope="col">Approved</th>
               <th scope="col">Signed up</th>
+              <th scope="col">Sessions</th>
             </tr>
           </thead>
           <tbody>
@@ -54,10 +81,24 @@ export function Users() {
                 <td>{user.role}</td>
                 <td>{user.is_approved ? "yes" : "waiting"}</td>
                 <td>{when(user.created_at)}</td>
+                <td>
+                  {user.id === session.user.id ? (
+                    <span class="muted">You (use Sign out)</span>
+                  ) : (
+                    <button type="button" class="button button-secondary" disabled={busy} aria-label={`End sessions of ${user.email}`} onClick={() => setEnding(user)}>
+                      End sessions
+                    </button>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
+      )}
+      {ending && (
+        <ConfirmDialog title={`End every session of ${ending.email}?`} confirmLabel="End sessions" busy={busy} onCancel={() => setEnding(null)} onConfirm={() => endSessions(ending)}>
+          <p>They are signed out everywhere at once (console, loanctl, apps) and must sign in again.</p>
+        </ConfirmDialog>
       )}
       {list.data && list.data.total > 0 && <Paging page={list.data} noun="user" hrefOf={(p) => withQuery(paths.users, { role, page: p })} />}
     </Page>

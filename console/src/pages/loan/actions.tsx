@@ -1,13 +1,13 @@
 /**
  * What can be done to a loan, by its state and the person's role. Each action is a panel of
- * its own; the loan page shows those whose `availableTo` says so. Phase 2 (loan servicing)
- * adds here: Disburse (admin, APPROVED; a dialog with "Disbursed on", today by default, and a
- * Disburse button) and Record repayment (admin or agent, ACTIVE; Amount, Paid on, Save).
+ * its own; the loan page shows those whose `availableTo` says so.
  */
 import type { FunctionComponent } from "preact";
 import type { Loan, User } from "../../../../sdk/index.js";
 import { DecidePanel } from "./decide.js";
+import { DisbursePanel } from "./disburse.js";
 import { EditPanel } from "./edit.js";
+import { RepayPanel } from "./repay.js";
 
 export interface LoanActionProps {
   loan: Loan;
@@ -26,4 +26,6 @@ export interface LoanAction {
 export const LOAN_ACTIONS: LoanAction[] = [
   { id: "decide", availableTo: (loan, user) => user.role === "admin" && loan.status === "NEW", Panel: DecidePanel },
   { id: "edit", availableTo: (loan, user) => user.role === "agent" && loan.status === "NEW", Panel: EditPanel },
+  { id: "disburse", availableTo: (loan, user) => user.role === "admin" && loan.status === "APPROVED", Panel: DisbursePanel },
+  { id: "repay", availableTo: (loan, user) => (user.role === "admin" || (user.role === "agent" && user.is_approved)) && loan.status === "ACTIVE", Panel: RepayPanel },
 ];

@@ -1,6 +1,22 @@
-/** A loan's figures as a description list. Phase 2 adds the servicing figures of ACTIVE/CLOSED loans. */
+/** A loan's figures as a description list; ACTIVE and CLOSED loans add their servicing figures. */
 import type { Loan } from "../../../../sdk/index.js";
-import { money, rate, when } from "../../lib/format.js";
+import { day } from "../../lib/dates.js";
+import { money, plural, rate, when } from "../../lib/format.js";
+
+function servicingFigures(loan: Loan): [string, string][] {
+  if (loan.status !== "ACTIVE" && loan.status !== "CLOSED") return [];
+  const figures: [string, string][] = [
+    ["Disbursed on", day(loan.disbursed_on)],
+    ["Outstanding principal", money(loan.outstanding_principal)],
+    ["Outstanding interest", money(loan.outstanding_interest)],
+  ];
+  if (loan.status === "ACTIVE") {
+    figures.push(["Next due date", day(loan.next_due_date)], ["Days past due", loan.days_past_due ? plural(loan.days_past_due, "day") : "0 (up to date)"]);
+  } else {
+    figures.push(["Closed at", when(loan.closed_at)]);
+  }
+  return figures;
+}
 
 export function LoanFigures(props: { loan: Loan }) {
   const { loan } = props;
@@ -16,6 +32,7 @@ export function LoanFigures(props: { loan: Loan }) {
     ["Requested", when(loan.created_at)],
     ["Decided", loan.decided_at ? `${when(loan.decided_at)} by user ${loan.decided_by}` : "—"],
     ["Last changed", when(loan.updated_at)],
+    ...servicingFigures(loan),
   ];
   return (
     <dl class="figures" aria-label="Figures">

@@ -1,10 +1,9 @@
-/**
- * The sections of a loan's page, in order. Phase 2 (loan servicing) adds "Schedule" (first)
- * and "Repayments" (after Versions) here, each a Body like these.
- */
+/** The sections of a loan's page, in order, each a Body reloading when the loan changed here. */
 import type { FunctionComponent } from "preact";
 import type { Loan } from "../../../../sdk/index.js";
 import { AuditTrail } from "./audit-trail.js";
+import { Repayments } from "./repayments.js";
+import { Schedule } from "./schedule.js";
 import { Versions } from "./versions.js";
 
 export interface LoanSectionProps {
@@ -20,6 +19,8 @@ export interface LoanSection {
 }
 
 export const LOAN_SECTIONS: LoanSection[] = [
+  { id: "schedule", title: "Schedule", Body: Schedule },
   { id: "versions", title: "Versions", Body: Versions },
+  { id: "repayments", title: "Repayments", Body: Repayments },
   { id: "audit-trail", title: "Audit trail", Body: AuditTrail },
 ];

@@ -1,0 +1,11 @@
+/** Calendar dates "YYYY-MM-DD" (UTC), as the servicing API takes and answers them. */
+import type { CalendarDate } from "../../../sdk/index.js";
+
+/** Today in UTC, the server's default for disbursed_on and paid_on. */
+export function todayUtc(): CalendarDate {
+  return new Date().toISOString().slice(0, 10);
+}
+
+export function day(value: CalendarDate | null | undefined): string {
+  return value ?? "—";
+}

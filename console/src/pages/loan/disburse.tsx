@@ -1,0 +1,78 @@
+/**
+ * Disburse (admin, APPROVED loan): a confirm dialog with the Disbursed on date, today by
+ * default. A 422 (a date in the future) stays in the dialog next to the field; anything
+ * else (a 409: disbursed meanwhile) closes it and shows by the actions.
+ */
+import { useState } from "preact/hooks";
+import { ConfirmDialog } from "../../components/confirm-dialog.js";
+import { describedBy, Field } from "../../components/field.js";
+import { todayUtc } from "../../lib/dates.js";
+import { fieldErrorsOf } from "../../lib/errors.js";
+import { money } from "../../lib/format.js";
+import { useSession } from "../../lib/session-context.js";
+import type { LoanActionProps } from "./actions.js";
+
+const DATE_ID = "disburse-date";
+
+export function DisbursePanel(props: LoanActionProps) {
+  const { client } = useSession();
+  const { loan } = props;
+  const [confirming, setConfirming] = useState(false);
+  const [date, setDate] = useState(todayUtc);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  function open() {
+    setDate(todayUtc());
+    setError(undefined);
+    setConfirming(true);
+  }
+
+  async function disburse() {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const saved = await client.disburseLoan(loan.id, date.trim() ? { disbursed_on: date.trim() } : {});
+      setConfirming(false);
+      props.onChanged(`Loan ${loan.id} disbursed on ${saved.disbursed_on}: it is ACTIVE.`);
+    } catch (failure) {
+      const fields = fieldErrorsOf(failure);
+      if (fields.disbursed_on) {
+        setError(fields.disbursed_on);
+      } else {
+        setConfirming(false);
+        props.onFailed(failure);
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div class="action-panel">
+      <button type="button" class="button" onClick={open}>
+        Disburse
+      </button>
+      {confirming && (
+        <ConfirmDialog title={`Disburse loan ${loan.id}?`} confirmLabel="Disburse" busy={busy} onCancel={() => setConfirming(false)} onConfirm={disburse}>
+          <p>
+            {money(loan.principal)} is paid out to user {loan.customer_id}; the first installment falls due a month after.
+          </p>
+          <Field id={DATE_ID} label="Disbursed on" hint="Today, or the day it was paid out (never in the future)" error={error}>
+            <input
+              id={DATE_ID}
+              type="date"
+              name="disbursed_on"
+              class="input-medium"
+              max={todayUtc()}
+              value={date}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={describedBy(DATE_ID, true, error)}
+              onInput={(e) => setDate(e.currentTarget.value)}
+            />
+          </Field>
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}
