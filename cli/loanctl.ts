@@ -14,14 +14,22 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-// required after the compile cache is on
-const { run } = require("./program.js") as typeof import("./program.js");
+const argv = process.argv.slice(2);
 
-void run(process.argv.slice(2), {
-  stdin: process.stdin,
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-}).then((code) => {
-  process.exitCode = code;
-});
+// required after the compile cache is on. The root help, rendered at build time from the same
+// program, is answered without loading commander; everything else goes through the program.
+const { answerRootHelp } = require("./root-help.js") as typeof import("./root-help.js");
+const answered = answerRootHelp(argv, process);
+if (answered !== undefined) {
+  process.exitCode = answered;
+} else {
+  const { run } = require("./program.js") as typeof import("./program.js");
+  void run(argv, {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}
