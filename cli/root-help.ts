@@ -14,19 +14,13 @@ export const HELP_FILE = path.join(__dirname, "help.txt");
 /** The width the text is rendered at: commander's own default when the output is not a terminal. */
 export const HELP_WIDTH = 80;
 
-interface Stream {
-  write(chunk: string): boolean;
-  isTTY?: boolean;
-  columns?: number;
-}
-
-/** commander's exit statuses for these calls, as program.ts's run answers them. */
-const ROOT_HELP_CALLS: Record<string, { stream: "stdout" | "stderr"; code: number }> = {
-  "": { stream: "stderr", code: 2 }, // no command: the help is the usage error
-  "--help": { stream: "stdout", code: 0 },
-  "-h": { stream: "stdout", code: 0 },
-  help: { stream: "stdout", code: 0 },
-};
+/** commander's output and exit status for these calls, as program.ts's run answers them. */
+const ROOT_HELP_CALLS = new Map<string, { fd: 1 | 2; code: number }>([
+  ["", { fd: 2, code: 2 }], // no command: the help is the usage error, on stderr
+  ["--help", { fd: 1, code: 0 }],
+  ["-h", { fd: 1, code: 0 }],
+  ["help", { fd: 1, code: 0 }],
+]);
 
 /** The files whose content the root help is made of. */
 function sources(): string[] {
@@ -38,21 +32,43 @@ function sources(): string[] {
 }
 
 /** Writes the root help and answers the exit status, or undefined when commander must answer. */
-export function answerRootHelp(argv: string[], streams: { stdout: Stream; stderr: Stream }): number | undefined {
+export function answerRootHelp(argv: string[]): number | undefined {
   if (argv.length > 1) return undefined;
-  const call = ROOT_HELP_CALLS[argv[0] ?? ""];
+  const call = ROOT_HELP_CALLS.get(argv[0] ?? "");
   if (!call) return undefined;
-  const stream = streams[call.stream];
-  if (stream.isTTY && stream.columns !== HELP_WIDTH) return undefined;
   let text: string;
   try {
+    // commander wraps the help at a terminal's width, at 80 columns elsewhere
+    if (isTerminal(call.fd) && (call.fd === 1 ? process.stdout : process.stderr).columns !== HELP_WIDTH) return undefined;
     const rendered = fs.statSync(HELP_FILE).mtimeMs;
-    // a program rebuilt without the help (tsc alone) is newer than its help: commander answers
+    // a program rebuilt without its help (tsc alone) is newer than the text: commander answers
     if (sources().some((file) => fs.statSync(file).mtimeMs > rendered)) return undefined;
     text = fs.readFileSync(HELP_FILE, "utf8");
   } catch {
-    return undefined; // not built with the help (running from source, a partial build)
+    return undefined; // not built with the help (running from the sources, a partial build)
   }
-  stream.write(text);
+  write(call.fd, Buffer.from(text));
   return call.code;
+}
+
+/** Only a character device can be a terminal: a pipe or a file is told apart without node:tty, which costs ms to load. */
+function isTerminal(fd: 1 | 2): boolean {
+  return fs.fstatSync(fd).isCharacterDevice() && (require("node:tty") as typeof import("node:tty")).isatty(fd);
+}
+
+/**
+ * Written to the file descriptor: merely setting up process.stdout's stream costs a few ms,
+ * as much as the rest of this answer.
+ */
+function write(fd: 1 | 2, bytes: Buffer): void {
+  let done = 0;
+  try {
+    while (done < bytes.length) done += fs.writeSync(fd, bytes, done);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EPIPE") return; // `loanctl --help | true`: the reader left, which is no error
+    if (code !== "EAGAIN") throw error;
+    // a full non-blocking pipe: the stream waits for it to drain
+    (fd === 1 ? process.stdout : process.stderr).write(bytes.subarray(done));
+  }
 }
