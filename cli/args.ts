@@ -3,7 +3,7 @@
  * InvalidArgumentError so a bad value is a usage error with the option named.
  */
 import { InvalidArgumentError } from "commander";
-import { LOAN_STATUSES, ROLES, type LoanStatus, type Role } from "../sdk/index.js";
+import { LOAN_STATUSES, ROLES, type LoanStatus, type Role } from "../sdk/contracts.js";
 
 export function positiveInt(value: string): number {
   const trimmed = value.trim();

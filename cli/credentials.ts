@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { ROLES, type LoginResponse, type Role } from "../sdk/index.js";
+import { ROLES, type LoginResponse, type Role } from "../sdk/contracts.js";
 
 export interface StoredCredentials {
   apiUrl: string;

@@ -8,7 +8,7 @@
  *   4  not signed in, or the session expired
  *   130 interrupted (Ctrl-C at a prompt)
  */
-import { LoanApiError, ValidationError } from "../sdk/index.js";
+import { LoanApiError, ValidationError } from "../sdk/errors.js";
 
 export const EXIT = {
   OK: 0,

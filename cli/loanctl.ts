@@ -8,20 +8,27 @@ import { enableCompileCache } from "node:module";
 // Node 22 keeps compiled code between runs: a faster start (absent on Node 20, and harmless)
 enableCompileCache?.();
 
-// `loanctl loans list | head` closes the pipe early: that is not an error
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(0);
-  throw error;
-});
+const argv = process.argv.slice(2);
 
-// required after the compile cache is on
-const { run } = require("./program.js") as typeof import("./program.js");
-
-void run(process.argv.slice(2), {
-  stdin: process.stdin,
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-}).then((code) => {
-  process.exitCode = code;
-});
+// required after the compile cache is on. The root help, rendered at build time from the same
+// program, is answered without loading commander (nor process.stdout); the rest goes to the program.
+const { answerRootHelp } = require("./root-help.js") as typeof import("./root-help.js");
+const answered = answerRootHelp(argv);
+if (answered !== undefined) {
+  process.exitCode = answered;
+} else {
+  // `loanctl loans list | head` closes the pipe early: that is not an error
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
+  const { run } = require("./program.js") as typeof import("./program.js");
+  void run(argv, {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -2,7 +2,7 @@
  * How loan servicing looks in a terminal: the schedule, repayments and the portfolio. The
  * JSON output is the API's own shape, untouched.
  */
-import { LOAN_STATUSES, type InstallmentStatus, type Loan, type LoanSchedule, type Portfolio, type Repayment, type ScheduleRow } from "../sdk/index.js";
+import { LOAN_STATUSES, type InstallmentStatus, type Loan, type LoanSchedule, type Portfolio, type Repayment, type ScheduleRow } from "../sdk/contracts.js";
 import { type Column, type Style, renderRecord, renderTable, shortTime } from "./output.js";
 
 const INSTALLMENT_STYLES: Record<InstallmentStatus, Style> = { PAID: "green", PARTIAL: "cyan", OVERDUE: "red", DUE: "dim" };

@@ -2,7 +2,7 @@
  * `loanctl audit list` (admin): the audit log, who did what to which user or loan, and when.
  */
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { AUDIT_ENTITIES, type AuditEntity, type AuditEvent, type EventName } from "../../sdk/index.js";
+import { AUDIT_ENTITIES, type AuditEntity, type AuditEvent, type EventName } from "../../sdk/contracts.js";
 import { action } from "../action.js";
 import { positiveInt } from "../args.js";
 import type { Io } from "../context.js";

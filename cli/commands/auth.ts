@@ -2,7 +2,7 @@
  * Accounts: signup, login, logout, whoami, passwd.
  */
 import { Command, Option } from "commander";
-import { PASSWORD_MAX, PASSWORD_MIN, type Role } from "../../sdk/index.js";
+import { PASSWORD_MAX, PASSWORD_MIN, type Role } from "../../sdk/contracts.js";
 import type { Context, Io } from "../context.js";
 import { canRefresh, credentialsOf, isExpired } from "../credentials.js";
 import { usageError } from "../errors.js";

@@ -2,7 +2,7 @@
  * `loanctl health`: whether the API answers and which services are up (no login needed).
  */
 import type { Command } from "commander";
-import { ServiceUnavailableError } from "../../sdk/index.js";
+import { ServiceUnavailableError } from "../../sdk/errors.js";
 import { action } from "../action.js";
 import type { Io } from "../context.js";
 import { CliError } from "../errors.js";
