@@ -10,7 +10,7 @@ import path from "node:path";
 import { TokenService } from "../services/shared/tokens.js";
 import { HELP, parseOptions, type ScenarioName } from "./config.js";
 import type { BenchContext, Row, ScenarioResult, TargetCheck } from "./context.js";
-import { checkServer, freshDatabases, withClient } from "./db.js";
+import { DATABASES, checkServer, freshDatabases, withClient } from "./db.js";
 import { ADMIN, BASELINE_OUTBOX, JWT_SECRET, killAll, startBaseline, startLoanstack } from "./procs.js";
 import { profileSummaries } from "./profile.js";
 import { cpuShare, cpuTimes, waitForQuiet } from "./quiet.js";
@@ -115,7 +115,7 @@ async function main(): Promise<number> {
   }
   const dbs = await freshDatabases(opts.pgUrl);
   const namespace = `bench-${process.pid}`;
-  log("databases bench_users, bench_loans, bench_audit created; loanstack makes its schema");
+  log(`databases ${Object.values(DATABASES).join(", ")} created; loanstack makes its schema`);
   await (await startLoanstack(opts, dbs, { namespace })).stop();
   await withClient(dbs.loans, (c) => c.query(`CREATE TABLE ${BASELINE_OUTBOX} (LIKE outbox INCLUDING ALL)`));
   const actors = await seedUsers(dbs, opts.customers, opts.bcryptRounds, ADMIN.email);
