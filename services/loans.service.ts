@@ -3,16 +3,16 @@
  * of the users service; edits and decisions lock the loan's row, so concurrent commands
  * serialise: of two decisions one wins, and no edit loses a version.
  */
-import { QueryTypes, Transaction, type ModelStatic } from "sequelize";
+import { Transaction, type ModelStatic } from "sequelize";
 import { LOAN_STATUSES, TENURE_MAX, TENURE_MIN, type ActionParams, type ActionResult, type AuthUser, type Loan, type LoanStatus, type Page } from "../sdk/contracts.js";
 import { defineService } from "./shared/schema.js";
 import { loadConfig } from "./shared/config.js";
-import { ownDatabase, type DbServiceThis } from "./shared/db.js";
+import { ownDatabase, selectRows, type DbServiceThis } from "./shared/db.js";
 import { ForbiddenError, NotFoundError, fieldError } from "./shared/errors.js";
 import { callerOf, type AppContext } from "./shared/context.js";
 import { pageParams, pageWindow, toPage } from "./shared/pagination.js";
 import { dateParam, idParam } from "./shared/params.js";
-import { listPlan, type LoanListFilter } from "./loans/loan-lists.js";
+import { listPlan, type LoanListFilter, type LoanListPlan, type LoanListRow } from "./loans/loan-lists.js";
 import { loanTerms } from "./loans/loan-math.js";
 import { defineLoanModels, type LoanModel, type LoanRow, type LoanVersionModel } from "./loans/loan.model.js";
 import { assertNew, parseAsOf, parsePrincipal } from "./loans/loan-rules.js";
@@ -197,24 +197,33 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
 
     /** From the trigger-kept counts (migration 0002), not COUNT(*) over every loan. */
     async countByStatus(this: LoansThis, status?: LoanStatus): Promise<number> {
-      const [row] = await this.adapter.db.query<{ total: string | null }>(
-        `SELECT sum(n) AS total FROM loan_counts${status ? " WHERE status = $1" : ""}`,
-        { bind: status ? [status] : [], type: QueryTypes.SELECT },
-      );
+      const [row] = await selectRows<{ total: string | null }>(this.adapter.db, `SELECT sum(n) AS total FROM loan_counts${status ? " WHERE status = $1" : ""}`, status ? [status] : []);
       return Number(row?.total ?? 0);
     },
 
-    /** A page of loans; days past due as of `as_of` (default today), which `overdue` also uses. */
+    /**
+     * A page of loans; days past due as of `as_of` (default today), which `overdue` also uses.
+     * Plain SQL (a hot read): the page and its total in one statement, or the page and the
+     * trigger-kept count side by side; rows go straight to the contract's Loan.
+     */
     async listLoans(this: LoansThis, filter: LoanListFilter, params: { page?: number; pageSize?: number; as_of?: string }): Promise<Page<Loan>> {
       const asOf = parseAsOf(params.as_of);
       const window = pageWindow(params);
-      const plan = listPlan(filter, asOf);
+      const plan = listPlan(filter, asOf, window);
       if (!plan) return toPage([], 0, window);
-      const [rows, total] = await Promise.all([
-        this.model.findAll({ where: plan.where, order: plan.order, limit: window.limit, offset: window.offset }),
-        plan.countedByStatus ? this.countByStatus(filter.status) : this.model.count({ where: plan.where }),
+      const db = this.adapter.db;
+      const [rows, counted] = await Promise.all([
+        selectRows<LoanListRow>(db, plan.page.text, plan.page.values),
+        plan.countedByStatus ? this.countByStatus(filter.status) : undefined,
       ]);
-      return toPage(rows.map((r) => toLoan(r.get({ plain: true }), asOf)), total, window);
+      const total = counted ?? (rows[0] ? Number(rows[0].total) : await this.countWhere(plan));
+      return toPage(rows.map((r) => toLoan(r, asOf)), total, window);
+    },
+
+    /** A page past the end has no row to carry the total: count alone. */
+    async countWhere(this: LoansThis, plan: LoanListPlan): Promise<number> {
+      const [row] = await selectRows<{ total: string }>(this.adapter.db, plan.count.text, plan.count.values);
+      return Number(row?.total ?? 0);
     },
   },
 
