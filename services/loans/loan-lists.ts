@@ -61,3 +61,17 @@ export function listPlan(filter: LoanListFilter, asOf: CalendarDate, window: Pag
     countedByStatus,
   };
 }
+
+/** The broadcast every loans instance listens to (moleculer-db's name), payload optional. */
+export const LOANS_CACHE_EVENT = "cache.clean.loans";
+
+/**
+ * The cached lists a loan write can change. A loan never changes customer, so a write to one
+ * of customer N's loans changes N's own lists (listMine's key starts with `#user.id`) and the
+ * admin/agent lists, nobody else's. Without a customer (a failed write, an old sender, a
+ * payload that is not a customer id): every list, as before.
+ */
+export function listCachePatterns(customerId?: unknown): string[] {
+  if (!Number.isSafeInteger(customerId) || (customerId as number) < 1) return ["loans.**"];
+  return ["loans.listAll:**", `loans.listMine:${customerId as number}|**`];
+}

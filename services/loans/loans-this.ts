@@ -21,5 +21,7 @@ export interface LoansVars {
   countWhere(plan: LoanListPlan): Promise<number>;
   /** moleculer-db: cleans this service's cache here and broadcasts `cache.clean.loans`. */
   clearCache(): Promise<void>;
+  /** Cleans the lists a write to a loan of `customerId` changed, here and on every instance. */
+  clearLists(customerId?: number): Promise<void>;
 }
 export type LoansThis = Service & LoansVars & DbServiceThis<LoanModel>;
