@@ -3,16 +3,17 @@
  * of the users service; edits and decisions lock the loan's row, so concurrent commands
  * serialise: of two decisions one wins, and no edit loses a version.
  */
-import { QueryTypes, Transaction, type ModelStatic } from "sequelize";
+import type { Context } from "moleculer";
+import { Transaction, type ModelStatic } from "sequelize";
 import { LOAN_STATUSES, TENURE_MAX, TENURE_MIN, type ActionParams, type ActionResult, type AuthUser, type Loan, type LoanStatus, type Page } from "../sdk/contracts.js";
 import { defineService } from "./shared/schema.js";
 import { loadConfig } from "./shared/config.js";
-import { ownDatabase, type DbServiceThis } from "./shared/db.js";
+import { ownDatabase, selectRows, type DbServiceThis } from "./shared/db.js";
 import { ForbiddenError, NotFoundError, fieldError } from "./shared/errors.js";
 import { callerOf, type AppContext } from "./shared/context.js";
 import { pageParams, pageWindow, toPage } from "./shared/pagination.js";
 import { dateParam, idParam } from "./shared/params.js";
-import { listPlan, type LoanListFilter } from "./loans/loan-lists.js";
+import { LOANS_CACHE_EVENT, listCachePatterns, listPlan, type LoanListFilter, type LoanListPlan, type LoanListRow } from "./loans/loan-lists.js";
 import { loanTerms } from "./loans/loan-math.js";
 import { defineLoanModels, type LoanModel, type LoanRow, type LoanVersionModel } from "./loans/loan.model.js";
 import { assertNew, parseAsOf, parsePrincipal } from "./loans/loan-rules.js";
@@ -57,7 +58,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
           publish("loan.created", { actor_id: agentId, loan: created });
           return created;
         });
-        await this.clearCache();
+        await this.clearLists(loan.customer_id);
         ctx.meta.$statusCode = 201;
         ctx.meta.$location = `/api/v1/loan/loan-details/${loan.id}`;
         return loan;
@@ -138,7 +139,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
 
     listAll: {
       access: ["admin", "agent"],
-      // Cleared on every loan write (see `afterWrite`), so a read after a write is fresh.
+      // Cleared on every loan write (see `clearLists`), so a read after a write is fresh.
       cache: { keys: ["status", "overdue", "as_of", "page", "pageSize"] },
       params: { ...pageParams, ...listFilters },
       handler(this: LoansThis, ctx: Ctx<"loans.listAll">): Promise<ActionResult<"loans.listAll">> {
@@ -159,9 +160,10 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
   },
 
   events: {
-    // moleculer-db's clearCache() broadcasts this: every loans instance drops its cached lists.
-    "cache.clean.loans"(this: LoansThis) {
-      return this.broker.cacher?.clean("loans.**");
+    // Every loans instance (this one included) drops the lists a write changed: those of the
+    // payload's customer and the admin/agent lists; all of them without a customer id.
+    [LOANS_CACHE_EVENT](this: LoansThis, ctx: Context<{ customer_id?: unknown } | null | undefined>) {
+      return this.broker.cacher?.clean(listCachePatterns(ctx.params?.customer_id));
     },
   },
 
@@ -181,40 +183,63 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
     /**
      * Runs `change` on the loan's row under FOR UPDATE and, when it changed something,
      * publishes `event` with the loan before and after, in the same transaction; answers
-     * the loan after.
+     * the loan after. Clears the loan's customer's lists and the admin/agent lists, whatever
+     * the outcome (a failed COMMIT may still have committed).
      */
     async lockedUpdate(this: LoansThis, ctx: AppContext, id: number, event: LoanChangeEvent, change: (loan: LoanModel, t: Transaction) => Promise<boolean>): Promise<Loan> {
+      let customerId: number | undefined;
       return this.outbox.transaction(ctx, async (transaction, publish) => {
         const row = await this.model.findByPk(id, { transaction, lock: Transaction.LOCK.UPDATE });
         if (!row) throw new NotFoundError("loan", id);
+        customerId = row.getDataValue("customer_id");
         const before = toLoan(row.get({ plain: true }));
         const changed = await change(row, transaction);
         const loan = toLoan(row.get({ plain: true }));
         if (changed) publish(event, { actor_id: callerOf(ctx).id, before, loan });
         return loan;
-      }).finally(() => this.clearCache());
+      }).finally(() => this.clearLists(customerId));
+    },
+
+    /**
+     * Clears, here and (by the broadcast) on every other loans instance, the cached lists a
+     * write to a loan of `customerId` changed; every list when the customer is not known.
+     * Awaits this instance's own cleaning, so the caller's next read here is fresh.
+     */
+    async clearLists(this: LoansThis, customerId?: number): Promise<void> {
+      const payload = customerId === undefined ? undefined : { customer_id: customerId };
+      this.broker.broadcast(LOANS_CACHE_EVENT, payload).catch((err: unknown) => this.logger.warn("cache clean broadcast failed:", err));
+      await this.broker.cacher?.clean(listCachePatterns(customerId));
     },
 
     /** From the trigger-kept counts (migration 0002), not COUNT(*) over every loan. */
     async countByStatus(this: LoansThis, status?: LoanStatus): Promise<number> {
-      const [row] = await this.adapter.db.query<{ total: string | null }>(
-        `SELECT sum(n) AS total FROM loan_counts${status ? " WHERE status = $1" : ""}`,
-        { bind: status ? [status] : [], type: QueryTypes.SELECT },
-      );
+      const [row] = await selectRows<{ total: string | null }>(this.adapter.db, `SELECT sum(n) AS total FROM loan_counts${status ? " WHERE status = $1" : ""}`, status ? [status] : []);
       return Number(row?.total ?? 0);
     },
 
-    /** A page of loans; days past due as of `as_of` (default today), which `overdue` also uses. */
+    /**
+     * A page of loans; days past due as of `as_of` (default today), which `overdue` also uses.
+     * Plain SQL (a hot read): the page and its total in one statement, or the page and the
+     * trigger-kept count side by side; rows go straight to the contract's Loan.
+     */
     async listLoans(this: LoansThis, filter: LoanListFilter, params: { page?: number; pageSize?: number; as_of?: string }): Promise<Page<Loan>> {
       const asOf = parseAsOf(params.as_of);
       const window = pageWindow(params);
-      const plan = listPlan(filter, asOf);
+      const plan = listPlan(filter, asOf, window);
       if (!plan) return toPage([], 0, window);
-      const [rows, total] = await Promise.all([
-        this.model.findAll({ where: plan.where, order: plan.order, limit: window.limit, offset: window.offset }),
-        plan.countedByStatus ? this.countByStatus(filter.status) : this.model.count({ where: plan.where }),
+      const db = this.adapter.db;
+      const [rows, counted] = await Promise.all([
+        selectRows<LoanListRow>(db, plan.page.text, plan.page.values),
+        plan.countedByStatus ? this.countByStatus(filter.status) : undefined,
       ]);
-      return toPage(rows.map((r) => toLoan(r.get({ plain: true }), asOf)), total, window);
+      const total = counted ?? (rows[0] ? Number(rows[0].total) : await this.countWhere(plan));
+      return toPage(rows.map((r) => toLoan(r, asOf)), total, window);
+    },
+
+    /** A page past the end has no row to carry the total: count alone. */
+    async countWhere(this: LoansThis, plan: LoanListPlan): Promise<number> {
+      const [row] = await selectRows<{ total: string }>(this.adapter.db, plan.count.text, plan.count.values);
+      return Number(row?.total ?? 0);
     },
   },
 

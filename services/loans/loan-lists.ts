@@ -1,9 +1,10 @@
 /**
- * What a loan list asks of the database: the filter and the order, and whether its total
- * can come from the trigger-kept per-status counts. Pure.
+ * What a loan list asks of the database, as one parameterized statement: the filter, the
+ * order, the page, and its total in the same statement (`count(*) OVER ()`) unless the total
+ * comes from the trigger-kept per-status counts. Pure.
  */
-import { Op, type Order, type WhereOptions } from "sequelize";
 import type { CalendarDate, LoanStatus } from "../../sdk/contracts.js";
+import type { PageWindow } from "../shared/pagination.js";
 import type { LoanRow } from "./loan.model.js";
 
 export interface LoanListFilter {
@@ -13,25 +14,64 @@ export interface LoanListFilter {
   overdue?: boolean;
 }
 
+/** Every column of the loans model, as Sequelize selected them. */
+const LOAN_COLUMNS: readonly (keyof LoanRow)[] = [
+  "id", "customer_id", "agent_id", "principal", "interest_rate", "tenure_months", "emi", "status", "version",
+  "decided_by", "decided_at", "request_key", "decision_key", "disbursed_on", "disbursed_by", "disbursement_key",
+  "closed_at", "total_interest", "outstanding_principal", "outstanding_interest", "next_due_date", "created_at", "updated_at",
+];
+
 export interface LoanListPlan {
-  where: WhereOptions<LoanRow>;
-  order: Order;
+  /** The page; with `total` (a bigint, as text) on every row unless `countedByStatus`. */
+  page: { text: string; values: unknown[] };
+  /** The total alone, for a page past the end (no row to carry it). */
+  count: { text: string; values: unknown[] };
   /** The total is the status's count in loan_counts rather than a COUNT(*). */
   countedByStatus: boolean;
 }
 
+export type LoanListRow = LoanRow & { total?: string };
+
 /** Answers null when no loan can match (overdue loans are ACTIVE ones). */
-export function listPlan(filter: LoanListFilter, asOf: CalendarDate): LoanListPlan | null {
-  const where: WhereOptions<LoanRow> = {
-    ...(filter.customer_id !== undefined && { customer_id: filter.customer_id }),
-    ...(filter.status && { status: filter.status }),
+export function listPlan(filter: LoanListFilter, asOf: CalendarDate, window: PageWindow): LoanListPlan | null {
+  if (filter.overdue && filter.status && filter.status !== "ACTIVE") return null;
+  const values: unknown[] = [];
+  const conditions: string[] = [];
+  const where = (sql: string, value: unknown) => {
+    values.push(value);
+    conditions.push(sql.replace("?", `$${values.length}`));
   };
-  if (!filter.overdue) return { where, order: [["id", "DESC"]], countedByStatus: filter.customer_id === undefined };
-  if (filter.status && filter.status !== "ACTIVE") return null;
+  if (filter.customer_id !== undefined) where("customer_id = ?", filter.customer_id);
+  if (filter.overdue) {
+    where("status = ?", "ACTIVE");
+    where("next_due_date < ?", asOf);
+  } else if (filter.status) where("status = ?", filter.status);
+  const whereSql = conditions.length ? ` WHERE ${conditions.join(" AND ")}` : "";
   // Most overdue first, the order of the partial index loans_active_due_idx.
+  const order = filter.overdue ? "next_due_date ASC, id ASC" : "id DESC";
+  const countedByStatus = filter.customer_id === undefined && !filter.overdue;
+  const total = countedByStatus ? "" : ", count(*) OVER () AS total";
+  const n = values.length;
   return {
-    where: { ...where, status: "ACTIVE", next_due_date: { [Op.lt]: asOf } },
-    order: [["next_due_date", "ASC"], ["id", "ASC"]],
-    countedByStatus: false,
+    page: {
+      text: `SELECT ${LOAN_COLUMNS.join(", ")}${total} FROM loans${whereSql} ORDER BY ${order} LIMIT $${n + 1} OFFSET $${n + 2}`,
+      values: [...values, window.limit, window.offset],
+    },
+    count: { text: `SELECT count(*) AS total FROM loans${whereSql}`, values },
+    countedByStatus,
   };
+}
+
+/** The broadcast every loans instance listens to (moleculer-db's name), payload optional. */
+export const LOANS_CACHE_EVENT = "cache.clean.loans";
+
+/**
+ * The cached lists a loan write can change. A loan never changes customer, so a write to one
+ * of customer N's loans changes N's own lists (listMine's key starts with `#user.id`) and the
+ * admin/agent lists, nobody else's. Without a customer (a failed write, an old sender, a
+ * payload that is not a customer id): every list, as before.
+ */
+export function listCachePatterns(customerId?: unknown): string[] {
+  if (!Number.isSafeInteger(customerId) || (customerId as number) < 1) return ["loans.**"];
+  return ["loans.listAll:**", `loans.listMine:${customerId as number}|**`];
 }

@@ -5,7 +5,7 @@ import type { AuthUser, Loan, LoanStatus, Page } from "../../sdk/contracts.js";
 import type { AppConfig } from "../shared/config.js";
 import type { AppContext } from "../shared/context.js";
 import type { DbServiceThis } from "../shared/db.js";
-import type { LoanListFilter } from "./loan-lists.js";
+import type { LoanListFilter, LoanListPlan } from "./loan-lists.js";
 import type { LoanModel, LoanRow, LoanVersionModel } from "./loan.model.js";
 
 /** The events of a change made under the loan's row lock, with the loan before and after. */
@@ -18,7 +18,10 @@ export interface LoansVars {
   lockedUpdate(ctx: AppContext, id: number, event: LoanChangeEvent, change: (loan: LoanModel, t: Transaction) => Promise<boolean>): Promise<Loan>;
   listLoans(filter: LoanListFilter, params: { page?: number; pageSize?: number; as_of?: string }): Promise<Page<Loan>>;
   countByStatus(status?: LoanStatus): Promise<number>;
+  countWhere(plan: LoanListPlan): Promise<number>;
   /** moleculer-db: cleans this service's cache here and broadcasts `cache.clean.loans`. */
   clearCache(): Promise<void>;
+  /** Cleans the lists a write to a loan of `customerId` changed, here and on every instance. */
+  clearLists(customerId?: number): Promise<void>;
 }
 export type LoansThis = Service & LoansVars & DbServiceThis<LoanModel>;

@@ -140,10 +140,12 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
     async recordRepayment(this: ServicingThis, ctx: AppContext, id: number, amount: Money, paidOnParam: string | undefined): Promise<Repayment> {
       const request_key = writeKey(ctx);
       const recorder = callerOf(ctx).id;
+      let customerId: number | undefined;
       return this.outbox
         .transaction(ctx, async (transaction, publish) => {
           const row = await this.model.findByPk(id, { transaction, lock: Transaction.LOCK.UPDATE });
           if (!row) throw new NotFoundError("loan", id);
+          customerId = row.getDataValue("customer_id");
           const done = await this.repaymentModel().findOne({ where: { request_key }, transaction });
           if (done) {
             // A retry of a repayment that committed; the same key on another loan is a mistake.
@@ -171,7 +173,8 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
           if (closes) publish("loan.closed", { actor_id: recorder, before, loan: after });
           return repayment;
         })
-        .finally(() => this.clearCache());
+        // The loan's customer's lists and the admin/agent lists, whatever the outcome.
+        .finally(() => this.clearLists(customerId));
     },
 
     /** Never throws: a failed refresh (the database away) leaves the last figures. */

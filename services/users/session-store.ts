@@ -13,6 +13,7 @@ import { Op, QueryTypes, type ModelStatic, type Sequelize, type Transaction } fr
 import type { ClientInfo, SessionEndReason } from "../../sdk/contracts.js";
 import type { SessionModel, SessionRow } from "./session.model.js";
 import type { UserRow } from "./user.model.js";
+import { selectRows } from "../shared/db.js";
 
 /** last_used_at is written at most this often by the live check (it is a read path). */
 const TOUCH_AFTER_MS = 60_000;
@@ -118,21 +119,26 @@ export class SessionStore {
     return { kind: "replayed", ended: session.get({ plain: true }) };
   }
 
-  /** The user of a live session (the gateway's check of every token), or null. */
+  /**
+   * The user of a live session (the gateway's check of every token), or null. Plain SQL on a
+   * pooled connection (a hot read: every uncached request makes it); the row goes to the
+   * caller as is, which maps it (user-view.ts's toAuthUser).
+   */
   async liveUser(userId: number, sessionId: string): Promise<LiveUser | null> {
     const now = new Date();
-    const [row] = await this.db.query<LiveUser & { last_used_at: Date }>(
+    const [row] = await selectRows<LiveUser & { last_used_at: Date }>(
+      this.db,
       `SELECT u.id, u.email, u.role, u.is_approved, s.last_used_at
          FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $3`,
-      { bind: [sessionId, userId, now], type: QueryTypes.SELECT },
+      [sessionId, userId, now],
     );
     if (!row) return null;
-    if (now.getTime() - new Date(row.last_used_at).getTime() > TOUCH_AFTER_MS) {
+    if (now.getTime() - row.last_used_at.getTime() > TOUCH_AFTER_MS) {
       // Not awaited: the request does not wait for a bookkeeping write.
       this.model.update({ last_used_at: now }, { where: { id: sessionId } }).catch(this.onTouchError);
     }
-    return { id: row.id, email: row.email, role: row.role, is_approved: row.is_approved };
+    return row;
   }
 
   /** The user's live sessions, the most recently used first. */

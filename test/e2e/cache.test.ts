@@ -1,6 +1,6 @@
 /**
- * Loan lists are served from Moleculer's cacher, and every loan write clears it: a read
- * after a write is never stale.
+ * Loan lists are served from Moleculer's cacher, and every loan write clears the lists it changes
+ * (its customer's and the admin/agent lists): a read after a write is never stale.
  */
 import { Client } from "pg";
 import { createActors, type Actors } from "../support/actors.js";
@@ -62,4 +62,54 @@ test("one customer's cached list is never another's", async () => {
   const other = await api.call("GET", "/api/loan/list-loans-customer", { token: people.otherCustomer.token });
   expect(other.body.total).toBe(0);
   expect((await mine()).total).toBeGreaterThan(0);
+});
+
+describe("a loan write clears its customer's lists and the admin/agent lists, no other customer's", () => {
+  const otherMine = async () => (await api.call("GET", "/api/loan/list-loans-customer", { token: people.otherCustomer.token })).body;
+  const behindTheBack = async (customerId: number) => {
+    const db = new Client({ connectionString: stack.databases.loans });
+    await db.connect();
+    await db.query("INSERT INTO loans (customer_id, agent_id, principal, interest_rate, tenure_months, emi, status) VALUES ($1, $2, 1000, 14, 1, 1011.67, 'NEW')", [customerId, people.agent.id]);
+    await db.end();
+  };
+  const requestFor = async (customerId: number) => {
+    const res = await api.call("POST", "/api/loan/customer-loan", { token: people.agent.token, body: { customer_id: customerId, principal: "12000.00", tenure_months: 12 } });
+    expect(res.status).toBe(201);
+    return res.body;
+  };
+
+  test("through the service: the writer's instance", async () => {
+    const otherBefore = (await otherMine()).total;
+    await behindTheBack(people.otherCustomer.id); // seen only once the other customer's lists are cleared
+    expect((await otherMine()).total).toBe(otherBefore);
+
+    const loan = await requestFor(people.customer.id);
+    expect((await mine()).rows[0]).toMatchObject({ id: loan.id });
+    expect((await all()).rows[0]).toMatchObject({ id: loan.id });
+    expect((await otherMine()).total).toBe(otherBefore); // still the cached answer
+
+    const decided = await api.call("PUT", `/api/loan/approve-reject-loan/${loan.id}`, { token: people.admin.token, body: { status: "APPROVED" } });
+    expect(decided.status).toBe(200);
+    expect((await mine()).rows[0]).toMatchObject({ id: loan.id, status: "APPROVED" });
+    expect((await all("APPROVED")).rows[0]).toMatchObject({ id: loan.id });
+    expect((await otherMine()).total).toBe(otherBefore);
+
+    const theirs = await requestFor(people.otherCustomer.id);
+    const fresh = await otherMine();
+    expect(fresh.total).toBe(otherBefore + 2);
+    expect(fresh.rows[0]).toMatchObject({ id: theirs.id });
+  });
+
+  test("through the broadcast: what every other loans instance receives", async () => {
+    const [mineBefore, otherBefore] = [(await mine()).total, (await otherMine()).total];
+    await behindTheBack(people.customer.id);
+    await behindTheBack(people.otherCustomer.id);
+    // Another instance's write to one of the other customer's loans: only that customer's lists.
+    await stack.broker.broadcast("cache.clean.loans", { customer_id: people.otherCustomer.id });
+    expect((await otherMine()).total).toBe(otherBefore + 1);
+    expect((await mine()).total).toBe(mineBefore);
+    // A sender that names no customer (an older instance): every list.
+    await stack.broker.broadcast("cache.clean.loans");
+    expect((await mine()).total).toBe(mineBefore + 1);
+  });
 });

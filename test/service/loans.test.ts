@@ -75,6 +75,25 @@ test("lists filter by status and page newest first", async () => {
   expect(mine.rows.every((l) => l.customer_id === customer.id)).toBe(true);
 });
 
+test("a customer's page carries its total, past the end too, and every row as stored", async () => {
+  const me = { id: customer.id, email: customer.email, role: "customer", is_approved: true };
+  const db = new Client({ connectionString: stack.databases.loans });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ n: string }>("SELECT count(*) AS n FROM loans WHERE customer_id = $1", [customer.id]);
+    const total = Number(rows[0]!.n);
+    await stack.broker.cacher!.clean("loans.**");
+    const first = await stack.broker.call<{ rows: Loan[]; total: number; totalPages: number }, object>("loans.listMine", { page: 1, pageSize: 2 }, { meta: { user: me } });
+    expect(first).toMatchObject({ total, totalPages: Math.ceil(total / 2) });
+    const details = await stack.broker.call<Loan, object>("loans.details", { id: first.rows[0]!.id }, { meta: { user: admin } });
+    expect(first.rows[0]).toEqual(details); // one mapping: the list's row is the details' loan
+    const past = await stack.broker.call<{ rows: Loan[]; total: number }, object>("loans.listMine", { page: 1000, pageSize: 2 }, { meta: { user: me } });
+    expect(past).toMatchObject({ rows: [], total });
+  } finally {
+    await db.end();
+  }
+});
+
 test("list totals come from trigger-kept counts that match COUNT(*) per status", async () => {
   const db = new Client({ connectionString: stack.databases.loans });
   await db.connect();
