@@ -12,47 +12,12 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-
-interface CallFrame {
-  functionName: string;
-  url: string;
-  lineNumber: number;
-}
-interface ProfileNode {
-  id: number;
-  callFrame: CallFrame;
-  children?: number[];
-}
-interface CpuProfile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
+import { packageOfUrl as packageOf, shortUrl, type CallFrame, type CpuProfile, type ProfileNode } from "./profile.js";
 
 const IDLE = new Set(["(idle)", "(program)", "(root)"]);
 /** The handler of each HTTP request (moleculer-web's, or the baseline's): the first sample holding it starts the window. */
 const isRequestHandler = (f: CallFrame) =>
   (/moleculer-web\/src\/index\.js$/.test(f.url) && /^(httpHandler|routeHandler|aliasHandler)$/.test(f.functionName)) || (/bench\/baseline-server\.js$/.test(f.url) && f.functionName === "route");
-
-function packageOf(url: string): string {
-  const u = url.replace(/^file:\/\//, "");
-  if (!u) return "(native / V8 builtins)";
-  if (u.startsWith("node:")) return "node (core)";
-  const nm = u.lastIndexOf("node_modules/");
-  if (nm >= 0) {
-    const parts = u.slice(nm + "node_modules/".length).split("/");
-    return parts[0]!.startsWith("@") ? `${parts[0]}/${parts[1]}` : parts[0]!;
-  }
-  return u.includes("/dist/") ? "loanstack (dist/)" : u;
-}
-
-function shortUrl(url: string): string {
-  const u = url.replace(/^file:\/\//, "");
-  const nm = u.lastIndexOf("node_modules/");
-  if (nm >= 0) return u.slice(nm + "node_modules/".length);
-  const dist = u.indexOf("/dist/");
-  return dist >= 0 ? u.slice(dist + 1) : u;
-}
 
 export interface InclusiveSummary {
   file: string;

@@ -9,16 +9,17 @@ import path from "node:path";
 import type { BenchContext } from "./context.js";
 import type { Server } from "./procs.js";
 
-interface CallFrame {
+export interface CallFrame {
   functionName: string;
   url: string;
   lineNumber: number;
 }
-interface ProfileNode {
+export interface ProfileNode {
   id: number;
   callFrame: CallFrame;
+  children?: number[];
 }
-interface CpuProfile {
+export interface CpuProfile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -35,7 +36,8 @@ export interface ProfileSummary {
 
 const SPECIAL = new Set(["(idle)", "(program)", "(garbage collector)", "(root)"]);
 
-function shortUrl(url: string): string {
+/** A frame's file, from node_modules/ or dist/ on. */
+export function shortUrl(url: string): string {
   if (!url) return "";
   const u = url.replace(/^file:\/\//, "");
   const nm = u.lastIndexOf("node_modules/");
@@ -46,8 +48,12 @@ function shortUrl(url: string): string {
 
 /** Which package a frame belongs to: an npm package, node's own code, loanstack, or V8. */
 function packageOf(frame: CallFrame): string {
-  if (SPECIAL.has(frame.functionName)) return frame.functionName;
-  const url = frame.url.replace(/^file:\/\//, "");
+  return SPECIAL.has(frame.functionName) ? frame.functionName : packageOfUrl(frame.url);
+}
+
+/** Which package a script URL belongs to. */
+export function packageOfUrl(script: string): string {
+  const url = script.replace(/^file:\/\//, "");
   if (!url) return "(native / V8 builtins)";
   if (url.startsWith("node:")) return "node (core)";
   const nm = url.lastIndexOf("node_modules/");

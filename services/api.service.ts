@@ -15,6 +15,7 @@ import { ForbiddenError, UnauthorizedError } from "./shared/errors.js";
 import { resolveJwtSecrets } from "./shared/secret.js";
 import { TokenService } from "./shared/tokens.js";
 import { toErrorBody } from "./api/http-errors.js";
+import { authRateLimit } from "./api/auth-rate-limit.js";
 import { takeClientInfo } from "./api/client-info.js";
 import { takeIdempotencyKey } from "./api/idempotency-key.js";
 import { versioned } from "./api/versions.js";
@@ -45,16 +46,6 @@ type ApiThis = Service & ApiVars & ConsoleVars;
 /** The services whose answer makes the system healthy. */
 const REQUIRED_SERVICES = ["users", "loans"] as const;
 
-function rateLimited(config: AppConfig) {
-  return {
-    window: 60_000,
-    limit: config.rateLimitAuthPerMinute,
-    headers: true,
-    // The socket's address: X-Forwarded-For is the client's to forge.
-    key: (req: IncomingMessage) => req.socket.remoteAddress ?? "unknown",
-  };
-}
-
 /**
  * Login and signup each get a route of their own, so each has its own rate limit, shared
  * by its /api/v1 and /api paths (one route, one counter).
@@ -66,7 +57,7 @@ function authRoute(config: AppConfig, name: string, action: string) {
     mappingPolicy: "restrict",
     aliases: versioned({ [`POST user/${name}`]: action }),
     bodyParsers: { json: { strict: true, limit: config.bodyLimit } },
-    rateLimit: rateLimited(config),
+    rateLimit: authRateLimit(config),
     onBeforeCall: takeClientInfo,
   };
 }

@@ -16,6 +16,7 @@ import { ForbiddenError, UnauthorizedError } from "../shared/errors.js";
 import type { AppContext } from "../shared/context.js";
 import { defineService } from "../shared/schema.js";
 import { resolveJwtSecret } from "../shared/secret.js";
+import { authRateLimit } from "./auth-rate-limit.js";
 import { takeClientInfo } from "./client-info.js";
 import {
   CookieSession,
@@ -81,12 +82,7 @@ export function consoleSessionRoutes(config: AppConfig) {
       aliases: { "POST /": "api.consoleSignIn", "POST /refresh": { action: "api.consoleRefresh", passReqResToParams: true } },
       bodyParsers: { json: { strict: true, limit: config.bodyLimit } },
       onBeforeCall: describeRequest,
-      rateLimit: {
-        window: 60_000,
-        limit: config.rateLimitAuthPerMinute,
-        headers: true,
-        key: (req: IncomingMessage) => req.socket.remoteAddress ?? "unknown",
-      },
+      rateLimit: authRateLimit(config),
     },
     {
       name: "console-session",
