@@ -9,7 +9,7 @@ import { describedBy, Field } from "../components/field.js";
 import { ErrorSummary, Loading } from "../components/messages.js";
 import { Page } from "../components/page.js";
 import { TermsFields } from "../components/terms-fields.js";
-import { fieldErrorsOf } from "../lib/errors.js";
+import { useFieldForm } from "../lib/form-submit.js";
 import { setFlash } from "../lib/flash.js";
 import { fullName } from "../lib/format.js";
 import { paths } from "../lib/paths.js";
@@ -38,9 +38,8 @@ export function NewLoan() {
   const [customer, setCustomer] = useState(query.customer ?? "");
   const [principal, setPrincipal] = useState("");
   const [tenure, setTenure] = useState("");
-  const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<unknown>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, busy, send } = useFieldForm(setFailure);
 
   function localErrors(): Record<string, string> {
     const found: Record<string, string> = {};
@@ -55,18 +54,11 @@ export function NewLoan() {
     const found = localErrors();
     setErrors(found);
     if (Object.keys(found).length > 0) return;
-    setBusy(true);
-    try {
+    await send(async () => {
       const loan = await client.requestLoan({ customer_id: Number(customer), principal: principal.trim(), tenure_months: tenureValue(tenure)! });
       setFlash(`Loan ${loan.id} requested: it waits for an admin's decision.`);
       route(paths.loan(loan.id));
-    } catch (error) {
-      const fields = fieldErrorsOf(error);
-      if (Object.keys(fields).length > 0) setErrors(fields);
-      else setFailure(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const summary = Object.entries(errors).map(([field, message]) => ({ id: FIELD_IDS[field] ?? "new-principal", message }));

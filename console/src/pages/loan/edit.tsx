@@ -2,7 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { ErrorSummary } from "../../components/messages.js";
 import { TermsFields } from "../../components/terms-fields.js";
-import { fieldErrorsOf } from "../../lib/errors.js";
+import { useFieldForm } from "../../lib/form-submit.js";
 import { useSession } from "../../lib/session-context.js";
 import { tenureValue } from "../../lib/terms.js";
 import type { LoanActionProps } from "./actions.js";
@@ -15,8 +15,7 @@ export function EditPanel(props: LoanActionProps) {
   const [open, setOpen] = useState(false);
   const [principal, setPrincipal] = useState(loan.principal);
   const [tenure, setTenure] = useState(String(loan.tenure_months));
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, busy, send } = useFieldForm(props.onFailed);
 
   // Opened: start at the first field. Closed again: back on the Edit button.
   useEffect(() => {
@@ -30,19 +29,11 @@ export function EditPanel(props: LoanActionProps) {
       setErrors({ tenure_months: "Enter the tenure as a whole number of months" });
       return;
     }
-    setBusy(true);
-    setErrors({});
-    try {
+    await send(async () => {
       const saved = await client.editLoan(loan.id, { principal: principal.trim(), tenure_months });
       setOpen(false);
       props.onChanged(`Loan ${loan.id} changed: it is at version ${saved.version}.`);
-    } catch (error) {
-      const fields = fieldErrorsOf(error);
-      if (Object.keys(fields).length > 0) setErrors(fields);
-      else props.onFailed(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   if (!open) {

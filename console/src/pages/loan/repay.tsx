@@ -7,7 +7,7 @@ import { useEffect, useState } from "preact/hooks";
 import { describedBy, Field } from "../../components/field.js";
 import { ErrorSummary } from "../../components/messages.js";
 import { todayUtc } from "../../lib/dates.js";
-import { fieldErrorsOf } from "../../lib/errors.js";
+import { useFieldForm } from "../../lib/form-submit.js";
 import { money } from "../../lib/format.js";
 import { useSession } from "../../lib/session-context.js";
 import type { LoanActionProps } from "./actions.js";
@@ -20,8 +20,7 @@ export function RepayPanel(props: LoanActionProps) {
   const [open, setOpen] = useState(false);
   const [amount, setAmount] = useState(loan.emi);
   const [paidOn, setPaidOn] = useState("");
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
+  const { errors, busy, send } = useFieldForm(props.onFailed);
 
   useEffect(() => {
     document.getElementById(open ? "repay-amount" : "repay-open")?.focus();
@@ -29,21 +28,13 @@ export function RepayPanel(props: LoanActionProps) {
 
   async function save(event: Event) {
     event.preventDefault();
-    setBusy(true);
-    setErrors({});
-    try {
+    await send(async () => {
       const body = { amount: amount.trim(), ...(paidOn.trim() && { paid_on: paidOn.trim() }) };
       // The SDK sends an Idempotency-Key, the same on its own retries: a payment is applied once.
       const repayment = await client.recordRepayment(loan.id, body);
       setOpen(false);
       props.onChanged(`Repayment of ${money(repayment.amount)} recorded on loan ${loan.id} (paid on ${repayment.paid_on}).`);
-    } catch (error) {
-      const fields = fieldErrorsOf(error);
-      if (Object.keys(fields).length > 0) setErrors(fields);
-      else props.onFailed(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   if (!open) {
