@@ -149,7 +149,9 @@ describeClusters(KINDS, (kind) => `graceful shutdown over ${kind}`, (transporter
       await letGo();
     }
     const answers = await Promise.all(edits);
-    expect(await loansA.exited).toMatchObject({ code: 0, signal: null });
+    const exit = await loansA.exited;
+    // On a failure, the process's own last lines say why it did not stop cleanly.
+    expect({ code: exit.code, signal: exit.signal, log: exit.code === 0 ? "" : loansA.output().slice(-3000) }).toEqual({ code: 0, signal: null, log: "" });
     expect(during).toEqual(Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? 200 : 201)));
     await expectAllEdited(id, answers);
     expect(await loansB.stop("SIGTERM")).toMatchObject({ code: 0 });
