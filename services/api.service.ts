@@ -1,8 +1,9 @@
 /**
  * api: the moleculer-web gateway. Maps the REST paths to actions, verifies the token on
- * every request and resolves its user — and whether its session is live — through the cached
+ * every request (a token that verified is remembered until its exp: shared/token-memo.ts)
+ * and resolves its user — and whether its session is live — through the cached
  * `users.resolve`, applies each action's declared `access` in one hook, and answers every
- * error in one shape.
+ * error in one shape. A cached answer's JSON text is made once (api/cached-json.ts).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context, Service, ServiceSchema } from "moleculer";
