@@ -1,8 +1,9 @@
 /**
  * api: the moleculer-web gateway. Maps the REST paths to actions, verifies the token on
- * every request and resolves its user — and whether its session is live — through the cached
+ * every request (a token that verified is remembered until its exp: shared/token-memo.ts)
+ * and resolves its user — and whether its session is live — through the cached
  * `users.resolve`, applies each action's declared `access` in one hook, and answers every
- * error in one shape.
+ * error in one shape. A cached answer's JSON text is made once (api/cached-json.ts).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context, Service, ServiceSchema } from "moleculer";
@@ -18,6 +19,7 @@ import { toErrorBody } from "./api/http-errors.js";
 import { authRateLimit } from "./api/auth-rate-limit.js";
 import { takeClientInfo } from "./api/client-info.js";
 import { takeIdempotencyKey } from "./api/idempotency-key.js";
+import { CachedJson, type AnsweringEndpoint } from "./api/cached-json.js";
 import { versioned } from "./api/versions.js";
 import { DOCS_CSP, DOCS_HTML, DOCS_PATH, DOCS_SCRIPT, docsAssets } from "./api/openapi/docs-page.js";
 import { buildOpenApiDocument, declaredActions, type GatewayRoute } from "./api/openapi/document.js";
@@ -32,12 +34,14 @@ const { ERR_NO_TOKEN, ERR_INVALID_TOKEN } = ApiGateway.Errors;
 
 interface GatewayRequest extends IncomingMessage {
   $action?: { name: string; access?: Access };
+  $endpoint?: AnsweringEndpoint;
   $route?: { rateLimit?: { store?: { resetTime?: number } } };
 }
 
 interface ApiVars {
   config: AppConfig;
   tokens: TokenService;
+  cachedJson: CachedJson;
   /** Built on first request from the routes and the actions' declarations. */
   openapiDocument?: OpenApiDocument;
 }
@@ -244,6 +248,11 @@ const ApiService = defineService<ApiVars & ConsoleVars>({
   },
 
   methods: {
+    // moleculer-web's own method, the JSON text of every answered object: a cached answer's once.
+    encodeResponse(this: ApiThis, req: GatewayRequest, _res: ServerResponse, data: unknown): string | undefined {
+      return this.cachedJson.encode(data, req.$endpoint);
+    },
+
     async authenticate(this: ApiThis, ctx: Context<unknown, ContextMeta>, _route: unknown, req: IncomingMessage): Promise<AuthUser | null> {
       // No Authorization header: the console's session cookie, if any (CSRF-checked on writes).
       const header = req.headers.authorization ?? this.cookieSession.authorizationOf(req);
@@ -268,6 +277,7 @@ const ApiService = defineService<ApiVars & ConsoleVars>({
   created(this: ApiThis) {
     this.config = loadConfig();
     this.tokens = new TokenService(resolveJwtSecrets(this.config), this.config.jwtExpiresIn);
+    this.cachedJson = new CachedJson(this.broker.cacher);
     // Before moleculer-web's own listener: every answer, routed or not, error or not, carries it.
     const server = (this as unknown as { server?: import("node:http").Server }).server;
     server?.prependListener("request", (_req: IncomingMessage, res: ServerResponse) => res.setHeader("X-Content-Type-Options", "nosniff"));

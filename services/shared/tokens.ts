@@ -7,10 +7,14 @@
  * and the `kid` header — a fingerprint of the secret, never the secret — says which key
  * checks a token. Every token names its session (`sid`): a token without one is refused,
  * so that ending a session ends all of its tokens.
+ *
+ * A token that verified is remembered until its `exp` (token-memo.ts says why that is as
+ * strict as checking it again), so a client's every request does not redo the HMAC.
  */
 import crypto, { type KeyObject } from "node:crypto";
 import jwt from "jsonwebtoken";
 import type { AuthUser, Role } from "../../sdk/contracts.js";
+import { VerifiedTokenMemo } from "./token-memo.js";
 
 export interface TokenClaims {
   sub: string;
@@ -30,6 +34,8 @@ export interface VerifiedToken {
 }
 
 const ISSUER = "loanstack";
+/** Tokens remembered as verified: a few thousand signed-in clients, ~1 MB at most. */
+export const VERIFIED_TOKENS_MEMOISED = 4096;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The `kid` of a secret: 16 hex digits of a SHA-256 of it, which tells nothing of the secret. */
@@ -45,8 +51,17 @@ interface SigningKey {
 export class TokenService {
   private readonly signing: SigningKey;
   private readonly keys = new Map<string, KeyObject>();
+  private readonly verified: VerifiedTokenMemo<VerifiedToken>;
+  /** The clock of `exp`, for the full check and the memo alike (a test moves it). */
+  private readonly nowMs: () => number;
 
-  constructor(secrets: string | readonly string[], private readonly expiresIn: string) {
+  constructor(
+    secrets: string | readonly string[],
+    private readonly expiresIn: string,
+    options: { memoCapacity?: number; nowMs?: () => number } = {},
+  ) {
+    this.nowMs = options.nowMs ?? Date.now;
+    this.verified = new VerifiedTokenMemo(options.memoCapacity ?? VERIFIED_TOKENS_MEMOISED, this.nowMs);
     const list = typeof secrets === "string" ? [secrets] : secrets;
     if (list.length === 0) throw new Error("TokenService needs at least one secret");
     for (const secret of list) this.keys.set(keyId(secret), crypto.createSecretKey(Buffer.from(secret, "utf8")));
@@ -68,17 +83,24 @@ export class TokenService {
 
   /** The user and session the token was issued to, or null when it is invalid or expired. */
   verify(token: string): VerifiedToken | null {
+    return this.verified.get(token) ?? this.verifyInFull(token);
+  }
+
+  private verifyInFull(token: string): VerifiedToken | null {
     try {
       const decoded = jwt.decode(token, { complete: true });
       if (!decoded) return null;
       // A token without a kid predates rotation: only the signing key may check it.
       const key = decoded.header.kid === undefined ? this.signing.key : this.keys.get(decoded.header.kid);
       if (!key) return null;
-      const claims = jwt.verify(token, key, { algorithms: ["HS256"], issuer: ISSUER }) as jwt.JwtPayload;
+      const claims = jwt.verify(token, key, { algorithms: ["HS256"], issuer: ISSUER, clockTimestamp: Math.floor(this.nowMs() / 1000) }) as jwt.JwtPayload;
       const userId = Number(claims.sub);
       const sessionId: unknown = claims.sid;
       if (!Number.isInteger(userId) || userId < 1 || typeof sessionId !== "string" || !UUID.test(sessionId)) return null;
-      return { userId, sessionId };
+      const verified: VerifiedToken = Object.freeze({ userId, sessionId });
+      // Only a token that ends is remembered, and one with a `nbf` never (a clock set back could reopen its wait).
+      if (typeof claims.exp === "number" && claims.nbf === undefined) this.verified.set(token, verified, claims.exp);
+      return verified;
     } catch {
       return null;
     }

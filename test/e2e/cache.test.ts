@@ -58,6 +58,26 @@ test("reads right after writes are never stale", async () => {
   }
 });
 
+test("a cached answer is sent as the very bytes and headers of the answer that filled the cache", async () => {
+  await request(); // clears the customer's lists: the next read fills the cache
+  const raw = async () => {
+    const res = await fetch(`${stack.url}/api/loan/list-loans-customer`, { headers: { authorization: `Bearer ${people.customer.token}` } });
+    // Date and X-Request-Id are each request's own.
+    const headers = [...res.headers].filter(([name]) => name !== "date" && name !== "x-request-id");
+    return { status: res.status, headers, text: await res.text() };
+  };
+  const filled = await raw();
+  expect(filled.status).toBe(200);
+  expect(filled.headers).toEqual(expect.arrayContaining([["content-type", "application/json; charset=utf-8"], ["x-content-type-options", "nosniff"]]));
+  expect(filled.text).toBe(JSON.stringify(JSON.parse(filled.text)));
+  for (let i = 0; i < 3; i++) expect(await raw()).toEqual(filled);
+  // Once a write clears the list, its new text is sent.
+  await request();
+  const refilled = await raw();
+  expect(JSON.parse(refilled.text).total).toBe(JSON.parse(filled.text).total + 1);
+  expect(await raw()).toEqual(refilled);
+});
+
 test("one customer's cached list is never another's", async () => {
   const other = await api.call("GET", "/api/loan/list-loans-customer", { token: people.otherCustomer.token });
   expect(other.body.total).toBe(0);
