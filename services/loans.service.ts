@@ -9,6 +9,7 @@ import { LOAN_STATUSES, TENURE_MAX, TENURE_MIN, type ActionParams, type ActionRe
 import { defineService } from "./shared/schema.js";
 import { loadConfig } from "./shared/config.js";
 import { ownDatabase, type DbServiceThis } from "./shared/db.js";
+import { pendingEvent } from "./shared/outbox.js";
 import { selectRows } from "./shared/sql.js";
 import { ForbiddenError, NotFoundError, fieldError } from "./shared/errors.js";
 import { callerOf, type AppContext } from "./shared/context.js";
@@ -20,11 +21,10 @@ import { defineLoanModels, type LoanModel, type LoanRow, type LoanVersionModel }
 import { assertNew, parseAsOf, parsePrincipal } from "./loans/loan-rules.js";
 import type { LoanChangeEvent, LoansThis, LoansVars } from "./loans/loans-this.js";
 import { toLoan, toLoanVersion } from "./loans/loan-view.js";
+import { insertLoan, loanByRequestKey } from "./loans/loan-writes.js";
 import { loanMigrations } from "./loans/migrations.js";
 import { servicing } from "./loans/servicing.js";
 import { writeKey } from "./loans/write-key.js";
-import { insertLoan, loanByRequestKey } from "./loans/loan-writes.js";
-import { pendingEvent } from "./shared/outbox.js";
 
 type Ctx<A extends "loans.request" | "loans.edit" | "loans.decide" | "loans.details" | "loans.listAll"> = AppContext<ActionParams<A>>;
 
