@@ -8,7 +8,9 @@ import { Transaction, type ModelStatic } from "sequelize";
 import { LOAN_STATUSES, TENURE_MAX, TENURE_MIN, type ActionParams, type ActionResult, type AuthUser, type Loan, type LoanStatus, type Page } from "../sdk/contracts.js";
 import { defineService } from "./shared/schema.js";
 import { loadConfig } from "./shared/config.js";
-import { ownDatabase, selectRows, type DbServiceThis } from "./shared/db.js";
+import { ownDatabase, type DbServiceThis } from "./shared/db.js";
+import { pendingEvent } from "./shared/outbox.js";
+import { selectRows } from "./shared/sql.js";
 import { ForbiddenError, NotFoundError, fieldError } from "./shared/errors.js";
 import { callerOf, type AppContext } from "./shared/context.js";
 import { pageParams, pageWindow, toPage } from "./shared/pagination.js";
@@ -19,6 +21,7 @@ import { defineLoanModels, type LoanModel, type LoanRow, type LoanVersionModel }
 import { assertNew, parseAsOf, parsePrincipal } from "./loans/loan-rules.js";
 import type { LoanChangeEvent, LoansThis, LoansVars } from "./loans/loans-this.js";
 import { toLoan, toLoanVersion } from "./loans/loan-view.js";
+import { insertLoan, loanByRequestKey } from "./loans/loan-writes.js";
 import { loanMigrations } from "./loans/migrations.js";
 import { servicing } from "./loans/servicing.js";
 import { writeKey } from "./loans/write-key.js";
@@ -36,6 +39,21 @@ const listFilters = {
   as_of: dateParam,
 } as const;
 
+/** The columns a new loan's row has null (the database's defaults), as Sequelize read them back. */
+const UNSET_AT_CREATION = {
+  decided_by: null,
+  decided_at: null,
+  decision_key: null,
+  disbursed_on: null,
+  disbursed_by: null,
+  disbursement_key: null,
+  closed_at: null,
+  total_interest: null,
+  outstanding_principal: null,
+  outstanding_interest: null,
+  next_due_date: null,
+} as const;
+
 const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
   name: "loans",
   mixins: [ownDatabase({ urlVariable: "LOANS_DATABASE_URL", defineModels: (s) => defineLoanModels(s).Loan, migrations: loanMigrations, outbox: { source: "loans" } }), servicing],
@@ -50,13 +68,21 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
         if (!isCustomer) throw fieldError("customer_id", `user ${ctx.params.customer_id} is not a customer`, "customer");
         const agentId = callerOf(ctx).id;
         const request_key = writeKey(ctx);
-        const loan = await this.outbox.transaction(ctx, async (transaction, publish) => {
-          const done = await this.model.findOne({ where: { request_key }, transaction });
-          if (done) return toLoan(done.get({ plain: true })); // a retry of a request that committed
-          const row = await this.model.create({ ...terms, customer_id: ctx.params.customer_id, agent_id: agentId, status: "NEW", version: 1, request_key }, { transaction });
-          const created = toLoan(row.get({ plain: true }));
-          publish("loan.created", { actor_id: agentId, loan: created });
-          return created;
+        const loan = await this.outbox.write(ctx, "statement", async (sql) => {
+          const now = new Date();
+          const row = { ...terms, customer_id: ctx.params.customer_id, agent_id: agentId, status: "NEW" as const, version: 1, request_key, created_at: now, updated_at: now };
+          // The id comes from the insert: the stored event gets it in SQL, the answer and the live event below.
+          const created = toLoan({ ...row, id: 0, ...UNSET_AT_CREATION });
+          const event = pendingEvent("loan.created", { actor_id: agentId, loan: created }, ["loan", "id"]);
+          const id = await insertLoan(sql, row, [event]);
+          if (id === null) {
+            // A retry of a request that committed (or had, when the insert met its key).
+            const done = await loanByRequestKey(sql, request_key);
+            if (!done) throw new Error(`loan request ${request_key} conflicted on its key but no loan has it`);
+            return { value: toLoan(done), events: [] };
+          }
+          created.id = id;
+          return { value: created, events: [event] };
         });
         await this.clearLists(loan.customer_id);
         ctx.meta.$statusCode = 201;

@@ -15,7 +15,7 @@ export interface LoanListFilter {
 }
 
 /** Every column of the loans model, as Sequelize selected them. */
-const LOAN_COLUMNS: readonly (keyof LoanRow)[] = [
+export const LOAN_COLUMNS: readonly (keyof LoanRow)[] = [
   "id", "customer_id", "agent_id", "principal", "interest_rate", "tenure_months", "emi", "status", "version",
   "decided_by", "decided_at", "request_key", "decision_key", "disbursed_on", "disbursed_by", "disbursement_key",
   "closed_at", "total_interest", "outstanding_principal", "outstanding_interest", "next_due_date", "created_at", "updated_at",

@@ -7,14 +7,15 @@
  * figures lists need are kept on the loan row by the transaction that changes them.
  */
 import type { Service } from "moleculer";
-import { Transaction, type ModelStatic } from "sequelize";
-import type { ActionParams, ActionResult, Money, Repayment } from "../../sdk/contracts.js";
+import type { ModelStatic } from "sequelize";
+import type { ActionParams, ActionResult, CalendarDate, Money, Repayment } from "../../sdk/contracts.js";
 import { callerOf, type AppContext } from "../shared/context.js";
 import { ConflictError, NotFoundError } from "../shared/errors.js";
 import { dateParam, idParam } from "../shared/params.js";
 import { defineMixin } from "../shared/schema.js";
-import { allocatePayment } from "./allocation.js";
-import { paidSoFar, positionAfter, summarize } from "./arrears.js";
+import { pendingEvent } from "../shared/outbox.js";
+import { allocatePayment, type PaymentAllocation } from "./allocation.js";
+import { paidSoFar, positionAfter, summarize, type LoanPosition } from "./arrears.js";
 import { todayUtc } from "./calendar.js";
 import { fromCents, toCents } from "./cents.js";
 import type { LoanRow } from "./loan.model.js";
@@ -23,7 +24,8 @@ import { toLoan } from "./loan-view.js";
 import type { LoansThis } from "./loans-this.js";
 import { portfolioAsOf } from "./portfolio.js";
 import { publishPortfolio, registerPortfolioGauges } from "./portfolio-metrics.js";
-import { toRepayment, type RepaymentModel } from "./repayment.model.js";
+import { insertRepayment, lockForRepayment, repaymentByKey, type LoanRepaidColumns } from "./loan-writes.js";
+import { toRepayment, type RepaymentModel, type RepaymentRow } from "./repayment.model.js";
 import { buildSchedule, totalInterest } from "./schedule.js";
 import { writeKey } from "./write-key.js";
 
@@ -48,6 +50,31 @@ const amountParam = {
 function scheduleOf(loan: LoanRow) {
   if (!loan.disbursed_on) throw new Error(`loan ${loan.id} is ${loan.status} without a disbursement date`);
   return buildSchedule(loan, loan.disbursed_on);
+}
+
+interface RepaymentPlan {
+  paidOn: CalendarDate;
+  allocation: PaymentAllocation;
+  position: LoanPosition;
+  closes: boolean;
+}
+
+/** The repayment's rules and arithmetic on the locked loan; throws the named error a rule makes. */
+function planRepayment(loan: LoanRow, amount: Money, paidOnParam: string | undefined): RepaymentPlan {
+  assertCan(loan, "repay");
+  const paidOn = parseServiceDate("paid_on", paidOnParam, { date: loan.disbursed_on!, what: "the disbursement" });
+  assertWithinOutstanding(amount, { outstanding_principal: loan.outstanding_principal!, outstanding_interest: loan.outstanding_interest! });
+  const schedule = scheduleOf(loan);
+  const paidBefore = paidSoFar(loan.principal, loan.total_interest!, loan.outstanding_principal!, loan.outstanding_interest!);
+  const allocation = allocatePayment(schedule, paidBefore, amount);
+  const position = positionAfter(schedule, fromCents(toCents(paidBefore) + toCents(amount)));
+  return { paidOn, allocation, position, closes: isPaidOff(position) };
+}
+
+/** A retry of a repayment that committed answers it; the same key on another loan is a mistake. */
+function retried(done: RepaymentRow, loanId: number): Repayment {
+  if (done.loan_id !== loanId) throw new ConflictError(`this Idempotency-Key was used for a repayment of loan ${done.loan_id}`, "IDEMPOTENCY_KEY_REUSED");
+  return toRepayment(done);
 }
 
 export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
@@ -142,36 +169,40 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
       const recorder = callerOf(ctx).id;
       let customerId: number | undefined;
       return this.outbox
-        .transaction(ctx, async (transaction, publish) => {
-          const row = await this.model.findByPk(id, { transaction, lock: Transaction.LOCK.UPDATE });
-          if (!row) throw new NotFoundError("loan", id);
-          customerId = row.getDataValue("customer_id");
-          const done = await this.repaymentModel().findOne({ where: { request_key }, transaction });
-          if (done) {
-            // A retry of a repayment that committed; the same key on another loan is a mistake.
-            if (done.get("loan_id") !== id) throw new ConflictError(`this Idempotency-Key was used for a repayment of loan ${done.get("loan_id")}`, "IDEMPOTENCY_KEY_REUSED");
-            return toRepayment(done.get({ plain: true }));
+        .write(ctx, "transaction", async (sql) => {
+          const locked = await lockForRepayment(sql, id, request_key);
+          if (!locked) throw new NotFoundError("loan", id);
+          const { loan } = locked;
+          customerId = loan.customer_id;
+          if (locked.done) return { value: retried(locked.done, id), events: [] };
+          let plan: RepaymentPlan;
+          try {
+            plan = planRepayment(loan, amount, paidOnParam);
+          } catch (err) {
+            // A retry that waited for the lock while its original committed finds it only now.
+            const done = await repaymentByKey(sql, request_key);
+            if (done) return { value: retried(done, id), events: [] };
+            throw err;
           }
-          const loan = row.get({ plain: true });
-          assertCan(loan, "repay");
-          const paidOn = parseServiceDate("paid_on", paidOnParam, { date: loan.disbursed_on!, what: "the disbursement" });
-          assertWithinOutstanding(amount, { outstanding_principal: loan.outstanding_principal!, outstanding_interest: loan.outstanding_interest! });
-          const schedule = scheduleOf(loan);
-          const paidBefore = paidSoFar(loan.principal, loan.total_interest!, loan.outstanding_principal!, loan.outstanding_interest!);
-          const allocation = allocatePayment(schedule, paidBefore, amount);
-          const position = positionAfter(schedule, fromCents(toCents(paidBefore) + toCents(amount)));
-          const created = await this.repaymentModel().create(
-            { loan_id: id, amount, principal_part: allocation.principal, interest_part: allocation.interest, allocation: allocation.installments, paid_on: paidOn, recorded_by: recorder, request_key },
-            { transaction },
-          );
-          const closes = isPaidOff(position);
+          const now = new Date();
+          const change: LoanRepaidColumns = { ...plan.position, updated_at: now, ...(plan.closes && { status: "CLOSED", closed_at: now }) };
+          const row = { loan_id: id, amount, principal_part: plan.allocation.principal, interest_part: plan.allocation.interest, allocation: plan.allocation.installments, paid_on: plan.paidOn, recorded_by: recorder, request_key, created_at: now };
+          // The id comes from the insert: the stored events get it in SQL, the answer and the live events below.
+          const repayment = toRepayment({ ...row, id: 0 });
           const before = toLoan(loan);
-          await row.update({ ...position, ...(closes && { status: "CLOSED", closed_at: new Date() }) }, { transaction });
-          const after = toLoan(row.get({ plain: true }));
-          const repayment = toRepayment(created.get({ plain: true }));
-          publish("loan.repaid", { actor_id: recorder, repayment, before, loan: after });
-          if (closes) publish("loan.closed", { actor_id: recorder, before, loan: after });
-          return repayment;
+          const after = toLoan({ ...loan, ...change });
+          const events = [pendingEvent("loan.repaid", { actor_id: recorder, repayment, before, loan: after }, ["repayment", "id"])];
+          if (plan.closes) events.push(pendingEvent("loan.closed", { actor_id: recorder, before, loan: after }));
+          const inserted = await insertRepayment(sql, row, change, events);
+          if (!inserted) {
+            // The key's repayment committed after this transaction's lock statement began.
+            const done = await repaymentByKey(sql, request_key);
+            if (!done) throw new Error(`repayment ${request_key} conflicted on its key but no repayment has it`);
+            return { value: retried(done, id), events: [] };
+          }
+          repayment.id = Number(inserted.id);
+          repayment.allocation = inserted.allocation; // as stored, as the repayments list reads it
+          return { value: repayment, events };
         })
         // The loan's customer's lists and the admin/agent lists, whatever the outcome.
         .finally(() => this.clearLists(customerId));

@@ -8,8 +8,7 @@
 import DbService from "moleculer-db";
 import SequelizeDbAdapter from "moleculer-db-adapter-sequelize";
 import { Errors, type Context, type Service, type ServiceBroker, type ServiceSchema } from "moleculer";
-import { BaseError, ConnectionError, DatabaseError, Sequelize, type Model, type ModelStatic, type QueryInterface } from "sequelize";
-import type { Client as PgClient } from "pg";
+import { ConnectionError, DatabaseError, Sequelize, type Model, type ModelStatic, type QueryInterface } from "sequelize";
 import { SequelizeStorage, Umzug, type MigrationParams } from "umzug";
 import { loadConfig } from "./config.js";
 import { Outbox, outboxMigration } from "./outbox.js";
@@ -196,7 +195,7 @@ export function ownDatabase<M extends Model>(options: OwnDatabaseOptions<M>): Pa
       await runMigrations(this.adapter.db, migrations, (msg) => this.logger.info(msg));
       if (options.outbox) {
         const config = loadConfig();
-        this.outbox = new Outbox(this.adapter.db, this.broker, this.logger, { source: options.outbox.source, sink: "audit.record", pollMs: config.outboxPollMs, batchSize: 100 });
+        this.outbox = new Outbox(this.adapter.db, this.broker, this.logger, { source: options.outbox.source, sink: "audit.record", pollMs: config.outboxPollMs, batchSize: 100, coalesceMs: 25 });
         this.outbox.start();
       }
     },
@@ -205,26 +204,4 @@ export function ownDatabase<M extends Model>(options: OwnDatabaseOptions<M>): Pa
       await this.outbox?.stop();
     },
   } as unknown as Partial<ServiceSchema>;
-}
-
-// ---- hot reads in plain SQL ----
-
-/**
- * One parameterized SELECT on a connection borrowed from the service's own Sequelize pool,
- * answering the rows as pg parsed them (with Sequelize's type parsers: NUMERIC and DATE
- * columns come back as strings, timestamps as Dates, exactly as `db.query` answers them).
- * For the hot reads only: it skips what Sequelize does per query (options cloning, a Query
- * object with its uuid and stack capture, model instances), which the uncached read paid
- * three times a request. A pg error is wrapped as Sequelize's DatabaseError, so the
- * "database down" 503 and every caller see the same errors as before.
- */
-export async function selectRows<R extends object>(db: Sequelize, text: string, values: readonly unknown[]): Promise<R[]> {
-  const client = (await db.connectionManager.getConnection({ type: "read" })) as PgClient;
-  try {
-    return (await client.query<R>(text, values as unknown[])).rows;
-  } catch (err) {
-    throw err instanceof Error && !(err instanceof BaseError) ? new DatabaseError(Object.assign(err, { sql: text, parameters: {} })) : err;
-  } finally {
-    db.connectionManager.releaseConnection(client);
-  }
 }

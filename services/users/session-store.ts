@@ -13,7 +13,7 @@ import { Op, QueryTypes, type ModelStatic, type Sequelize, type Transaction } fr
 import type { ClientInfo, SessionEndReason } from "../../sdk/contracts.js";
 import type { SessionModel, SessionRow } from "./session.model.js";
 import type { UserRow } from "./user.model.js";
-import { selectRows } from "../shared/db.js";
+import { selectRows } from "../shared/sql.js";
 
 /** last_used_at is written at most this often by the live check (it is a read path). */
 const TOUCH_AFTER_MS = 60_000;

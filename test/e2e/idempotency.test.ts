@@ -33,6 +33,18 @@ test("a loan request repeated with its key is one loan", async () => {
   expect(unkeyed[0]!.body.id).not.toBe(unkeyed[1]!.body.id);
 });
 
+test("a loan request retried while the first is still in flight is one loan, every answer 201", async () => {
+  // The retries' inserts meet the first one's uncommitted key: they wait for it and answer its loan.
+  const answers = await Promise.all(Array.from({ length: 8 }, () => requestLoan(people.agent.token, "racing-1")));
+  expect(answers.map((a) => a.status)).toEqual(Array(8).fill(201));
+  const ids = new Set(answers.map((a) => a.body.id));
+  expect(ids.size).toBe(1);
+  for (const a of answers) expect(a.headers.get("location")).toBe(`/api/v1/loan/loan-details/${answers[0]!.body.id}`);
+  const created = () => api.call("GET", `/api/audit/events?entity=loan&entity_id=${answers[0]!.body.id}&event=loan.created`, { token: people.admin.token });
+  for (let i = 0; i < 50 && (await created()).body.total === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  expect((await created()).body.total).toBe(1);
+});
+
 test("keys are per caller: another agent's same key is another loan", async () => {
   const second = await approvedAgent(api, people.admin.token);
   const mine = await requestLoan(people.agent.token, "shared-key");

@@ -162,6 +162,28 @@ describe("concurrency", () => {
     expect((await call("GET", `/api/loan/repayments/${id}`, { token: people.admin.token })).body.rows).toHaveLength(1);
     expect((await loan(id)).outstanding_interest).toBe("32140.84");
   });
+
+  test("a key used for a repayment of one loan, sent for another → 409 IDEMPOTENCY_KEY_REUSED, nothing applied", async () => {
+    const [a, b] = [await activeLoan("2026-01-31"), await activeLoan("2026-01-31")];
+    expectStatus(await repay(a, { amount: "10.00" }, { key: "reused-1" }), 201);
+    const before = await loan(b);
+    const res = await repay(b, { amount: "10.00" }, { key: "reused-1" });
+    expectError(res, 409);
+    expect(res.body.type).toBe("IDEMPOTENCY_KEY_REUSED");
+    expect(await loan(b)).toEqual(before);
+    expect((await call("GET", `/api/loan/repayments/${b}`, { token: people.admin.token })).body.rows).toHaveLength(0);
+  });
+
+  test("retries racing the repayment that closes the loan answer that repayment, not 409", async () => {
+    // The retries wait for the loan's lock while the first one closes it: they must still
+    // find the repayment their key made, although the loan is no longer repayable.
+    const id = await activeLoan("2026-01-31", "1000.00", 1);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => repay(id, { amount: "1011.67" }, { key: "closing-1" })));
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(201));
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    expect((await call("GET", `/api/loan/repayments/${id}`, { token: people.admin.token })).body.rows).toHaveLength(1);
+    expect((await loan(id)).status).toBe("CLOSED");
+  });
 });
 
 describe("bad input", () => {
