@@ -4,15 +4,15 @@
  * cached, unknown files are 404, and the page renders in Chromium with no CSP violation.
  */
 import type { Browser } from "playwright-core";
-import { startStack, type Stack } from "../support/stack.js";
+import type { Stack } from "../support/stack.js";
 import { http } from "../support/http.js";
-import { JWT_PATTERN, launchBrowser, Tab } from "./browser.js";
+import { JWT_PATTERN, startStackAndBrowser, Tab } from "./browser.js";
 
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+  [stack, browser] = await startStackAndBrowser();
 });
 afterAll(async () => {
   await browser?.close();
