@@ -10,6 +10,8 @@ module.exports = {
   // server is started natively here and its URL handed to the tests through process.env.
   globalSetup: "<rootDir>/test/support/global-setup.mjs",
   globalTeardown: "<rootDir>/test/support/global-teardown.mjs",
+  // Closes what a set-up that gave up (a timed-out or failed beforeAll) was still opening.
+  setupFilesAfterEnv: ["<rootDir>/test/support/after-file.ts"],
   testTimeout: 30000,
   maxWorkers: 2,
 };

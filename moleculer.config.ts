@@ -4,6 +4,7 @@
  */
 import os from "node:os";
 import type { BrokerOptions } from "moleculer";
+import { AmqpTransporter } from "./services/shared/amqp-transporter.js";
 import { intFromEnv } from "./services/shared/config.js";
 
 type Env = Record<string, string | undefined>;
@@ -21,7 +22,8 @@ export function redisOptions(value: string): { host: string; port: number; passw
 }
 
 /**
- * Moleculer's AMQP transporter (RabbitMQ, `amqplib`). Two of its defaults do not suit us:
+ * Moleculer's AMQP transporter (RabbitMQ, `amqplib`), with a shutdown that cannot throw
+ * (services/shared/amqp-transporter.ts). Two of its defaults do not suit us:
  * - Nagle's algorithm: without `noDelay` every call waits ~40 ms for the delayed ACK.
  * - `prefetch: 1`: it acknowledges a request only once the action answered, so a node would
  *   run one request at a time. The broker's bulkhead is the one limit on what a node
@@ -37,7 +39,7 @@ function transporterFrom(env: Env): BrokerOptions["transporter"] {
   if (!value || value === "none") return null;
   if (value.startsWith("nats://")) return { type: "NATS", options: { url: value } };
   if (/^rediss?:\/\//.test(value)) return { type: "Redis", options: redisOptions(value) };
-  if (/^amqps?:\/\//.test(value)) return { type: "AMQP", options: amqpOptions(value, env) };
+  if (/^amqps?:\/\//.test(value)) return new AmqpTransporter(amqpOptions(value, env));
   throw new Error(`TRANSPORTER must be none, nats://host:port, redis://host:port or amqp://user:password@host:port, got "${redactUrl(value)}"`);
 }
 

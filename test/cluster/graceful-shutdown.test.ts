@@ -8,7 +8,7 @@ import { Client } from "pg";
 import type { Loan, LoanVersion } from "../../sdk/contracts.js";
 import { approvedAgent, signedUp, type Actor } from "../support/actors.js";
 import { Api, type HttpAnswer } from "../support/http.js";
-import { acquireClusterLock, Cluster, describeClusters, requestsReceived, sleep, timed, transportsFor, waitFor, waitHealthy, type NodeProcess } from "../support/cluster.js";
+import { acquireClusterLock, Cluster, describeClusters, requestsReceived, sleep, timed, transportsFor, waitFor, waitHealthy, type ExitState, type NodeProcess } from "../support/cluster.js";
 
 // RabbitMQ too: its transporter acknowledges a request only once answered, so the requests
 // a node may hold at once (prefetch) are what this file puts to the test.
@@ -82,6 +82,11 @@ describeClusters(KINDS, (kind) => `graceful shutdown over ${kind}`, (transporter
     return edits;
   }
 
+  /** Exit code 0 after SIGTERM; on a failure, the process's own last lines say why it did not stop cleanly. */
+  function expectCleanExit(proc: NodeProcess, exit: ExitState): void {
+    expect({ code: exit.code, signal: exit.signal, log: exit.code === 0 ? "" : proc.output().slice(-4000) }).toEqual({ code: 0, signal: null, log: "" });
+  }
+
   async function expectAllEdited(id: number, answers: HttpAnswer<Loan>[]): Promise<void> {
     expect(answers.map((a) => a.status)).toEqual(Array(IN_FLIGHT).fill(200));
     // Serialised on the row: each edit made one version, none was lost.
@@ -149,11 +154,9 @@ describeClusters(KINDS, (kind) => `graceful shutdown over ${kind}`, (transporter
       await letGo();
     }
     const answers = await Promise.all(edits);
-    const exit = await loansA.exited;
-    // On a failure, the process's own last lines say why it did not stop cleanly.
-    expect({ code: exit.code, signal: exit.signal, log: exit.code === 0 ? "" : loansA.output().slice(-3000) }).toEqual({ code: 0, signal: null, log: "" });
+    expectCleanExit(loansA, await loansA.exited);
     expect(during).toEqual(Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? 200 : 201)));
     await expectAllEdited(id, answers);
-    expect(await loansB.stop("SIGTERM")).toMatchObject({ code: 0 });
+    expectCleanExit(loansB, await loansB.stop("SIGTERM"));
   }, 60_000);
 });

@@ -10,8 +10,8 @@ import type { Browser } from "playwright-core";
 import { LOAN_STATUSES } from "../../sdk/contracts.js";
 import { createActors, signedUp, type Actor, type Actors } from "../support/actors.js";
 import { Api } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
-import { expectText, launchBrowser, PNG_SIGNATURE, screenshotPath, Tab, waitUntil } from "./browser.js";
+import type { Stack } from "../support/stack.js";
+import { expectText, PNG_SIGNATURE, screenshotPath, startStackAndBrowser, Tab, waitUntil } from "./browser.js";
 
 jest.setTimeout(60_000);
 
@@ -45,7 +45,7 @@ function figure(term: string) {
 }
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+  [stack, browser] = await startStackAndBrowser();
   api = new Api(stack.url);
   people = await createActors(stack);
   waiting = await Promise.all([signedUp(api, "agent"), signedUp(api, "agent")]);

@@ -9,8 +9,8 @@ import type { Browser } from "playwright-core";
 import { loanTerms } from "../../services/loans/loan-math.js";
 import { approvedAgent, createActors, type Actor, type Actors } from "../support/actors.js";
 import { Api } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
-import { expectText, launchBrowser, Tab } from "./browser.js";
+import type { Stack } from "../support/stack.js";
+import { expectText, startStackAndBrowser, Tab } from "./browser.js";
 
 jest.setTimeout(60_000);
 
@@ -28,7 +28,7 @@ const figure = (term: string) => tab.page.locator("dl.figures > div").filter({ h
 const preview = () => tab.page.locator("output.preview");
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+  [stack, browser] = await startStackAndBrowser();
   api = new Api(stack.url);
   people = await createActors(stack);
   agent = await approvedAgent(api, people.admin.token);

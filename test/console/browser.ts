@@ -8,6 +8,8 @@ import os from "node:os";
 import path from "node:path";
 import axe from "axe-core";
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
+import { trackOpening } from "../support/open-resources.js";
+import { startStack, type Stack } from "../support/stack.js";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -16,7 +18,22 @@ const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", 
 
 export async function launchBrowser(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
-  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  const launching = chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  // Listed while it launches, so that a set-up that gives up on it cannot leave Chromium running.
+  trackOpening("a browser (launchBrowser)", launching, (browser) => browser.close());
+  return launching;
+}
+
+/**
+ * A stack and a browser, started side by side. If one of them fails, the other is closed
+ * before the error is thrown: the caller never got it, so its afterAll could not.
+ */
+export async function startStackAndBrowser(): Promise<[Stack, Browser]> {
+  const [stack, browser] = await Promise.allSettled([startStack(), launchBrowser()]);
+  if (stack.status === "fulfilled" && browser.status === "fulfilled") return [stack.value, browser.value];
+  if (stack.status === "fulfilled") await stack.value.stop();
+  if (browser.status === "fulfilled") await browser.value.close();
+  throw stack.status === "rejected" ? stack.reason : (browser as PromiseRejectedResult).reason;
 }
 
 /** A JWT anywhere in a string: three base64url parts, the first one a JSON header. */

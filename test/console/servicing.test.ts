@@ -9,8 +9,8 @@
 import type { Browser } from "playwright-core";
 import { createActors, type Actors } from "../support/actors.js";
 import { Api } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
-import { expectText, launchBrowser, PNG_SIGNATURE, screenshotPath, Tab, waitUntil } from "./browser.js";
+import type { Stack } from "../support/stack.js";
+import { expectText, PNG_SIGNATURE, screenshotPath, startStackAndBrowser, Tab, waitUntil } from "./browser.js";
 
 jest.setTimeout(60_000);
 
@@ -39,7 +39,7 @@ const scheduleRows = (tab: Tab) => tab.page.getByRole("region", { name: "Schedul
 const repaymentRows = (tab: Tab) => tab.page.getByRole("region", { name: "Repayments" }).locator("tbody tr");
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+  [stack, browser] = await startStackAndBrowser();
   api = new Api(stack.url);
   people = await createActors(stack);
   loanId = await approvedLoan("250000.00", 24);

@@ -4,15 +4,15 @@
  * cached, unknown files are 404, and the page renders in Chromium with no CSP violation.
  */
 import type { Browser } from "playwright-core";
-import { startStack, type Stack } from "../support/stack.js";
+import type { Stack } from "../support/stack.js";
 import { http } from "../support/http.js";
-import { JWT_PATTERN, launchBrowser, Tab } from "./browser.js";
+import { JWT_PATTERN, startStackAndBrowser, Tab } from "./browser.js";
 
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+  [stack, browser] = await startStackAndBrowser();
 });
 afterAll(async () => {
   await browser?.close();
@@ -46,6 +46,9 @@ test("the hashed script is served and cached for good; a missing file is 404, no
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toMatch(/javascript/);
   expect(res.headers.get("cache-control")).toContain("immutable");
+  // Read to the end: an unread body keeps fetch's socket referenced after the file ends,
+  // which held the Jest worker past its exit ("failed to exit gracefully").
+  expect((await res.text()).length).toBeGreaterThan(100);
   expect((await http(stack.url, "GET", "/admin/assets/missing-abc.js")).status).toBe(404);
   expect((await http(stack.url, "GET", "/admin/nothing.png")).status).toBe(404);
 });

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { brokerOptions } from "../../moleculer.config";
+import { AmqpTransporter } from "../../services/shared/amqp-transporter";
 import {
   ROOT,
   dependsOn,
@@ -33,6 +34,12 @@ function amqpUrlParts(value: string): { url: URL; passwordVars: string[] } {
   return { url: new URL(value.replace(/\$\{[^}]*\}/g, "pw")), passwordVars: interpolatedNames(value) };
 }
 
+/** The code takes the URL: Moleculer's AMQP transporter (with loanstack's safe shutdown), Nagle off. */
+function expectAmqpTransporter(transporter: unknown): void {
+  expect(transporter).toBeInstanceOf(AmqpTransporter);
+  expect((transporter as AmqpTransporter).opts).toMatchObject({ socketOptions: { noDelay: true } });
+}
+
 describe(`${OVERRIDE_FILE} over docker-compose.yml`, () => {
   const base = readCompose();
   const override = readComposeOverride(OVERRIDE_FILE);
@@ -55,8 +62,7 @@ describe(`${OVERRIDE_FILE} over docker-compose.yml`, () => {
       expect({ name, user: url.username }).toEqual({ name, user: rabbitEnv.RABBITMQ_DEFAULT_USER });
       expect({ name, passwordVars }).toEqual({ name, passwordVars: interpolatedNames(rabbitEnv.RABBITMQ_DEFAULT_PASS ?? "") });
       expect(passwordVars).toEqual(["RABBITMQ_PASSWORD"]);
-      // The code takes it: Moleculer's AMQP transporter, Nagle off.
-      expect(brokerOptions({ TRANSPORTER: env.TRANSPORTER!.replace(/\$\{[^}]*\}/g, "pw") }).transporter).toMatchObject({ type: "AMQP", options: { socketOptions: { noDelay: true } } });
+      expectAmqpTransporter(brokerOptions({ TRANSPORTER: env.TRANSPORTER!.replace(/\$\{[^}]*\}/g, "pw") }).transporter);
     }
   });
 
@@ -181,7 +187,7 @@ describeKubectl("k8s/rabbitmq, a kustomize Component over k8s/", () => {
     expect(url.password).toBe("CHANGE-ME");
     expect(secret.stringData!.RABBITMQ_DEFAULT_PASS).toBe("CHANGE-ME");
     expect(c.readinessProbe?.exec?.command.join(" ")).toMatch(/rabbitmq-diagnostics .*check_port_connectivity/);
-    expect(brokerOptions({ TRANSPORTER: url.href }).transporter).toMatchObject({ type: "AMQP", options: { socketOptions: { noDelay: true } } });
+    expectAmqpTransporter(brokerOptions({ TRANSPORTER: url.href }).transporter);
   });
 
   it("changes nothing else of k8s/", () => {

@@ -6,6 +6,7 @@ import crypto from "node:crypto";
 import type { BrokerOptions, ServiceBroker } from "moleculer";
 import { startNode } from "../../services/shared/node.js";
 import { createTestDatabases, type TestDatabases } from "./databases.js";
+import { trackOpening } from "./open-resources.js";
 
 export interface Stack {
   url: string;
@@ -27,7 +28,17 @@ export interface StackOptions {
   broker?: Partial<BrokerOptions>;
 }
 
-export async function startStack(options: StackOptions = {}): Promise<Stack> {
+/**
+ * Starts a stack. Listed while it starts, so that a set-up that gives up on it (a timeout, a
+ * sibling that failed) cannot leave it running: after-file.ts stops it (open-resources.ts).
+ */
+export function startStack(options: StackOptions = {}): Promise<Stack> {
+  const starting = launchStack(options);
+  trackOpening("a stack (startStack)", starting, (stack) => stack.stop());
+  return starting;
+}
+
+async function launchStack(options: StackOptions): Promise<Stack> {
   const databases = options.databases ?? (await createTestDatabases());
   const admin = { email: "admin@loanstack.test", password: "admin-password-1" };
   const jwtSecret = process.env.TEST_JWT_SECRET ?? crypto.randomBytes(32).toString("hex");

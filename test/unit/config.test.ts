@@ -1,4 +1,5 @@
 import { brokerOptions, redisOptions } from "../../moleculer.config.js";
+import { AmqpTransporter } from "../../services/shared/amqp-transporter.js";
 import { loadConfig } from "../../services/shared/config.js";
 import { selectServices } from "../../services/index.js";
 
@@ -43,11 +44,11 @@ describe("settings from the environment", () => {
     expect(redisOptions("rediss://r:6379")).toEqual({ host: "r", port: 6379, tls: {} });
     // RabbitMQ: Nagle off (else ~40 ms per call), and as many unacknowledged requests per
     // node as the bulkhead runs and queues (Moleculer's default of 1 would serialise them).
-    expect(brokerOptions({ TRANSPORTER: "amqp://user:pw@rabbit:5672" }).transporter).toEqual({
-      type: "AMQP",
-      options: { url: "amqp://user:pw@rabbit:5672", socketOptions: { noDelay: true }, prefetch: 550 },
-    });
-    expect(brokerOptions({ TRANSPORTER: "amqps://rabbit", BULKHEAD_CONCURRENCY: "20", BULKHEAD_QUEUE: "0" }).transporter).toMatchObject({ type: "AMQP", options: { prefetch: 20 } });
+    // Moleculer's AMQP transporter with a shutdown that cannot throw (amqp-transporter.ts).
+    const amqp = brokerOptions({ TRANSPORTER: "amqp://user:pw@rabbit:5672" }).transporter;
+    expect(amqp).toBeInstanceOf(AmqpTransporter);
+    expect((amqp as AmqpTransporter).opts).toMatchObject({ url: ["amqp://user:pw@rabbit:5672"], socketOptions: { noDelay: true }, prefetch: 550 });
+    expect((brokerOptions({ TRANSPORTER: "amqps://rabbit", BULKHEAD_CONCURRENCY: "20", BULKHEAD_QUEUE: "0" }).transporter as AmqpTransporter).opts).toMatchObject({ prefetch: 20 });
     expect(brokerOptions({ CACHER: "none" }).cacher).toBeNull();
   });
 
