@@ -245,8 +245,9 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
 
     /**
      * A page of loans; days past due as of `as_of` (default today), which `overdue` also uses.
-     * Plain SQL (a hot read): the page and its total in one statement, or the page and the
-     * trigger-kept count side by side; rows go straight to the contract's Loan.
+     * Plain SQL (a hot read): the page and its total in one statement, or the page and its
+     * count (trigger-kept, or a COUNT) side by side (`ListTotal` says which); rows go
+     * straight to the contract's Loan.
      */
     async listLoans(this: LoansThis, filter: LoanListFilter, params: { page?: number; pageSize?: number; as_of?: string }): Promise<Page<Loan>> {
       const asOf = parseAsOf(params.as_of);
@@ -256,13 +257,13 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
       const db = this.adapter.db;
       const [rows, counted] = await Promise.all([
         selectRows<LoanListRow>(db, plan.page.text, plan.page.values),
-        plan.countedByStatus ? this.countByStatus(filter.status) : undefined,
+        plan.total === "status" ? this.countByStatus(filter.status) : plan.total === "count" ? this.countWhere(plan) : undefined,
       ]);
       const total = counted ?? (rows[0] ? Number(rows[0].total) : await this.countWhere(plan));
       return toPage(rows.map((r) => toLoan(r, asOf)), total, window);
     },
 
-    /** A page past the end has no row to carry the total: count alone. */
+    /** The list's total by a COUNT of its own (also for a page past the end: no row carries it). */
     async countWhere(this: LoansThis, plan: LoanListPlan): Promise<number> {
       const [row] = await selectRows<{ total: string }>(this.adapter.db, plan.count.text, plan.count.values);
       return Number(row?.total ?? 0);
