@@ -52,12 +52,18 @@ async function main(): Promise<void> {
   const spec = JSON.parse(arg.startsWith("@") ? fs.readFileSync(arg.slice(1), "utf8") : arg) as LoadSpec;
   const kinds: Record<MixKind, number> = { customer: 0, agent: 0, write: 0 };
   const headers: Record<string, string> = { ...spec.headers };
-  if (spec.body !== undefined || spec.loanFor !== undefined) headers["content-type"] = "application/json";
+  if (spec.body !== undefined || spec.bodies?.length || spec.loanFor !== undefined) headers["content-type"] = "application/json";
   const request: AutocannonRequest = { method: spec.method, path: spec.path, headers };
   if (spec.body !== undefined) request.body = spec.body;
   if (spec.loanFor !== undefined) {
     const customerId = spec.loanFor;
     request.setupRequest = (req) => ({ ...req, body: loanBody(customerId) });
+  }
+  if (spec.bodies?.length) {
+    const bodies = spec.bodies;
+    let next = 0;
+    request.body = bodies[0];
+    request.setupRequest = (req) => ({ ...req, body: bodies[next++ % bodies.length]! });
   }
   if (spec.paths?.length) {
     const paths = spec.paths;

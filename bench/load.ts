@@ -16,6 +16,8 @@ export interface LoadSpec {
   headers?: Record<string, string>;
   /** A fixed JSON body. */
   body?: string;
+  /** JSON bodies taken in turn, one per request, instead of `body` (e.g. one account after another). */
+  bodies?: string[];
   /** POST customer-loan bodies for this customer, the principal and tenure varying per request. */
   loanFor?: number;
   /** Paths taken in turn, one per request, instead of `path` (e.g. one loan after another). */

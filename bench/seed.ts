@@ -9,6 +9,12 @@ import type { Client } from "pg";
 import { withClient, type DatabaseUrls } from "./db.js";
 
 export const PASSWORD = "bench-pass-1";
+/**
+ * The login flood is a storm of many users signing in, not one account hammered: the
+ * per-account login limit counts every attempt in flight before the password is checked,
+ * so more than 10 concurrent logins of one email answer 429 even with the right password.
+ */
+const FLOOD_ACCOUNTS = 500;
 
 export interface Actors {
   admin: number;
@@ -18,7 +24,8 @@ export interface Actors {
   writeCustomer: number;
   agent: number;
   /** Logs in during the flood. */
-  floodEmail: string;
+  /** The accounts the login flood signs in, in turn (none of them the reader or the write customer). */
+  floodEmails: string[];
   customers: { first: number; count: number };
   agents: { first: number; count: number };
 }
@@ -50,7 +57,7 @@ export async function seedUsers(dbs: DatabaseUrls, customers: number, rounds: nu
       reader: cust.first,
       writeCustomer: cust.first + 1,
       agent: agents.first,
-      floodEmail: `customer${cust.count}@bench.local`,
+      floodEmails: Array.from({ length: Math.min(FLOOD_ACCOUNTS, cust.count - 2) }, (_, i) => `customer${cust.count - i}@bench.local`),
       customers: cust,
       agents,
     };

@@ -21,7 +21,7 @@ interface Side {
 
 export async function flood(ctx: BenchContext): Promise<ScenarioResult> {
   const { opts } = ctx;
-  ctx.log(`scenario 4 — login flood (${opts.floodConnections} concurrent logins) during the read, one process`);
+  ctx.log(`scenario 4 — login flood (${opts.floodConnections} concurrent logins, ${ctx.actors.floodEmails.length} accounts in turn) during the read, one process`);
   const loanstack = await startLoanstack(opts, ctx.dbs, { namespace: ctx.namespace, profileDir: ctx.profileDir });
   try {
     const read = (server: Server, duration: number): LoadSpec => ({ ...readRequest(ctx), url: server.url, connections: opts.connections, duration });
@@ -29,12 +29,12 @@ export async function flood(ctx: BenchContext): Promise<ScenarioResult> {
       url: server.url,
       method: "POST",
       path: "/api/user/login",
-      body: JSON.stringify({ email: ctx.actors.floodEmail, password: PASSWORD }),
+      bodies: ctx.actors.floodEmails.map((email) => JSON.stringify({ email, password: PASSWORD })),
       connections: opts.floodConnections,
       duration,
     });
-    const probe = await fetch(`${loanstack.url}/api/user/login`, { method: "POST", headers: { "content-type": "application/json" }, body: logins(loanstack, 1).body });
-    if (probe.status !== 200) throw new Error(`loanstack login of ${ctx.actors.floodEmail} answered ${probe.status}: ${await probe.text()}`);
+    const probe = await fetch(`${loanstack.url}/api/user/login`, { method: "POST", headers: { "content-type": "application/json" }, body: logins(loanstack, 1).bodies![0] });
+    if (probe.status !== 200) throw new Error(`loanstack login of ${ctx.actors.floodEmails[0]} answered ${probe.status}: ${await probe.text()}`);
 
     resetPeakRss([...loanstack.procs, ...ctx.baseline.procs]);
     const sides: Record<"loanstack" | "baseline", Side> = { loanstack: { quiet: [], flooded: [], logins: [] }, baseline: { quiet: [], flooded: [], logins: [] } };
