@@ -2,9 +2,16 @@
  * `npm start` / `npm run serve`: one loanstack node. With no settings it runs every
  * service in this process on an embedded PostgreSQL under ./data, the gateway on :8000.
  */
+import { loadConfig } from "./services/shared/config.js";
+import { applyHeapGrowth } from "./services/shared/heap-growth.js";
 import { startNode } from "./services/shared/node.js";
 
-startNode().then(
+async function start() {
+  applyHeapGrowth(loadConfig().heapGrowingPercent);
+  return startNode();
+}
+
+start().then(
   ({ services, httpPort }) => {
     const where = httpPort ? ` — gateway on http://localhost:${httpPort}` : "";
     console.log(`loanstack running ${services.join(", ")}${where}`);

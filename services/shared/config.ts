@@ -36,6 +36,8 @@ export interface AppConfig {
   refreshExpiresIn: number;
   /** Browser origins allowed to call the API (CORS_ORIGINS); none by default. */
   corsOrigins: string[];
+  /** HEAP_GROWING_PERCENT: V8's heap growth between full collections (heap-growth.ts); 0 = V8's own. */
+  heapGrowingPercent: number;
 }
 
 /** The default annual rate table of the spec. */
@@ -130,5 +132,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     portfolioMetricsMs: intFromEnv(env, "PORTFOLIO_METRICS_INTERVAL_MS", 15_000, 100),
     refreshExpiresIn: secondsFromEnv(env, "REFRESH_EXPIRES_IN", "30d"),
     corsOrigins: parseOrigins(env.CORS_ORIGINS),
+    heapGrowingPercent: intFromEnv(env, "HEAP_GROWING_PERCENT", 100),
   };
 }

@@ -5,7 +5,6 @@
 import { BaseError, DatabaseError, type Sequelize } from "sequelize";
 import type { Client as PgClient } from "pg";
 
-
 /**
  * Statements on one connection borrowed from the service's own Sequelize pool. Rows come
  * back as pg parsed them with Sequelize's type parsers (NUMERIC and DATE columns as strings,

@@ -6,7 +6,7 @@ import { selectServices } from "../../services/index.js";
 describe("settings from the environment", () => {
   test("defaults that work on a laptop", () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 8000, jwtExpiresIn: "2h", bcryptRounds: 10, rateLimitAuthPerMinute: 60, admin: undefined, dbConnectTimeout: 60 });
+    expect(config).toMatchObject({ port: 8000, jwtExpiresIn: "2h", bcryptRounds: 10, rateLimitAuthPerMinute: 60, admin: undefined, dbConnectTimeout: 60, heapGrowingPercent: 100 });
     expect(config.dataDir).toMatch(/data$/);
     const broker = brokerOptions({});
     expect(broker.transporter).toBeNull();
@@ -29,6 +29,7 @@ describe("settings from the environment", () => {
     expect(() => loadConfig({ PORT: "eighty" })).toThrow(/PORT/);
     expect(() => loadConfig({ BCRYPT_ROUNDS: "2" })).toThrow(/BCRYPT_ROUNDS/);
     expect(() => loadConfig({ DB_CONNECT_TIMEOUT: "1.5" })).toThrow(/DB_CONNECT_TIMEOUT must be an integer >= 1/);
+    expect(() => loadConfig({ HEAP_GROWING_PERCENT: "-5" })).toThrow(/HEAP_GROWING_PERCENT must be an integer >= 0/);
     expect(() => loadConfig({ ADMIN_EMAIL: "a@b.c", ADMIN_PASSWORD: "short" })).toThrow(/ADMIN_PASSWORD/);
     expect(() => brokerOptions({ TRANSPORTER: "kafka://x" })).toThrow(/TRANSPORTER must be none, nats:\/\/.*, redis:\/\/.* or amqp:\/\/user:password@host:port, got "kafka:\/\/x"/);
     // The value is echoed to say what was wrong, but never its password.
