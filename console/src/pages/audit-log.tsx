@@ -2,12 +2,11 @@
 import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { AUDIT_ENTITIES, type AuditEvent } from "../../../sdk/index.js";
+import { AuditTable } from "../components/audit-table.js";
 import { Field } from "../components/field.js";
 import { ErrorSummary, Loading } from "../components/messages.js";
 import { Page } from "../components/page.js";
 import { Paging } from "../components/paging.js";
-import { actorOf, changeOf } from "../lib/audit.js";
-import { when } from "../lib/format.js";
 import { oneOf, pageOf, paths, withQuery } from "../lib/paths.js";
 import { useResource } from "../lib/resource.js";
 import { useSession } from "../lib/session-context.js";
@@ -62,31 +61,12 @@ export function AuditLog() {
       {!list.data && list.status === "loading" && <Loading what="the audit log" />}
       {list.data && rows.length === 0 && <p>No event recorded{entity ? ` for a ${entity}` : ""}.</p>}
       {rows.length > 0 && (
-        <table aria-busy={list.status === "loading"}>
-          <caption>{entity ? `Events of ${entity}s${entityId ? ` (id ${entityId})` : ""}` : "All events"}</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Event</th>
-              <th scope="col">Subject</th>
-              <th scope="col">By</th>
-              <th scope="col">Change</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((event) => (
-              <tr key={event.id}>
-                <td>{when(event.occurred_at)}</td>
-                <td>{event.event}</td>
-                <td>
-                  <Subject event={event} />
-                </td>
-                <td>{actorOf(event)}</td>
-                <td class="change">{changeOf(event)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <AuditTable
+          rows={rows}
+          busy={list.status === "loading"}
+          caption={entity ? `Events of ${entity}s${entityId ? ` (id ${entityId})` : ""}` : "All events"}
+          subjectOf={(event) => <Subject event={event} />}
+        />
       )}
       {list.data && list.data.total > 0 && <Paging page={list.data} noun="event" hrefOf={(p) => withQuery(paths.audit, { entity, entity_id: entityId, page: p })} />}
     </Page>

@@ -4,9 +4,8 @@
  * section asks again (a few times, half a second apart) until the change's event is there.
  */
 import { useEffect, useRef } from "preact/hooks";
+import { AuditTable } from "../../components/audit-table.js";
 import { ErrorSummary, Loading } from "../../components/messages.js";
-import { actorOf, changeOf } from "../../lib/audit.js";
-import { when } from "../../lib/format.js";
 import { useResource } from "../../lib/resource.js";
 import { useSession } from "../../lib/session-context.js";
 import type { LoanSectionProps } from "./sections.js";
@@ -43,27 +42,5 @@ function AdminAuditTrail(props: LoanSectionProps) {
 
   if (!events.data) return events.status === "error" ? <ErrorSummary error={events.error} /> : <Loading what="the audit trail" />;
   if (rows.length === 0) return <p>No event recorded yet.</p>;
-  return (
-    <table>
-      <caption class="visually-hidden">Audit trail of loan {loan.id}</caption>
-      <thead>
-        <tr>
-          <th scope="col">When</th>
-          <th scope="col">Event</th>
-          <th scope="col">By</th>
-          <th scope="col">Change</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((event) => (
-          <tr key={event.id}>
-            <td>{when(event.occurred_at)}</td>
-            <td>{event.event}</td>
-            <td>{actorOf(event)}</td>
-            <td class="change">{changeOf(event)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  return <AuditTable rows={rows} caption={`Audit trail of loan ${loan.id}`} captionHidden />;
 }
