@@ -94,7 +94,8 @@ export function parseOptions(argv: string[]): BenchOptions | "help" {
   }
   // A soak alone runs no scenario unless --only names some.
   only ??= soakSeconds === null ? [...SCENARIOS] : [];
-  const root = path.resolve(__dirname, "../..");
+  // bench/dist/bench/config.js → the repository root
+  const root = path.resolve(__dirname, "../../..");
   const bcryptRounds = num("BENCH_BCRYPT_ROUNDS", 10);
   if (bcryptRounds < 10) throw new Error("BENCH_BCRYPT_ROUNDS must be at least 10: the flood measures a real cost");
   return {

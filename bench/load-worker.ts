@@ -1,7 +1,7 @@
 /**
  * The load generator, run by load.ts as a process of its own: autocannon against one URL
  * for a bounded time; prints autocannon's result as one JSON line on stdout.
- * Usage: node dist/bench/load-worker.js '<LoadSpec JSON>'
+ * Usage: node bench/dist/bench/load-worker.js '<LoadSpec JSON>'
  */
 import fs from "node:fs";
 import type { LoadSpec, MixKind, MixSpec } from "./load.js";

@@ -181,8 +181,8 @@ async function waitHealthy(url: string, timeoutMs = 30_000): Promise<void> {
   throw new Error(`${url}/health did not answer 200 in ${timeoutMs / 1000} s (last: ${last})`);
 }
 
-export async function startBaseline(opts: BenchOptions, dbs: DatabaseUrls): Promise<Server> {
-  const p = await spawnNode("baseline", path.join(opts.root, "dist", "bench", "baseline-server.js"), { USERS_DATABASE_URL: dbs.users, LOANS_DATABASE_URL: dbs.loans, JWT_SECRET, BASELINE_PORT: "0", BASELINE_OUTBOX_TABLE: BASELINE_OUTBOX }, /baseline listening on (http:\/\/\S+)/);
+export async function startBaseline(dbs: DatabaseUrls): Promise<Server> {
+  const p = await spawnNode("baseline", path.join(__dirname, "baseline-server.js"), { USERS_DATABASE_URL: dbs.users, LOANS_DATABASE_URL: dbs.loans, JWT_SECRET, BASELINE_PORT: "0", BASELINE_OUTBOX_TABLE: BASELINE_OUTBOX }, /baseline listening on (http:\/\/\S+)/);
   return { url: p.match[1]!, procs: [p], stop: () => p.stop() };
 }
 
@@ -194,7 +194,7 @@ export async function startLimitServer(opts: BenchOptions, body: string): Promis
   const bodyFile = path.join(opts.resultsDir, "limit-body.json");
   fs.mkdirSync(opts.resultsDir, { recursive: true });
   fs.writeFileSync(bodyFile, body);
-  const p = await spawnNode("machine-limit", path.join(opts.root, "dist", "bench", "limit-server.js"), { JWT_SECRET, LIMIT_PORT: "0", LIMIT_BODY_FILE: bodyFile }, /limit listening on (http:\/\/\S+)/);
+  const p = await spawnNode("machine-limit", path.join(__dirname, "limit-server.js"), { JWT_SECRET, LIMIT_PORT: "0", LIMIT_BODY_FILE: bodyFile }, /limit listening on (http:\/\/\S+)/);
   return { url: p.match[1]!, procs: [p], stop: () => p.stop() };
 }
 

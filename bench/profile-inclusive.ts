@@ -4,7 +4,7 @@
  * included, which self time (profile.ts) cannot tell. Only the samples from the first
  * HTTP request on count (startup, module loading and migrations are left out).
  *
- * Command: node dist/bench/profile-inclusive.js FILE.cpuprofile [top] [--under FUNCTION] [--stages]
+ * Command: node bench/dist/bench/profile-inclusive.js FILE.cpuprofile [top] [--under FUNCTION] [--stages]
  *   --under: the same breakdown within the samples whose stack holds FUNCTION
  *   (e.g. findAndCountAll), as shares of that function's time.
  *   --stages [REQUESTS]: each busy sample in exactly one stage (STAGE_NAMES below); with
@@ -188,7 +188,7 @@ if (require.main === module && process.argv.includes("--stages")) {
   const under = underAt >= 0 ? args.splice(underAt, 2)[1] : undefined;
   const [file, top] = args;
   if (!file) {
-    console.error("usage: node dist/bench/profile-inclusive.js FILE.cpuprofile [top] [--under FUNCTION]");
+    console.error("usage: node bench/dist/bench/profile-inclusive.js FILE.cpuprofile [top] [--under FUNCTION]");
     process.exit(2);
   }
   console.log(formatInclusive(inclusive(file, Number(top ?? 40), under), under));

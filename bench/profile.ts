@@ -2,7 +2,7 @@
  * `--profile`: the loanstack processes run with --cpu-prof; after each scenario their
  * .cpuprofile files are named after it and summarised — self time per function and per
  * package, as a share of the busy (non-idle) time.
- * Also a command: node dist/bench/profile.js FILE.cpuprofile [top]
+ * Also a command: node bench/dist/bench/profile.js FILE.cpuprofile [top]
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -142,7 +142,7 @@ export function finishProfile(ctx: BenchContext, scenario: string, server: Serve
 if (require.main === module) {
   const [file, top] = process.argv.slice(2);
   if (!file) {
-    console.error("usage: node dist/bench/profile.js FILE.cpuprofile [top]");
+    console.error("usage: node bench/dist/bench/profile.js FILE.cpuprofile [top]");
     process.exit(2);
   }
   console.log(formatSummary(summariseProfile(file, Number(top ?? 30)), Number(top ?? 30)));

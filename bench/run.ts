@@ -97,9 +97,7 @@ async function main(): Promise<number> {
   const opts = parsed;
   const started = new Date();
   const log = (line: string) => console.log(line);
-  for (const file of ["dist/server.js", "dist/bench/baseline-server.js", "dist/bench/load-worker.js"]) {
-    if (!fs.existsSync(path.join(opts.root, file))) throw new Error(`${file} is missing: build first (npx tsc -p tsconfig.build.json)`);
-  }
+  if (!fs.existsSync(path.join(opts.root, "dist/server.js"))) throw new Error("dist/server.js is missing: build loanstack first (npm run build)");
 
   const postgres = await checkServer(opts.pgUrl);
   const machine = machineInfo(postgres);
@@ -132,7 +130,7 @@ async function main(): Promise<number> {
   const profileDir = opts.profile ? path.join(opts.resultsDir, "profiles", started.toISOString().replace(/[:.]/g, "-")) : undefined;
   if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
 
-  const baseline = await startBaseline(opts, dbs);
+  const baseline = await startBaseline(dbs);
   const ctx: BenchContext = { opts, dbs, actors, baseline, namespace, tokens, profileDir, log };
   const rows: Row[] = [];
   const targets: TargetCheck[] = [];

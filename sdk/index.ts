@@ -6,9 +6,76 @@
  *   await client.login({ email, password });
  *   const loans = await client.listLoans({ status: "NEW" });
  *
- * Every type of the API comes from contracts.ts, the definition the services use too.
+ * Every type of the API comes from contracts.ts, the definition the services use too. Only
+ * the REST API's own types and limits are exported here: the services' internal contracts
+ * (actions, events, outbox, request meta) stay internal, so changing them breaks no app.
  */
-export * from "./contracts.js";
+export {
+  AUDIT_ENTITIES,
+  INSTALLMENT_STATUSES,
+  LOAN_STATUSES,
+  PAGE_MAX,
+  PAGE_SIZE_DEFAULT,
+  PAGE_SIZE_MAX,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  PRINCIPAL_MAX,
+  PRINCIPAL_MIN,
+  ROLES,
+  SESSION_END_REASONS,
+  TENURE_MAX,
+  TENURE_MIN,
+} from "./contracts.js";
+export type {
+  ApiErrorBody,
+  ArrearsQuery,
+  AsOfQuery,
+  AuditEntity,
+  AuditEvent,
+  CalendarDate,
+  ChangePasswordRequest,
+  CreateAdminRequest,
+  DisburseRequest,
+  EventName,
+  HealthResponse,
+  InstallmentAllocation,
+  InstallmentStatus,
+  ListAuditQuery,
+  ListLoansQuery,
+  ListUsersQuery,
+  Loan,
+  LoanDecision,
+  LoanDecisionRequest,
+  LoanEditRequest,
+  LoanHistoryResponse,
+  LoanRateBand,
+  LoanRequest,
+  LoanSchedule,
+  LoanStatus,
+  LoanVersion,
+  LoginRequest,
+  LoginResponse,
+  Money,
+  Page,
+  PageQuery,
+  Portfolio,
+  Rate,
+  RefreshRequest,
+  RefreshResponse,
+  Repayment,
+  RepaymentRequest,
+  RepaymentsResponse,
+  Role,
+  ScheduleRow,
+  ScheduleTotals,
+  SessionEndReason,
+  SessionInfo,
+  SessionList,
+  SignupRequest,
+  Timestamp,
+  User,
+  ValidationFieldError,
+} from "./contracts.js";
 export {
   LoanClient,
   paginate,

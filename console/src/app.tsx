@@ -6,7 +6,8 @@
 import type { FunctionComponent } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { LocationProvider, Route, Router, useLocation } from "preact-iso";
-import type { ConsoleSession, Role } from "../../sdk/index.js";
+import type { ConsoleSession } from "../../sdk/contracts.js";
+import type { Role } from "../../sdk/index.js";
 import { Layout } from "./components/layout.js";
 import { ErrorSummary, Loading } from "./components/messages.js";
 import { focusHeading } from "./components/page.js";

@@ -326,7 +326,7 @@ describe("Dockerfile", () => {
   const instructions = readDockerfile();
   const stages = instructions.filter((i) => i.keyword === "FROM");
   const lastStage = instructions.slice(instructions.lastIndexOf(stages[stages.length - 1]!));
-  const pkg = JSON.parse(readText("package.json")) as { scripts: Record<string, string> };
+  const pkg = JSON.parse(readText("package.json")) as { scripts: Record<string, string>; files: string[] };
 
   it("builds in one stage and runs from a slim node:22 stage", () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
@@ -362,5 +362,12 @@ describe("Dockerfile", () => {
     const tsconfig = JSON.parse(readText("tsconfig.build.json")) as { include: string[] };
     expect(tsconfig.include.filter((p) => ignored.includes(p) || ignored.includes(`${p}/`))).toEqual([]);
     expect(fs.existsSync(path.join(ROOT, "package-lock.json"))).toBe(true); // npm ci needs it
+  });
+
+  it("ships no bench: the build leaves bench/ out of dist, so of the npm package and the image", () => {
+    const tsconfig = JSON.parse(readText("tsconfig.build.json")) as { include: string[] };
+    expect(tsconfig.include.filter((p) => p.split("/")[0] === "bench")).toEqual([]);
+    expect(pkg.files.filter((p) => p.split("/")[0] === "bench")).toEqual([]);
+    expect(readText(".dockerignore").split("\n").map((l) => l.trim())).toContain("bench");
   });
 });

@@ -24,6 +24,13 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
 
 const node = (args: string[]): string => execFileSync(process.execPath, args, { cwd: project, encoding: "utf8" });
+/** Type-checks a file of the consumer project as an app would, strict, against the installed package. */
+const tsc = (file: string): string =>
+  execFileSync(
+    process.execPath,
+    [path.join(root, "node_modules/typescript/bin/tsc"), "--noEmit", "--strict", "--skipLibCheck", "--module", "node16", "--moduleResolution", "node16", "--target", "es2022", "--types", "node", "--typeRoots", path.join(root, "node_modules/@types"), file],
+    { cwd: project, encoding: "utf8" },
+  );
 
 test("ESM import of loanstack/sdk", () => {
   const out = node([
@@ -55,11 +62,26 @@ test("TypeScript finds the types through the exports map", () => {
      // @ts-expect-error a loan's status is one of five
      export const wrong: Loan["status"] = "PAID";\n`,
   );
-  execFileSync(
-    process.execPath,
-    [path.join(root, "node_modules/typescript/bin/tsc"), "--noEmit", "--strict", "--skipLibCheck", "--module", "node16", "--moduleResolution", "node16", "--target", "es2022", "--types", "node", "--typeRoots", path.join(root, "node_modules/@types"), "use.ts"],
-    { cwd: project, encoding: "utf8" },
+  tsc("use.ts");
+});
+
+test("the public entry exports the REST client, its errors and the REST types, nothing internal", () => {
+  fs.writeFileSync(
+    path.join(project, "internal.ts"),
+    `import type { Loan, LoginResponse, Repayment } from "loanstack/sdk";
+     // @ts-expect-error the services' action contracts are not public
+     import type { ActionContracts } from "loanstack/sdk";
+     // @ts-expect-error nor the request meta
+     import type { ContextMeta } from "loanstack/sdk";
+     // @ts-expect-error nor the outbox's events
+     import type { OutboxEvent } from "loanstack/sdk";
+     // @ts-expect-error nor the audit log's internal record action
+     import type { AuditRecordParams } from "loanstack/sdk";
+     export type Used = [Loan, LoginResponse, Repayment, ActionContracts, ContextMeta, OutboxEvent, AuditRecordParams];\n`,
   );
+  tsc("internal.ts");
+  const exported = Object.keys(require(path.join(dist, "sdk/index.js")) as object);
+  expect(exported).toEqual(expect.arrayContaining(["LoanClient", "LoanApiError", "ROLES", "LOAN_STATUSES"]));
 });
 
 test("the SDK and loanctl load no Moleculer and nothing of the services", () => {

@@ -5,7 +5,8 @@
  * (a call answers 401), the session is refreshed once from the refresh cookie
  * (POST /admin/session/refresh) and the call repeated with the new CSRF token.
  */
-import { LoanClient, type ConsoleSession, type FetchLike } from "../../../sdk/index.js";
+import type { ConsoleSession } from "../../../sdk/contracts.js";
+import { LoanClient, type FetchLike } from "../../../sdk/index.js";
 import { refreshSession } from "./session.js";
 
 export class ConsoleApi {

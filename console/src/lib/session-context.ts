@@ -1,7 +1,8 @@
 /** The signed-in person, their API client and the session's end, for every page. */
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
-import type { ConsoleSession, LoanClient } from "../../../sdk/index.js";
+import type { ConsoleSession } from "../../../sdk/contracts.js";
+import type { LoanClient } from "../../../sdk/index.js";
 import type { RateBand } from "../../../services/shared/config.js";
 
 export interface SessionValue {

@@ -3,7 +3,8 @@
  * an HttpOnly cookie the page cannot read; what the page keeps, in memory only, is the
  * session's CSRF token, sent as X-CSRF-Token on every write. Errors are the SDK's.
  */
-import { AuthenticationError, ConnectionError, LoanApiError, type ConsoleSession, type LoginRequest } from "../../../sdk/index.js";
+import type { ConsoleSession } from "../../../sdk/contracts.js";
+import { AuthenticationError, ConnectionError, LoanApiError, type LoginRequest } from "../../../sdk/index.js";
 
 const SESSION_PATH = "/admin/session";
 const REFRESH_PATH = "/admin/session/refresh";

@@ -1,6 +1,6 @@
 /** Sign-in: Email, Password, Sign in; a failure is shown in an alert above the form. */
 import { useState } from "preact/hooks";
-import type { ConsoleSession } from "../../../sdk/index.js";
+import type { ConsoleSession } from "../../../sdk/contracts.js";
 import { ErrorSummary } from "../components/messages.js";
 import { Field } from "../components/field.js";
 import { Page } from "../components/page.js";
