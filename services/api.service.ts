@@ -25,7 +25,7 @@ import { toErrorBody } from "./api/http-errors.js";
 import { authRateLimit } from "./api/auth-rate-limit.js";
 import { ResponseCompressor, negotiate } from "./api/compression.js";
 import { answerOptions, methodNotAllowed, routedMethod, type GatewayInternals } from "./api/http-methods.js";
-import { jsonBodyOnly } from "./api/json-body.js";
+import { readsIgnoreBodies, unsupportedBody, type RouteLike } from "./api/json-body.js";
 import { acceptRequestId } from "./api/request-id.js";
 import { takeClientInfo } from "./api/client-info.js";
 import { takeIdempotencyKey } from "./api/idempotency-key.js";
@@ -68,6 +68,7 @@ const gateway = ApiGateway.methods as unknown as {
   resolveAlias(this: ApiThis, url: string, method?: string): unknown;
   send404(this: ApiThis, req: IncomingMessage, res: ServerResponse): void;
   sendResponse(this: ApiThis, req: IncomingMessage, res: ServerResponse, data: unknown, action: unknown): void;
+  callAction(this: ApiThis, route: RouteLike, actionName: string, req: IncomingMessage, res: ServerResponse, params: unknown, isStream: boolean): Promise<unknown>;
 };
 
 /** The services whose answer makes the system healthy. */
@@ -147,8 +148,8 @@ export function gatewaySettings(config: AppConfig) {
     logRequest: "debug",
     logResponse: "debug",
     ...corsSettings(config),
-    // Every route, after its body parsers: a JSON endpoint's body is JSON (else 415).
-    use: [jsonBodyOnly],
+    // Every route, after its body parsers: a GET's body is not merged into its params.
+    use: [readsIgnoreBodies],
     rootCallOptions: acceptRequestId,
     routes: [
       ...consoleRoutes(config), // the console (/admin) first: "/" below would catch its deep links
@@ -297,6 +298,13 @@ const ApiService = defineService<ApiVars & ConsoleVars & GatewayInternals>({
       const refused = methodNotAllowed(this, req, res);
       if (refused) this.sendError(req, res, refused);
       else gateway.send404.call(this, req, res);
+    },
+
+    /** Once the method, the token and the access are checked: a JSON endpoint's body must be JSON (415). */
+    callAction(this: ApiThis, route: RouteLike, actionName: string, req: GatewayRequest, res: ServerResponse, params: unknown, isStream: boolean): Promise<unknown> {
+      const refused = unsupportedBody(route, req);
+      if (refused) return Promise.reject(refused);
+      return gateway.callAction.call(this, route, actionName, req, res, params, isStream);
     },
 
     /** An answer over 1 KB goes compressed when the client takes br or gzip. */

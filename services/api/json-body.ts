@@ -7,20 +7,18 @@
  * application/octet-stream (RFC 9110 §8.3), not for JSON; a request without a body (no
  * Content-Length, or 0, and no Transfer-Encoding) needs none.
  *
- * A global moleculer-web middleware (settings.use): it runs in every route after the
- * route's body parsers, and only looks at routes that parse JSON.
+ * Checked when the action is about to be called (the gateway's callAction), so after the
+ * method (405), the token and the CSRF check (401, 403): a forged form post is refused for
+ * its missing credentials first, as any other request.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Errors } from "moleculer";
 
-interface RouteLike {
+export interface RouteLike {
   opts?: { bodyParsers?: false | { json?: unknown } };
 }
 
 interface GatewayRequest extends IncomingMessage {
-  $route?: RouteLike;
-  $service?: { resolveAlias(url: string, method?: string): unknown };
-  parsedUrl?: string;
   body?: unknown;
 }
 
@@ -45,21 +43,18 @@ function parsesJson(route: RouteLike | undefined): boolean {
   return Boolean(parsers && parsers.json);
 }
 
-export function jsonBodyOnly(req: GatewayRequest, _res: ServerResponse, next: Next): void {
-  // A read takes its parameters from the path and the query; a body sent along is not merged in.
-  if (req.method === "GET" || req.method === "HEAD") {
-    req.body = undefined;
-    next();
-    return;
-  }
-  if (!parsesJson(req.$route) || !hasBody(req) || isJson(req)) {
-    next();
-    return;
-  }
-  // A method the path does not take is answered 405 (or 404) after this, as without a body.
-  if (!req.parsedUrl || !req.$service?.resolveAlias(req.parsedUrl, req.method)) {
-    next();
-    return;
-  }
-  next(new Errors.MoleculerClientError("The request body must be JSON: send it with Content-Type: application/json", 415, "UNSUPPORTED_MEDIA_TYPE"));
+/** The 415 for a request whose body a JSON route cannot read as JSON; undefined when it can. */
+export function unsupportedBody(route: RouteLike, req: IncomingMessage): Error | undefined {
+  if (req.method === "GET" || req.method === "HEAD" || !parsesJson(route) || !hasBody(req) || isJson(req)) return undefined;
+  return new Errors.MoleculerClientError("The request body must be JSON: send it with Content-Type: application/json", 415, "UNSUPPORTED_MEDIA_TYPE");
+}
+
+/**
+ * A read takes its parameters from the path and the query: a body sent along with a GET is
+ * not merged into them. A global moleculer-web middleware (settings.use), after the route's
+ * body parsers.
+ */
+export function readsIgnoreBodies(req: GatewayRequest, _res: ServerResponse, next: Next): void {
+  if (req.method === "GET" || req.method === "HEAD") req.body = undefined;
+  next();
 }
