@@ -52,11 +52,25 @@ function bulkheadFrom(env: Env): { enabled: boolean; concurrency: number; maxQue
   return { enabled: env.BULKHEAD !== "off", concurrency: intFromEnv(env, "BULKHEAD_CONCURRENCY", 50, 1), maxQueueSize: intFromEnv(env, "BULKHEAD_QUEUE", 500, 0) };
 }
 
+function namespaceFrom(env: Env): string {
+  return env.NAMESPACE ?? "loanstack";
+}
+
+/**
+ * - memory: bounded (LRU, CACHER_MAX_KEYS entries), since callers choose part of the keys
+ *   (a schedule's `as_of`, a list's page): an unbounded cache grows with every new value.
+ * - Redis: the key prefix names the NAMESPACE. Moleculer adds the namespace to its keys only
+ *   when no prefix is set (cachers/base.js), so a bare "loanstack-cache" prefix made two
+ *   deployments on one Redis read, and clear, each other's entries.
+ */
 function cacherFrom(env: Env): BrokerOptions["cacher"] {
   const value = env.CACHER?.trim() || "memory";
   if (value === "none") return null;
-  if (value === "memory") return { type: "Memory", options: { ttl: 60, clone: false } };
-  if (/^rediss?:\/\//.test(value)) return { type: "Redis", options: { ttl: 60, prefix: "loanstack-cache", redis: redisOptions(value) } };
+  if (value === "memory") return { type: "MemoryLRU", options: { ttl: 60, clone: false, max: intFromEnv(env, "CACHER_MAX_KEYS", 10_000, 1) } };
+  if (/^rediss?:\/\//.test(value)) {
+    const namespace = namespaceFrom(env);
+    return { type: "Redis", options: { ttl: 60, prefix: namespace ? `loanstack-cache-${namespace}` : "loanstack-cache", redis: redisOptions(value) } };
+  }
   throw new Error(`CACHER must be none, memory or redis://host:port, got "${value}"`);
 }
 
@@ -80,7 +94,7 @@ function metricsFrom(env: Env): BrokerOptions["metrics"] {
 
 export function brokerOptions(env: Env = process.env): BrokerOptions {
   return {
-    namespace: env.NAMESPACE ?? "loanstack",
+    namespace: namespaceFrom(env),
     nodeID: env.NODE_ID || `${os.hostname()}-${process.pid}`,
     logger: { type: "Console", options: { formatter: env.LOG_FORMAT === "json" ? "json" : "short", colors: env.NO_COLOR === undefined } },
     logLevel: (env.LOG_LEVEL ?? "info") as BrokerOptions["logLevel"],

@@ -23,7 +23,9 @@ export default defineConfig({
     // The CSP allows scripts from 'self' only: no inlined module-preload polyfill, no data: URLs.
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
-    sourcemap: true,
+    // No source maps: the gateway serves this folder to anyone, and a map publishes the
+    // whole source (487 KB) of the console.
+    sourcemap: false,
     target: "es2022",
   },
 });

@@ -4,6 +4,12 @@
  * and resolves its user — and whether its session is live — through the cached
  * `users.resolve`, applies each action's declared `access` in one hook, and answers every
  * error in one shape. A cached answer's JSON text is made once (api/cached-json.ts).
+ *
+ * HTTP itself is handled here too, in moleculer-web's own methods, for every route at once:
+ * what a method means (OPTIONS, HEAD, 405: api/http-methods.ts), that a JSON endpoint's body
+ * is JSON (api/json-body.ts), that a write reads no query string, which client request ids
+ * are kept (api/request-id.ts), compression (api/compression.ts), and the headers every
+ * answer carries (nosniff; no-store for a request with credentials; WWW-Authenticate on 401).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Context, Service, ServiceSchema } from "moleculer";
@@ -17,6 +23,10 @@ import { resolveJwtSecrets } from "./shared/secret.js";
 import { TokenService } from "./shared/tokens.js";
 import { toErrorBody } from "./api/http-errors.js";
 import { authRateLimit } from "./api/auth-rate-limit.js";
+import { ResponseCompressor, negotiate } from "./api/compression.js";
+import { answerOptions, methodNotAllowed, routedMethod, type GatewayInternals } from "./api/http-methods.js";
+import { readsIgnoreBodies, unsupportedBody, type RouteLike } from "./api/json-body.js";
+import { acceptRequestId } from "./api/request-id.js";
 import { takeClientInfo } from "./api/client-info.js";
 import { takeIdempotencyKey } from "./api/idempotency-key.js";
 import { CachedJson, type AnsweringEndpoint } from "./api/cached-json.js";
@@ -29,23 +39,37 @@ import type { OpenApiDocument } from "./api/openapi/types.js";
 // ---- back-office console (/admin): its routes, cookie session and CSRF check live in services/api/console-*.ts ----
 import { consoleRoutes } from "./api/console-routes.js";
 import { ConsoleSessionMixin, type ConsoleVars } from "./api/console-session.js";
+import { SESSION_COOKIE } from "./api/cookie-session.js";
 
 const { ERR_NO_TOKEN, ERR_INVALID_TOKEN } = ApiGateway.Errors;
 
 interface GatewayRequest extends IncomingMessage {
   $action?: { name: string; access?: Access };
   $endpoint?: AnsweringEndpoint;
-  $route?: { rateLimit?: { store?: { resetTime?: number } } };
+  /** The login routes' store (api/auth-rate-limit.ts) counts the seconds to its window's end. */
+  $route?: { rateLimit?: { store?: { secondsToReset?: () => number } } };
+  /** moleculer-web's parsed query, merged into the action's params. */
+  query?: Record<string, unknown>;
 }
 
 interface ApiVars {
   config: AppConfig;
   tokens: TokenService;
   cachedJson: CachedJson;
+  compressor: ResponseCompressor;
   /** Built on first request from the routes and the actions' declarations. */
   openapiDocument?: OpenApiDocument;
 }
-type ApiThis = Service & ApiVars & ConsoleVars;
+type ApiThis = Service & ApiVars & ConsoleVars & GatewayInternals;
+
+/** moleculer-web's own methods, which the gateway's methods of the same name extend. */
+const gateway = ApiGateway.methods as unknown as {
+  httpHandler(this: ApiThis, req: IncomingMessage, res: ServerResponse, next?: unknown): Promise<void>;
+  resolveAlias(this: ApiThis, url: string, method?: string): unknown;
+  send404(this: ApiThis, req: IncomingMessage, res: ServerResponse): void;
+  sendResponse(this: ApiThis, req: IncomingMessage, res: ServerResponse, data: unknown, action: unknown): void;
+  callAction(this: ApiThis, route: RouteLike, actionName: string, req: IncomingMessage, res: ServerResponse, params: unknown, isStream: boolean): Promise<unknown>;
+};
 
 /** The services whose answer makes the system healthy. */
 const REQUIRED_SERVICES = ["users", "loans"] as const;
@@ -102,8 +126,7 @@ function corsSettings(config: AppConfig) {
 function retryAfterOf(err: unknown, req: GatewayRequest): number {
   const data = (err as { data?: { retry_after?: unknown } } | null)?.data;
   if (typeof data?.retry_after === "number" && data.retry_after > 0) return Math.ceil(data.retry_after);
-  const resetAt = req.$route?.rateLimit?.store?.resetTime ?? Date.now() + 60_000;
-  return Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
+  return Math.max(1, req.$route?.rateLimit?.store?.secondsToReset?.() ?? 60);
 }
 
 /** The published contract and its renderer: not part of the API they describe. */
@@ -125,6 +148,9 @@ export function gatewaySettings(config: AppConfig) {
     logRequest: "debug",
     logResponse: "debug",
     ...corsSettings(config),
+    // Every route, after its body parsers: a GET's body is not merged into its params.
+    use: [readsIgnoreBodies],
+    rootCallOptions: acceptRequestId,
     routes: [
       ...consoleRoutes(config), // the console (/admin) first: "/" below would catch its deep links
       authRoute(config, "signup", "users.signup"),
@@ -173,10 +199,12 @@ export function gatewaySettings(config: AppConfig) {
       ...documentRoutes(),
     ],
     onError(this: ApiThis, req: GatewayRequest, res: ServerResponse, err: unknown) {
-      const body = toErrorBody(err);
+      const body = toErrorBody(err, { bodyEncoded: (req.headers["content-encoding"] ?? "identity").trim().toLowerCase() !== "identity" });
       if (body.code >= 500 && body.type === "INTERNAL_ERROR") this.logger.error("request failed:", req.method, req.url, err);
       if (body.code === 429) res.setHeader("Retry-After", String(retryAfterOf(err, req)));
       if (body.code === 503) res.setHeader("Retry-After", "5");
+      // RFC 6750: how to authenticate, and whether the token sent was the problem.
+      if (body.code === 401) res.setHeader("WWW-Authenticate", /^Bearer\s/i.test(req.headers.authorization ?? "") ? 'Bearer error="invalid_token"' : "Bearer");
       res.setHeader("Content-Type", "application/json; charset=utf-8");
       res.writeHead(body.code);
       res.end(JSON.stringify(body));
@@ -184,7 +212,7 @@ export function gatewaySettings(config: AppConfig) {
   };
 }
 
-const ApiService = defineService<ApiVars & ConsoleVars>({
+const ApiService = defineService<ApiVars & ConsoleVars & GatewayInternals>({
   name: "api",
   mixins: [ApiGateway, ConsoleSessionMixin],
   // Settings are built when the service is created, from the environment of that moment.
@@ -248,6 +276,44 @@ const ApiService = defineService<ApiVars & ConsoleVars>({
   },
 
   methods: {
+    // ---- moleculer-web's own methods: HTTP handled once for every route ----
+
+    /** Every request, before moleculer-web routes it. */
+    httpHandler(this: ApiThis, req: GatewayRequest, res: ServerResponse, next?: unknown): Promise<void> | void {
+      // OPTIONS would be routed to the action behind the path: it is answered here, no action runs.
+      if (req.method === "OPTIONS") return answerOptions(this, req, res);
+      // A write's fields come from its JSON body only: moleculer-web merges the query into
+      // the params unless the request already has one.
+      if (req.method !== "GET" && req.method !== "HEAD") req.query = {};
+      return gateway.httpHandler.call(this, req, res, next);
+    },
+
+    /** A HEAD request is routed as the path's GET (moleculer-web and Node then send no body). */
+    resolveAlias(this: ApiThis, url: string, method?: string): unknown {
+      return gateway.resolveAlias.call(this, url, routedMethod(method));
+    },
+
+    /** Not routed: 405 with Allow when the path takes other methods, else 404. */
+    send404(this: ApiThis, req: GatewayRequest, res: ServerResponse): void {
+      const refused = methodNotAllowed(this, req, res);
+      if (refused) this.sendError(req, res, refused);
+      else gateway.send404.call(this, req, res);
+    },
+
+    /** Once the method, the token and the access are checked: a JSON endpoint's body must be JSON (415). */
+    callAction(this: ApiThis, route: RouteLike, actionName: string, req: GatewayRequest, res: ServerResponse, params: unknown, isStream: boolean): Promise<unknown> {
+      const refused = unsupportedBody(route, req);
+      if (refused) return Promise.reject(refused);
+      return gateway.callAction.call(this, route, actionName, req, res, params, isStream);
+    },
+
+    /** An answer over 1 KB goes compressed when the client takes br or gzip. */
+    sendResponse(this: ApiThis, req: GatewayRequest, res: ServerResponse, data: unknown, action: unknown): void {
+      const coding = req.method === "HEAD" ? null : negotiate(req.headers["accept-encoding"]);
+      if (coding) this.compressor.compressNextEnd(res, coding, this.cachedJson.memoKey(data, req.$endpoint));
+      gateway.sendResponse.call(this, req, res, data, action);
+    },
+
     // moleculer-web's own method, the JSON text of every answered object: a cached answer's once.
     encodeResponse(this: ApiThis, req: GatewayRequest, _res: ServerResponse, data: unknown): string | undefined {
       return this.cachedJson.encode(data, req.$endpoint);
@@ -278,9 +344,15 @@ const ApiService = defineService<ApiVars & ConsoleVars>({
     this.config = loadConfig();
     this.tokens = new TokenService(resolveJwtSecrets(this.config), this.config.jwtExpiresIn);
     this.cachedJson = new CachedJson(this.broker.cacher);
-    // Before moleculer-web's own listener: every answer, routed or not, error or not, carries it.
+    this.compressor = new ResponseCompressor();
+    // Before moleculer-web's own listener: every answer, routed or not, error or not, carries them.
     const server = (this as unknown as { server?: import("node:http").Server }).server;
-    server?.prependListener("request", (_req: IncomingMessage, res: ServerResponse) => res.setHeader("X-Content-Type-Options", "nosniff"));
+    server?.prependListener("request", (req: IncomingMessage, res: ServerResponse) => {
+      res.setHeader("X-Content-Type-Options", "nosniff");
+      // An answer to a request with credentials (a token, the console's cookie) is that user's:
+      // no cache keeps it. The console's static files set their own Cache-Control over this.
+      if (req.headers.authorization !== undefined || req.headers.cookie?.includes(`${SESSION_COOKIE}=`)) res.setHeader("Cache-Control", "no-store");
+    });
   },
 });
 

@@ -43,15 +43,23 @@ export class CachedJson {
     this.enabled = answersStoredObjects(cacher);
   }
 
+  /**
+   * The cached object this answer is, when its JSON text is memoised (then anything made
+   * from that text, its compressed bytes too, can be kept with it); else undefined.
+   */
+  memoKey(data: unknown, endpoint: AnsweringEndpoint | undefined): object | undefined {
+    if (!this.enabled || typeof data !== "object" || data === null || endpoint?.local !== true || !declaresCache(endpoint.action)) return undefined;
+    return data;
+  }
+
   /** The answer's JSON text, exactly as `JSON.stringify(data)`. */
   encode(data: unknown, endpoint: AnsweringEndpoint | undefined): string | undefined {
-    if (!this.enabled || typeof data !== "object" || data === null || endpoint?.local !== true || !declaresCache(endpoint.action)) {
-      return JSON.stringify(data);
-    }
-    let text = this.texts.get(data);
+    const key = this.memoKey(data, endpoint);
+    if (key === undefined) return JSON.stringify(data);
+    let text = this.texts.get(key);
     if (text === undefined) {
       text = JSON.stringify(data) as string | undefined;
-      if (text !== undefined) this.texts.set(data, text);
+      if (text !== undefined) this.texts.set(key, text);
     }
     return text;
   }

@@ -15,8 +15,15 @@
  * repayments, schedules and repayment lists at ACTIVE ones (made here, and joined by each
  * loan a fuzzed disbursement makes ACTIVE), with past dates and small amounts among the
  * values, so valid requests also succeed (a small one-month loan may be paid off: CLOSED).
+ *
+ * The protocol around each operation is fuzzed too (FUZZ_RUNS / 4 requests per operation):
+ * any method (OPTIONS, HEAD, PATCH, TRACE...), any content type, valid and corrupt
+ * gzip/deflate/br bodies and unknown codings, long and odd request-id, idempotency-key,
+ * user-agent and accept-encoding headers: never a 5xx, errors in the shared shape, HEAD and
+ * OPTIONS without a body, a 405 with `Allow`.
  */
 import crypto from "node:crypto";
+import zlib from "node:zlib";
 import fc from "fast-check";
 import jwt from "jsonwebtoken";
 import ApiService from "../../services/api.service.js";
@@ -29,6 +36,7 @@ import { DOCUMENTED_SERVICES } from "../../services/api/openapi/sources.js";
 import type { OpenApiOperation, OpenApiParameter } from "../../services/api/openapi/types.js";
 import { approvedAgent, createActors, mintToken, signedUp, type Actor, type Actors } from "../support/actors.js";
 import { Api, email, http, type HttpOptions } from "../support/http.js";
+import { rawRequest } from "../support/raw-http.js";
 import { startStack, type Stack } from "../support/stack.js";
 import { invalidBody, invalidParamText, paramText, validValue, type Hints } from "./arbitraries.js";
 
@@ -319,5 +327,105 @@ describe.each(targets.map((t) => [t.name, t] as const))("%s", (_name, target) =>
 
   test(`${RUNS} invalid requests: never a 5xx, always in the documented shape`, async () => {
     await fc.assert(fc.asyncProperty(invalidRequest(target), (req) => send(target, req, "invalid")), { numRuns: RUNS, seed: SEED + 1 });
+  }, 120_000);
+});
+
+// ---- the protocol: methods, content types, content encodings, header lengths ----
+
+const METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "TRACE"];
+const CONTENT_TYPES = [undefined, "application/json", "application/json; charset=utf-8", "application/json; charset=latin1", "application/json; charset=utf-16", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml", "application/merge-patch+json", "*/*", "", ";;"];
+type Encoding = "identity" | "gzip" | "deflate" | "br" | "corrupt-gzip" | "corrupt-deflate" | "corrupt-br" | "truncated-gzip" | "compress" | "gzip, gzip" | "GZIP";
+const ENCODINGS: Encoding[] = ["identity", "gzip", "deflate", "br", "corrupt-gzip", "corrupt-deflate", "corrupt-br", "truncated-gzip", "compress", "gzip, gzip", "GZIP"];
+
+/** The body bytes and the Content-Encoding header that say how they were made (or lie about it). */
+function encodeBody(text: string, encoding: Encoding): { bytes: Buffer; header?: string } {
+  const plain = Buffer.from(text, "utf8");
+  switch (encoding) {
+    case "identity":
+      return { bytes: plain };
+    case "gzip":
+      return { bytes: zlib.gzipSync(plain), header: "gzip" };
+    case "GZIP":
+      return { bytes: zlib.gzipSync(plain), header: "GZIP" };
+    case "deflate":
+      return { bytes: zlib.deflateSync(plain), header: "deflate" };
+    case "br":
+      return { bytes: zlib.brotliCompressSync(plain), header: "br" };
+    case "truncated-gzip":
+      return { bytes: zlib.gzipSync(plain).subarray(0, 10), header: "gzip" };
+    case "gzip, gzip":
+      return { bytes: zlib.gzipSync(zlib.gzipSync(plain)), header: "gzip, gzip" };
+    default:
+      // "corrupt-x": the plain bytes labelled as x; "compress": a coding nobody decodes.
+      return { bytes: plain, header: encoding.replace(/^corrupt-/, "") };
+  }
+}
+
+/** Header values of many lengths, with the characters a header can carry (latin-1, no controls). */
+const headerValue = fc.oneof(
+  fc.constantFrom("", "x", "3f1c2b6e-6a7d-4f7e-9d2a-0b5c8e1f2a3b", "r".repeat(201), "y".repeat(4000), "a b;c,d", '"quoted"', "\u00e9t\u00e9", "%00%ff", "<script>"),
+  fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).filter((c) => c !== 0x7f).map((c) => String.fromCharCode(c)), maxLength: 300 }),
+);
+const ACCEPT_ENCODINGS = ["gzip", "br", "gzip, deflate, br", "br;q=0, gzip;q=0.5", "*", "*;q=0", "identity", "zstd", "x-gzip", ";q=", "gzip;q=abc"];
+
+interface ProtocolRequest {
+  base: Request;
+  method: string;
+  contentType: string | undefined;
+  encoding: Encoding;
+  headers: Record<string, string>;
+}
+
+function protocolRequest(target: Target): fc.Arbitrary<ProtocolRequest> {
+  const optionalHeader = (name: string) => fc.option(headerValue.map((v) => ({ [name]: v })), { nil: undefined });
+  return fc.record({
+    base: validRequest(target),
+    // Mostly the operation's own method and JSON, so the encodings and headers reach the action too.
+    method: fc.oneof({ arbitrary: fc.constant(target.method), weight: 3 }, { arbitrary: fc.constantFrom(...METHODS), weight: 2 }),
+    contentType: fc.oneof({ arbitrary: fc.constant("application/json"), weight: 2 }, { arbitrary: fc.constantFrom(...CONTENT_TYPES), weight: 2 }),
+    encoding: fc.constantFrom(...ENCODINGS),
+    headers: fc
+      .tuple(optionalHeader("x-request-id"), optionalHeader("x-correlation-id"), optionalHeader("idempotency-key"), optionalHeader("user-agent"), fc.option(fc.constantFrom(...ACCEPT_ENCODINGS).map((v) => ({ "accept-encoding": v })), { nil: undefined }))
+      .map((parts) => Object.assign({}, ...parts.filter(Boolean)) as Record<string, string>),
+  });
+}
+
+function decoded(raw: Buffer, encoding: string | string[] | undefined): Buffer {
+  if (encoding === "gzip") return zlib.gunzipSync(raw);
+  if (encoding === "br") return zlib.brotliDecompressSync(raw);
+  return raw;
+}
+
+async function sendProtocol(target: Target, generated: ProtocolRequest): Promise<void> {
+  const request = await prepare(target, generated.base);
+  const headers: Record<string, string> = { ...generated.headers };
+  if (request.options.token) headers.authorization = `Bearer ${request.options.token}`;
+  let body: Buffer | undefined;
+  if (request.options.body !== undefined && generated.method !== "TRACE") {
+    const encoded = encodeBody(JSON.stringify(request.options.body), generated.encoding);
+    body = encoded.bytes;
+    if (encoded.header) headers["content-encoding"] = encoded.header;
+    if (generated.contentType !== undefined) headers["content-type"] = generated.contentType;
+  }
+  const res = await rawRequest(stack.url, generated.method, request.path, { headers, body });
+  const what = `${generated.method} ${request.path} (${JSON.stringify({ contentType: generated.contentType, encoding: generated.encoding, headers: Object.fromEntries(Object.entries(generated.headers).map(([k, v]) => [k, v.length > 40 ? `${v.slice(0, 40)}…(${v.length})` : v])) })})`;
+  const statuses = seen.get(`protocol ${target.name}`) ?? new Map<number, number>();
+  seen.set(`protocol ${target.name}`, statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1));
+  if (res.status >= 500) throw new Error(`${what} answered ${res.status}: ${res.raw.toString("utf8").slice(0, 300)}`);
+  if (generated.method === "HEAD" || generated.method === "OPTIONS") {
+    if (res.raw.length !== 0 && generated.method === "HEAD") throw new Error(`${what} answered a HEAD with a body`);
+    if (generated.method === "OPTIONS" && res.status < 300 && (res.status !== 204 || res.raw.length !== 0)) throw new Error(`${what} answered OPTIONS ${res.status} with ${res.raw.length} bytes: an action ran`);
+    return;
+  }
+  if (res.status === 405 && !res.headers.allow) throw new Error(`${what} answered 405 without Allow`);
+  if (res.status >= 400) {
+    const error = JSON.parse(decoded(res.raw, res.headers["content-encoding"]).toString("utf8")) as { code?: unknown; type?: unknown; message?: unknown };
+    if (error.code !== res.status || typeof error.type !== "string" || typeof error.message !== "string") throw new Error(`${what} answered ${res.status} outside the error shape: ${JSON.stringify(error)}`);
+  }
+}
+
+describe.each(targets.map((t) => [t.name, t] as const))("protocol around %s", (_name, target) => {
+  test(`${Math.max(1, Math.round(RUNS / 4))} requests of any method, content type, encoding and header length: never a 5xx`, async () => {
+    await fc.assert(fc.asyncProperty(protocolRequest(target), (req) => sendProtocol(target, req)), { numRuns: Math.max(1, Math.round(RUNS / 4)), seed: SEED + 2 });
   }, 120_000);
 });

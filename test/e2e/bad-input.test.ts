@@ -371,13 +371,21 @@ describe("unknown paths → 404", () => {
     ["GET", "/api/user/nope", "admin"],
     ["POST", "/api/loan/nope", "agent"],
     ["GET", "/api/loan/loan-details", "admin"],
-    ["GET", "/api/user/signup", "anonymous"],
-    ["DELETE", "/api/loan/loan-details/1", "admin"],
-    ["POST", "/api/user/profile", "customer"],
     ["GET", "/api/users.list", "admin"],
     ["GET", "/api/loans/find", "admin"],
   ] as const)("%s %s (%s) → 404", async (method, path, who) => {
     expectError(await call(method, path, { token: tokenOf(who) }), 404);
+  });
+
+  // A path the API has, with a method it does not take: 405 naming the ones it does (http-contract.test.ts).
+  test.each([
+    ["GET", "/api/user/signup", "anonymous", "OPTIONS, POST"],
+    ["DELETE", "/api/loan/loan-details/1", "admin", "GET, HEAD, OPTIONS"],
+    ["POST", "/api/user/profile", "customer", "GET, HEAD, OPTIONS"],
+  ] as const)("%s %s (%s) → 405 with Allow", async (method, path, who, allow) => {
+    const res = await call(method, path, { token: tokenOf(who) });
+    expectError(res, 405);
+    expect(res.headers.get("allow")).toBe(allow);
   });
 
   test("moleculer's internal actions are not reachable by their names", async () => {

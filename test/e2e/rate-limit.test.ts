@@ -32,8 +32,8 @@ function newClient(): Client {
 }
 
 class Client {
-  /** The limiter's window ends (X-Rate-Limit-Reset) seen on this client's login and signup answers. */
-  readonly windows = new Set<string>();
+  /** The limiter's window ends (now + X-Rate-Limit-Reset seconds, epoch s) seen on this client's login and signup answers. */
+  readonly windows = new Set<number>();
 
   constructor(readonly address: string) {}
 
@@ -66,7 +66,7 @@ class Client {
     expect(JSON.stringify(res.body ?? "")).not.toMatch(/password_hash|\$2[aby]\$/);
     checkAnswer(method, path, res);
     const reset = res.headers.get("x-rate-limit-reset");
-    if (/^\/api\/(v1\/)?user\/(login|signup)$/.test(path) && reset) this.windows.add(reset);
+    if (/^\/api\/(v1\/)?user\/(login|signup)$/.test(path) && reset) this.windows.add(Math.round(Date.now() / 1000) + Number(reset));
     return res;
   }
 
@@ -112,8 +112,9 @@ async function inOneWindow(body: (client: () => Client) => Promise<void>): Promi
       });
       return;
     } catch (err) {
-      const windows = new Set(clients.flatMap((c) => [...c.windows]));
-      if (attempt < 3 && windows.size > 1) continue;
+      // Ends a second or two apart are one window read at different instants; the next is 60 s on.
+      const ends = clients.flatMap((c) => [...c.windows]);
+      if (attempt < 3 && Math.max(...ends) - Math.min(...ends) > 5) continue;
       throw err;
     }
   }

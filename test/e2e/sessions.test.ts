@@ -357,11 +357,12 @@ describe("headers", () => {
     for (const answer of answers) expect(answer.headers.get("x-content-type-options")).toBe("nosniff");
   });
 
-  test("Cache-Control: no-store on answers with tokens only; no CORS headers by default", async () => {
+  test("Cache-Control: no-store on answers with tokens and on every authenticated answer, not on public ones; no CORS headers by default", async () => {
     const user = await customer();
     const session = await login(user.email);
     const read = await profile(session.token);
-    expect(read.headers.get("cache-control")).not.toBe("no-store");
+    expect(read.headers.get("cache-control")).toBe("no-store");
+    expect((await api.call("GET", "/health")).headers.get("cache-control")).toBeNull();
     const cross = await api.call("GET", "/api/user/profile", { token: session.token, headers: { origin: "https://elsewhere.example" } });
     expect(cross.status).toBe(200);
     expect(cross.headers.get("access-control-allow-origin")).toBeNull();

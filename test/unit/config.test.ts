@@ -10,7 +10,7 @@ describe("settings from the environment", () => {
     expect(config.dataDir).toMatch(/data$/);
     const broker = brokerOptions({});
     expect(broker.transporter).toBeNull();
-    expect(broker.cacher).toMatchObject({ type: "Memory" });
+    expect(broker.cacher).toMatchObject({ type: "MemoryLRU", options: { max: 10_000 } });
   });
 
   test("sessions: REFRESH_EXPIRES_IN (default 30 days) and CORS_ORIGINS (default none)", () => {
