@@ -412,6 +412,21 @@ const ENDPOINTS: Endpoint[] = [
   },
   {
     method: "GET",
+    route: "/api/loan/repayment/{repayment_id}",
+    // "customer" here is the customer of the repayment's loan; another customer is tested in write-keys.test.ts.
+    allowed: ["customer", "agent", "admin"],
+    success: 200,
+    prepare: async () => {
+      const id = await activeLoan();
+      const made = await call("POST", `/api/loan/repayment/${id}`, { token: people.admin.token, body: { amount: "100.00", paid_on: "2026-02-01" } });
+      if (made.status !== 201) throw new Error(`repayment: ${made.status} ${JSON.stringify(made.body)}`);
+      return { path: `/api/loan/repayment/${made.body.id}`, check: async (res, allowed) => {
+        if (allowed) expect(res.body).toEqual(made.body);
+      } };
+    },
+  },
+  {
+    method: "GET",
     route: "/api/loan/portfolio",
     allowed: ["admin"],
     success: 200,
