@@ -270,6 +270,11 @@ export class LoanClient {
     return this.request({ method: "GET", path: `/api/v1/loan/repayments/${pathId(id)}` }, options);
   }
 
+  /** GET /api/v1/loan/repayment/{id}: one repayment (admins, agents, and its loan's customer); where a recorded repayment's Location points. */
+  getRepayment(id: number, options?: RequestOptions): Promise<Repayment> {
+    return this.request({ method: "GET", path: `/api/v1/loan/repayment/${pathId(id)}` }, options);
+  }
+
   /** GET /api/v1/loan/portfolio (admin): counts by status, outstanding principal, overdue amount, PAR30, as of `as_of`. */
   portfolio(query: AsOfQuery = {}, options?: RequestOptions): Promise<Portfolio> {
     return this.request({ method: "GET", path: "/api/v1/loan/portfolio", query: { as_of: query.as_of } }, options);

@@ -196,6 +196,8 @@ export interface ContextMeta {
   user?: AuthUser | null;
   /** The client's Idempotency-Key header: a repeated write with the same key is done once. */
   idempotencyKey?: string;
+  /** The gateway's own id of a write's HTTP request, kept across Moleculer's retries of the call. */
+  writeId?: string;
   /** Set by a handler to choose the HTTP status of a success answer (201, 204). */
   $statusCode?: number;
   /** The Location header of a 201: where the created thing can be read. */
@@ -412,6 +414,7 @@ export interface ActionContracts {
   "loans.schedule": { params: AsOfQuery & IdParam; result: LoanSchedule };
   "loans.repay": { params: RepaymentRequest & IdParam; result: Repayment };
   "loans.repayments": { params: IdParam; result: RepaymentsResponse };
+  "loans.repayment": { params: IdParam; result: Repayment };
   "loans.portfolio": { params: AsOfQuery; result: Portfolio };
 }
 

@@ -85,7 +85,9 @@ const loanListFields = {
   status: { description: "Only loans of this status" },
   overdue: { description: "true: only the ACTIVE loans with an installment unpaid past its due date as of `as_of`, most overdue first", examples: [true] },
 };
-const NOT_ACTIVE = "The loan is not ACTIVE: NEW, APPROVED, REJECTED or CLOSED (LOAN_NOT_REPAYABLE), or this Idempotency-Key was used for a repayment of another loan (IDEMPOTENCY_KEY_REUSED)";
+/** Every write that honours `Idempotency-Key` may answer this 422. */
+const KEY_MISMATCH = "this Idempotency-Key was already sent with another request — another method, path or body (IDEMPOTENCY_KEY_MISMATCH)";
+const NOT_ACTIVE = "The loan is not ACTIVE: NEW, APPROVED, REJECTED or CLOSED (LOAN_NOT_REPAYABLE)";
 
 export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
   "api.health": {
@@ -186,9 +188,9 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
     summary: "Request a loan for a customer (status NEW)",
     description:
       "The rate follows from the principal (≤ 50,000.00: 14.00; ≤ 500,000.00: 12.00; ≤ 2,000,000.00: 10.50; above: 9.50 by default), the EMI from rate, principal and tenure. " +
-      "`principal` is 1000.00 to 10000000.00 with at most two places, sent as a decimal string (or a number). Honours `Idempotency-Key`: a retried request makes one loan.",
+      "`principal` is 1000.00 to 10000000.00 with at most two places, sent as a decimal string (or a number). Honours `Idempotency-Key`: a retried request makes one loan; a replay answers `Idempotent-Replayed: true`.",
     success: { status: 201, schema: "Loan", description: "The new loan", example: EXAMPLE_LOAN, location: "The new loan" },
-    errors: { 422: "A field is invalid, the principal out of range, or `customer_id` not a customer" },
+    errors: { 422: `A field is invalid, the principal out of range, or \`customer_id\` not a customer; or ${KEY_MISMATCH}` },
     requestExample: { customer_id: 7, principal: "250000.00", tenure_months: 24 },
     fields: { principal: { description: "1000.00 to 10000000.00, at most two places", examples: ["250000.00"] }, tenure_months: { examples: [24] } },
   },
@@ -197,7 +199,7 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
     tag: "loans",
     summary: "Approve or reject a NEW loan; of two concurrent decisions exactly one wins",
     success: { status: 200, schema: "Loan", description: "The decided loan", example: APPROVED_LOAN },
-    errors: { 404: "No loan has this id", 409: NOT_NEW },
+    errors: { 404: "No loan has this id", 409: NOT_NEW, 422: `\`status\` is not APPROVED or REJECTED, or ${KEY_MISMATCH}` },
     requestExample: { status: "APPROVED" },
     fields: { id: { description: "The loan's id", examples: [42] } },
   },
@@ -206,7 +208,7 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
     tag: "loans",
     summary: "Change a NEW loan's principal or tenure; rate and EMI are recomputed, the old version kept",
     success: { status: 200, schema: "Loan", description: "The loan, `version` + 1", example: EDITED_LOAN },
-    errors: { 404: "No loan has this id", 409: NOT_NEW, 422: "A field is invalid, or neither principal nor tenure_months was sent" },
+    errors: { 403: "The loan was requested by another agent: an agent edits only their own loans", 404: "No loan has this id", 409: NOT_NEW, 422: `A field is invalid, or neither principal nor tenure_months was sent; or ${KEY_MISMATCH}` },
     requestExample: { tenure_months: 36 },
     fields: { id: { description: "The loan's id", examples: [42] }, principal: { description: "1000.00 to 10000000.00, at most two places", examples: ["250000.00"] } },
   },
@@ -257,7 +259,7 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
       "Due dates are the disbursement date plus 1, 2, … months (the month's last day when it has fewer days). " +
       "Locks the loan's row: of concurrent disbursements one wins, the others answer 409. Honours `Idempotency-Key`.",
     success: { status: 200, schema: "Loan", description: "The loan, ACTIVE, everything outstanding", example: EXAMPLE_ACTIVE_LOAN },
-    errors: { 404: "No loan has this id", 409: "The loan is not APPROVED (LOAN_NOT_DISBURSABLE)", 422: "`disbursed_on` is not a calendar date, or lies in the future" },
+    errors: { 404: "No loan has this id", 409: "The loan is not APPROVED (LOAN_NOT_DISBURSABLE)", 422: `\`disbursed_on\` is not a calendar date, or lies in the future; or ${KEY_MISMATCH}` },
     requestExample: { disbursed_on: EXAMPLE_DISBURSED_ON },
     fields: { ...loanId, disbursed_on: { description: "YYYY-MM-DD, default today UTC, not in the future", examples: [EXAMPLE_DISBURSED_ON] } },
   },
@@ -269,7 +271,7 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
       "interest_k = balance_{k−1} × rate / 1200 half-up to cents, principal_k = EMI − interest_k, the last installment taking the whole remaining balance. " +
       "Before disbursement the rows are a projection as if disbursed on `as_of`, `disbursed_on` is null and nothing is paid. A customer sees only their own loans.",
     success: { status: 200, schema: "LoanSchedule", description: "The schedule as of `as_of`", example: EXAMPLE_SCHEDULE },
-    errors: { 403: "The loan belongs to another customer", 404: "No loan has this id", 422: "`as_of` is not a calendar date" },
+    errors: { 403: "The loan belongs to another customer", 404: "No loan has this id", 422: "`as_of` is not a calendar date, or (a loan not yet disbursed) so far ahead that the projected installments would fall after 9999-12-31" },
     fields: { ...loanId, ...asOf },
   },
   "loans.repay": {
@@ -279,11 +281,11 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
     description:
       "The amount fills the installments in due order, interest first then principal within each; it may settle several and part of the next (paying early is allowed). " +
       "Repayments of one loan are applied one at a time under the loan's row lock, none lost. Honours `Idempotency-Key`: a retried repayment is applied once (the SDK sends one per call).",
-    success: { status: 201, schema: "Repayment", description: "The repayment and its allocation", example: EXAMPLE_REPAYMENT, location: "The loan's repayments" },
+    success: { status: 201, schema: "Repayment", description: "The repayment and its allocation", example: EXAMPLE_REPAYMENT, location: "The repayment, `/api/v1/loan/repayment/{id}`" },
     errors: {
       404: "No loan has this id",
       409: NOT_ACTIVE,
-      422: "`amount` is not more than 0, has more than two places or exceeds the outstanding total; or `paid_on` is not a calendar date, lies in the future or before the disbursement",
+      422: `\`amount\` is not more than 0, has more than two places or exceeds the outstanding total; or \`paid_on\` is not a calendar date, lies in the future or before the disbursement; or ${KEY_MISMATCH}`,
     },
     requestExample: { amount: "11768.37", paid_on: "2026-02-27" },
     fields: {
@@ -299,6 +301,15 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
     success: { status: 200, schema: "Repayments", description: "Every repayment of the loan, oldest first", example: { rows: [EXAMPLE_REPAYMENT] } },
     errors: { 403: "The loan belongs to another customer", 404: "No loan has this id" },
     fields: loanId,
+  },
+  "loans.repayment": {
+    operationId: "getRepayment",
+    tag: "servicing",
+    summary: "One repayment, by its id (where a recorded repayment's `Location` points)",
+    description: "Admins and agents see any repayment; a customer only those of their own loans.",
+    success: { status: 200, schema: "Repayment", description: "The repayment and its allocation", example: EXAMPLE_REPAYMENT },
+    errors: { 403: "The repayment is of another customer's loan", 404: "No repayment has this id" },
+    fields: { id: { description: "The repayment's id", examples: [EXAMPLE_REPAYMENT.id] } },
   },
   "loans.portfolio": {
     operationId: "portfolio",

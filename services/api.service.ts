@@ -187,6 +187,7 @@ export function gatewaySettings(config: AppConfig) {
           "GET loan/loan-schedule/:id": "loans.schedule",
           "POST loan/repayment/:id": "loans.repay",
           "GET loan/repayments/:id": "loans.repayments",
+          "GET loan/repayment/:id": "loans.repayment",
           "GET loan/portfolio": "loans.portfolio",
           "GET audit/events": "audit.listEvents",
           // sessions

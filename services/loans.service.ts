@@ -4,7 +4,7 @@
  * serialise: of two decisions one wins, and no edit loses a version.
  */
 import type { Context } from "moleculer";
-import { Transaction, type ModelStatic } from "sequelize";
+import { QueryTypes, Transaction, type ModelStatic } from "sequelize";
 import { LOAN_STATUSES, TENURE_MAX, TENURE_MIN, type ActionParams, type ActionResult, type AuthUser, type Loan, type LoanStatus, type Page } from "../sdk/contracts.js";
 import { defineService } from "./shared/schema.js";
 import { loadConfig } from "./shared/config.js";
@@ -24,7 +24,7 @@ import { toLoan, toLoanVersion } from "./loans/loan-view.js";
 import { insertLoan, loanByRequestKey } from "./loans/loan-writes.js";
 import { loanMigrations } from "./loans/migrations.js";
 import { servicing } from "./loans/servicing.js";
-import { writeKey } from "./loans/write-key.js";
+import { claimWriteKey, markReplayed, writeKey, type WriteKey } from "./loans/write-key.js";
 
 type Ctx<A extends "loans.request" | "loans.edit" | "loans.decide" | "loans.details" | "loans.listAll"> = AppContext<ActionParams<A>>;
 
@@ -67,20 +67,25 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
         const isCustomer: boolean = await ctx.call("users.isCustomer", { id: ctx.params.customer_id });
         if (!isCustomer) throw fieldError("customer_id", `user ${ctx.params.customer_id} is not a customer`, "customer");
         const agentId = callerOf(ctx).id;
-        const request_key = writeKey(ctx);
-        const loan = await this.outbox.write(ctx, "statement", async (sql) => {
+        const key = writeKey(ctx);
+        const request_key = key.key;
+        // A client's key is claimed beside the loan, so the two need a transaction; else one statement.
+        const loan = await this.outbox.write(ctx, key.fingerprint ? "transaction" : "statement", async (sql) => {
+          const replayed = async () => {
+            const done = await loanByRequestKey(sql, request_key);
+            if (!done) throw new Error(`loan request ${request_key} conflicted on its key but no loan has it`);
+            markReplayed(ctx);
+            return { value: toLoan(done), events: [] };
+          };
+          if ((await claimWriteKey((text, values) => sql.rows<{ fingerprint: string }>(text, values), key)) === "replay") return replayed();
           const now = new Date();
           const row = { ...terms, customer_id: ctx.params.customer_id, agent_id: agentId, status: "NEW" as const, version: 1, request_key, created_at: now, updated_at: now };
           // The id comes from the insert: the stored event gets it in SQL, the answer and the live event below.
           const created = toLoan({ ...row, id: 0, ...UNSET_AT_CREATION });
           const event = pendingEvent("loan.created", { actor_id: agentId, loan: created }, ["loan", "id"]);
           const id = await insertLoan(sql, row, [event]);
-          if (id === null) {
-            // A retry of a request that committed (or had, when the insert met its key).
-            const done = await loanByRequestKey(sql, request_key);
-            if (!done) throw new Error(`loan request ${request_key} conflicted on its key but no loan has it`);
-            return { value: toLoan(done), events: [] };
-          }
+          // A retry of a request that committed (or had, when the insert met its key).
+          if (id === null) return replayed();
           created.id = id;
           return { value: created, events: [event] };
         });
@@ -102,9 +107,11 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
           throw fieldError("principal", "send principal, tenure_months or both", "required");
         }
         const editor = callerOf(ctx).id;
-        const request_key = writeKey(ctx);
-        return this.lockedUpdate(ctx, ctx.params.id, "loan.updated", async (row, transaction) => {
+        const key = writeKey(ctx);
+        const request_key = key.key;
+        return this.lockedUpdate(ctx, ctx.params.id, "loan.updated", key, async (row, transaction) => {
           const current = row.get({ plain: true });
+          if (current.agent_id !== editor) throw new ForbiddenError("only the agent who requested this loan may edit it");
           if (await this.versions().count({ where: { loan_id: current.id, request_key }, transaction })) return false; // already done
           assertNew(current, "edit");
           const terms = loanTerms(principal === undefined ? current.principal : parsePrincipal(principal), tenure_months ?? current.tenure_months, this.config.rateTable);
@@ -135,8 +142,9 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
       params: { id: idParam, status: { type: "enum", values: ["APPROVED", "REJECTED"] } },
       async handler(this: LoansThis, ctx: Ctx<"loans.decide">): Promise<ActionResult<"loans.decide">> {
         const admin = callerOf(ctx).id;
-        const decision_key = writeKey(ctx);
-        return this.lockedUpdate(ctx, ctx.params.id, "loan.decided", async (row, transaction) => {
+        const key = writeKey(ctx);
+        const decision_key = key.key;
+        return this.lockedUpdate(ctx, ctx.params.id, "loan.decided", key, async (row, transaction) => {
           if (row.get("decision_key") === decision_key) return false; // this very decision, retried
           assertNew(row.get({ plain: true }), "decide");
           await row.update({ status: ctx.params.status, decided_by: admin, decided_at: new Date(), decision_key }, { transaction });
@@ -207,14 +215,18 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
     },
 
     /**
-     * Runs `change` on the loan's row under FOR UPDATE and, when it changed something,
-     * publishes `event` with the loan before and after, in the same transaction; answers
-     * the loan after. Clears the loan's customer's lists and the admin/agent lists, whatever
-     * the outcome (a failed COMMIT may still have committed).
+     * Claims the write's key (write-key.ts), then runs `change` on the loan's row under FOR
+     * UPDATE and, when it changed something, publishes `event` with the loan before and
+     * after, in the same transaction; answers the loan after. `change` answers false only
+     * for a retry of work its key already did: that answer is marked replayed. Clears the
+     * loan's customer's lists and the admin/agent lists, whatever the outcome (a failed
+     * COMMIT may still have committed).
      */
-    async lockedUpdate(this: LoansThis, ctx: AppContext, id: number, event: LoanChangeEvent, change: (loan: LoanModel, t: Transaction) => Promise<boolean>): Promise<Loan> {
+    async lockedUpdate(this: LoansThis, ctx: AppContext, id: number, event: LoanChangeEvent, key: WriteKey, change: (loan: LoanModel, t: Transaction) => Promise<boolean>): Promise<Loan> {
       let customerId: number | undefined;
+      const db = this.adapter.db;
       return this.outbox.transaction(ctx, async (transaction, publish) => {
+        await claimWriteKey((text, values) => db.query<{ fingerprint: string }>(text, { bind: values, transaction, type: QueryTypes.SELECT }), key);
         const row = await this.model.findByPk(id, { transaction, lock: Transaction.LOCK.UPDATE });
         if (!row) throw new NotFoundError("loan", id);
         customerId = row.getDataValue("customer_id");
@@ -222,6 +234,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
         const changed = await change(row, transaction);
         const loan = toLoan(row.get({ plain: true }));
         if (changed) publish(event, { actor_id: callerOf(ctx).id, before, loan });
+        else markReplayed(ctx);
         return loan;
       }).finally(() => this.clearLists(customerId));
     },

@@ -1,5 +1,5 @@
 /**
- * Servicing: `loans disburse|schedule|repay|repayments` and `portfolio`.
+ * Servicing: `loans disburse|schedule|repay|repayments|repayment` and `portfolio`.
  */
 import type { Command } from "commander";
 import type { Loan } from "../../sdk/index.js";
@@ -73,6 +73,18 @@ export function registerLoanServicing(loans: Command, io: Io): void {
         const result = await ctx.client().listRepayments(id);
         ctx.out.data(result, () => (result.rows.length === 0 ? "" : repaymentsTable(result.rows, ctx.out.color)));
         if (result.rows.length === 0) ctx.out.info(`No repayment recorded for loan ${id}`);
+      }),
+    );
+
+  loans
+    .command("repayment")
+    .description("show one repayment by its id (a customer: only those of their own loans)")
+    .argument("<repayment-id>", "the repayment's id (as `loans repay` and `loans repayments` show it)", positiveInt)
+    .addHelpText("after", "\nExamples:\n  $ loanctl loans repayment 7\n  $ loanctl --json loans repayment 7 | jq .allocation\n")
+    .action(
+      action(io, async (ctx, id: number) => {
+        const repayment = await ctx.client().getRepayment(id);
+        ctx.out.data(repayment, () => repaymentRecord(repayment, ctx.out.color));
       }),
     );
 }

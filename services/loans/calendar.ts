@@ -57,6 +57,15 @@ export function addMonths(date: CalendarDate, months: number): CalendarDate {
   return monthsLater(mustParse(date), months);
 }
 
+/** The last date of the YYYY-MM-DD form; a date months after it cannot be written. */
+export const LAST_CALENDAR_DATE: CalendarDate = "9999-12-31";
+
+/** Whether `date` plus `months` months still falls on or before LAST_CALENDAR_DATE. */
+export function monthsFit(date: CalendarDate, months: number): boolean {
+  const { y, m } = mustParse(date);
+  return y * 12 + (m - 1) + months <= 9999 * 12 + 11;
+}
+
 /** addMonths(date, 1..n): each counted from `date` itself, never from the clamped one before. */
 export function monthlyDates(date: CalendarDate, n: number): CalendarDate[] {
   const start = mustParse(date);

@@ -7,7 +7,7 @@ import Decimal from "decimal.js";
 import { PRINCIPAL_MAX, PRINCIPAL_MIN, type CalendarDate, type LoanStatus, type Money } from "../../sdk/contracts.js";
 import { ConflictError, fieldError } from "../shared/errors.js";
 import type { LoanPosition } from "./arrears.js";
-import { isCalendarDate, todayUtc } from "./calendar.js";
+import { LAST_CALENDAR_DATE, isCalendarDate, monthsFit, todayUtc } from "./calendar.js";
 import { toMoney } from "./loan-math.js";
 
 /** A principal as sent: a decimal string or a number with at most two places, in range. */
@@ -63,6 +63,16 @@ export function parseAsOf(value: string | undefined): CalendarDate {
   const date = value ?? todayUtc();
   if (!isCalendarDate(date)) throw fieldError("as_of", "as_of must be a calendar date YYYY-MM-DD (from 1900)", "date");
   return date;
+}
+
+/**
+ * A schedule projected as if disbursed on `asOf` (a loan not yet disbursed) needs its due
+ * dates to be calendar dates too: its last installment no later than 9999-12-31.
+ */
+export function assertProjectable(asOf: CalendarDate, tenureMonths: number): void {
+  if (!monthsFit(asOf, tenureMonths)) {
+    throw fieldError("as_of", `as_of is too far ahead to project this loan's ${tenureMonths} monthly installments from it: the last would fall after ${LAST_CALENDAR_DATE}`, "dateMax");
+  }
 }
 
 export type LoanCommand = "edit" | "decide" | "disburse" | "repay";

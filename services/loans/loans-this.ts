@@ -7,6 +7,7 @@ import type { AppContext } from "../shared/context.js";
 import type { DbServiceThis } from "../shared/db.js";
 import type { LoanListFilter, LoanListPlan } from "./loan-lists.js";
 import type { LoanModel, LoanRow, LoanVersionModel } from "./loan.model.js";
+import type { WriteKey } from "./write-key.js";
 
 /** The events of a change made under the loan's row lock, with the loan before and after. */
 export type LoanChangeEvent = "loan.updated" | "loan.decided" | "loan.disbursed";
@@ -15,7 +16,7 @@ export interface LoansVars {
   config: AppConfig;
   versions(): ModelStatic<LoanVersionModel>;
   findVisible(id: number, caller: AuthUser): Promise<LoanRow>;
-  lockedUpdate(ctx: AppContext, id: number, event: LoanChangeEvent, change: (loan: LoanModel, t: Transaction) => Promise<boolean>): Promise<Loan>;
+  lockedUpdate(ctx: AppContext, id: number, event: LoanChangeEvent, key: WriteKey, change: (loan: LoanModel, t: Transaction) => Promise<boolean>): Promise<Loan>;
   listLoans(filter: LoanListFilter, params: { page?: number; pageSize?: number; as_of?: string }): Promise<Page<Loan>>;
   countByStatus(status?: LoanStatus): Promise<number>;
   countWhere(plan: LoanListPlan): Promise<number>;

@@ -146,4 +146,19 @@ export const loanMigrations: Migration[] = [
       `);
     },
   },
+  {
+    // A client's Idempotency-Key names one request: the hash of the request it was first sent
+    // with is kept beside it, claimed in the transaction of the work (write-key.ts), so the
+    // same key with another request is refused and concurrent retries wait on the key.
+    name: "0005-idempotency-keys",
+    async up({ context: q }) {
+      await q.sequelize.query(`
+        CREATE TABLE idempotency_keys (
+          key         VARCHAR(200) PRIMARY KEY,
+          fingerprint CHAR(64)     NOT NULL,
+          created_at  TIMESTAMPTZ  NOT NULL DEFAULT now()
+        );
+      `);
+    },
+  },
 ];

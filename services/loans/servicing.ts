@@ -10,7 +10,7 @@ import type { Service } from "moleculer";
 import type { ModelStatic } from "sequelize";
 import type { ActionParams, ActionResult, CalendarDate, Money, Repayment } from "../../sdk/contracts.js";
 import { callerOf, type AppContext } from "../shared/context.js";
-import { ConflictError, NotFoundError } from "../shared/errors.js";
+import { ForbiddenError, NotFoundError } from "../shared/errors.js";
 import { dateParam, idParam } from "../shared/params.js";
 import { defineMixin } from "../shared/schema.js";
 import { pendingEvent } from "../shared/outbox.js";
@@ -19,7 +19,7 @@ import { paidSoFar, positionAfter, summarize, type LoanPosition } from "./arrear
 import { todayUtc } from "./calendar.js";
 import { fromCents, toCents } from "./cents.js";
 import type { LoanRow } from "./loan.model.js";
-import { assertCan, assertWithinOutstanding, isPaidOff, parseAmount, parseAsOf, parseServiceDate } from "./loan-rules.js";
+import { assertCan, assertProjectable, assertWithinOutstanding, isPaidOff, parseAmount, parseAsOf, parseServiceDate } from "./loan-rules.js";
 import { toLoan } from "./loan-view.js";
 import type { LoansThis } from "./loans-this.js";
 import { portfolioAsOf } from "./portfolio.js";
@@ -27,7 +27,7 @@ import { publishPortfolio, registerPortfolioGauges } from "./portfolio-metrics.j
 import { insertRepayment, lockForRepayment, repaymentByKey, type LoanRepaidColumns } from "./loan-writes.js";
 import { toRepayment, type RepaymentModel, type RepaymentRow } from "./repayment.model.js";
 import { buildSchedule, totalInterest } from "./schedule.js";
-import { writeKey } from "./write-key.js";
+import { claimWriteKey, IdempotencyKeyMismatchError, markReplayed, writeKey } from "./write-key.js";
 
 interface ServicingVars {
   repaymentModel(): ModelStatic<RepaymentModel>;
@@ -36,7 +36,7 @@ interface ServicingVars {
   portfolioTimer?: NodeJS.Timeout;
 }
 type ServicingThis = LoansThis & ServicingVars;
-type Ctx<A extends "loans.disburse" | "loans.schedule" | "loans.repay" | "loans.repayments" | "loans.portfolio"> = AppContext<ActionParams<A>>;
+type Ctx<A extends "loans.disburse" | "loans.schedule" | "loans.repay" | "loans.repayments" | "loans.repayment" | "loans.portfolio"> = AppContext<ActionParams<A>>;
 
 const amountParam = {
   type: "multi",
@@ -71,9 +71,13 @@ function planRepayment(loan: LoanRow, amount: Money, paidOnParam: string | undef
   return { paidOn, allocation, position, closes: isPaidOff(position) };
 }
 
-/** A retry of a repayment that committed answers it; the same key on another loan is a mistake. */
-function retried(done: RepaymentRow, loanId: number): Repayment {
-  if (done.loan_id !== loanId) throw new ConflictError(`this Idempotency-Key was used for a repayment of loan ${done.loan_id}`, "IDEMPOTENCY_KEY_REUSED");
+/**
+ * A retry of a repayment that committed answers it. The key's claim already refused another
+ * request with a client's key; a key's repayment of another loan would be one too.
+ */
+function retried(ctx: AppContext, done: RepaymentRow, loanId: number): Repayment {
+  if (done.loan_id !== loanId) throw new IdempotencyKeyMismatchError();
+  markReplayed(ctx);
   return toRepayment(done);
 }
 
@@ -85,8 +89,9 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
       async handler(this: ServicingThis, ctx: Ctx<"loans.disburse">): Promise<ActionResult<"loans.disburse">> {
         const disbursedOn = parseServiceDate("disbursed_on", ctx.params.disbursed_on);
         const admin = callerOf(ctx).id;
-        const disbursement_key = writeKey(ctx);
-        return this.lockedUpdate(ctx, ctx.params.id, "loan.disbursed", async (row, transaction) => {
+        const key = writeKey(ctx);
+        const disbursement_key = key.key;
+        return this.lockedUpdate(ctx, ctx.params.id, "loan.disbursed", key, async (row, transaction) => {
           if (row.get("disbursement_key") === disbursement_key) return false; // this very disbursement, retried
           const loan = row.get({ plain: true });
           assertCan(loan, "disburse");
@@ -118,6 +123,7 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
         const loan = await this.findVisible(ctx.params.id, callerOf(ctx));
         // Before disbursement: a projection, as if the money went out on as_of.
         const disbursed = loan.disbursed_on !== null && loan.total_interest !== null && loan.outstanding_principal !== null && loan.outstanding_interest !== null;
+        if (!disbursed) assertProjectable(asOf, loan.tenure_months);
         const schedule = disbursed ? scheduleOf(loan) : buildSchedule(loan, asOf);
         const paid = disbursed ? paidSoFar(loan.principal, loan.total_interest!, loan.outstanding_principal!, loan.outstanding_interest!) : "0.00";
         return { loan_id: loan.id, disbursed_on: loan.disbursed_on, as_of: asOf, ...summarize(schedule, paid, asOf) };
@@ -131,8 +137,25 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
         const amount = parseAmount(ctx.params.amount);
         const repayment = await this.recordRepayment(ctx, ctx.params.id, amount, ctx.params.paid_on);
         ctx.meta.$statusCode = 201;
-        ctx.meta.$location = `/api/v1/loan/repayments/${repayment.loan_id}`;
+        ctx.meta.$location = `/api/v1/loan/repayment/${repayment.id}`;
         return repayment;
+      },
+    },
+
+    repayment: {
+      access: ["admin", "agent", "customer"],
+      params: { id: idParam },
+      async handler(this: ServicingThis, ctx: Ctx<"loans.repayment">): Promise<ActionResult<"loans.repayment">> {
+        // BIGSERIAL: an id past it is no repayment (as with `lockForRepayment`'s cast).
+        const found = Number.isSafeInteger(ctx.params.id) ? await this.repaymentModel().findByPk(ctx.params.id) : null;
+        if (!found) throw new NotFoundError("repayment", ctx.params.id);
+        const repayment = found.get({ plain: true });
+        const caller = callerOf(ctx);
+        if (caller.role === "customer") {
+          const loan = await this.model.findByPk(repayment.loan_id, { attributes: ["customer_id"] });
+          if (loan?.getDataValue("customer_id") !== caller.id) throw new ForbiddenError("this repayment is of another customer's loan");
+        }
+        return toRepayment(repayment);
       },
     },
 
@@ -165,23 +188,26 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
      * loan's new figures (CLOSED when nothing is left) and the events, in one transaction.
      */
     async recordRepayment(this: ServicingThis, ctx: AppContext, id: number, amount: Money, paidOnParam: string | undefined): Promise<Repayment> {
-      const request_key = writeKey(ctx);
+      const key = writeKey(ctx);
+      const request_key = key.key;
       const recorder = callerOf(ctx).id;
       let customerId: number | undefined;
       return this.outbox
         .write(ctx, "transaction", async (sql) => {
+          // A client's key first: a retry waits here for the first with it, then finds its repayment below.
+          await claimWriteKey((text, values) => sql.rows<{ fingerprint: string }>(text, values), key);
           const locked = await lockForRepayment(sql, id, request_key);
           if (!locked) throw new NotFoundError("loan", id);
           const { loan } = locked;
           customerId = loan.customer_id;
-          if (locked.done) return { value: retried(locked.done, id), events: [] };
+          if (locked.done) return { value: retried(ctx, locked.done, id), events: [] };
           let plan: RepaymentPlan;
           try {
             plan = planRepayment(loan, amount, paidOnParam);
           } catch (err) {
             // A retry that waited for the lock while its original committed finds it only now.
             const done = await repaymentByKey(sql, request_key);
-            if (done) return { value: retried(done, id), events: [] };
+            if (done) return { value: retried(ctx, done, id), events: [] };
             throw err;
           }
           const now = new Date();
@@ -198,7 +224,7 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
             // The key's repayment committed after this transaction's lock statement began.
             const done = await repaymentByKey(sql, request_key);
             if (!done) throw new Error(`repayment ${request_key} conflicted on its key but no repayment has it`);
-            return { value: retried(done, id), events: [] };
+            return { value: retried(ctx, done, id), events: [] };
           }
           repayment.id = Number(inserted.id);
           repayment.allocation = inserted.allocation; // as stored, as the repayments list reads it

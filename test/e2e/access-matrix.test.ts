@@ -412,6 +412,21 @@ const ENDPOINTS: Endpoint[] = [
   },
   {
     method: "GET",
+    route: "/api/loan/repayment/{repayment_id}",
+    // "customer" here is the customer of the repayment's loan; another customer is tested in write-keys.test.ts.
+    allowed: ["customer", "agent", "admin"],
+    success: 200,
+    prepare: async () => {
+      const id = await activeLoan();
+      const made = await call("POST", `/api/loan/repayment/${id}`, { token: people.admin.token, body: { amount: "100.00", paid_on: "2026-02-01" } });
+      if (made.status !== 201) throw new Error(`repayment: ${made.status} ${JSON.stringify(made.body)}`);
+      return { path: `/api/loan/repayment/${made.body.id}`, check: async (res, allowed) => {
+        if (allowed) expect(res.body).toEqual(made.body);
+      } };
+    },
+  },
+  {
+    method: "GET",
     route: "/api/loan/portfolio",
     allowed: ["admin"],
     success: 200,
@@ -521,7 +536,7 @@ describe.each(ENDPOINTS.map((e) => [`${e.method} ${e.route}`, e] as const))("%s"
 
 test("the matrix covers every row of the API table", () => {
   const rows = ENDPOINTS.map((e) => `${e.method} ${e.route}`);
-  expect(new Set(rows).size).toBe(28); // 18 of the core API, 5 of servicing, 5 of sessions
+  expect(new Set(rows).size).toBe(29); // 18 of the core API, 6 of servicing, 5 of sessions
 });
 
 describe("a loan's own customer", () => {

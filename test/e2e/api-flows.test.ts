@@ -484,7 +484,9 @@ describe("PUT /api/loan/edit-loan/{loan_id}", () => {
     expect(e1.body).toMatchObject({ id, version: 2, tenure_months: 12, status: "NEW", ...expectedTerms("600000.00", 12) });
     expect(e1.body.interest_rate).toBe("10.50");
 
-    const e2 = await call("PUT", `/api/loan/edit-loan/${id}`, { token: second.token, body: { tenure_months: 48 } });
+    // Only the agent who requested the loan edits it.
+    expectStatus(await call("PUT", `/api/loan/edit-loan/${id}`, { token: second.token, body: { tenure_months: 48 } }), 403);
+    const e2 = await call("PUT", `/api/loan/edit-loan/${id}`, { token: people.agent.token, body: { tenure_months: 48 } });
     expectStatus(e2, 200);
     expect(e2.body).toMatchObject({ version: 3, ...expectedTerms("600000.00", 48) });
 
@@ -502,7 +504,7 @@ describe("PUT /api/loan/edit-loan/{loan_id}", () => {
     rows.forEach((r: object) => expect(Object.keys(r).sort()).toEqual(VERSION_KEYS));
     const pick = (l: any) => ({ principal: l.principal, interest_rate: l.interest_rate, tenure_months: l.tenure_months, emi: l.emi, status: l.status });
     expect(rows.map(pick)).toEqual([v1, e1.body, e2.body].map(pick));
-    expect(rows.map((r: { edited_by: number }) => r.edited_by)).toEqual([people.agent.id, second.id, people.agent.id]);
+    expect(rows.map((r: { edited_by: number }) => r.edited_by)).toEqual([people.agent.id, people.agent.id, people.agent.id]);
     for (const r of rows) {
       expect(r.edited_at).toMatch(ISO);
       expect(Date.parse(r.edited_at)).toBeGreaterThanOrEqual(started - 5_000);

@@ -1,7 +1,8 @@
 /**
  * Concurrent commands on one loan, end to end through the gateway: of concurrent decisions
- * exactly one wins and the rest are 409; concurrent edits all succeed, one after another,
- * and the history keeps every version exactly once, in order.
+ * exactly one wins and the rest are 409; concurrent edits by the loan's agent all succeed,
+ * one after another, and the history keeps every version exactly once, in order; other
+ * agents' edits racing them are 403 and change nothing.
  */
 import { approvedAgent, createActors, type Actor, type Actors } from "../support/actors.js";
 import { Api, email, type HttpAnswer, type HttpOptions } from "../support/http.js";
@@ -80,12 +81,17 @@ describe("concurrent decisions", () => {
 });
 
 describe("concurrent edits", () => {
-  test("10 edits at once by several agents: all 200, final version 11, history has versions 1..10 exactly once, in order", async () => {
+  test("10 edits at once by the loan's agent, raced by other agents' edits: all 200, the others 403; final version 11, history has versions 1..10 exactly once, in order", async () => {
     const loan = await newLoan("100000.00", 12);
     // Each edit carries terms of its own, so every one of them can be found again afterwards.
-    const edits = Array.from({ length: 10 }, (_, i) => ({ agent: agents[i % agents.length]!, principal: `${(i + 2) * 10000}.00`, tenure_months: 13 + i }));
-    const answers = await Promise.all(edits.map((e) => call("PUT", `/api/loan/edit-loan/${loan.id}`, { token: e.agent.token, body: { principal: e.principal, tenure_months: e.tenure_months } })));
+    const edits = Array.from({ length: 10 }, (_, i) => ({ agent: people.agent, principal: `${(i + 2) * 10000}.00`, tenure_months: 13 + i }));
+    const foreign = agents.slice(1).map((agent) => call("PUT", `/api/loan/edit-loan/${loan.id}`, { token: agent.token, body: { principal: "77777.00" } }));
+    const [answers, refused] = await Promise.all([
+      Promise.all(edits.map((e) => call("PUT", `/api/loan/edit-loan/${loan.id}`, { token: e.agent.token, body: { principal: e.principal, tenure_months: e.tenure_months } }))),
+      Promise.all(foreign),
+    ]);
 
+    expect(refused.map((a) => a.status)).toEqual(Array(agents.length - 1).fill(403));
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
     // Each answer is a distinct version 2..11: the edits were serialised, none overwrote another.
     expect(answers.map((a) => a.body.version).sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
@@ -116,7 +122,7 @@ describe("concurrent edits", () => {
 
   test("edits racing a decision: the decision wins from the point it lands, later edits 409, none lost before it", async () => {
     const loan = await newLoan("100000.00", 12);
-    const edits = Array.from({ length: 6 }, (_, i) => call("PUT", `/api/loan/edit-loan/${loan.id}`, { token: agents[i % agents.length]!.token, body: { tenure_months: 20 + i } }));
+    const edits = Array.from({ length: 6 }, (_, i) => call("PUT", `/api/loan/edit-loan/${loan.id}`, { token: people.agent.token, body: { tenure_months: 20 + i } }));
     const decision = call("PUT", `/api/loan/approve-reject-loan/${loan.id}`, { token: people.admin.token, body: { status: "APPROVED" } });
     const [decided, ...edited] = await Promise.all([decision, ...edits]);
 
@@ -132,7 +138,7 @@ describe("concurrent edits", () => {
 
   test("concurrent edits on different loans do not disturb each other", async () => {
     const loans = await Promise.all(Array.from({ length: 4 }, () => newLoan()));
-    const answers = await Promise.all(loans.flatMap((loan) => Array.from({ length: 3 }, (_, i) => call("PUT", `/api/loan/edit-loan/${loan.id}`, { token: agents[i]!.token, body: { tenure_months: 30 + i } }))));
+    const answers = await Promise.all(loans.flatMap((loan) => Array.from({ length: 3 }, (_, i) => call("PUT", `/api/loan/edit-loan/${loan.id}`, { token: people.agent.token, body: { tenure_months: 30 + i } }))));
     expect(answers.every((a) => a.status === 200)).toBe(true);
     for (const loan of loans) {
       expect((await details(loan.id)).version).toBe(4);

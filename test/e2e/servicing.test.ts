@@ -69,7 +69,7 @@ describe("the loan's life", () => {
     for (const row of plan.rows) {
       const res = await repay(id, { amount: row.installment, paid_on: row.due_date });
       expectStatus(res, 201);
-      expect(res.headers.get("location")).toBe(`/api/v1/loan/repayments/${id}`);
+      expect(res.headers.get("location")).toBe(`/api/v1/loan/repayment/${res.body.id}`);
       expect(res.body.allocation).toEqual([{ number: row.number, principal: row.principal, interest: row.interest }]);
       principal = principal.plus(res.body.principal_part);
       interest = interest.plus(res.body.interest_part);
@@ -163,13 +163,13 @@ describe("concurrency", () => {
     expect((await loan(id)).outstanding_interest).toBe("32140.84");
   });
 
-  test("a key used for a repayment of one loan, sent for another → 409 IDEMPOTENCY_KEY_REUSED, nothing applied", async () => {
+  test("a key used for a repayment of one loan, sent for another → 422 IDEMPOTENCY_KEY_MISMATCH, nothing applied", async () => {
     const [a, b] = [await activeLoan("2026-01-31"), await activeLoan("2026-01-31")];
     expectStatus(await repay(a, { amount: "10.00" }, { key: "reused-1" }), 201);
     const before = await loan(b);
     const res = await repay(b, { amount: "10.00" }, { key: "reused-1" });
-    expectError(res, 409);
-    expect(res.body.type).toBe("IDEMPOTENCY_KEY_REUSED");
+    expectError(res, 422, "Idempotency-Key");
+    expect(res.body.type).toBe("IDEMPOTENCY_KEY_MISMATCH");
     expect(await loan(b)).toEqual(before);
     expect((await call("GET", `/api/loan/repayments/${b}`, { token: people.admin.token })).body.rows).toHaveLength(0);
   });

@@ -23,10 +23,11 @@ afterAll(() => stack?.stop());
 
 interface CallOptions {
   key?: string;
-  requestID?: string;
+  /** The id the gateway gives an HTTP request's write (a Moleculer retry of the call keeps it). */
+  writeId?: string;
 }
 function call<T>(action: string, params: object, user: AuthUser = admin, options: CallOptions = {}): Promise<T> {
-  return stack.broker.call<T, object>(action, params, { meta: { user, ...(options.key && { idempotencyKey: options.key }) }, ...(options.requestID && { requestID: options.requestID }) });
+  return stack.broker.call<T, object>(action, params, { meta: { user, ...(options.key && { idempotencyKey: options.key }), ...(options.writeId && { writeId: options.writeId }) } });
 }
 
 async function approvedLoan(principal = "250000.00", tenure = 24): Promise<Loan> {
@@ -160,13 +161,13 @@ test("a retried repayment is applied once: same Idempotency-Key, or the same req
   const loan = await activeLoan("2026-01-31");
   const once = await Promise.all([repay(loan.id, "100.00", undefined, { key: "pay-1" }), repay(loan.id, "100.00", undefined, { key: "pay-1" })]);
   expect(once[1].id).toBe(once[0].id);
-  const retried = [await repay(loan.id, "200.00", undefined, { requestID: "req-77" }), await repay(loan.id, "200.00", undefined, { requestID: "req-77" })];
+  const retried = [await repay(loan.id, "200.00", undefined, { writeId: "req-77" }), await repay(loan.id, "200.00", undefined, { writeId: "req-77" })];
   expect(retried[1].id).toBe(retried[0].id);
   const { rows } = await call<RepaymentsResponse>("loans.repayments", { id: loan.id });
   expect(rows.map((r) => r.amount)).toEqual(["100.00", "200.00"]);
   // the same key for another loan is refused rather than answered with the first loan's repayment
   const other = await activeLoan("2026-01-31");
-  await expect(repay(other.id, "100.00", undefined, { key: "pay-1" })).rejects.toMatchObject({ code: 409, type: "IDEMPOTENCY_KEY_REUSED" });
+  await expect(repay(other.id, "100.00", undefined, { key: "pay-1" })).rejects.toMatchObject({ code: 422, type: "IDEMPOTENCY_KEY_MISMATCH" });
   // a retried disbursement answers the loan, not 409
   const approved = await approvedLoan();
   const d1 = await call<Loan>("loans.disburse", { id: approved.id }, admin, { key: "out-1" });
