@@ -165,7 +165,8 @@ export const sessionsMixin = defineMixin<SessionsVars & DbServiceThis<UserModel>
      * SESSION_MAX_AGE ends sooner), and the access token never past it.
      */
     tokenAnswer(this: SessionsThis, ctx: AppContext, user: User, session: Pick<SessionRow, "id" | "expires_at">, refreshToken: string): TokenPair {
-      const refreshExpiresIn = Math.max(0, Math.floor((new Date(session.expires_at).getTime() - Date.now()) / 1000));
+      // Rounded up: a pair issued a few milliseconds after its session opened still tells its full time.
+      const refreshExpiresIn = Math.max(0, Math.min(this.config.refreshExpiresIn, Math.ceil((new Date(session.expires_at).getTime() - Date.now()) / 1000)));
       const { token, expiresIn } = this.tokens.issue(user, session.id, refreshExpiresIn);
       ctx.meta.$responseHeaders = { ...ctx.meta.$responseHeaders, "Cache-Control": "no-store", Pragma: "no-cache" };
       return { token, token_type: "Bearer", expires_in: expiresIn, refresh_token: refreshToken, refresh_expires_in: refreshExpiresIn, user };
