@@ -2,10 +2,15 @@
  * The tokens kept by `loanctl login`: $XDG_CONFIG_HOME/loanctl/credentials.json
  * (else ~/.config/loanctl/credentials.json), the directory 0700 and the file 0600,
  * written to a temporary file and renamed so it is never half written.
+ *
+ * Beside it, devices.json keeps the device token of each account this machine logged in to
+ * (per API URL and email, same modes): sent on the next login of that account, it keeps the
+ * owner in while others guess at the email. It names the device, not a session, so `logout`
+ * leaves it.
  */
 import fs from "node:fs";
 import path from "node:path";
-import { ROLES, type LoginResponse, type Role } from "../sdk/contracts.js";
+import { ROLES, type Role, type TokenPair } from "../sdk/contracts.js";
 
 export interface StoredCredentials {
   apiUrl: string;
@@ -79,19 +84,7 @@ export class CredentialStore {
   }
 
   save(credentials: StoredCredentials): void {
-    const dir = path.dirname(this.file);
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    const fd = fs.openSync(tmp, "w", 0o600);
-    try {
-      fs.writeFileSync(fd, JSON.stringify(credentials, null, 2) + "\n");
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    // the mode given to open is masked by the umask; make sure of 0600
-    fs.chmodSync(tmp, 0o600);
-    fs.renameSync(tmp, this.file);
+    writePrivate(this.file, credentials);
   }
 
   /** Removes the file; answers whether there was one. */
@@ -102,6 +95,53 @@ export class CredentialStore {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
       throw error;
+    }
+  }
+}
+
+/** Writes JSON to a 0600 file in a 0700 directory, through a temporary file renamed over it. */
+function writePrivate(file: string, value: unknown): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = fs.openSync(tmp, "w", 0o600);
+  try {
+    fs.writeFileSync(fd, JSON.stringify(value, null, 2) + "\n");
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  // the mode given to open is masked by the umask; make sure of 0600
+  fs.chmodSync(tmp, 0o600);
+  fs.renameSync(tmp, file);
+}
+
+/** API URL → lower-case email → that account's device token on this machine. */
+type DeviceTokens = Record<string, Record<string, string>>;
+
+export class DeviceStore {
+  readonly file: string;
+
+  constructor(env: Env = process.env) {
+    this.file = path.join(configDir(env), "devices.json");
+  }
+
+  /** The device token of this account on this API, if this machine has one. */
+  get(apiUrl: string, email: string): string | undefined {
+    return this.load()[apiUrl]?.[email.trim().toLowerCase()];
+  }
+
+  set(apiUrl: string, email: string, deviceToken: string): void {
+    const all = this.load();
+    all[apiUrl] = { ...all[apiUrl], [email.trim().toLowerCase()]: deviceToken };
+    writePrivate(this.file, all);
+  }
+
+  private load(): DeviceTokens {
+    try {
+      const parsed: unknown = JSON.parse(fs.readFileSync(this.file, "utf8"));
+      return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as DeviceTokens) : {};
+    } catch {
+      return {}; // none yet, or unreadable: the login goes without one
     }
   }
 }
@@ -165,7 +205,7 @@ export function canRefresh(credentials: StoredCredentials, now = Date.now()): bo
 }
 
 /** What a login or a refresh answered, as it is kept. */
-export function credentialsOf(apiUrl: string, tokens: LoginResponse, now = Date.now()): StoredCredentials {
+export function credentialsOf(apiUrl: string, tokens: TokenPair, now = Date.now()): StoredCredentials {
   return {
     apiUrl,
     token: tokens.token,

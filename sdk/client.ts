@@ -19,6 +19,7 @@ import type {
   LoanRequest,
   LoginRequest,
   LoginResponse,
+  TokenPair,
   Page,
   PageQuery,
   RefreshResponse,
@@ -64,8 +65,17 @@ export interface LoanClientOptions {
   // -- sessions --
   /** A refresh token from `login`: with it, a call answered 401 refreshes the pair once and is repeated. */
   refreshToken?: string;
-  /** Called with each new pair (after `login` and every refresh), to keep it: a file, a secure store. */
-  onTokens?: (tokens: LoginResponse) => void | Promise<void>;
+  /**
+   * Called with each new pair (after `login`, whose answer also has `device_token`, and every
+   * refresh), to keep it: a file, a secure store. (A method signature: a callback written for
+   * the login's answer type before refreshes answered a type of their own still compiles.)
+   */
+  onTokens?(tokens: TokenPair): void | Promise<void>;
+  /**
+   * The device token of an earlier login from this client (kept between runs): `login` sends it,
+   * so that others' failed guesses at the email cannot lock this client out. `login` sets it.
+   */
+  deviceToken?: string;
   /**
    * Called before an automatic refresh, for clients that share their tokens (several processes
    * on one credentials file): when it answers a refresh token other than the client's, another
@@ -108,6 +118,8 @@ export class LoanClient {
   token: string | undefined;
   /** The refresh token; `login` and `refresh` set it, `logout` drops it. */
   refreshToken: string | undefined;
+  /** This client's device token: `login` sends it and keeps the one answered; `logout` keeps it. */
+  deviceToken: string | undefined;
   readonly timeout: number;
   readonly maxRetries: number;
   readonly maxRetryDelay: number;
@@ -133,6 +145,7 @@ export class LoanClient {
     this.extraHeaders = { ...options.headers };
     this.debug = options.debug;
     this.refreshToken = options.refreshToken;
+    this.deviceToken = options.deviceToken;
     this.onTokens = options.onTokens;
     this.reloadTokens = options.reloadTokens;
     this.lockRefresh = options.lockRefresh;
@@ -152,9 +165,15 @@ export class LoanClient {
     return this.request({ method: "POST", path: "/api/v1/user/signup", body, auth: false }, options);
   }
 
-  /** POST /api/v1/user/login; the client keeps the tokens for the calls that follow. */
+  /**
+   * POST /api/v1/user/login; the client keeps the tokens for the calls that follow, and the
+   * device token (sent with this login when the body has none and the client holds one).
+   */
   async login(body: LoginRequest, options?: RequestOptions): Promise<LoginResponse> {
-    const result = await this.request<LoginResponse>({ method: "POST", path: "/api/v1/user/login", body, auth: false }, options);
+    const deviceToken = body.device_token ?? this.deviceToken;
+    const sent: LoginRequest = deviceToken === undefined ? body : { ...body, device_token: deviceToken };
+    const result = await this.request<LoginResponse>({ method: "POST", path: "/api/v1/user/login", body: sent, auth: false }, options);
+    this.deviceToken = result.device_token;
     await this.keep(result);
     return result;
   }
@@ -195,6 +214,16 @@ export class LoanClient {
   /** PUT /api/v1/user/approve-delete/{id} (admin): approve an agent. */
   approveAgent(id: number, options?: RequestOptions): Promise<User> {
     return this.request({ method: "PUT", path: `/api/v1/user/approve-delete/${pathId(id)}` }, options);
+  }
+
+  /** GET /api/v1/user/users/{id} (admin): one user, where a new user's Location points. */
+  getUser(id: number, options?: RequestOptions): Promise<User> {
+    return this.request({ method: "GET", path: `/api/v1/user/users/${pathId(id)}` }, options);
+  }
+
+  /** DELETE /api/v1/user/login-failures/{user_id} (admin): clears the account's failed-login counts (204). */
+  async clearLoginFailures(userId: number, options?: RequestOptions): Promise<void> {
+    await this.request<undefined>({ method: "DELETE", path: `/api/v1/user/login-failures/${pathId(userId)}` }, options);
   }
 
   /** DELETE /api/v1/user/approve-delete/{id} (admin): remove an agent, pending or approved (204). */
@@ -336,7 +365,7 @@ export class LoanClient {
     await this.request<undefined>({ method: "DELETE", path: `/api/v1/user/sessions-of/${pathId(userId)}` }, options);
   }
 
-  private async keep(tokens: LoginResponse): Promise<void> {
+  private async keep(tokens: TokenPair): Promise<void> {
     this.token = tokens.token;
     this.refreshToken = tokens.refresh_token;
     await this.onTokens?.(tokens);

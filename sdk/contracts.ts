@@ -111,9 +111,16 @@ export interface SignupRequest {
 export interface LoginRequest {
   email: string;
   password: string;
+  /**
+   * The device token of an earlier login of this account from this client: with it, only this
+   * device's own failed logins count against it, so guessing at the email by others cannot
+   * lock it out. Unknown, altered or another account's: as if none was sent.
+   */
+  device_token?: string;
 }
 
-export interface LoginResponse {
+/** A session's token pair and its user: what a refresh answers. */
+export interface TokenPair {
   /** The access token, sent as `Authorization: Bearer <token>`. */
   token: string;
   token_type: "Bearer";
@@ -124,6 +131,12 @@ export interface LoginResponse {
   /** Seconds until the refresh token expires. */
   refresh_expires_in: number;
   user: User;
+}
+
+/** A login's answer: the pair, and the device token to keep and send on this client's next login. */
+export interface LoginResponse extends TokenPair {
+  /** Opaque, bound to the account; keep it (a cookie, a 0600 file) and send it on the next login. */
+  device_token: string;
 }
 
 export interface ChangePasswordRequest {
@@ -242,6 +255,8 @@ export interface ActionContracts {
   "users.listSessions": { params: Record<string, never>; result: SessionList };
   "users.endSession": { params: SessionIdParam; result: null };
   "users.endSessionsOf": { params: UserIdParam; result: null };
+  "users.getUser": { params: IdParam; result: User };
+  "users.clearLoginFailures": { params: UserIdParam; result: null };
   "audit.record": { params: AuditRecordParams; result: { recorded: number } };
   "audit.listEvents": { params: ListAuditQuery; result: Page<AuditEvent> };
 }
@@ -430,8 +445,8 @@ export interface RefreshRequest {
   refresh_token: string;
 }
 
-/** A refresh answers a new pair, in the shape of a login. */
-export type RefreshResponse = LoginResponse;
+/** A refresh answers a new pair, in the shape of a login without its device token. */
+export type RefreshResponse = TokenPair;
 
 /** One live session of the caller, as `GET /api/v1/user/sessions` lists it. */
 export interface SessionInfo {

@@ -73,6 +73,7 @@ const TOKEN_PAIR = {
   refresh_expires_in: 2592000,
   user: EXAMPLE_USER,
 } as const;
+const DEVICE_TOKEN = "d1.7.Xq3b9LkT0mWz2VhR8sYc4A.k9PzQ2rT7vW1xY3bN5mC8dF0gH4jL6sA2eR9uI1oP3w";
 const pageFields = {
   page: { description: "The page to answer, from 1", examples: [1] },
   pageSize: { description: "Rows per page (default 20, at most 100)", examples: [20] },
@@ -103,7 +104,7 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
     tag: "users",
     summary: "Sign up as a customer (approved at once) or an agent (waits for an admin)",
     description: "Exactly one of `is_customer` and `is_agent` must be true. Passwords are 8 to 72 characters (at most 72 bytes in UTF-8).",
-    success: { status: 201, schema: "User", description: "The new user", example: EXAMPLE_USER, location: "The new user's profile, readable once signed in" },
+    success: { status: 201, schema: "User", description: "The new user", example: EXAMPLE_USER, location: "The new user, GET /api/v1/user/users/{id} (admin)" },
     errors: { 409: "A user with this email already exists (EMAIL_TAKEN)", 422: "A field is missing or invalid, or not exactly one of is_customer and is_agent is true" },
     requestExample: { email: "ada@example.com", password: "correct-horse-1", first_name: "Ada", last_name: "Lovelace", is_customer: true, is_agent: false },
   },
@@ -113,14 +114,17 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
     summary: "Sign in: a bearer token for the calls that follow, and a refresh token that renews it",
     description:
       "Opens a session: the access token (`token`, JWT_EXPIRES_IN, default 2h) carries its id; the refresh token (REFRESH_EXPIRES_IN, default 30d) is stored by the server only as a hash. " +
-      "Besides the per-address limit, failed logins are counted per email, known or not: after 10 within 15 minutes that email answers 429 until the window passes, with the right password too. A success resets the count.",
-    success: { status: 200, schema: "LoginResponse", description: "The token pair and the signed-in user (sent with `Cache-Control: no-store`)", example: TOKEN_PAIR },
+      "Besides the per-address limit, failed logins are counted per email, known or not: after 10 within 15 minutes that email answers 429 until the window passes, with the right password too, for clients without a device token. " +
+      "The answer's `device_token` is this client's: sent on its next login of this account, only that device's own failures count against it (10 within 15 minutes), so someone who knows only the email cannot keep the owner out. " +
+      "A success without a device token resets the account-wide count; a success with one does not. A session ends SESSION_MAX_AGE (default 90d) after its login, whatever its refreshes.",
+    success: { status: 200, schema: "LoginResponse", description: "The token pair, the signed-in user and the device token (sent with `Cache-Control: no-store`)", example: { ...TOKEN_PAIR, device_token: DEVICE_TOKEN } },
     errors: {
       401: "Unknown email or wrong password, the same answer for both (INVALID_CREDENTIALS)",
       403: "An agent not yet approved (AGENT_NOT_APPROVED)",
       429: "Too many requests from this address (RATE_LIMIT_EXCEEDED), or 10 failed logins for this email within 15 minutes (LOGIN_ATTEMPTS_EXCEEDED); retry after `Retry-After` seconds",
     },
-    requestExample: { email: "ada@example.com", password: "correct-horse-1" },
+    requestExample: { email: "ada@example.com", password: "correct-horse-1", device_token: DEVICE_TOKEN },
+    fields: { device_token: { description: "The `device_token` of this client's last login of this account, if it has one" } },
   },
   "users.profile": {
     operationId: "profile",
@@ -133,14 +137,15 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
     tag: "users",
     summary: "Change the caller's password",
     success: { status: 204, description: "Changed" },
-    errors: { 422: "The current password is wrong, or the new one breaks the password rules" },
+    description: "A wrong current password counts as a failed login of the account: after 10 failures within 15 minutes (logins without a device token included) it answers 429 until the window passes.",
+    errors: { 422: "The current password is wrong, or the new one breaks the password rules", 429: "10 failed logins or wrong current passwords for this account within 15 minutes (LOGIN_ATTEMPTS_EXCEEDED); retry after `Retry-After` seconds" },
     requestExample: { current_password: "correct-horse-1", new_password: "battery-staple-2" },
   },
   "users.createAdmin": {
     operationId: "createAdmin",
     tag: "users",
     summary: "Create another admin",
-    success: { status: 201, schema: "User", description: "The new admin", example: { ...EXAMPLE_USER, id: 2, role: "admin", email: "root2@example.com" }, location: "The list of admins" },
+    success: { status: 201, schema: "User", description: "The new admin", example: { ...EXAMPLE_USER, id: 2, role: "admin", email: "root2@example.com" }, location: "The new admin, GET /api/v1/user/users/{id}" },
     errors: { 409: "A user with this email already exists (EMAIL_TAKEN)" },
     requestExample: { email: "root2@example.com", password: "correct-horse-1", first_name: "Second", last_name: "Admin" },
   },
@@ -172,6 +177,22 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
     success: { status: 200, schema: "User", description: "The approved agent", example: AGENT },
     errors: { 404: "No agent has this id" },
     fields: { id: { description: "The agent's user id", examples: [3] } },
+  },
+  "users.getUser": {
+    operationId: "getUser",
+    tag: "users",
+    summary: "One user, of any role (where the Location of a new user points)",
+    success: { status: 200, schema: "User", description: "The user", example: EXAMPLE_USER },
+    errors: { 404: "No user has this id" },
+    fields: { id: { description: "The user's id", examples: [7] } },
+  },
+  "users.clearLoginFailures": {
+    operationId: "clearLoginFailures",
+    tag: "users",
+    summary: "Clear an account's failed-login counts (account-wide and every device's): its owner can sign in again at once",
+    success: { status: 204, description: "Cleared (also when there was nothing to clear)" },
+    errors: { 404: "No user has this id" },
+    fields: { user_id: { description: "The user's id", examples: [7] } },
   },
   "users.deleteAgent": {
     operationId: "deleteAgent",
@@ -343,8 +364,8 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
       "No access token is needed (a stale one sent along is ignored) and no rate limit applies. " +
       "A spent refresh token presented again ends its whole session (a stolen token was replayed). Of two concurrent refreshes with one token exactly one gets a new pair. " +
       "Nothing is spent on a failed call: after a 503 the token still works.",
-    success: { status: 200, schema: "LoginResponse", description: "A new token pair of the same session, and its user (sent with `Cache-Control: no-store`)", example: TOKEN_PAIR },
-    errors: { 401: "The refresh token is malformed, unknown, expired or ended (REFRESH_TOKEN_INVALID), or already used, which ends its session (REFRESH_TOKEN_REUSED)" },
+    success: { status: 200, schema: "RefreshResponse", description: "A new token pair of the same session, and its user (sent with `Cache-Control: no-store`); neither outlives the session's end, SESSION_MAX_AGE after its login", example: TOKEN_PAIR },
+    errors: { 401: "The refresh token is malformed, unknown, expired or ended, or its session is past SESSION_MAX_AGE (REFRESH_TOKEN_INVALID), or already used, which ends its session (REFRESH_TOKEN_REUSED)" },
     requestExample: { refresh_token: TOKEN_PAIR.refresh_token },
     fields: { refresh_token: { description: "The `refresh_token` of the last login or refresh" } },
   },

@@ -58,6 +58,7 @@ export type SchemaName =
   | "LoanVersion"
   | "LoanHistory"
   | "LoginResponse"
+  | "RefreshResponse"
   | "HealthResponse"
   | "AuditEvent"
   | "UserPage"
@@ -75,6 +76,16 @@ export type SchemaName =
   | "SessionList";
 
 export const ref = (name: SchemaName): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+
+/** The fields of a token pair, a login's answer and a refresh's. */
+const TOKEN_PAIR: Record<string, JsonSchema> = {
+  token: { type: "string", description: "The access token: send as `Authorization: Bearer <token>`" },
+  token_type: { type: "string", const: "Bearer" },
+  expires_in: { type: "integer", minimum: 0, description: "Seconds until the access token expires (JWT_EXPIRES_IN, never past the session's end)" },
+  refresh_token: { type: "string", minLength: 1, description: "Opaque and single use: trade it for a new pair at POST /api/v1/user/token/refresh" },
+  refresh_expires_in: { type: "integer", minimum: 0, description: "Seconds until the refresh token expires (REFRESH_EXPIRES_IN, never past SESSION_MAX_AGE after the login)" },
+  user: ref("User"),
+};
 
 /** An object whose listed properties are all required and the only ones. */
 function closed(description: string, properties: Record<string, JsonSchema>, optional: readonly string[] = []): JsonSchema {
@@ -209,14 +220,11 @@ export const SCHEMAS: Record<SchemaName, JsonSchema> = {
     edited_at: timestamp,
   }),
   LoanHistory: closed("The earlier versions of a loan, oldest first", { rows: { type: "array", items: ref("LoanVersion") } }),
-  LoginResponse: closed("A signed-in session: an access token, the refresh token that renews it, and the user (a login's answer, and a refresh's)", {
-    token: { type: "string", description: "The access token: send as `Authorization: Bearer <token>`" },
-    token_type: { type: "string", const: "Bearer" },
-    expires_in: { type: "integer", minimum: 0, description: "Seconds until the access token expires (JWT_EXPIRES_IN)" },
-    refresh_token: { type: "string", minLength: 1, description: "Opaque and single use: trade it for a new pair at POST /api/v1/user/token/refresh" },
-    refresh_expires_in: { type: "integer", minimum: 0, description: "Seconds until the refresh token expires (REFRESH_EXPIRES_IN)" },
-    user: ref("User"),
+  LoginResponse: closed("A signed-in session: an access token, the refresh token that renews it, the user, and this client's device token", {
+    ...TOKEN_PAIR,
+    device_token: { type: "string", minLength: 1, description: "Opaque, bound to the account: keep it and send it on this client's next login, where only this device's own failures count against it" },
   }),
+  RefreshResponse: closed("A new token pair of the same session, and its user", TOKEN_PAIR),
   HealthResponse: closed("Whether the services a request needs answer", {
     status: { type: "string", enum: ["ok", "degraded"] },
     services: { type: "array", items: { type: "string" }, description: "The required services that answered" },

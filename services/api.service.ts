@@ -175,6 +175,8 @@ export function gatewaySettings(config: AppConfig) {
           "GET user/list-approvals": "users.listApprovals",
           "PUT user/approve-delete/:id": "users.approveAgent",
           "DELETE user/approve-delete/:id": "users.deleteAgent",
+          "GET user/users/:id": "users.getUser",
+          "DELETE user/login-failures/:user_id": "users.clearLoginFailures",
           "POST loan/customer-loan": "loans.request",
           "PUT loan/approve-reject-loan/:id": "loans.decide",
           "PUT loan/edit-loan/:id": "loans.edit",

@@ -3,7 +3,7 @@
  * learn about users only through its actions and events.
  */
 import { Errors, type Service } from "moleculer";
-import { UniqueConstraintError, fn, col, where, type ModelStatic, type Transaction, type WhereOptions } from "sequelize";
+import { UniqueConstraintError, type ModelStatic, type Transaction, type WhereOptions } from "sequelize";
 import type { ActionParams, ActionResult, Page, Role, User } from "../sdk/contracts.js";
 import { NO_RETRY, defineService } from "./shared/schema.js";
 import { loadConfig } from "./shared/config.js";
@@ -11,10 +11,12 @@ import { ownDatabase, type DbServiceThis } from "./shared/db.js";
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, fieldError } from "./shared/errors.js";
 import { callerOf, type AppContext } from "./shared/context.js";
 import { pageParams, pageWindow, toPage } from "./shared/pagination.js";
-import { emailParam, idParam, nameParam, passwordFits, passwordParam } from "./shared/params.js";
+import { idParam, passwordFits, passwordParam } from "./shared/params.js";
 import { resolveJwtSecrets } from "./shared/secret.js";
 import { TokenService } from "./shared/tokens.js";
-import { LOGIN_FAILURE_WINDOW_SECONDS, LoginLimit } from "./users/login-limit.js";
+import { DeviceTokens } from "./users/device-token.js";
+import { emailParam, nameParam } from "./users/identity-params.js";
+import { LOGIN_FAILURE_WINDOW_SECONDS, LoginLimit, emailKey, normaliseEmail } from "./users/login-limit.js";
 import { userMigrations } from "./users/migrations.js";
 import { PasswordHasher } from "./users/password-hasher.js";
 import { defineSessionModel, type SessionModel } from "./users/session.model.js";
@@ -29,10 +31,10 @@ const SESSION_KEEP_SECONDS = 90 * 24 * 3600;
 interface UsersVars extends SessionsVars {
   hasher: PasswordHasher;
   loginLimit: LoginLimit;
+  devices: DeviceTokens;
   pruneTimer?: NodeJS.Timeout;
   /** A hash to compare against when the email is unknown, so both failures take as long. */
   dummyHash: string;
-  findByEmail(email: string): Promise<UserRow | null>;
   findRole(id: number, role: Role): Promise<UserModel>;
   insertUser(row: NewUserRow, transaction: Transaction): Promise<UserRow>;
   listWhere(filter: WhereOptions<UserRow>, params: { page?: number; pageSize?: number }): Promise<Page<User>>;
@@ -53,11 +55,17 @@ type ActionParamsMap = {
   listUsers: ActionParams<"users.listUsers">;
   listApprovals: ActionParams<"users.listApprovals">;
   byId: ActionParams<"users.approveAgent">;
+  clearLoginFailures: ActionParams<"users.clearLoginFailures">;
 };
 
 function defineUsersModels(sequelize: Parameters<typeof defineUserModel>[0]): ModelStatic<UserModel> {
   defineSessionModel(sequelize);
   return defineUserModel(sequelize);
+}
+
+/** 429 for an account over its failed-login limit; the gateway turns `retry_after` into Retry-After. */
+function tooManyFailures(wait: number): Errors.MoleculerClientError {
+  return new Errors.MoleculerClientError("Too many failed logins for this account: try again later", 429, "LOGIN_ATTEMPTS_EXCEEDED", { retry_after: wait });
 }
 
 function assertPasswordFits(field: string, password: string): void {
@@ -97,28 +105,35 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
           return toUser(row);
         });
         ctx.meta.$statusCode = 201;
-        ctx.meta.$location = "/api/v1/user/profile"; // the new user's own resource, once signed in
+        ctx.meta.$location = `/api/v1/user/users/${user.id}`;
         return user;
       },
     },
 
     login: {
       access: "public",
-      params: { email: { type: "string", max: 254, trim: true }, password: { type: "string", max: 200 } },
+      params: {
+        email: { type: "string", max: 254, trim: true },
+        password: { type: "string", max: 200 },
+        device_token: { type: "string", max: 512, optional: true },
+      },
       async handler(this: UsersThis, ctx: Ctx<"login">): Promise<ActionResult<"users.login">> {
         const { email, password } = ctx.params;
+        const device = this.devices.verify(ctx.params.device_token);
         // Counted before the password is checked (a locked account costs no bcrypt), for known
-        // and unknown emails alike: the answer never tells whether the account exists.
-        const wait = await this.loginLimit.attempt(email);
-        if (wait > 0) throw new Errors.MoleculerClientError("Too many failed logins for this account: try again later", 429, "LOGIN_ATTEMPTS_EXCEEDED", { retry_after: wait });
-        const row = await this.findByEmail(email);
+        // and unknown emails alike, in the statement that finds the user (login-limit.ts).
+        const attempt = await this.loginLimit.attemptLogin(email, device);
+        if (attempt.wait > 0) throw tooManyFailures(attempt.wait);
+        const row = attempt.user;
         // Past 72 bytes bcrypt would ignore the tail: such a password is never the right one.
         const ok = (await this.hasher.compare(password, row?.password_hash ?? this.dummyHash)) && passwordFits(password);
         if (!row || !ok) throw new UnauthorizedError("Invalid email or password", "INVALID_CREDENTIALS");
-        await this.loginLimit.clear(email);
+        // The count it was made under: the device's own, or the account-wide one (not by the owner's device).
+        await this.loginLimit.clear(attempt.key);
         if (!row.is_approved) throw new ForbiddenError("This agent account is waiting for an admin's approval", "AGENT_NOT_APPROVED");
         const { session, refreshToken } = await this.sessions.open(row.id, clientOf(ctx));
-        return this.tokenAnswer(ctx, toUser(row), session, refreshToken);
+        const deviceToken = attempt.byDevice && ctx.params.device_token ? ctx.params.device_token : this.devices.issue(row.id);
+        return { ...this.tokenAnswer(ctx, toUser(row), session, refreshToken), device_token: deviceToken };
       },
     },
 
@@ -170,9 +185,16 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
         const caller = callerOf(ctx);
         const user = await this.model.findByPk(caller.id);
         if (!user) throw new NotFoundError("user", caller.id);
-        if (!(await this.hasher.compare(ctx.params.current_password, user.get("password_hash") as string))) {
+        // A guess at the current password is a failed login of the account (a stolen access
+        // token must not buy unlimited guesses), counted before bcrypt like a login's.
+        const { email, password_hash: currentHash } = user.get({ plain: true });
+        const wait = await this.loginLimit.attempt(email);
+        if (wait > 0) throw tooManyFailures(wait);
+        if (!(await this.hasher.compare(ctx.params.current_password, currentHash))) {
           throw fieldError("current_password", "the current password is wrong", "wrongPassword");
         }
+        // The right one: a success without a device token, which starts the account-wide count again.
+        await this.loginLimit.clear(emailKey(email));
         const password_hash = await this.hasher.hash(ctx.params.new_password);
         // Every other session ends with the old password: a thief's session does not outlive it.
         const ended = await this.outbox.transaction(ctx, async (transaction, publish) => {
@@ -199,8 +221,33 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
           return toUser(row);
         });
         ctx.meta.$statusCode = 201;
-        ctx.meta.$location = `/api/v1/user/list-users?role=admin`;
+        ctx.meta.$location = `/api/v1/user/users/${user.id}`;
         return user;
+      },
+    },
+
+    /** One user, of any role: where the Location of a signup or a create-admin points. */
+    getUser: {
+      access: ["admin"],
+      params: { id: idParam },
+      async handler(this: UsersThis, ctx: Ctx<"byId">): Promise<ActionResult<"users.getUser">> {
+        const row = await this.model.findByPk(ctx.params.id);
+        if (!row) throw new NotFoundError("user", ctx.params.id);
+        return toUser(row.get({ plain: true }));
+      },
+    },
+
+    /** An admin's unlock: the account's failed-login counts, account-wide and every device's. */
+    clearLoginFailures: {
+      access: ["admin"],
+      params: { user_id: idParam },
+      async handler(this: UsersThis, ctx: Ctx<"clearLoginFailures">): Promise<null> {
+        const row = await this.model.findByPk(ctx.params.user_id, { attributes: ["id", "email"] });
+        if (!row) throw new NotFoundError("user", ctx.params.user_id);
+        const { id, email } = row.get({ plain: true });
+        await this.loginLimit.clearAccount(id, email);
+        ctx.meta.$statusCode = 204;
+        return null;
       },
     },
 
@@ -273,11 +320,6 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
   },
 
   methods: {
-    async findByEmail(this: UsersThis, email: string): Promise<UserRow | null> {
-      const row = await this.model.findOne({ where: where(fn("lower", col("email")), email.toLowerCase()) });
-      return row ? row.get({ plain: true }) : null;
-    },
-
     async findRole(this: UsersThis, id: number, role: Role): Promise<UserModel> {
       const user = await this.model.findOne({ where: { id, role } });
       if (!user) throw new NotFoundError(role, id);
@@ -305,7 +347,7 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       if (!admin || (await this.model.count({ where: { role: "admin" } })) > 0) return;
       try {
         await this.model.create({
-          email: admin.email.trim().toLowerCase(),
+          email: normaliseEmail(admin.email),
           password_hash: await this.hasher.hash(admin.password),
           first_name: "Admin",
           last_name: "Bootstrap",
@@ -324,12 +366,13 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
     this.config = loadConfig();
     this.tokens = new TokenService(resolveJwtSecrets(this.config), this.config.jwtExpiresIn);
     this.hasher = new PasswordHasher(this.config.bcryptRounds);
+    this.devices = new DeviceTokens(resolveJwtSecrets(this.config));
   },
 
   async started(this: UsersThis) {
     // The database is connected by now (moleculer-db's own `started` ran first).
     const db = this.adapter.db;
-    this.sessions = new SessionStore(db, db.models.session as ModelStatic<SessionModel>, this.config.refreshExpiresIn, (err) => this.logger.debug("session last_used_at not written:", err));
+    this.sessions = new SessionStore(db, db.models.session as ModelStatic<SessionModel>, { refreshSeconds: this.config.refreshExpiresIn, maxAgeSeconds: this.config.sessionMaxAge }, (err) => this.logger.debug("session last_used_at not written:", err));
     this.loginLimit = new LoginLimit(db);
     this.pruneTimer = setInterval(() => {
       Promise.all([this.loginLimit.prune(), this.sessions.prune(SESSION_KEEP_SECONDS)]).catch((err: unknown) => this.logger.debug("pruning paused:", err));

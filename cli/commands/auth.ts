@@ -4,7 +4,7 @@
 import { Command, Option } from "commander";
 import { PASSWORD_MAX, PASSWORD_MIN, type Role } from "../../sdk/contracts.js";
 import type { Context, Io } from "../context.js";
-import { canRefresh, credentialsOf, isExpired } from "../credentials.js";
+import { DeviceStore, canRefresh, credentialsOf, isExpired } from "../credentials.js";
 import { usageError } from "../errors.js";
 import { action } from "../action.js";
 import { userRecord } from "../views.js";
@@ -33,9 +33,12 @@ interface SignupOptions {
 export async function login(ctx: Context, options: LoginOptions): Promise<void> {
   const email = await ctx.prompts.text("Email", "--email", options.email);
   const password = await ctx.prompts.password("Password");
-  const result = await ctx.client(false).login({ email, password });
+  // This machine's device token for the account: others' failed guesses cannot lock it out.
+  const devices = new DeviceStore(ctx.io.env);
+  const result = await ctx.client(false).login({ email, password, device_token: devices.get(ctx.apiUrl, email) });
   const stored = credentialsOf(ctx.apiUrl, result);
   ctx.store.save(stored);
+  devices.set(ctx.apiUrl, email, result.device_token);
   ctx.out.success(`Logged in to ${ctx.apiUrl} as ${result.user.email} (${result.user.role})`);
   if (ctx.json) ctx.out.data({ api_url: ctx.apiUrl, user: result.user, expires_at: stored.expiresAt, session_expires_at: stored.refreshExpiresAt }, () => "");
 }

@@ -1,5 +1,5 @@
 /**
- * People: `users list` (admin), `customers list` (agents, admins), `admins create` (admin).
+ * People: `users list|show|unlock` (admin), `customers list` (agents, admins), `admins create` (admin).
  */
 import type { Command } from "commander";
 import type { Page, PageQuery, Role, User } from "../../sdk/index.js";
@@ -39,7 +39,7 @@ interface AdminOptions {
 }
 
 export function registerUsers(program: Command, io: Io): void {
-  const users = program.command("users").description("list the accounts (admin)");
+  const users = program.command("users").description("the accounts (admin): list them, show one, unlock one");
   withPaging(
     users
       .command("list")
@@ -53,6 +53,31 @@ export function registerUsers(program: Command, io: Io): void {
         const options = ctx.opts<ListOptions & { role?: Role }>();
         const page = await ctx.client().listUsers({ role: options.role, ...pageQuery(options) });
         printUsers(ctx, page, "No users found");
+      }),
+    );
+
+  users
+    .command("show")
+    .description("show one user, of any role")
+    .argument("<user-id>", "the user's id", positiveInt)
+    .addHelpText("after", "\nExamples:\n  $ loanctl users show 7\n  $ loanctl --json users show 7\n")
+    .action(
+      action(io, async (ctx, id: number) => {
+        const user = await ctx.client().getUser(id);
+        ctx.out.data(user, () => userRecord(user, ctx.out.color));
+      }),
+    );
+
+  users
+    .command("unlock")
+    .description("clear a user's failed-login counts (after 10 failures in 15 minutes logins are refused): they can log in again at once")
+    .argument("<user-id>", "the user's id", positiveInt)
+    .addHelpText("after", "\nExample:\n  $ loanctl users unlock 7\n")
+    .action(
+      action(io, async (ctx, id: number) => {
+        await ctx.client().clearLoginFailures(id);
+        ctx.out.success(`Cleared the failed logins of user ${id}: unlocked`);
+        if (ctx.json) ctx.out.data({ user_id: id, unlocked: true }, () => "");
       }),
     );
 

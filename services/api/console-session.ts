@@ -6,11 +6,13 @@
  *   DELETE /admin/session  → signs out: the server session ends (users.logout), the cookies are cleared
  * Each answers a ConsoleSession (see sdk/contracts.ts); the tokens never leave their cookies:
  * the access token in `loanstack_session` (Path=/), the refresh token in `loanstack_refresh`
- * (Path=/admin/session, so only these routes ever receive it).
+ * (Path=/admin/session, so only these routes ever receive it). A sign-in also sets the login's
+ * device token in `loanstack_device` (same path, kept across sign-outs) and sends it back on
+ * the next one: a browser that signed in before is not locked out by others' guesses.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Service } from "moleculer";
-import type { AuthUser, ConsoleSession, ContextMeta, LoginRequest, LoginResponse, LoanRateBand, User } from "../../sdk/contracts.js";
+import type { AuthUser, ConsoleSession, ContextMeta, LoginRequest, LoginResponse, LoanRateBand, TokenPair, User } from "../../sdk/contracts.js";
 import { loadConfig, type AppConfig } from "../shared/config.js";
 import { ForbiddenError, UnauthorizedError } from "../shared/errors.js";
 import type { AppContext } from "../shared/context.js";
@@ -22,6 +24,8 @@ import {
   CookieSession,
   clearedRefreshCookie,
   clearedSessionCookie,
+  deviceCookie,
+  deviceTokenOf,
   expiryOf,
   isSameOriginRequest,
   isSecureRequest,
@@ -49,7 +53,7 @@ export interface ConsoleVars {
   cookieSession: CookieSession;
   consoleRateTable: LoanRateBand[];
   consoleAnswer(user: User, csrfToken: string, expiresAt: string | undefined): ConsoleSession;
-  consoleSignedIn(ctx: ConsoleContext, login: LoginResponse): ConsoleSession;
+  consoleSignedIn(ctx: ConsoleContext, login: TokenPair, deviceToken?: string): ConsoleSession;
   consoleEndByRefresh(ctx: ConsoleContext, req: IncomingMessage): Promise<void>;
 }
 /** The gateway's own authenticate hook (api.service.ts), which this mixin reuses. */
@@ -77,9 +81,9 @@ export function consoleSessionRoutes(config: AppConfig) {
       path: "/admin/session",
       documented: false, // the console's own door, not the public API of /api/v1/openapi.json
       mappingPolicy: "restrict",
-      // The refresh reads its cookie from the request itself ($req): the refresh token never
-      // goes into ctx.meta, which travels with every call the action makes.
-      aliases: { "POST /": "api.consoleSignIn", "POST /refresh": { action: "api.consoleRefresh", passReqResToParams: true } },
+      // Sign-in and refresh read their cookies from the request itself ($req): the device and
+      // refresh tokens never go into ctx.meta, which travels with every call the action makes.
+      aliases: { "POST /": { action: "api.consoleSignIn", passReqResToParams: true }, "POST /refresh": { action: "api.consoleRefresh", passReqResToParams: true } },
       bodyParsers: { json: { strict: true, limit: config.bodyLimit } },
       onBeforeCall: describeRequest,
       rateLimit: authRateLimit(config),
@@ -111,15 +115,16 @@ export const ConsoleSessionMixin = defineService<ConsoleVars & GatewayAuth>({
     consoleSignIn: {
       access: "public",
       params: { email: { type: "string", max: 254 }, password: { type: "string", max: 200 } },
-      async handler(this: ConsoleThis, ctx: ConsoleContext<LoginRequest>): Promise<ConsoleSession> {
-        const login: LoginResponse = await ctx.call("users.login", { email: ctx.params.email, password: ctx.params.password });
+      async handler(this: ConsoleThis, ctx: ConsoleContext<LoginRequest & { $req: IncomingMessage }>): Promise<ConsoleSession> {
+        const request: LoginRequest = { email: ctx.params.email, password: ctx.params.password, device_token: deviceTokenOf(ctx.params.$req) };
+        const login: LoginResponse = await ctx.call("users.login", request);
         if (!STAFF.has(login.user.role)) {
           // users.login opened a session that nobody will hold: it ends at once.
           const { id, email, role, is_approved } = login.user;
           await ctx.call("users.logout", {}, { meta: { user: { id, email, role, is_approved }, sessionId: sessionIdOf(login.token) } });
           throw new ForbiddenError("The console is for staff: sign in as an admin or an agent", "CONSOLE_STAFF_ONLY");
         }
-        return this.consoleSignedIn(ctx, login);
+        return this.consoleSignedIn(ctx, login, login.device_token);
       },
     },
 
@@ -174,13 +179,12 @@ export const ConsoleSessionMixin = defineService<ConsoleVars & GatewayAuth>({
   },
 
   methods: {
-    /** Both cookies set for a new pair (sign-in, refresh); the answer carries the new CSRF token. */
-    consoleSignedIn(this: ConsoleThis, ctx: ConsoleContext, login: LoginResponse): ConsoleSession {
+    /** Both cookies set for a new pair (sign-in, refresh), the device's at sign-in; the answer carries the new CSRF token. */
+    consoleSignedIn(this: ConsoleThis, ctx: ConsoleContext, login: TokenPair, deviceToken?: string): ConsoleSession {
       const { secure } = requestMeta(ctx);
-      ctx.meta.$responseHeaders = {
-        "Set-Cookie": [sessionCookie(login.token, login.expires_in, secure), refreshCookie(login.refresh_token, login.refresh_expires_in, secure)],
-        "Cache-Control": "no-store",
-      };
+      const cookies = [sessionCookie(login.token, login.expires_in, secure), refreshCookie(login.refresh_token, login.refresh_expires_in, secure)];
+      if (deviceToken) cookies.push(deviceCookie(deviceToken, secure));
+      ctx.meta.$responseHeaders = { "Set-Cookie": cookies, "Cache-Control": "no-store" };
       return this.consoleAnswer(login.user, this.cookieSession.csrfTokenFor(login.token), expiryOf(login.token));
     },
 
@@ -192,7 +196,7 @@ export const ConsoleSessionMixin = defineService<ConsoleVars & GatewayAuth>({
     async consoleEndByRefresh(this: ConsoleThis, ctx: ConsoleContext, req: IncomingMessage): Promise<void> {
       const refreshToken = refreshTokenOf(req);
       if (!refreshToken || !isSameOriginRequest(req)) return;
-      let login: LoginResponse;
+      let login: TokenPair;
       try {
         login = await ctx.call("users.refresh", { refresh_token: refreshToken });
       } catch {

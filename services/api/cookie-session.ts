@@ -82,6 +82,29 @@ export function refreshTokenOf(req: IncomingMessage): string | undefined {
   return parse(header)[REFRESH_COOKIE] || undefined;
 }
 
+// ---- the device cookie: the login's device token, sent back on the console's next sign-in ----
+
+/**
+ * Names the browser as a device of the account (OWASP's device cookie), not a session: it
+ * outlives sign-outs, so that someone guessing at the email cannot keep this browser out.
+ * Only the sign-in route receives it.
+ */
+export const DEVICE_COOKIE = "loanstack_device";
+/** 400 days, the longest a browser keeps a cookie. */
+const DEVICE_COOKIE_MAX_AGE = 400 * 24 * 3600;
+
+export function deviceCookie(deviceToken: string, secure: boolean): string {
+  return serialize(DEVICE_COOKIE, deviceToken, { httpOnly: true, sameSite: "strict", secure, path: REFRESH_COOKIE_PATH, maxAge: DEVICE_COOKIE_MAX_AGE });
+}
+
+/** The request's device cookie; one longer than any device token is ignored (it would make every sign-in a 422). */
+export function deviceTokenOf(req: IncomingMessage): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  const value = parse(header)[DEVICE_COOKIE];
+  return value && value.length <= 512 ? value : undefined;
+}
+
 /**
  * Whether a request was sent by a page of the gateway's own origin. The refresh has no CSRF
  * token to check (the page that holds it may have been reloaded meanwhile, and the token is

@@ -34,6 +34,8 @@ export interface AppConfig {
   // -- sessions --
   /** Seconds a refresh token lives (REFRESH_EXPIRES_IN, default 30d); each refresh issues a new one. */
   refreshExpiresIn: number;
+  /** Seconds a session lives after its login, whatever its refreshes (SESSION_MAX_AGE, default 90d). */
+  sessionMaxAge: number;
   /** Browser origins allowed to call the API (CORS_ORIGINS); none by default. */
   corsOrigins: string[];
   /** HEAP_GROWING_PERCENT: V8's heap growth between full collections (heap-growth.ts); 0 = V8's own. */
@@ -131,6 +133,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     outboxPollMs: intFromEnv(env, "OUTBOX_POLL_MS", 1000, 10),
     portfolioMetricsMs: intFromEnv(env, "PORTFOLIO_METRICS_INTERVAL_MS", 15_000, 100),
     refreshExpiresIn: secondsFromEnv(env, "REFRESH_EXPIRES_IN", "30d"),
+    sessionMaxAge: secondsFromEnv(env, "SESSION_MAX_AGE", "90d"),
     corsOrigins: parseOrigins(env.CORS_ORIGINS),
     heapGrowingPercent: intFromEnv(env, "HEAP_GROWING_PERCENT", 100),
   };

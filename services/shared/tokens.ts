@@ -6,7 +6,8 @@
  * Several secrets may be accepted (JWT_SECRET="new,old"): tokens are signed with the first,
  * and the `kid` header — a fingerprint of the secret, never the secret — says which key
  * checks a token. Every token names its session (`sid`): a token without one is refused,
- * so that ending a session ends all of its tokens.
+ * so that ending a session ends all of its tokens. A token without `exp` is refused too:
+ * every token this service issues ends, and one that never did would be a forgery or a leak.
  *
  * A token that verified is remembered until its `exp` (token-memo.ts says why that is as
  * strict as checking it again), so a client's every request does not redo the HMAC.
@@ -69,13 +70,21 @@ export class TokenService {
     this.signing = { kid, key: this.keys.get(kid)! };
   }
 
-  issue(user: Pick<AuthUser, "id" | "role">, sessionId: string): IssuedToken {
+  /** A token for the user's session; with `maxSeconds`, it never outlives the session's end. */
+  issue(user: Pick<AuthUser, "id" | "role">, sessionId: string, maxSeconds?: number): IssuedToken {
+    const issued = this.sign(user, sessionId, this.expiresIn as jwt.SignOptions["expiresIn"]);
+    // Rare (a session's last hours): signed again, rather than parsing JWT_EXPIRES_IN as jsonwebtoken does.
+    if (maxSeconds !== undefined && issued.expiresIn > maxSeconds) return this.sign(user, sessionId, Math.max(1, Math.floor(maxSeconds)));
+    return issued;
+  }
+
+  private sign(user: Pick<AuthUser, "id" | "role">, sessionId: string, expiresIn: jwt.SignOptions["expiresIn"]): IssuedToken {
     const token = jwt.sign({ role: user.role, sid: sessionId }, this.signing.key, {
       algorithm: "HS256",
       keyid: this.signing.kid,
       subject: String(user.id),
       issuer: ISSUER,
-      expiresIn: this.expiresIn as jwt.SignOptions["expiresIn"],
+      expiresIn,
     });
     const { exp, iat } = jwt.decode(token) as jwt.JwtPayload;
     return { token, expiresIn: (exp ?? 0) - (iat ?? 0) };
@@ -94,12 +103,13 @@ export class TokenService {
       const key = decoded.header.kid === undefined ? this.signing.key : this.keys.get(decoded.header.kid);
       if (!key) return null;
       const claims = jwt.verify(token, key, { algorithms: ["HS256"], issuer: ISSUER, clockTimestamp: Math.floor(this.nowMs() / 1000) }) as jwt.JwtPayload;
+      if (typeof claims.exp !== "number") return null;
       const userId = Number(claims.sub);
       const sessionId: unknown = claims.sid;
       if (!Number.isInteger(userId) || userId < 1 || typeof sessionId !== "string" || !UUID.test(sessionId)) return null;
       const verified: VerifiedToken = Object.freeze({ userId, sessionId });
-      // Only a token that ends is remembered, and one with a `nbf` never (a clock set back could reopen its wait).
-      if (typeof claims.exp === "number" && claims.nbf === undefined) this.verified.set(token, verified, claims.exp);
+      // Remembered until its exp; one with a `nbf` never (a clock set back could reopen its wait).
+      if (claims.nbf === undefined) this.verified.set(token, verified, claims.exp);
       return verified;
     } catch {
       return null;

@@ -72,4 +72,16 @@ export const userMigrations: Migration[] = [
       `);
     },
   },
+  {
+    // Device counts (OWASP's device cookie) share the table, keyed by a hash of the device id;
+    // their user is kept so an admin's unlock clears every device of the account. No foreign
+    // key: a count may outlive its user by the window, and unknown emails have none.
+    name: "0004-login-failures-by-device",
+    async up({ context: q }) {
+      await q.sequelize.query(`
+        ALTER TABLE login_failures ADD COLUMN user_id INTEGER;
+        CREATE INDEX login_failures_user_idx ON login_failures (user_id) WHERE user_id IS NOT NULL;
+      `);
+    },
+  },
 ];

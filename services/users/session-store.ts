@@ -7,6 +7,9 @@
  * Each refresh spends the token and issues the next; every spent hash is kept, so a spent
  * token presented again (stolen and replayed, or replayed by a thief after the owner
  * refreshed) is recognised and its whole session revoked.
+ *
+ * A session ends SESSION_MAX_AGE after its login whatever its refreshes: a refresh token's
+ * expiry (`expires_at`, which is also when the session's access tokens stop) never passes it.
  */
 import crypto from "node:crypto";
 import { Op, QueryTypes, type ModelStatic, type Sequelize, type Transaction } from "sequelize";
@@ -46,26 +49,41 @@ export interface SessionFilter {
   except?: string;
 }
 
+export interface SessionLifetimes {
+  /** How long a refresh token lives (REFRESH_EXPIRES_IN). */
+  refreshSeconds: number;
+  /** How long a session lives after its login, whatever its refreshes (SESSION_MAX_AGE). */
+  maxAgeSeconds: number;
+}
+
 export class SessionStore {
   constructor(
     private readonly db: Sequelize,
     private readonly model: ModelStatic<SessionModel>,
-    private readonly refreshSeconds: number,
+    private readonly lifetimes: SessionLifetimes,
     private readonly onTouchError: (err: unknown) => void,
   ) {}
 
-  private expiry(now: Date): Date {
-    return new Date(now.getTime() + this.refreshSeconds * 1000);
+  /** When a refresh token issued `now` stops: its own lifetime, cut at the session's end. */
+  private expiry(now: Date, createdAt: Date): Date {
+    return new Date(Math.min(now.getTime() + this.lifetimes.refreshSeconds * 1000, this.endOf(createdAt).getTime()));
+  }
+
+  /** The hard end of a session logged in at `createdAt`. */
+  private endOf(createdAt: Date): Date {
+    return new Date(new Date(createdAt).getTime() + this.lifetimes.maxAgeSeconds * 1000);
   }
 
   /** A new session for the user; answers it and its first refresh token. */
   async open(userId: number, client: ClientInfo): Promise<{ session: SessionRow; refreshToken: string }> {
     const { token, hash } = newRefreshToken();
+    const now = new Date();
     const row = await this.model.create({
       id: crypto.randomUUID(),
       user_id: userId,
       refresh_hash: hash,
-      expires_at: this.expiry(new Date()),
+      created_at: now,
+      expires_at: this.expiry(now, now),
       ip: client.ip ?? null,
       user_agent: client.user_agent ?? null,
     });
@@ -86,7 +104,8 @@ export class SessionStore {
     const session = locked?.get({ plain: true });
     if (!locked || !session || session.refresh_hash !== hash) return { kind: "superseded" };
     const now = new Date();
-    if (session.revoked_at !== null || session.expires_at <= now) return { kind: "invalid" };
+    // Sessions opened before SESSION_MAX_AGE existed, or before it was shortened, end by it too.
+    if (session.revoked_at !== null || session.expires_at <= now || this.endOf(session.created_at) <= now) return { kind: "invalid" };
     const next = newRefreshToken();
     await this.db.query("INSERT INTO session_spent_tokens (hash, session_id, generation) VALUES ($1, $2, $3)", {
       bind: [hash, session.id, session.generation],
@@ -97,7 +116,7 @@ export class SessionStore {
         refresh_hash: next.hash,
         generation: session.generation + 1,
         last_used_at: now,
-        expires_at: this.expiry(now),
+        expires_at: this.expiry(now, session.created_at),
         ip: client.ip ?? session.ip,
         user_agent: client.user_agent ?? session.user_agent,
       },
@@ -130,8 +149,8 @@ export class SessionStore {
       this.db,
       `SELECT u.id, u.email, u.role, u.is_approved, s.last_used_at
          FROM sessions s JOIN users u ON u.id = s.user_id
-        WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $3`,
-      [sessionId, userId, now],
+        WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $3 AND s.created_at > $4`,
+      [sessionId, userId, now, new Date(now.getTime() - this.lifetimes.maxAgeSeconds * 1000)],
     );
     if (!row) return null;
     if (now.getTime() - row.last_used_at.getTime() > TOUCH_AFTER_MS) {

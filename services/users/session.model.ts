@@ -16,7 +16,7 @@ export interface SessionRow {
   revoked_reason: SessionEndReason | null;
 }
 
-export type NewSessionRow = Pick<SessionRow, "id" | "user_id" | "refresh_hash" | "expires_at" | "user_agent" | "ip">;
+export type NewSessionRow = Pick<SessionRow, "id" | "user_id" | "refresh_hash" | "expires_at" | "user_agent" | "ip"> & Partial<Pick<SessionRow, "created_at">>;
 
 export class SessionModel extends Model<SessionRow, NewSessionRow> {}
 

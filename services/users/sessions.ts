@@ -10,7 +10,7 @@
  */
 import type { Service } from "moleculer";
 import type { Transaction } from "sequelize";
-import type { ActionParams, ActionResult, ClientInfo, LoginResponse, SessionEndReason, SessionInfo, User } from "../../sdk/contracts.js";
+import type { ActionParams, ActionResult, ClientInfo, SessionEndReason, SessionInfo, TokenPair, User } from "../../sdk/contracts.js";
 import type { AppConfig } from "../shared/config.js";
 import { callerOf, type AppContext } from "../shared/context.js";
 import type { DbServiceThis } from "../shared/db.js";
@@ -36,7 +36,7 @@ export interface SessionsVars {
   endSessionsIn(t: Transaction, publish: Publish, actorId: number | null, userId: number, filter: SessionFilter, reason: SessionEndReason): Promise<string[]>;
   endSessions(ctx: AppContext, userId: number, filter: SessionFilter, reason: SessionEndReason): Promise<string[]>;
   forgetSessions(userId: number): Promise<void>;
-  tokenAnswer(ctx: AppContext, user: User, session: Pick<SessionRow, "id">, refreshToken: string): LoginResponse;
+  tokenAnswer(ctx: AppContext, user: User, session: Pick<SessionRow, "id" | "expires_at">, refreshToken: string): TokenPair;
 }
 type SessionsThis = Service & SessionsVars & DbServiceThis<UserModel>;
 
@@ -159,12 +159,17 @@ export const sessionsMixin = defineMixin<SessionsVars & DbServiceThis<UserModel>
       await this.broker.broadcast(SESSIONS_CACHE_EVENT, { user_id: userId });
     },
 
-    /** The answer of a login or a refresh: a new pair, never stored by a cache on the way. */
-    tokenAnswer(this: SessionsThis, ctx: AppContext, user: User, session: Pick<SessionRow, "id">, refreshToken: string): LoginResponse {
-      const { token, expiresIn } = this.tokens.issue(user, session.id);
+    /**
+     * The answer of a login or a refresh: a new pair, never stored by a cache on the way. The
+     * refresh token lives until the session's `expires_at` (its full time, unless the session's
+     * SESSION_MAX_AGE ends sooner), and the access token never past it.
+     */
+    tokenAnswer(this: SessionsThis, ctx: AppContext, user: User, session: Pick<SessionRow, "id" | "expires_at">, refreshToken: string): TokenPair {
+      // Rounded up: a pair issued a few milliseconds after its session opened still tells its full time.
+      const refreshExpiresIn = Math.max(0, Math.min(this.config.refreshExpiresIn, Math.ceil((new Date(session.expires_at).getTime() - Date.now()) / 1000)));
+      const { token, expiresIn } = this.tokens.issue(user, session.id, refreshExpiresIn);
       ctx.meta.$responseHeaders = { ...ctx.meta.$responseHeaders, "Cache-Control": "no-store", Pragma: "no-cache" };
-      // The session was opened or its token rotated just now: the new token lives its full time.
-      return { token, token_type: "Bearer", expires_in: expiresIn, refresh_token: refreshToken, refresh_expires_in: this.config.refreshExpiresIn, user };
+      return { token, token_type: "Bearer", expires_in: expiresIn, refresh_token: refreshToken, refresh_expires_in: refreshExpiresIn, user };
     },
   },
 });

@@ -153,7 +153,8 @@ describe("in the browser", () => {
     const lastRefresh = (await tab.context.cookies()).find((c) => c.name === "loanstack_refresh")!.value;
     await tab.page.getByRole("button", { name: "Sign out" }).click();
     await tab.heading("Sign in").waitFor();
-    expect((await tab.context.cookies()).map((c) => c.name)).toEqual([]);
+    // Only the device cookie stays: it names the browser, not a session (console-session.ts).
+    expect((await tab.context.cookies()).map((c) => c.name)).toEqual(["loanstack_device"]);
     expect((await refresh(lastRefresh)).status).toBe(401);
     await expectText(tab.page.locator("main"), "You are signed out.");
     await tab.close();

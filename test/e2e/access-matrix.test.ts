@@ -515,6 +515,34 @@ const ENDPOINTS: Endpoint[] = [
       };
     },
   },
+  {
+    method: "GET",
+    route: "/api/user/users/{id}",
+    allowed: ["admin"],
+    success: 200,
+    prepare: async () => ({
+      path: `/api/user/users/${people.customer.id}`,
+      check: async (res, allowed) => {
+        if (allowed) expect(res.body).toMatchObject({ id: people.customer.id, email: people.customer.email });
+      },
+    }),
+  },
+  {
+    method: "DELETE",
+    route: "/api/user/login-failures/{user_id}",
+    allowed: ["admin"],
+    success: 204,
+    prepare: async () => {
+      const target = await signedUp(api, "customer");
+      for (let i = 0; i < 11; i++) await loginStatus(target.email, "wrong-password");
+      return {
+        path: `/api/user/login-failures/${target.id}`,
+        check: async (_res, allowed) => {
+          expect(await loginStatus(target.email, PASSWORD)).toBe(allowed ? 200 : 429);
+        },
+      };
+    },
+  },
 ];
 
 function expectedStatus(endpoint: Endpoint, role: Role): number {
@@ -536,7 +564,7 @@ describe.each(ENDPOINTS.map((e) => [`${e.method} ${e.route}`, e] as const))("%s"
 
 test("the matrix covers every row of the API table", () => {
   const rows = ENDPOINTS.map((e) => `${e.method} ${e.route}`);
-  expect(new Set(rows).size).toBe(29); // 18 of the core API, 6 of servicing, 5 of sessions
+  expect(new Set(rows).size).toBe(31); // 18 of the core API, 6 of servicing, 5 of sessions, 2 of the accounts' admin
 });
 
 describe("a loan's own customer", () => {

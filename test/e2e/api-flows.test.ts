@@ -156,10 +156,10 @@ describe("POST /api/user/signup", () => {
 });
 
 describe("POST /api/user/login", () => {
-  test("answers token, token_type, expires_in, refresh_token, refresh_expires_in and the user", async () => {
+  test("answers token, token_type, expires_in, refresh_token, refresh_expires_in, the user and the device token", async () => {
     const res = await call("POST", "/api/user/login", { body: { email: people.customer.email, password: PASSWORD } });
     expectStatus(res, 200);
-    expect(Object.keys(res.body).sort()).toEqual(["expires_in", "refresh_expires_in", "refresh_token", "token", "token_type", "user"]);
+    expect(Object.keys(res.body).sort()).toEqual(["device_token", "expires_in", "refresh_expires_in", "refresh_token", "token", "token_type", "user"]);
     expect(res.body.token_type).toBe("Bearer");
     expect(res.body.token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(res.body.expires_in).toBe(7200); // the default JWT_EXPIRES_IN, 2 hours
