@@ -19,6 +19,7 @@ export {
 } from "./client.js";
 export type { FetchLike, LoanClientOptions, RequestOptions } from "./client.js";
 export {
+  ERROR_TYPES,
   LoanApiError,
   BadRequestError,
   AuthenticationError,
@@ -34,4 +35,4 @@ export {
   ConnectionTimeoutError,
   RequestAbortedError,
 } from "./errors.js";
-export type { LoanApiErrorInit, LoanApiErrorKind } from "./errors.js";
+export type { ApiErrorType, LoanApiErrorInit, LoanApiErrorKind } from "./errors.js";
