@@ -16,7 +16,8 @@ export const ERROR_TYPES = [
   // 400: the request itself could not be read
   "BAD_REQUEST", // moleculer-web's errors without a type of their own
   "INVALID_JSON", // the body is not JSON
-  "INVALID_REQUEST_BODY", // the body could not be read: its encoding, charset, or a corrupt compressed body
+  "INVALID_REQUEST_BODY", // the body could not be read (body-parser's other errors)
+  "INVALID_CONTENT_ENCODING", // a compressed body that does not decode as its Content-Encoding says
   "UNABLE_DECODE_PARAM", // a path parameter is not valid percent-encoding
   // 401
   "UNAUTHORIZED",

@@ -129,7 +129,8 @@ const INTRO = [
   "The REST API of loanstack, a loan management back office. JSON in, JSON out.",
   "",
   "Every path here is under `/api/v1`; the same operations answer under the unversioned `/api/...` paths of the original design, with the same behaviour.",
-  "Errors have one shape, `ApiError` (`{ name, message, code, type, data }`, the HTTP status in `code`); a 422 lists the failed fields in `data`.",
+  "Errors have one shape, `ApiError` (`{ name, message, code, type, data }`, the HTTP status in `code`, `type` one of a fixed list, the enum of `ApiError.type`); a 422 lists the failed fields in `data`.",
+  "Money is sent and answered as decimal strings (`format: decimal`); a request also takes a JSON number, but only a string is exact.",
   "Money and rates are decimal strings with two places (`\"250000.00\"`), never floats. Lists take `page` (from 1) and `pageSize` (default 20, at most 100).",
   "Sign in with `POST /api/v1/user/login` and send its token as `Authorization: Bearer <token>`. Login and signup are rate limited per client address (`RATE_LIMIT_AUTH_PER_MINUTE`, default 60 a minute).",
   "The login also answers a refresh token: trade it at `POST /api/v1/user/token/refresh` for a new pair (each refresh token works once); `POST /api/v1/user/logout` ends the session.",
@@ -204,13 +205,13 @@ function whoMayCall(access: Access | undefined): string {
 /** The statuses every operation of a route gives, by what the route and the action declare. */
 function implied(alias: RoutedAlias, declared: ActionDeclaration, hasBody: boolean): Partial<Record<ErrorStatus, string>> {
   const out: Partial<Record<ErrorStatus, string>> = {};
-  if (hasBody) out[400] = "The body is not valid JSON (INVALID_JSON), or could not be read: a corrupt compressed body (INVALID_REQUEST_BODY)";
+  if (hasBody) out[400] = "The body is not valid JSON (INVALID_JSON), does not decode as its Content-Encoding says (INVALID_CONTENT_ENCODING), or could not be read (INVALID_REQUEST_BODY)";
   if (needsToken(alias, declared)) out[401] = "No token, or an invalid or expired one, or one of a session that has ended (logout, revocation, password change)";
   // moleculer-web's cors check refuses, on every route, a browser Origin that CORS_ORIGINS does not list.
   const origin = "the request's `Origin` is not one of CORS_ORIGINS (ORIGIN_NOT_ALLOWED; only when CORS_ORIGINS is set)";
   out[403] = Array.isArray(declared.access) ? `The caller's role may not do this (agents only once approved), or ${origin}` : `Forbidden: ${origin}`;
   if (hasBody) out[413] = "The body is larger than the limit (BODY_LIMIT, default 1MB)";
-  if (hasBody) out[415] = "The body's Content-Type is not JSON (UNSUPPORTED_MEDIA_TYPE), or its Content-Encoding is not one the gateway reads";
+  if (hasBody) out[415] = "The body is not sent as JSON (Content-Type: application/json), or its Content-Encoding or charset is not one the gateway reads (UNSUPPORTED_MEDIA_TYPE)";
   if (Object.keys(declared.params ?? {}).length > 0 || (alias.method !== "GET" && alias.route.onBeforeCall === takeIdempotencyKey)) out[422] = "A parameter failed validation; `data` lists each field";
   if (alias.route.rateLimit) out[429] = "Too many requests from this address; retry after `Retry-After` seconds";
   out[503] = "A service this request needs is not available; retry after `Retry-After` seconds";
