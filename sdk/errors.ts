@@ -6,6 +6,63 @@
  */
 import type { ApiErrorBody, ValidationFieldError } from "./contracts.js";
 
+/**
+ * Every `type` an error answer of the loanstack API carries, by status: the one list of
+ * them. The OpenAPI document's `ApiError.type` enum is made of it (sdk/schemas.ts), and
+ * test/contract/error-types.test.ts fails while the services' code throws a type that is
+ * not here. A new error type is added HERE, under its status.
+ */
+export const ERROR_TYPES = [
+  // 400: the request itself could not be read
+  "BAD_REQUEST", // moleculer-web's errors without a type of their own
+  "INVALID_JSON", // the body is not JSON
+  "INVALID_REQUEST_BODY", // the body could not be read (body-parser's other errors)
+  "INVALID_CONTENT_ENCODING", // a compressed body that does not decode as its Content-Encoding says
+  "UNABLE_DECODE_PARAM", // a path parameter is not valid percent-encoding
+  // 401
+  "UNAUTHORIZED",
+  "NO_TOKEN",
+  "INVALID_TOKEN",
+  "INVALID_CREDENTIALS",
+  "REFRESH_TOKEN_INVALID",
+  "REFRESH_TOKEN_REUSED",
+  // 403
+  "FORBIDDEN",
+  "AGENT_NOT_APPROVED",
+  "ORIGIN_NOT_ALLOWED",
+  "CSRF_TOKEN_INVALID",
+  "CONSOLE_STAFF_ONLY",
+  "CONSOLE_ORIGIN_REFUSED",
+  // 404
+  "NOT_FOUND",
+  // 405: a known path, a method it does not take (`Allow` lists those it does)
+  "METHOD_NOT_ALLOWED",
+  // 409
+  "CONFLICT",
+  "EMAIL_TAKEN",
+  "LOAN_ALREADY_DECIDED",
+  "LOAN_NOT_EDITABLE",
+  "LOAN_NOT_DISBURSABLE",
+  "LOAN_NOT_REPAYABLE",
+  "IDEMPOTENCY_KEY_REUSED",
+  // 413
+  "PAYLOAD_TOO_LARGE",
+  // 415: a body whose content type is not JSON
+  "UNSUPPORTED_MEDIA_TYPE",
+  // 422
+  "VALIDATION_ERROR",
+  "IDEMPOTENCY_KEY_MISMATCH",
+  // 429
+  "RATE_LIMIT_EXCEEDED",
+  "LOGIN_ATTEMPTS_EXCEEDED",
+  // any other 4xx without a type
+  "CLIENT_ERROR",
+  // 5xx
+  "SERVICE_UNAVAILABLE",
+  "INTERNAL_ERROR",
+] as const;
+export type ApiErrorType = (typeof ERROR_TYPES)[number];
+
 export type LoanApiErrorKind =
   | "bad_request" // 400 malformed body
   | "unauthorized" // 401 no/invalid/expired token, bad credentials

@@ -86,6 +86,7 @@ export {
 } from "./client.js";
 export type { FetchLike, LoanClientOptions, RequestOptions } from "./client.js";
 export {
+  ERROR_TYPES,
   LoanApiError,
   BadRequestError,
   AuthenticationError,
@@ -101,4 +102,4 @@ export {
   ConnectionTimeoutError,
   RequestAbortedError,
 } from "./errors.js";
-export type { LoanApiErrorInit, LoanApiErrorKind } from "./errors.js";
+export type { ApiErrorType, LoanApiErrorInit, LoanApiErrorKind } from "./errors.js";

@@ -9,6 +9,7 @@
  * loses or renames a field without this file fails the contract tests.
  */
 import { AUDIT_ENTITIES, INSTALLMENT_STATUSES, LOAN_STATUSES, ROLES, type EventName } from "./contracts.js";
+import { ERROR_TYPES } from "./errors.js";
 
 export type JsonType = "string" | "number" | "integer" | "boolean" | "object" | "array" | "null";
 
@@ -95,8 +96,9 @@ function closed(description: string, properties: Record<string, JsonSchema>, opt
 const id: JsonSchema = { type: "integer", minimum: 1 };
 const nullableId: JsonSchema = { type: ["integer", "null"], minimum: 1 };
 const timestamp: JsonSchema = { type: "string", format: "date-time", examples: ["2026-01-15T09:30:00.000Z"] };
-const money: JsonSchema = { type: "string", pattern: "^\\d+\\.\\d{2}$", description: "A decimal amount with exactly two places, never a float", examples: ["250000.00"] };
-const rate: JsonSchema = { type: "string", pattern: "^\\d+\\.\\d{2}$", description: "An annual interest rate in percent, two places", examples: ["12.00"] };
+// `format: decimal` tells generators the string is a number kept exact (not a float to parse).
+const money: JsonSchema = { type: "string", format: "decimal", pattern: "^\\d+\\.\\d{2}$", description: "A decimal amount with exactly two places, never a float", examples: ["250000.00"] };
+const rate: JsonSchema = { type: "string", format: "decimal", pattern: "^\\d+\\.\\d{2}$", description: "An annual interest rate in percent, two places", examples: ["12.00"] };
 const loanStatus: JsonSchema = { type: "string", enum: LOAN_STATUSES };
 const calendarDate: JsonSchema = { type: "string", format: "date", pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "A calendar date YYYY-MM-DD (UTC), not a timestamp", examples: ["2026-01-31"] };
 const nullable = (schema: JsonSchema, description: string): JsonSchema => ({ ...schema, type: [schema.type as JsonType, "null"], description });
@@ -161,7 +163,7 @@ export const SCHEMAS: Record<SchemaName, JsonSchema> = {
       name: { type: "string", examples: ["NotFoundError"] },
       message: { type: "string", examples: ["loan 42 not found"] },
       code: { type: "integer", minimum: 400, maximum: 599, examples: [404] },
-      type: { type: "string", description: "A stable machine-readable reason, e.g. NOT_FOUND, LOAN_ALREADY_DECIDED", examples: ["NOT_FOUND"] },
+      type: { type: "string", enum: ERROR_TYPES, description: "A stable machine-readable reason, e.g. NOT_FOUND, LOAN_ALREADY_DECIDED", examples: ["NOT_FOUND"] },
       data: { description: "Details: the failed fields of a 422, the entity of a 404, the state of a 409" },
     },
     ["data"],
@@ -169,7 +171,7 @@ export const SCHEMAS: Record<SchemaName, JsonSchema> = {
   ValidationFieldError: closed("One field that failed validation", { field: { type: "string" }, message: { type: "string" }, type: { type: "string" } }, ["type"]),
   ValidationError: {
     description: "A 422: the error shape, `data` listing every field that failed",
-    allOf: [ref("ApiError"), { type: "object", properties: { code: { const: 422 }, data: { type: "array", items: ref("ValidationFieldError") } }, required: ["data"] }],
+    allOf: [ref("ApiError"), { type: "object", properties: { code: { type: "integer", const: 422 }, data: { type: "array", items: ref("ValidationFieldError") } }, required: ["data"] }],
   },
   User: {
     ...closed("An account; never carries a password or its hash", {
@@ -286,7 +288,7 @@ export const SCHEMAS: Record<SchemaName, JsonSchema> = {
     by_status: { ...closed("How many loans there are of each status", Object.fromEntries(LOAN_STATUSES.map((s) => [s, { type: "integer", minimum: 0 }]))) },
     active_outstanding_principal: { ...money, description: "The principal still owed on ACTIVE loans" },
     overdue_amount: { ...money, description: "What ACTIVE loans should have paid before `as_of` and have not" },
-    par30: { type: "string", pattern: "^(100\\.00|\\d{1,2}\\.\\d{2})$", description: "Portfolio at risk: outstanding principal of loans more than 30 days past due, in percent of all active outstanding principal", examples: ["4.17"] },
+    par30: { type: "string", format: "decimal", pattern: "^(100\\.00|\\d{1,2}\\.\\d{2})$", description: "Portfolio at risk: outstanding principal of loans more than 30 days past due, in percent of all active outstanding principal", examples: ["4.17"] },
   }),
   // ---- sessions ----
   SessionInfo: {

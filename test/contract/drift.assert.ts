@@ -20,6 +20,13 @@ type Accepts<Doc, Sdk> = Equals<keyof Doc, keyof Sdk> extends true ? ([Sdk] exte
 /** Every request and answer the document gives is one the SDK's type allows. */
 type Gives<Doc, Sdk> = Equals<keyof Doc, keyof Sdk> extends true ? ([Doc] extends [Sdk] ? true : false) : false;
 
+/**
+ * The SDK's request type as the document states it: money the SDK also takes as a number
+ * (`Money | number`) is documented as the decimal string only, so generators never offer a
+ * float; the server still accepts the number.
+ */
+type MoneyAsString<T> = { [K in keyof T]: string extends T[K] ? (number extends T[K] ? Exclude<T[K], number> : T[K]) : T[K] };
+
 type Schemas = components["schemas"];
 
 type SuccessOf<R> = R extends { 200: infer S } ? S : R extends { 201: infer S } ? S : R extends { 204: infer S } ? S : never;
@@ -65,9 +72,9 @@ export const requests: Record<string, true> = {
   login: {} as Accepts<RequestBody<"login">, C.LoginRequest>,
   changePassword: {} as Accepts<RequestBody<"changePassword">, C.ChangePasswordRequest>,
   createAdmin: {} as Accepts<RequestBody<"createAdmin">, C.CreateAdminRequest>,
-  requestLoan: {} as Accepts<RequestBody<"requestLoan">, C.LoanRequest>,
+  requestLoan: {} as Accepts<RequestBody<"requestLoan">, MoneyAsString<C.LoanRequest>>,
   decideLoan: {} as Accepts<RequestBody<"decideLoan">, C.LoanDecisionRequest>,
-  editLoan: {} as Accepts<RequestBody<"editLoan">, C.LoanEditRequest>,
+  editLoan: {} as Accepts<RequestBody<"editLoan">, MoneyAsString<C.LoanEditRequest>>,
   listCustomers: {} as Accepts<Query<"listCustomers">, C.PageQuery>,
   listUsers: {} as Accepts<Query<"listUsers">, C.ListUsersQuery>,
   listApprovals: {} as Accepts<Query<"listApprovals">, C.PageQuery>,
@@ -77,7 +84,7 @@ export const requests: Record<string, true> = {
   getLoan: {} as Accepts<operations["getLoan"]["parameters"]["path"], C.IdParam>,
   // servicing
   disburseLoan: {} as Accepts<RequestBody<"disburseLoan">, C.DisburseRequest>,
-  recordRepayment: {} as Accepts<RequestBody<"recordRepayment">, C.RepaymentRequest>,
+  recordRepayment: {} as Accepts<RequestBody<"recordRepayment">, MoneyAsString<C.RepaymentRequest>>,
   loanSchedule: {} as Accepts<Query<"loanSchedule">, C.AsOfQuery>,
   portfolio: {} as Accepts<Query<"portfolio">, C.AsOfQuery>,
   listRepayments: {} as Accepts<operations["listRepayments"]["parameters"]["path"], C.IdParam>,

@@ -36,6 +36,8 @@ export function loadContract(): Contract {
   const document = documentFromCode();
   const ajv = new Ajv2020({ allErrors: true, strict: true });
   addFormats(ajv);
+  // The document's money and rates: decimal strings (a format of its own, not JSON Schema's).
+  ajv.addFormat("decimal", /^-?\d+(\.\d+)?$/);
   ajv.addKeyword("components");
   ajv.addSchema({ $id: DOCUMENT_ID, components: document.components });
   const routes = Object.keys(document.paths).map((template) => ({

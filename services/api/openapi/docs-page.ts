@@ -43,17 +43,26 @@ export const DOCS_HTML = `<!doctype html>
 </html>
 `;
 
-// validatorUrl null: Swagger UI would otherwise send the document to an online validator.
-export const DOCS_SCRIPT = `window.ui = SwaggerUIBundle({
-  url: ${JSON.stringify(DOCUMENT_PATH)},
-  dom_id: "#api-reference",
-  deepLinking: true,
-  validatorUrl: null,
-  presets: [SwaggerUIBundle.presets.apis],
-  layout: "BaseLayout",
-  defaultModelsExpandDepth: 0,
-  displayOperationId: true
-});
+// The document's server is `{baseUrl}` (default http://localhost:8000): the page sets it to the
+// gateway that served it, so "Try it out" calls this one. validatorUrl null: Swagger UI would
+// otherwise send the document to an online validator.
+export const DOCS_SCRIPT = `fetch(${JSON.stringify(DOCUMENT_PATH)})
+  .then(function (res) { return res.json(); })
+  .then(function (spec) {
+    (spec.servers || []).forEach(function (server) {
+      if (server.variables && server.variables.baseUrl) server.variables.baseUrl.default = window.location.origin;
+    });
+    window.ui = SwaggerUIBundle({
+      spec: spec,
+      dom_id: "#api-reference",
+      deepLinking: true,
+      validatorUrl: null,
+      presets: [SwaggerUIBundle.presets.apis],
+      layout: "BaseLayout",
+      defaultModelsExpandDepth: 0,
+      displayOperationId: true
+    });
+  });
 `;
 
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;

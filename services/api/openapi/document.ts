@@ -14,7 +14,7 @@ import { SCHEMAS, ref, type JsonSchema } from "../../../sdk/schemas.js";
 import type { Access } from "../../shared/access.js";
 import { takeIdempotencyKey } from "../idempotency-key.js";
 import { paramsSchema } from "./fv-schema.js";
-import type { OpenApiDocument, OpenApiOperation, OpenApiParameter, OpenApiResponse } from "./types.js";
+import type { OpenApiDocument, OpenApiHeader, OpenApiOperation, OpenApiParameter, OpenApiResponse } from "./types.js";
 
 /** A moleculer-web route as api.service.ts declares it (the parts the document reads). */
 export interface GatewayRoute {
@@ -43,6 +43,8 @@ export interface RoutedAlias {
 }
 
 export const VERSIONED_PREFIX = "/api/v1/";
+/** The gateway of `npm start` (PORT 8000): the default of the document's `{baseUrl}`. */
+export const DEFAULT_BASE_URL = "http://localhost:8000";
 export const LEGACY_PREFIX = "/api/";
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
@@ -112,8 +114,8 @@ export function buildOpenApiDocument({ routes, actions, version }: DocumentSourc
       description: INTRO,
       license: { name: "MIT", identifier: "MIT" },
     },
-    // Relative: the gateway that served the document (http://localhost:8000 under `npm start`).
-    servers: [{ url: "/", description: "The gateway serving this document" }],
+    // Absolute, as generators and API tools need it (hey-api, Postman, Portman cannot use "/").
+    servers: [{ url: "{baseUrl}", description: "A loanstack gateway", variables: { baseUrl: { default: DEFAULT_BASE_URL, description: "Its scheme, host and port, without a trailing slash (`npm start` listens on http://localhost:8000)" } } }],
     tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     paths,
     components: {
@@ -127,7 +129,8 @@ const INTRO = [
   "The REST API of loanstack, a loan management back office. JSON in, JSON out.",
   "",
   "Every path here is under `/api/v1`; the same operations answer under the unversioned `/api/...` paths of the original design, with the same behaviour.",
-  "Errors have one shape, `ApiError` (`{ name, message, code, type, data }`, the HTTP status in `code`); a 422 lists the failed fields in `data`.",
+  "Errors have one shape, `ApiError` (`{ name, message, code, type, data }`, the HTTP status in `code`, `type` one of a fixed list, the enum of `ApiError.type`); a 422 lists the failed fields in `data`.",
+  "Money is sent and answered as decimal strings (`format: decimal`); a request also takes a JSON number, but only a string is exact.",
   "Money and rates are decimal strings with two places (`\"250000.00\"`), never floats. Lists take `page` (from 1) and `pageSize` (default 20, at most 100).",
   "Sign in with `POST /api/v1/user/login` and send its token as `Authorization: Bearer <token>`. Login and signup are rate limited per client address (`RATE_LIMIT_AUTH_PER_MINUTE`, default 60 a minute).",
   "The login also answers a refresh token: trade it at `POST /api/v1/user/token/refresh` for a new pair (each refresh token works once); `POST /api/v1/user/logout` ends the session.",
@@ -142,7 +145,7 @@ function operation(alias: RoutedAlias, declared: ActionDeclaration, doc: Operati
   const bodyFields: Record<string, JsonSchema> = {};
   for (const [name, schema] of Object.entries(properties)) {
     const described = withWords(schema, doc.fields?.[name]);
-    if (pathNames.includes(name)) parameters.push({ name, in: "path", required: true, schema: described });
+    if (pathNames.includes(name)) parameters.push({ name, in: "path", required: true, schema: described, example: exampleOf(described) });
     else if (hasBody) bodyFields[name] = described;
     else parameters.push({ name, in: "query", required: required.includes(name), schema: described });
   }
@@ -172,8 +175,19 @@ function operation(alias: RoutedAlias, declared: ActionDeclaration, doc: Operati
   return op;
 }
 
+/** The words of sdk/operations.ts over the rule's schema; a description of both keeps both. */
 function withWords(schema: JsonSchema, words: { description?: string; examples?: readonly unknown[] } | undefined): JsonSchema {
-  return words ? { ...schema, ...words } : schema;
+  if (!words) return schema;
+  const description = [words.description, schema.description].filter(Boolean).join(". ");
+  return { ...schema, ...words, ...(description && { description }) };
+}
+
+/** A path parameter's example: its own (sdk/operations.ts `fields`), else one its schema allows. */
+function exampleOf(schema: JsonSchema): unknown {
+  if (schema.examples?.length) return schema.examples[0];
+  if (schema.format === "uuid") return "0b8f3f2e-6c1d-4b7a-9a52-3f1e2d4c5b6a";
+  if (schema.type === "integer" || schema.type === "number") return Math.max(1, schema.minimum ?? 1);
+  return "example";
 }
 
 function needsToken(alias: RoutedAlias, declared: ActionDeclaration): boolean {
@@ -191,12 +205,13 @@ function whoMayCall(access: Access | undefined): string {
 /** The statuses every operation of a route gives, by what the route and the action declare. */
 function implied(alias: RoutedAlias, declared: ActionDeclaration, hasBody: boolean): Partial<Record<ErrorStatus, string>> {
   const out: Partial<Record<ErrorStatus, string>> = {};
-  if (hasBody) out[400] = "The body is not valid JSON";
+  if (hasBody) out[400] = "The body is not valid JSON (INVALID_JSON), does not decode as its Content-Encoding says (INVALID_CONTENT_ENCODING), or could not be read (INVALID_REQUEST_BODY)";
   if (needsToken(alias, declared)) out[401] = "No token, or an invalid or expired one, or one of a session that has ended (logout, revocation, password change)";
   // moleculer-web's cors check refuses, on every route, a browser Origin that CORS_ORIGINS does not list.
   const origin = "the request's `Origin` is not one of CORS_ORIGINS (ORIGIN_NOT_ALLOWED; only when CORS_ORIGINS is set)";
   out[403] = Array.isArray(declared.access) ? `The caller's role may not do this (agents only once approved), or ${origin}` : `Forbidden: ${origin}`;
   if (hasBody) out[413] = "The body is larger than the limit (BODY_LIMIT, default 1MB)";
+  if (hasBody) out[415] = "The body is not sent as JSON (Content-Type: application/json), or its Content-Encoding or charset is not one the gateway reads (UNSUPPORTED_MEDIA_TYPE)";
   if (Object.keys(declared.params ?? {}).length > 0 || (alias.method !== "GET" && alias.route.onBeforeCall === takeIdempotencyKey)) out[422] = "A parameter failed validation; `data` lists each field";
   if (alias.route.rateLimit) out[429] = "Too many requests from this address; retry after `Retry-After` seconds";
   out[503] = "A service this request needs is not available; retry after `Retry-After` seconds";
@@ -216,24 +231,37 @@ function responses(alias: RoutedAlias, declared: ActionDeclaration, doc: Operati
       ? { description: own.description, content: { "application/json": { schema: ref(own.schema), ...(own.example !== undefined && { example: own.example }) } } }
       : errorResponse(status, errors[status]!);
   }
+  // moleculer-web's limiter counts every request of the route, and says so on every answer.
+  if (alias.route.rateLimit) for (const response of Object.values(out)) response.headers = { ...response.headers, ...RATE_LIMIT_HEADERS };
   return out;
 }
+
+const seconds = (description: string): OpenApiHeader => ({ description, required: true, schema: { type: "string", pattern: "^\\d+$" } });
+
+const RATE_LIMIT_HEADERS: Record<string, OpenApiHeader> = {
+  "X-Rate-Limit-Limit": { description: "The requests this client address may make in a window (RATE_LIMIT_AUTH_PER_MINUTE a minute)", schema: { type: "string", pattern: "^\\d+$" } },
+  "X-Rate-Limit-Remaining": { description: "The requests left in the current window", schema: { type: "string", pattern: "^\\d+$" } },
+  "X-Rate-Limit-Reset": { description: "Seconds until the current window ends and the count starts again", schema: { type: "string", pattern: "^\\d+$" } },
+};
 
 function errorResponse(status: ErrorStatus, description: string): OpenApiResponse {
   const schema = ref(status === 422 ? "ValidationError" : "ApiError");
   const response: OpenApiResponse = { description, content: { "application/json": { schema, example: ERROR_EXAMPLES[status] } } };
-  if (status === 429 || status === 503) response.headers = { "Retry-After": { description: "Seconds to wait before trying again", required: true, schema: { type: "string", pattern: "^\\d+$" } } };
+  if (status === 429 || status === 503) response.headers = { "Retry-After": seconds("Seconds to wait before trying again") };
+  // RFC 9110: a 401 names the scheme the client should sign in with.
+  if (status === 401) response.headers = { "WWW-Authenticate": { description: "`Bearer` (send the token of POST /api/v1/user/login as `Authorization: Bearer <token>`), with an `error` parameter when a token was sent but refused", schema: { type: "string", pattern: "^Bearer\\b" } } };
   return response;
 }
 
 /** Error bodies as the gateway really answers them. */
 const ERROR_EXAMPLES: Record<ErrorStatus, unknown> = {
   400: { name: "BadRequestError", message: "The request body is not valid JSON", code: 400, type: "INVALID_JSON" },
-  401: { name: "UnauthorizedError", message: "Sign in first: send Authorization: Bearer <token>", code: 401, type: "ERR_NO_TOKEN" },
+  401: { name: "UnauthorizedError", message: "Sign in first: send Authorization: Bearer <token>", code: 401, type: "NO_TOKEN" },
   403: { name: "ForbiddenError", message: "Your role may not do this", code: 403, type: "FORBIDDEN" },
   404: { name: "NotFoundError", message: "loan 42 not found", code: 404, type: "NOT_FOUND", data: { entity: "loan", id: 42 } },
   409: { name: "ConflictError", message: "loan 42 is APPROVED: only a NEW loan can be decided", code: 409, type: "LOAN_ALREADY_DECIDED", data: { status: "APPROVED" } },
   413: { name: "PayloadTooLarge", message: "The request body is larger than the limit", code: 413, type: "PAYLOAD_TOO_LARGE" },
+  415: { name: "UnsupportedMediaTypeError", message: "Send the body as JSON: Content-Type: application/json", code: 415, type: "UNSUPPORTED_MEDIA_TYPE" },
   422: { name: "ValidationError", message: "Parameters validation error!", code: 422, type: "VALIDATION_ERROR", data: [{ field: "tenure_months", message: "The 'tenure_months' field must be less than or equal to 360.", type: "numberMax" }] },
   429: { name: "RateLimitExceeded", message: "Rate limit exceeded", code: 429, type: "RATE_LIMIT_EXCEEDED" },
   503: { name: "ServiceUnavailableError", message: "A service needed for this request is not available; retry shortly", code: 503, type: "SERVICE_UNAVAILABLE" },

@@ -82,8 +82,10 @@ function typed(rule: Rule, where: string): JsonSchema {
       return { type: "string", format: "uri" };
     case "date":
       return { type: "string", format: "date-time" };
-    case "multi":
-      return { oneOf: (rule.rules as Rule[]).map((r, i) => ruleSchema(normalised(r) as Rule, `${where}[${i}]`)) };
+    case "multi": {
+      const alternatives = (rule.rules as Rule[]).map((r, i) => ruleSchema(normalised(r) as Rule, `${where}[${i}]`));
+      return decimalOf(alternatives) ?? { oneOf: alternatives };
+    }
     case "array":
       return arraySchema(rule, where);
     case "object":
@@ -95,6 +97,25 @@ function typed(rule: Rule, where: string): JsonSchema {
   }
 }
 
+/**
+ * A decimal string or a number (money): documented as the string alone, `format: decimal`.
+ * A `oneOf [string, number]` would have every generator offer a float for money; the
+ * number is still accepted, and the description says so.
+ */
+function decimalOf(alternatives: JsonSchema[]): JsonSchema | undefined {
+  const text = alternatives.find((s) => s.type === "string" && s.format === "decimal");
+  const others = alternatives.filter((s) => s !== text);
+  if (!text || others.length === 0 || !others.every((s) => s.type === "number" || s.type === "integer")) return undefined;
+  return { ...text, description: "A decimal string, e.g. \"250000.00\"; a JSON number is accepted too, but only a string is exact" };
+}
+
+/** Patterns whose strings are a calendar date, or a decimal number: those get a `format`. */
+const CALENDAR_DATE = "^\\d{4}-\\d{2}-\\d{2}$";
+function isDecimalPattern(pattern: string): boolean {
+  const re = new RegExp(pattern);
+  return ["250000.00", "12", "0.5"].every((s) => re.test(s)) && !["", "x", "1e5", "1,5"].some((s) => re.test(s));
+}
+
 function stringSchema(rule: Rule): JsonSchema {
   const schema: JsonSchema = { type: "string", ...bounds(rule, "minLength", "maxLength") };
   if (typeof rule.length === "number") Object.assign(schema, { minLength: rule.length, maxLength: rule.length });
@@ -102,6 +123,8 @@ function stringSchema(rule: Rule): JsonSchema {
   if (rule.pattern) schema.pattern = rule.pattern instanceof RegExp ? rule.pattern.source : String(rule.pattern);
   if (Array.isArray(rule.enum)) schema.enum = rule.enum;
   if (rule.numeric) schema.pattern = "^-?\\d+(\\.\\d+)?$";
+  if (schema.pattern === CALENDAR_DATE) schema.format = "date";
+  else if (schema.pattern && isDecimalPattern(schema.pattern)) schema.format = "decimal";
   return schema;
 }
 

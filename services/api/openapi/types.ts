@@ -24,6 +24,8 @@ export interface OpenApiParameter {
   required: boolean;
   description?: string;
   schema: JsonSchema;
+  /** On the parameter itself, not only in `schema`: Dredd and others read only this one. */
+  example?: unknown;
 }
 
 export interface OpenApiOperation {
@@ -40,7 +42,7 @@ export interface OpenApiOperation {
 export interface OpenApiDocument {
   openapi: "3.1.0";
   info: { title: string; version: string; description: string; license: { name: string; identifier: string } };
-  servers: Array<{ url: string; description: string }>;
+  servers: Array<{ url: string; description: string; variables?: Record<string, { default: string; description: string }> }>;
   tags: Array<{ name: string; description: string }>;
   paths: Record<string, Record<string, OpenApiOperation>>;
   components: {
