@@ -115,7 +115,7 @@ function corsSettings(config: AppConfig) {
       origin: config.corsOrigins,
       methods: ["GET", "POST", "PUT", "DELETE"],
       allowedHeaders: ["Authorization", "Content-Type", "Idempotency-Key"],
-      exposedHeaders: ["Location", "Retry-After", "X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset"],
+      exposedHeaders: ["Location", "Retry-After", "X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset", "Idempotent-Replayed"],
       credentials: false,
       maxAge: 600,
     },

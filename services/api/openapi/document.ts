@@ -223,6 +223,9 @@ function responses(alias: RoutedAlias, declared: ActionDeclaration, doc: Operati
   const ok: OpenApiResponse = { description: success.description };
   if (success.schema) ok.content = { "application/json": { schema: ref(success.schema), ...(success.example !== undefined && { example: success.example }) } };
   if (success.location) ok.headers = { Location: { description: success.location, required: true, schema: { type: "string", pattern: "^/api/v1/" } } };
+  if (alias.method !== "GET" && alias.route.onBeforeCall === takeIdempotencyKey) {
+    ok.headers = { ...ok.headers, "Idempotent-Replayed": { description: "`true` when this is the answer of an earlier request with the same Idempotency-Key, replayed (nothing was done again)", schema: { type: "string", enum: ["true"] } } };
+  }
   const out: Record<string, OpenApiResponse> = { [success.status]: ok };
   const errors = { ...implied(alias, declared, hasBody), ...doc.errors };
   for (const status of Object.keys(errors).map(Number).sort() as ErrorStatus[]) {
@@ -249,7 +252,7 @@ function errorResponse(status: ErrorStatus, description: string): OpenApiRespons
   const response: OpenApiResponse = { description, content: { "application/json": { schema, example: ERROR_EXAMPLES[status] } } };
   if (status === 429 || status === 503) response.headers = { "Retry-After": seconds("Seconds to wait before trying again") };
   // RFC 9110: a 401 names the scheme the client should sign in with.
-  if (status === 401) response.headers = { "WWW-Authenticate": { description: "`Bearer` (send the token of POST /api/v1/user/login as `Authorization: Bearer <token>`), with an `error` parameter when a token was sent but refused", schema: { type: "string", pattern: "^Bearer\\b" } } };
+  if (status === 401) response.headers = { "WWW-Authenticate": { required: true, description: "`Bearer` (send the token of POST /api/v1/user/login as `Authorization: Bearer <token>`), with an `error` parameter when a token was sent but refused", schema: { type: "string", pattern: "^Bearer\\b" } } };
   return response;
 }
 
