@@ -1,6 +1,6 @@
 /**
  * Every setting of loanstack, read from the environment in one place. Each has a default
- * that works on a laptop; `.env.example` and the README list them.
+ * that works on a laptop; `.env.example` and docs/configuration.md list them.
  */
 import path from "node:path";
 import ms from "ms";

@@ -124,7 +124,7 @@ export class Tab {
 }
 
 /**
- * Where the screenshots go: docs/ (committed, referenced by the README) with
+ * Where the screenshots go: docs/ (committed, referenced by the README and docs/console.md) with
  * UPDATE_SCREENSHOTS=1, else a scratch folder, so an ordinary test run leaves the tree clean.
  */
 export function screenshotPath(name: string): string {

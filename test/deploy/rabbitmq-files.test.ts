@@ -110,9 +110,9 @@ describe(`${OVERRIDE_FILE} over docker-compose.yml`, () => {
     }
   });
 
-  it("is named in docker-compose.yml's header and the README", () => {
+  it("is named in docker-compose.yml's header and in docs/operations.md", () => {
     expect(readText("docker-compose.yml")).toContain(OVERRIDE_FILE);
-    expect(readText("README.md")).toContain(`-f ${OVERRIDE_FILE}`);
+    expect(readText("docs/operations.md")).toContain(`-f ${OVERRIDE_FILE}`);
   });
 });
 
