@@ -307,19 +307,47 @@ export interface ListAuditQuery extends PageQuery {
   event?: EventName;
 }
 
-/** A domain event as its publisher's outbox keeps it until the audit log acknowledged it. */
-export interface OutboxEvent<E extends EventName = EventName> {
-  /** The publisher's outbox id: with `source`, the event's identity (consumers dedupe on it). */
+/**
+ * A domain event as its publisher's outbox delivers it to each subscribing consumer. The
+ * name decides the payload's type: `switch (e.event)` narrows `e.payload`, no casts.
+ * `version`: the schema version of the payload (EVENT_VERSIONS in sdk/schemas.ts), stored
+ * with the outbox row; a change a consumer could misread gets a new version.
+ */
+export type DomainEvent<E extends EventName = EventName> = {
+  [K in E]: {
+    /** The publisher's outbox id: with `source`, the event's identity (consumers dedupe on it). */
+    id: number;
+    event: K;
+    version: number;
+    payload: EventPayload<K>;
+    occurred_at: Timestamp;
+  };
+}[E];
+
+/** The outbox's name for a domain event (kept for the SDK's users). */
+export type OutboxEvent<E extends EventName = EventName> = DomainEvent<E>;
+
+/**
+ * An event as a consumer's action receives it off the wire: possibly one its code does not
+ * know (a newer publisher's, or one that consumer takes "all" of). `isDomainEvent` (in
+ * services/shared/event-delivery.ts) tells the known ones, typed.
+ */
+export interface DeliveredEvent {
   id: number;
-  event: E;
-  payload: EventPayload<E>;
+  event: string;
+  /** Absent from a publisher older than event versions: version 1. */
+  version?: number;
+  payload: object;
   occurred_at: Timestamp;
 }
 
-export interface AuditRecordParams {
+/** What an outbox relay sends a consumer's action: a batch of one publisher's events, in id order. */
+export interface EventDelivery {
   source: string;
-  events: OutboxEvent[];
+  events: DeliveredEvent[];
 }
+
+export type AuditRecordParams = EventDelivery;
 
 // ---- servicing: disbursement, schedule, repayments, arrears, portfolio ----
 

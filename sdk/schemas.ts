@@ -49,6 +49,24 @@ type MissingEventName = Exclude<EventName, (typeof EVENT_NAMES)[number]>;
 const _everyEventNamed: [MissingEventName] extends [never] ? true : MissingEventName = true;
 void _everyEventNamed;
 
+/**
+ * The schema version each event is published with (stored in its outbox row, sent with it).
+ * Raise one when its payload changes in a way a consumer could misread.
+ */
+export const EVENT_VERSIONS: { readonly [E in EventName]: number } = {
+  "user.created": 1,
+  "agent.approved": 1,
+  "user.deleted": 1,
+  "user.passwordChanged": 1,
+  "session.revoked": 1,
+  "loan.created": 1,
+  "loan.updated": 1,
+  "loan.decided": 1,
+  "loan.disbursed": 1,
+  "loan.repaid": 1,
+  "loan.closed": 1,
+};
+
 /** The named schemas of `components.schemas`. */
 export type SchemaName =
   | "ApiError"

@@ -1,7 +1,8 @@
 /**
  * audit: every domain event, who did what to which entity and when, before and after.
- * Owns the audit database. Events arrive from the publishers' outboxes through `record`,
- * at least once; the (source, event id) key keeps each exactly once.
+ * Owns the audit database. One consumer of the publishers' outboxes (subscriptions.ts):
+ * events arrive through `record`, at least once; the (source, event id) key keeps each
+ * exactly once, and an event this code does not know is acknowledged and skipped.
  */
 import type { Service } from "moleculer";
 import { QueryTypes, type WhereOptions } from "sequelize";
@@ -10,6 +11,7 @@ import { EVENT_NAMES } from "../sdk/schemas.js";
 import type { AppContext } from "./shared/context.js";
 import { ownDatabase, type DbServiceThis } from "./shared/db.js";
 import { pageParams, pageWindow, toPage } from "./shared/pagination.js";
+import { eventDeliveryParams, isDomainEvent } from "./shared/event-delivery.js";
 import { idParam } from "./shared/params.js";
 import { defineService } from "./shared/schema.js";
 import { defineAuditModel, type AuditModel, type AuditRow } from "./audit/audit-event.model.js";
@@ -37,14 +39,12 @@ const AuditService = defineService<DbServiceThis<AuditModel>>({
   mixins: [ownDatabase({ urlVariable: "AUDIT_DATABASE_URL", defineModels: defineAuditModel, migrations: auditMigrations })],
 
   actions: {
-    /** The publishers' outbox relays call this; answering is the acknowledgement. */
+    /** The publishers' outbox relays call this; answering is the acknowledgement (of the unknown events too). */
     record: {
-      params: {
-        source: { type: "string", min: 1, max: 32 },
-        events: { type: "array", max: 1000, items: { type: "object", props: { id: idParam, event: { type: "enum", values: [...EVENT_NAMES] }, payload: "object", occurred_at: "string" } } },
-      },
+      params: eventDeliveryParams,
       async handler(this: AuditThis, ctx: AppContext<ActionParams<"audit.record">>): Promise<ActionResult<"audit.record">> {
-        const rows = ctx.params.events.map((e) => toAuditRow(ctx.params.source, e));
+        const rows = ctx.params.events.filter(isDomainEvent).map((e) => toAuditRow(ctx.params.source, e));
+        if (rows.length === 0) return { recorded: 0 };
         // One statement for the batch; a redelivered event hits the unique key and is skipped.
         const inserted = await this.adapter.db.query(
           `INSERT INTO audit_events (source, source_event_id, event, entity, entity_id, actor_id, before, after, occurred_at)

@@ -53,9 +53,9 @@ async function sameWork(ctx: BenchContext, loanstack: Parameters<typeof sameAnsw
   return `customer read: ${customer}; agent page: ${agent}; loan request: ${write}`;
 }
 
-/** Marks what loanstack's relay had not delivered as delivered, so no later scenario pays for it. */
+/** Drops what loanstack's relay had not delivered to its consumers, so no later scenario pays for it. */
 export async function settleOutbox(ctx: BenchContext): Promise<void> {
-  await withClient(ctx.dbs.loans, (c) => c.query("UPDATE outbox SET delivered_at = now() WHERE delivered_at IS NULL"));
+  await withClient(ctx.dbs.loans, (c) => c.query("DELETE FROM outbox_pending"));
 }
 
 export async function mixed(ctx: BenchContext): Promise<ScenarioResult> {

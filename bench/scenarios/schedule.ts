@@ -115,6 +115,6 @@ export async function schedule(ctx: BenchContext): Promise<ScenarioResult> {
   } finally {
     await loanstack.stop();
     afterLoanstack(ctx, "schedule", loanstack);
-    await withClient(ctx.dbs.loans, (c) => c.query("UPDATE outbox SET delivered_at = now() WHERE delivered_at IS NULL"));
+    await withClient(ctx.dbs.loans, (c) => c.query("DELETE FROM outbox_pending"));
   }
 }

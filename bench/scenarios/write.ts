@@ -2,7 +2,7 @@
  * Scenario 3: POST /api/loan/customer-loan by an approved agent, the principal and tenure
  * varying per request, for a customer other than the reader. loanstack's outbox relay
  * (to audit, in the same process) runs as it would; what it had not delivered when the
- * load stopped is reported, and marked delivered before the next scenario so that none
+ * load stopped is reported, and dropped before the next scenario so that none
  * pays for this one's events.
  */
 import { compare, sameAnswer, type Request } from "../compare.js";
@@ -11,7 +11,7 @@ import { withClient } from "../db.js";
 import { startLoanstack } from "../procs.js";
 import { afterLoanstack } from "../wrap-up.js";
 
-const undelivered = (ctx: BenchContext) => withClient(ctx.dbs.loans, async (c) => Number((await c.query<{ n: string }>("SELECT count(*) AS n FROM outbox WHERE delivered_at IS NULL")).rows[0]!.n));
+const undelivered = (ctx: BenchContext) => withClient(ctx.dbs.loans, async (c) => Number((await c.query<{ n: string }>("SELECT count(*) AS n FROM outbox_pending")).rows[0]!.n));
 
 /** Seconds until loanstack's relay delivered its backlog (null: not within `limitS`). */
 async function drain(ctx: BenchContext, limitS: number): Promise<number | null> {
@@ -53,6 +53,6 @@ export async function write(ctx: BenchContext): Promise<ScenarioResult> {
   } finally {
     await loanstack.stop();
     afterLoanstack(ctx, "write", loanstack);
-    await withClient(ctx.dbs.loans, (c) => c.query("UPDATE outbox SET delivered_at = now() WHERE delivered_at IS NULL"));
+    await withClient(ctx.dbs.loans, (c) => c.query("DELETE FROM outbox_pending"));
   }
 }

@@ -5,6 +5,7 @@
 import path from "node:path";
 import ms from "ms";
 import { PASSWORD_MAX, PASSWORD_MIN } from "../../sdk/contracts.js";
+import type { Subscription } from "./subscriptions.js";
 
 export interface RateBand {
   /** Upper bound of the band (inclusive), a decimal string; null for "above every bound". */
@@ -29,6 +30,8 @@ export interface AppConfig {
   bodyLimit: string;
   /** How often an outbox relay looks for undelivered events (it is also woken by each write). */
   outboxPollMs: number;
+  /** EVENT_CONSUMERS: consumers of the outboxes beyond subscriptions.ts's (other services in the namespace). */
+  eventConsumers: Subscription[];
   /** With METRICS_PORT set: how often the loans service refreshes its portfolio gauges. */
   portfolioMetricsMs: number;
   // -- sessions --
@@ -110,6 +113,31 @@ export function parseOrigins(raw: string | undefined): string[] {
   });
 }
 
+const CONSUMER_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
+const ACTION_NAME = /^[\w-]+(\.[\w-]+)+$/;
+const EVENT_NAME = /^[\w-]+(\.[\w-]+)*$/;
+
+/**
+ * EVENT_CONSUMERS: `name=service.action` (every event) or `name=service.action:event,event`,
+ * several separated by `;`. Each is a consumer like those of subscriptions.ts (`allConsumers`).
+ */
+export function parseEventConsumers(value: string | undefined): Subscription[] {
+  const entries = (value ?? "").split(";").map((s) => s.trim()).filter(Boolean);
+  const seen = new Set<string>();
+  return entries.map((entry) => {
+    const match = /^([^=]+)=([^:]+)(?::(.*))?$/.exec(entry);
+    const consumer = match?.[1]?.trim() ?? "";
+    const action = match?.[2]?.trim() ?? "";
+    const events = match?.[3] === undefined ? "all" : match[3].split(",").map((e) => e.trim()).filter(Boolean);
+    if (!CONSUMER_NAME.test(consumer) || !ACTION_NAME.test(action) || (events !== "all" && (events.length === 0 || !events.every((e) => EVENT_NAME.test(e))))) {
+      throw new Error(`EVENT_CONSUMERS: "${entry}" is not name=service.action or name=service.action:event,event`);
+    }
+    if (seen.has(consumer)) throw new Error(`EVENT_CONSUMERS: the consumer "${consumer}" is declared twice`);
+    seen.add(consumer);
+    return { consumer, action, events };
+  });
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const adminEmail = env.ADMIN_EMAIL;
   const adminPassword = env.ADMIN_PASSWORD;
@@ -131,6 +159,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rateTable: parseRateTable(env.LOAN_RATE_TABLE),
     bodyLimit: env.BODY_LIMIT ?? "1MB",
     outboxPollMs: intFromEnv(env, "OUTBOX_POLL_MS", 1000, 10),
+    eventConsumers: parseEventConsumers(env.EVENT_CONSUMERS),
     portfolioMetricsMs: intFromEnv(env, "PORTFOLIO_METRICS_INTERVAL_MS", 15_000, 100),
     refreshExpiresIn: secondsFromEnv(env, "REFRESH_EXPIRES_IN", "30d"),
     sessionMaxAge: secondsFromEnv(env, "SESSION_MAX_AGE", "90d"),

@@ -11,7 +11,8 @@ import { Errors, type Context, type Service, type ServiceBroker, type ServiceSch
 import { ConnectionError, DatabaseError, Sequelize, type Model, type ModelStatic, type QueryInterface } from "sequelize";
 import { SequelizeStorage, Umzug, type MigrationParams } from "umzug";
 import { loadConfig } from "./config.js";
-import { Outbox, outboxMigration } from "./outbox.js";
+import { Outbox, outboxMigrations } from "./outbox.js";
+import { allConsumers } from "./subscriptions.js";
 
 export interface Migration {
   name: string;
@@ -24,7 +25,7 @@ export interface OwnDatabaseOptions<M extends Model> {
   /** Defines the service's models on its own Sequelize instance; returns the main one. */
   defineModels(sequelize: Sequelize): ModelStatic<M>;
   migrations: Migration[];
-  /** Services that publish domain events keep them in an outbox, relayed to the audit log. */
+  /** Services that publish domain events keep them in an outbox, relayed to every consumer (subscriptions.ts). */
   outbox?: { source: string };
 }
 
@@ -191,12 +192,13 @@ export function ownDatabase<M extends Model>(options: OwnDatabaseOptions<M>): Pa
       schema.started = started.map((handler) => (handler === retryForever ? connectWithinTimeout : handler)) as ServiceSchema["started"];
     },
     async afterConnected(this: Service & DbServiceThis<M>) {
-      const migrations = options.outbox ? [...options.migrations, outboxMigration] : options.migrations;
+      const migrations = options.outbox ? [...options.migrations, ...outboxMigrations] : options.migrations;
       await runMigrations(this.adapter.db, migrations, (msg) => this.logger.info(msg));
       if (options.outbox) {
         const config = loadConfig();
-        this.outbox = new Outbox(this.adapter.db, this.broker, this.logger, { source: options.outbox.source, sink: "audit.record", pollMs: config.outboxPollMs, batchSize: 100, coalesceMs: 25 });
-        this.outbox.start();
+        const subscriptions = allConsumers(config.eventConsumers);
+        this.outbox = new Outbox(this.adapter.db, this.broker, this.logger, { source: options.outbox.source, subscriptions, pollMs: config.outboxPollMs, batchSize: 100, coalesceMs: 25 });
+        await this.outbox.start();
       }
     },
     async stopped(this: Service & DbServiceThis<M>) {

@@ -69,6 +69,15 @@ test("a redelivered event is kept once", async () => {
   expect((await auditOf("loan", 424242)).total).toBe(1);
 });
 
+test("an event it does not know is acknowledged and skipped, the rest of its batch recorded", async () => {
+  // A newer publisher's event: refusing the batch would stall that publisher's delivery to audit.
+  const occurred_at = new Date().toISOString();
+  const unknown = { id: 999_100, event: "loan.renamed", version: 1, payload: { actor_id: 1, loan: { id: 424243 } }, occurred_at };
+  const known = { id: 999_101, event: "loan.created", version: 1, payload: { actor_id: 1, loan: { id: 424243 } }, occurred_at };
+  expect(await stack.broker.call("audit.record", { source: "loans", events: [unknown, known] })).toEqual({ recorded: 1 });
+  expect((await auditOf("loan", 424243)).rows.map((e) => e.event)).toEqual(["loan.created"]);
+});
+
 test("admins read the log through the gateway; nobody else does", async () => {
   const api = new Api(stack.url);
   const adminToken = await api.login(stack.admin.email, stack.admin.password);

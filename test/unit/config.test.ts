@@ -2,6 +2,7 @@ import { brokerOptions, redisOptions } from "../../moleculer.config.js";
 import { AmqpTransporter } from "../../services/shared/amqp-transporter.js";
 import { loadConfig } from "../../services/shared/config.js";
 import { selectServices } from "../../services/index.js";
+import { allConsumers } from "../../services/shared/subscriptions.js";
 
 describe("settings from the environment", () => {
   test("defaults that work on a laptop", () => {
@@ -23,6 +24,19 @@ describe("settings from the environment", () => {
     for (const bad of ["*", "https://a.example/", "https://a.example/app", "ftp://a.example", "a.example"]) {
       expect(() => loadConfig({ CORS_ORIGINS: bad })).toThrow(/CORS_ORIGINS/);
     }
+  });
+
+  test("EVENT_CONSUMERS: more consumers of the outboxes, beside the registry's", () => {
+    expect(loadConfig({}).eventConsumers).toEqual([]);
+    expect(loadConfig({ EVENT_CONSUMERS: "reports=reports.take; ledger=ledger.post:loan.disbursed, loan.repaid" }).eventConsumers).toEqual([
+      { consumer: "reports", action: "reports.take", events: "all" },
+      { consumer: "ledger", action: "ledger.post", events: ["loan.disbursed", "loan.repaid"] },
+    ]);
+    for (const bad of ["reports", "reports=take", "Reports=r.take", "r=r.take:", "r=r.take;r=s.take"]) {
+      expect(() => loadConfig({ EVENT_CONSUMERS: bad })).toThrow(/EVENT_CONSUMERS/);
+    }
+    expect(allConsumers(loadConfig({ EVENT_CONSUMERS: "reports=reports.take" }).eventConsumers).map((s) => s.consumer)).toEqual(["audit", "reports"]);
+    expect(() => allConsumers(loadConfig({ EVENT_CONSUMERS: "audit=other.record" }).eventConsumers)).toThrow(/declared twice/);
   });
 
   test("bad values are refused with the variable's name", () => {
