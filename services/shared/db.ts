@@ -7,12 +7,15 @@
  */
 import DbService from "moleculer-db";
 import SequelizeDbAdapter from "moleculer-db-adapter-sequelize";
-import { Errors, type Context, type Service, type ServiceBroker, type ServiceSchema } from "moleculer";
+import type { MoleculerDbMethods } from "moleculer-db";
+import { Errors, type ActionSchema, type Context, type Service, type ServiceBroker, type ServiceSchema } from "moleculer";
 import { ConnectionError, DatabaseError, Sequelize, type Model, type ModelStatic, type QueryInterface } from "sequelize";
 import { SequelizeStorage, Umzug, type MigrationParams } from "umzug";
 import { loadConfig } from "./config.js";
 import { Outbox, outboxMigrations } from "./outbox.js";
 import { allConsumers } from "./subscriptions.js";
+import { defineMixin } from "./schema.js";
+import { UnitOfWork } from "./unit-of-work.js";
 
 export interface Migration {
   name: string;
@@ -29,12 +32,17 @@ export interface OwnDatabaseOptions<M extends Model> {
   outbox?: { source: string };
 }
 
-/** The properties the mixin gives a service, for typing `this` in its handlers. */
-export interface DbServiceThis<M extends Model> {
+/**
+ * The properties the mixin gives a service, for typing `this` in its handlers; of moleculer-db's
+ * methods, `connect`, `disconnect` and `clearCache` (its read actions use the others).
+ */
+export interface DbServiceThis<M extends Model> extends Pick<MoleculerDbMethods, "connect" | "disconnect" | "clearCache"> {
   adapter: { db: Sequelize; model: ModelStatic<M> };
   model: ModelStatic<M>;
   /** Present when the service was given the `outbox` option. */
   outbox: Outbox;
+  /** Every write of the service runs in it (unit-of-work.ts); it publishes events when the service has an outbox. */
+  unitOfWork: UnitOfWork;
 }
 
 export function createSequelize(url: string, poolMax = loadConfig().dbPoolMax): Sequelize {
@@ -93,12 +101,13 @@ class OwnDatabaseAdapter<M extends Model> extends SequelizeDbAdapter {
 }
 
 /**
- * Replaces moleculer-db's `started`, which retries a failed connection every second,
- * forever (a wrong URL then hangs the start with no end). This one retries for
- * DB_CONNECT_TIMEOUT seconds, then fails the start with one line naming the variable.
- * Only the connection is retried: a failing migration fails the start at once.
+ * Starts the service in place of moleculer-db's `started` (left out of its mixin, see
+ * `moleculerDb`), which retries a failed connection every second, forever (a wrong URL then
+ * hangs the start with no end). This one retries for DB_CONNECT_TIMEOUT seconds, then fails
+ * the start with one line naming the variable. Only the connection is retried: a failing
+ * migration fails the start at once.
  */
-async function connectWithinTimeout(this: Service & { connect(): Promise<void> }): Promise<void> {
+async function connectWithinTimeout(this: Service & Pick<MoleculerDbMethods, "connect">): Promise<void> {
   const timeoutS = loadConfig().dbConnectTimeout;
   const deadline = Date.now() + timeoutS * 1000;
   for (let attempt = 1; ; attempt += 1) {
@@ -158,22 +167,34 @@ function databaseDown(this: Service, _ctx: Context, err: unknown): never {
   throw new Errors.MoleculerError("The service's database is not available; retry shortly", 503, "DATABASE_UNAVAILABLE");
 }
 
+/** The moleculer-db actions a data service keeps: plain reads for operators at the REPL. */
+type DbReadAction = "find" | "count" | "get";
+
+/**
+ * moleculer-db's mixin, explicitly taken apart (its types declare a class; it is a schema).
+ * What a data service takes from it: `created` (puts the schema's adapter on `this.adapter`),
+ * `stopped` (disconnects), its methods (`connect`, and those its read actions use), and the
+ * read actions `find`, `count` and `get`. What it leaves: `started` (see
+ * `connectWithinTimeout`) and the other actions (`list`, `create`, `insert`, `update`,
+ * `remove`): their writes would bypass the repositories, the unit of work and its events,
+ * and `list` collides with the services' own names.
+ */
+function moleculerDb(): { mixin: Partial<ServiceSchema>; readActions: Record<DbReadAction, ActionSchema> } {
+  const { started: _retriesForever, actions, ...mixin } = DbService as unknown as ServiceSchema & { actions: Record<DbReadAction, ActionSchema> };
+  return { mixin, readActions: { find: actions.find, count: actions.count, get: actions.get } };
+}
+
 export function ownDatabase<M extends Model>(options: OwnDatabaseOptions<M>): Partial<ServiceSchema> {
-  return {
-    mixins: [DbService as Partial<ServiceSchema>],
+  const moleculerDbParts = moleculerDb();
+  // Uncached: the services' writes do not go through moleculer-db's cache clearing.
+  const readAction = (name: DbReadAction): ActionSchema => ({ ...moleculerDbParts.readActions[name], cache: false });
+  return defineMixin<DbServiceThis<M>>({
+    mixins: [moleculerDbParts.mixin],
     hooks: { error: { "*": databaseDown } },
     actions: {
-      // moleculer-db's write actions would bypass the services' rules, history and events,
-      // and its `list` collides with the services' own names: only plain reads stay, for
-      // operators at the REPL, uncached (the services' writes do not go through its hooks).
-      create: false,
-      insert: false,
-      update: false,
-      remove: false,
-      list: false,
-      find: { cache: false },
-      count: { cache: false },
-      get: { cache: false },
+      find: readAction("find"),
+      count: readAction("count"),
+      get: readAction("get"),
       /** Answers when the service and its database do: the gateway's /health asks it. */
       health: {
         async handler(this: Service & DbServiceThis<M>): Promise<{ ok: true }> {
@@ -186,11 +207,8 @@ export function ownDatabase<M extends Model>(options: OwnDatabaseOptions<M>): Pa
     // broker that loads the schema (several brokers run in one process in tests).
     merged(schema: ServiceSchema & { adapter?: unknown }) {
       schema.adapter = new OwnDatabaseAdapter(options);
-      const started = [schema.started ?? []].flat();
-      const retryForever = (DbService as { started?: unknown }).started;
-      if (!started.some((handler) => handler === retryForever)) throw new Error("moleculer-db's started handler is not where it was: the bounded connect cannot replace it");
-      schema.started = started.map((handler) => (handler === retryForever ? connectWithinTimeout : handler)) as ServiceSchema["started"];
     },
+    started: connectWithinTimeout,
     async afterConnected(this: Service & DbServiceThis<M>) {
       const migrations = options.outbox ? [...options.migrations, ...outboxMigrations] : options.migrations;
       await runMigrations(this.adapter.db, migrations, (msg) => this.logger.info(msg));
@@ -200,10 +218,11 @@ export function ownDatabase<M extends Model>(options: OwnDatabaseOptions<M>): Pa
         this.outbox = new Outbox(this.adapter.db, this.broker, this.logger, { source: options.outbox.source, subscriptions, pollMs: config.outboxPollMs, batchSize: 100, coalesceMs: 25 });
         await this.outbox.start();
       }
+      this.unitOfWork = new UnitOfWork(this.adapter.db, this.outbox);
     },
     async stopped(this: Service & DbServiceThis<M>) {
       // Before moleculer-db's own `stopped` closes the database.
       await this.outbox?.stop();
     },
-  } as unknown as Partial<ServiceSchema>;
+  });
 }

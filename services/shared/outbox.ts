@@ -2,10 +2,10 @@
  * The transactional outbox, delivering each event to every consumer that subscribes to it.
  *
  * Write: a service stores each domain event in its own `outbox` table in the transaction
- * that makes the change (`storeEventsSql`, also as a member of a single-statement write's
- * WITH; `Outbox.transaction` for Sequelize writes), with its schema version; a change and
- * its events exist together or not at all. After the commit the events are also emitted
- * live (caches and other best-effort listeners).
+ * that makes the change, the service's unit of work (unit-of-work.ts: `storeEventsSql`, as
+ * a statement of its own or as a member of the change's WITH), with its schema version; a
+ * change and its events exist together or not at all. After the commit the events are also
+ * emitted live (caches and other best-effort listeners).
  *
  * Fan-out: a statement-level AFTER INSERT trigger on `outbox` adds a row to
  * `outbox_pending (consumer, outbox_id)` for each new event and each consumer in
@@ -30,7 +30,8 @@ import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
 import type { ContextMeta, DeliveredEvent, EventDelivery, EventName, EventPayload } from "../../sdk/contracts.js";
 import { EVENT_VERSIONS } from "../../sdk/schemas.js";
 import type { Migration } from "./db.js";
-import { inTransaction, withConnection, type SqlClient } from "./sql.js";
+import { sqlOf, withConnection, type SqlClient } from "./sql.js";
+import type { CommittedEvents } from "./unit-of-work.js";
 import { takes, type Subscription } from "./subscriptions.js";
 
 /** The consumer that had the outbox to itself before there were several (its undelivered rows became its pending rows). */
@@ -159,7 +160,8 @@ export interface OutboxOptions {
 async function declareConsumers(db: Sequelize, logger: Logger, subscriptions: readonly Subscription[]): Promise<void> {
   const declared = subscriptions.map((s) => ({ consumer: s.consumer, events: s.events === "all" ? null : s.events }));
   const names = declared.map((d) => d.consumer);
-  await inTransaction(db, async (sql) => {
+  await db.transaction(async (t) => {
+    const sql = sqlOf(t);
     await sql.rows("DELETE FROM outbox_consumers WHERE consumer <> ALL($1::text[])", [names]);
     await sql.rows(
       `INSERT INTO outbox_consumers (consumer, events)
@@ -246,7 +248,8 @@ class ConsumerLane {
    */
   private relayBatch(): Promise<number> {
     const { consumer, action } = this.subscription;
-    return inTransaction(this.db, async (sql) => {
+    return this.db.transaction(async (t) => {
+      const sql = sqlOf(t);
       const rows = await sql.rows<StoredEvent>(
         `SELECT o.id, o.event, o.version, o.payload, o.occurred_at
            FROM outbox_pending p JOIN outbox o ON o.id = p.outbox_id
@@ -265,7 +268,7 @@ class ConsumerLane {
   }
 }
 
-export class Outbox {
+export class Outbox implements CommittedEvents {
   private timer?: NodeJS.Timeout;
   private due?: NodeJS.Timeout;
   private stopped = false;
@@ -308,13 +311,13 @@ export class Outbox {
    * answers them with its value; once committed they are emitted live and relayed.
    */
   async write<T>(ctx: Context<unknown, ContextMeta>, mode: "transaction" | "statement", work: (sql: SqlClient) => Promise<WriteOutcome<T>>): Promise<T> {
-    const { value, events } = await (mode === "transaction" ? inTransaction : withConnection)(this.db, work);
+    const { value, events } = await (mode === "transaction" ? this.db.transaction((t) => work(sqlOf(t))) : withConnection(this.db, work));
     this.committed(ctx, events);
     return value;
   }
 
   /** After the commit of a write that stored `events`: emitted live, and their consumers' lanes nudged. */
-  private committed(ctx: Context<unknown, ContextMeta>, events: readonly PendingEvent[]): void {
+  committed(ctx: Context<unknown, ContextMeta>, events: readonly PendingEvent[]): void {
     for (const e of events) ctx.emit(e.name, e.payload).catch((err: unknown) => this.logger.warn(`live event ${e.name} not emitted:`, err));
     if (events.length) this.nudge(events.map((e) => e.name));
   }
