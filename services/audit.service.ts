@@ -2,10 +2,10 @@
  * audit: every domain event, who did what to which entity and when, before and after.
  * Owns the audit database. One consumer of the publishers' outboxes (subscriptions.ts):
  * events arrive through `record`, at least once; the (source, event id) key keeps each
- * exactly once, and an event this code does not know is acknowledged and skipped.
+ * exactly once, and an event this code does not know is acknowledged and skipped. Its table
+ * is read and written through its repository (audit/audit-repository.ts).
  */
 import type { Service } from "moleculer";
-import { QueryTypes, type WhereOptions } from "sequelize";
 import { AUDIT_ENTITIES, type ActionParams, type ActionResult, type AuditEvent } from "../sdk/contracts.js";
 import { EVENT_NAMES } from "../sdk/schemas.js";
 import type { AppContext } from "./shared/context.js";
@@ -15,10 +15,15 @@ import { eventDeliveryParams, isDomainEvent } from "./shared/event-delivery.js";
 import { idParam } from "./shared/params.js";
 import { defineService } from "./shared/schema.js";
 import { defineAuditModel, type AuditModel, type AuditRow } from "./audit/audit-event.model.js";
+import { AuditRepository } from "./audit/audit-repository.js";
 import { toAuditRow } from "./audit/from-outbox.js";
 import { auditMigrations } from "./audit/migrations.js";
 
-type AuditThis = Service & DbServiceThis<AuditModel>;
+interface AuditVars {
+  /** The audit table (audit/audit-repository.ts), once the service started. */
+  audit: AuditRepository;
+}
+type AuditThis = Service & AuditVars & DbServiceThis<AuditModel>;
 
 function toAuditEvent(row: AuditRow): AuditEvent {
   return {
@@ -34,7 +39,7 @@ function toAuditEvent(row: AuditRow): AuditEvent {
   };
 }
 
-const AuditService = defineService<DbServiceThis<AuditModel>>({
+const AuditService = defineService<AuditVars & DbServiceThis<AuditModel>>({
   name: "audit",
   mixins: [ownDatabase({ urlVariable: "AUDIT_DATABASE_URL", defineModels: defineAuditModel, migrations: auditMigrations })],
 
@@ -45,16 +50,9 @@ const AuditService = defineService<DbServiceThis<AuditModel>>({
       async handler(this: AuditThis, ctx: AppContext<ActionParams<"audit.record">>): Promise<ActionResult<"audit.record">> {
         const rows = ctx.params.events.filter(isDomainEvent).map((e) => toAuditRow(ctx.params.source, e));
         if (rows.length === 0) return { recorded: 0 };
-        // One statement for the batch; a redelivered event hits the unique key and is skipped.
-        const inserted = await this.adapter.db.query(
-          `INSERT INTO audit_events (source, source_event_id, event, entity, entity_id, actor_id, before, after, occurred_at)
-           SELECT source, source_event_id, event, entity, entity_id, actor_id, before, after, occurred_at
-             FROM jsonb_to_recordset($1::jsonb) AS r(source text, source_event_id bigint, event text, entity text, entity_id int, actor_id int, before jsonb, after jsonb, occurred_at timestamptz)
-           ON CONFLICT (source, source_event_id) DO NOTHING
-           RETURNING id`,
-          { bind: [JSON.stringify(rows)], type: QueryTypes.SELECT },
-        );
-        return { recorded: inserted.length };
+        // One statement for the batch: atomic by itself, no transaction around it.
+        const recorded = await this.unitOfWork.run(ctx, { autocommit: true }, (work) => this.audit.record(work, rows));
+        return { recorded };
       },
     },
 
@@ -68,12 +66,16 @@ const AuditService = defineService<DbServiceThis<AuditModel>>({
       },
       async handler(this: AuditThis, ctx: AppContext<ActionParams<"audit.listEvents">>): Promise<ActionResult<"audit.listEvents">> {
         const { entity, entity_id, event } = ctx.params;
-        const filter: WhereOptions<AuditRow> = { ...(entity && { entity }), ...(entity_id && { entity_id }), ...(event && { event }) };
         const window = pageWindow(ctx.params);
-        const { rows, count } = await this.model.findAndCountAll({ where: filter, order: [["occurred_at", "ASC"], ["id", "ASC"]], limit: window.limit, offset: window.offset });
-        return toPage(rows.map((r) => toAuditEvent(r.get({ plain: true }))), count, window);
+        const { rows, count } = await this.audit.list({ entity, entity_id, event }, window);
+        return toPage(rows.map(toAuditEvent), count, window);
       },
     },
+  },
+
+  // After the database mixin's `started` connected (the mixins' handlers run first).
+  started(this: AuditThis) {
+    this.audit = new AuditRepository(this.adapter.db);
   },
 });
 

@@ -1,30 +1,28 @@
 /**
  * loans: the loan lifecycle. Owns the loans database. Whether a customer exists is asked
  * of the users service; edits and decisions lock the loan's row, so concurrent commands
- * serialise: of two decisions one wins, and no edit loses a version.
+ * serialise: of two decisions one wins, and no edit loses a version. Its tables are read and
+ * written through its repository (loans/loan-repository.ts), every write in a unit of work.
  */
 import type { Context } from "moleculer";
-import { QueryTypes, Transaction, type ModelStatic } from "sequelize";
-import { LOAN_STATUSES, TENURE_MAX, TENURE_MIN, type ActionParams, type ActionResult, type AuthUser, type Loan, type LoanStatus, type Page } from "../sdk/contracts.js";
+import { LOAN_STATUSES, TENURE_MAX, TENURE_MIN, type ActionParams, type ActionResult, type AuthUser, type Loan, type Page } from "../sdk/contracts.js";
 import { defineService } from "./shared/schema.js";
 import { loadConfig } from "./shared/config.js";
 import { ownDatabase, type DbServiceThis } from "./shared/db.js";
-import { pendingEvent } from "./shared/outbox.js";
-import { selectRows } from "./shared/sql.js";
 import { ForbiddenError, NotFoundError, fieldError } from "./shared/errors.js";
 import { callerOf, type AppContext } from "./shared/context.js";
 import { pageParams, pageWindow, toPage } from "./shared/pagination.js";
 import { dateParam, idParam } from "./shared/params.js";
-import { LOANS_CACHE_EVENT, listCachePatterns, listPlan, type LoanListFilter, type LoanListPlan, type LoanListRow } from "./loans/loan-lists.js";
+import { LOANS_CACHE_EVENT, listCachePatterns, listPlan, type LoanListFilter } from "./loans/loan-lists.js";
 import { loanTerms } from "./loans/loan-math.js";
-import { defineLoanModels, type LoanModel, type LoanRow, type LoanVersionModel } from "./loans/loan.model.js";
+import { createdLoanRow, defineLoanModels, type LoanModel, type LoanRow } from "./loans/loan.model.js";
 import { assertNew, parseAsOf, parsePrincipal } from "./loans/loan-rules.js";
-import type { LoanChangeEvent, LoansThis, LoansVars } from "./loans/loans-this.js";
+import { LoanRepository } from "./loans/loan-repository.js";
+import type { LoanChangeEvent, LoansThis, LoansVars, LockedChange } from "./loans/loans-this.js";
 import { toLoan, toLoanVersion } from "./loans/loan-view.js";
-import { insertLoan, loanByRequestKey } from "./loans/loan-writes.js";
 import { loanMigrations } from "./loans/migrations.js";
 import { servicing } from "./loans/servicing.js";
-import { claimWriteKey, markReplayed, writeKey, type WriteKey } from "./loans/write-key.js";
+import { markReplayed, writeKey, type WriteKey } from "./loans/write-key.js";
 
 type Ctx<A extends "loans.request" | "loans.edit" | "loans.decide" | "loans.details" | "loans.listAll"> = AppContext<ActionParams<A>>;
 
@@ -37,21 +35,6 @@ const listFilters = {
   status: { type: "enum", values: [...LOAN_STATUSES], optional: true },
   overdue: { type: "boolean", convert: true, optional: true },
   as_of: dateParam,
-} as const;
-
-/** The columns a new loan's row has null (the database's defaults), as Sequelize read them back. */
-const UNSET_AT_CREATION = {
-  decided_by: null,
-  decided_at: null,
-  decision_key: null,
-  disbursed_on: null,
-  disbursed_by: null,
-  disbursement_key: null,
-  closed_at: null,
-  total_interest: null,
-  outstanding_principal: null,
-  outstanding_interest: null,
-  next_due_date: null,
 } as const;
 
 const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
@@ -70,24 +53,24 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
         const key = writeKey(ctx);
         const request_key = key.key;
         // A client's key is claimed beside the loan, so the two need a transaction; else one statement.
-        const loan = await this.outbox.write(ctx, key.fingerprint ? "transaction" : "statement", async (sql) => {
+        const loan = await this.unitOfWork.run(ctx, { autocommit: !key.fingerprint }, async (work) => {
           const replayed = async () => {
-            const done = await loanByRequestKey(sql, request_key);
+            const done = await this.loans.byRequestKey(work, request_key);
             if (!done) throw new Error(`loan request ${request_key} conflicted on its key but no loan has it`);
             markReplayed(ctx);
-            return { value: toLoan(done), events: [] };
+            return toLoan(done);
           };
-          if ((await claimWriteKey((text, values) => sql.rows<{ fingerprint: string }>(text, values), key)) === "replay") return replayed();
+          if ((await this.loans.claimWriteKey(work, key)) === "replay") return replayed();
           const now = new Date();
           const row = { ...terms, customer_id: ctx.params.customer_id, agent_id: agentId, status: "NEW" as const, version: 1, request_key, created_at: now, updated_at: now };
           // The id comes from the insert: the stored event gets it in SQL, the answer and the live event below.
-          const created = toLoan({ ...row, id: 0, ...UNSET_AT_CREATION });
-          const event = pendingEvent("loan.created", { actor_id: agentId, loan: created }, ["loan", "id"]);
-          const id = await insertLoan(sql, row, [event]);
+          const created = toLoan(createdLoanRow(row, 0));
+          work.publish("loan.created", { actor_id: agentId, loan: created }, ["loan", "id"]);
+          const id = await this.loans.insert(work, row);
           // A retry of a request that committed (or had, when the insert met its key).
           if (id === null) return replayed();
           created.id = id;
-          return { value: created, events: [event] };
+          return created;
         });
         await this.clearLists(loan.customer_id);
         ctx.meta.$statusCode = 201;
@@ -109,30 +92,25 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
         const editor = callerOf(ctx).id;
         const key = writeKey(ctx);
         const request_key = key.key;
-        return this.lockedUpdate(ctx, ctx.params.id, "loan.updated", key, async (row, transaction) => {
-          const current = row.get({ plain: true });
+        return this.lockedUpdate(ctx, ctx.params.id, "loan.updated", key, async (current, work) => {
           if (current.agent_id !== editor) throw new ForbiddenError("only the agent who requested this loan may edit it");
-          if (await this.versions().count({ where: { loan_id: current.id, request_key }, transaction })) return false; // already done
+          if (await this.loans.hasVersionByKey(work, current.id, request_key)) return null; // already done
           assertNew(current, "edit");
           const terms = loanTerms(principal === undefined ? current.principal : parsePrincipal(principal), tenure_months ?? current.tenure_months, this.config.rateTable);
           // The version being replaced goes to the history in the same transaction.
-          await this.versions().create(
-            {
-              loan_id: current.id,
-              version: current.version,
-              principal: current.principal,
-              interest_rate: current.interest_rate,
-              tenure_months: current.tenure_months,
-              emi: current.emi,
-              status: current.status,
-              edited_by: editor,
-              edited_at: new Date(),
-              request_key,
-            },
-            { transaction },
-          );
-          await row.update({ ...terms, version: current.version + 1 }, { transaction });
-          return true;
+          await this.loans.insertVersion(work, {
+            loan_id: current.id,
+            version: current.version,
+            principal: current.principal,
+            interest_rate: current.interest_rate,
+            tenure_months: current.tenure_months,
+            emi: current.emi,
+            status: current.status,
+            edited_by: editor,
+            edited_at: new Date(),
+            request_key,
+          });
+          return { ...terms, version: current.version + 1 };
         });
       },
     },
@@ -144,11 +122,10 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
         const admin = callerOf(ctx).id;
         const key = writeKey(ctx);
         const decision_key = key.key;
-        return this.lockedUpdate(ctx, ctx.params.id, "loan.decided", key, async (row, transaction) => {
-          if (row.get("decision_key") === decision_key) return false; // this very decision, retried
-          assertNew(row.get({ plain: true }), "decide");
-          await row.update({ status: ctx.params.status, decided_by: admin, decided_at: new Date(), decision_key }, { transaction });
-          return true;
+        return this.lockedUpdate(ctx, ctx.params.id, "loan.decided", key, async (loan) => {
+          if (loan.decision_key === decision_key) return null; // this very decision, retried
+          assertNew(loan, "decide");
+          return { status: ctx.params.status, decided_by: admin, decided_at: new Date(), decision_key };
         });
       },
     },
@@ -166,8 +143,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
       params: { id: idParam },
       async handler(this: LoansThis, ctx: Ctx<"loans.details">): Promise<ActionResult<"loans.history">> {
         const loan = await this.findVisible(ctx.params.id, callerOf(ctx));
-        const rows = await this.versions().findAll({ where: { loan_id: loan.id }, order: [["version", "ASC"]] });
-        return { rows: rows.map((r) => toLoanVersion(r.get({ plain: true }))) };
+        return { rows: (await this.loans.history(loan.id)).map(toLoanVersion) };
       },
     },
 
@@ -202,41 +178,41 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
   },
 
   methods: {
-    versions(this: LoansThis): ModelStatic<LoanVersionModel> {
-      return this.adapter.db.models.loanVersion as ModelStatic<LoanVersionModel>;
-    },
-
     async findVisible(this: LoansThis, id: number, caller: AuthUser): Promise<LoanRow> {
-      const found = await this.model.findByPk(id);
-      if (!found) throw new NotFoundError("loan", id);
-      const loan = found.get({ plain: true });
+      const loan = await this.loans.find(id);
+      if (!loan) throw new NotFoundError("loan", id);
       if (caller.role === "customer" && loan.customer_id !== caller.id) throw new ForbiddenError("this loan belongs to another customer");
       return loan;
     },
 
     /**
      * Claims the write's key (write-key.ts), then runs `change` on the loan's row under FOR
-     * UPDATE and, when it changed something, publishes `event` with the loan before and
-     * after, in the same transaction; answers the loan after. `change` answers false only
-     * for a retry of work its key already did: that answer is marked replayed. Clears the
-     * loan's customer's lists and the admin/agent lists, whatever the outcome (a failed
-     * COMMIT may still have committed).
+     * UPDATE and, when it changes something, writes it and publishes `event` with the loan
+     * before and after (one statement), in one unit of work; answers the loan after. `change`
+     * answers null only for a retry of work its key already did: that answer is marked
+     * replayed. Clears the loan's customer's lists and the admin/agent lists, whatever the
+     * outcome (a failed COMMIT may still have committed).
      */
-    async lockedUpdate(this: LoansThis, ctx: AppContext, id: number, event: LoanChangeEvent, key: WriteKey, change: (loan: LoanModel, t: Transaction) => Promise<boolean>): Promise<Loan> {
+    async lockedUpdate(this: LoansThis, ctx: AppContext, id: number, event: LoanChangeEvent, key: WriteKey, change: LockedChange): Promise<Loan> {
       let customerId: number | undefined;
-      const db = this.adapter.db;
-      return this.outbox.transaction(ctx, async (transaction, publish) => {
-        await claimWriteKey((text, values) => db.query<{ fingerprint: string }>(text, { bind: values, transaction, type: QueryTypes.SELECT }), key);
-        const row = await this.model.findByPk(id, { transaction, lock: Transaction.LOCK.UPDATE });
-        if (!row) throw new NotFoundError("loan", id);
-        customerId = row.getDataValue("customer_id");
-        const before = toLoan(row.get({ plain: true }));
-        const changed = await change(row, transaction);
-        const loan = toLoan(row.get({ plain: true }));
-        if (changed) publish(event, { actor_id: callerOf(ctx).id, before, loan });
-        else markReplayed(ctx);
-        return loan;
-      }).finally(() => this.clearLists(customerId));
+      return this.unitOfWork
+        .run(ctx, async (work) => {
+          await this.loans.claimWriteKey(work, key);
+          const current = await this.loans.lock(work, id);
+          if (!current) throw new NotFoundError("loan", id);
+          customerId = current.customer_id;
+          const changed = await change(current, work);
+          if (!changed) {
+            markReplayed(ctx);
+            return toLoan(current);
+          }
+          const changes = { ...changed, updated_at: new Date() };
+          const loan = toLoan({ ...current, ...changes });
+          work.publish(event, { actor_id: callerOf(ctx).id, before: toLoan(current), loan });
+          await this.loans.update(work, id, changes);
+          return loan;
+        })
+        .finally(() => this.clearLists(customerId));
     },
 
     /**
@@ -250,12 +226,6 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
       await this.broker.cacher?.clean(listCachePatterns(customerId));
     },
 
-    /** From the trigger-kept counts (migration 0002), not COUNT(*) over every loan. */
-    async countByStatus(this: LoansThis, status?: LoanStatus): Promise<number> {
-      const [row] = await selectRows<{ total: string | null }>(this.adapter.db, `SELECT sum(n) AS total FROM loan_counts${status ? " WHERE status = $1" : ""}`, status ? [status] : []);
-      return Number(row?.total ?? 0);
-    },
-
     /**
      * A page of loans; days past due as of `as_of` (default today), which `overdue` also uses.
      * Plain SQL (a hot read): the page and its total in one statement, or the page and its
@@ -267,24 +237,23 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
       const window = pageWindow(params);
       const plan = listPlan(filter, asOf, window);
       if (!plan) return toPage([], 0, window);
-      const db = this.adapter.db;
       const [rows, counted] = await Promise.all([
-        selectRows<LoanListRow>(db, plan.page.text, plan.page.values),
-        plan.total === "status" ? this.countByStatus(filter.status) : plan.total === "count" ? this.countWhere(plan) : undefined,
+        this.loans.page(plan),
+        plan.total === "status" ? this.loans.countByStatus(filter.status) : plan.total === "count" ? this.loans.countWhere(plan) : undefined,
       ]);
-      const total = counted ?? (rows[0] ? Number(rows[0].total) : await this.countWhere(plan));
+      // A "window" page past the end: no row carries the total, a COUNT of its own does.
+      const total = counted ?? (rows[0] ? Number(rows[0].total) : await this.loans.countWhere(plan));
       return toPage(rows.map((r) => toLoan(r, asOf)), total, window);
-    },
-
-    /** The list's total by a COUNT of its own (also for a page past the end: no row carries it). */
-    async countWhere(this: LoansThis, plan: LoanListPlan): Promise<number> {
-      const [row] = await selectRows<{ total: string }>(this.adapter.db, plan.count.text, plan.count.values);
-      return Number(row?.total ?? 0);
     },
   },
 
   created(this: LoansThis) {
     this.config = loadConfig();
+  },
+
+  // After the database mixin's `started` connected (the mixins' handlers run first).
+  started(this: LoansThis) {
+    this.loans = new LoanRepository(this.adapter.db);
   },
 });
 

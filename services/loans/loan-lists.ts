@@ -4,7 +4,7 @@
  */
 import type { CalendarDate, LoanStatus } from "../../sdk/contracts.js";
 import type { PageWindow } from "../shared/pagination.js";
-import type { LoanRow } from "./loan.model.js";
+import { LOAN_COLUMNS, type LoanRow } from "./loan.model.js";
 
 export interface LoanListFilter {
   customer_id?: number;
@@ -12,13 +12,6 @@ export interface LoanListFilter {
   /** ACTIVE loans whose oldest unpaid installment fell due before `asOf`. */
   overdue?: boolean;
 }
-
-/** Every column of the loans model, as Sequelize selected them. */
-export const LOAN_COLUMNS: readonly (keyof LoanRow)[] = [
-  "id", "customer_id", "agent_id", "principal", "interest_rate", "tenure_months", "emi", "status", "version",
-  "decided_by", "decided_at", "request_key", "decision_key", "disbursed_on", "disbursed_by", "disbursement_key",
-  "closed_at", "total_interest", "outstanding_principal", "outstanding_interest", "next_due_date", "created_at", "updated_at",
-];
 
 /**
  * Where a list's total comes from:

@@ -1,5 +1,5 @@
 /** The loans and loan_versions tables, as the loans service (and only it) sees them. */
-import { DataTypes, Model, type ModelStatic, type Sequelize } from "sequelize";
+import { DataTypes, Model, type ModelAttributes, type ModelStatic, type Sequelize } from "sequelize";
 import type { Loan, LoanVersion, Money } from "../../sdk/contracts.js";
 import { defineRepaymentModel, type RepaymentModel } from "./repayment.model.js";
 
@@ -20,14 +20,11 @@ export type LoanRow = Omit<Loan, "decided_at" | "created_at" | "updated_at" | "c
   /** The schedule's interest, fixed at disbursement: with the outstanding figures, what was paid. */
   total_interest: Money | null;
 };
-/** Set by disbursement and repayments, never at creation. */
-type ServicingColumns = "disbursed_on" | "disbursed_by" | "disbursement_key" | "closed_at" | "total_interest" | "outstanding_principal" | "outstanding_interest" | "next_due_date";
-export type NewLoanRow = Omit<LoanRow, "id" | "created_at" | "updated_at" | "decided_by" | "decided_at" | "decision_key" | ServicingColumns>;
 
 export type LoanVersionRow = Omit<LoanVersion, "edited_at"> & { id: number; loan_id: number; edited_at: Date; request_key: string | null };
 export type NewLoanVersionRow = Omit<LoanVersionRow, "id">;
 
-export class LoanModel extends Model<LoanRow, NewLoanRow> {}
+export class LoanModel extends Model<LoanRow, NewLoan> {}
 export class LoanVersionModel extends Model<LoanVersionRow, NewLoanVersionRow> {}
 
 export interface LoanModels {
@@ -39,53 +36,69 @@ export interface LoanModels {
 const money = () => ({ type: DataTypes.DECIMAL(14, 2), allowNull: false });
 const rate = () => ({ type: DataTypes.DECIMAL(5, 2), allowNull: false });
 
+/**
+ * The loans table's columns, defined once: the model's attributes; the SELECT lists of the
+ * repository's plain-SQL reads (`LOAN_COLUMNS`); the row a new loan is (`NEW_LOAN_COLUMNS`).
+ */
+const LOAN_ATTRIBUTES = {
+  id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+  customer_id: { type: DataTypes.INTEGER, allowNull: false },
+  agent_id: { type: DataTypes.INTEGER, allowNull: false },
+  principal: money(),
+  interest_rate: rate(),
+  tenure_months: { type: DataTypes.INTEGER, allowNull: false },
+  emi: money(),
+  status: { type: DataTypes.STRING(16), allowNull: false },
+  version: { type: DataTypes.INTEGER, allowNull: false },
+  decided_by: { type: DataTypes.INTEGER, allowNull: true },
+  decided_at: { type: DataTypes.DATE, allowNull: true },
+  request_key: { type: DataTypes.STRING(200), allowNull: true },
+  decision_key: { type: DataTypes.STRING(200), allowNull: true },
+  disbursed_on: { type: DataTypes.DATEONLY, allowNull: true },
+  disbursed_by: { type: DataTypes.INTEGER, allowNull: true },
+  disbursement_key: { type: DataTypes.STRING(200), allowNull: true },
+  closed_at: { type: DataTypes.DATE, allowNull: true },
+  total_interest: { type: DataTypes.DECIMAL(14, 2), allowNull: true },
+  outstanding_principal: { type: DataTypes.DECIMAL(14, 2), allowNull: true },
+  outstanding_interest: { type: DataTypes.DECIMAL(14, 2), allowNull: true },
+  next_due_date: { type: DataTypes.DATEONLY, allowNull: true },
+  created_at: { type: DataTypes.DATE, allowNull: false },
+  updated_at: { type: DataTypes.DATE, allowNull: false },
+} satisfies ModelAttributes<LoanModel, LoanRow>;
+
+/** Every column of a loan's row, in the table's order. */
+export const LOAN_COLUMNS = Object.keys(LOAN_ATTRIBUTES) as (keyof LoanRow)[];
+
+/** The columns a new loan is inserted with; the others are null (the database's defaults) until a decision or servicing sets them. */
+export const NEW_LOAN_COLUMNS = ["customer_id", "agent_id", "principal", "interest_rate", "tenure_months", "emi", "status", "version", "request_key", "created_at", "updated_at"] as const satisfies readonly (keyof LoanRow)[];
+export type NewLoan = Pick<LoanRow, (typeof NEW_LOAN_COLUMNS)[number]>;
+
+/** The columns a new loan's row has null. */
+type UnsetAtCreation = Exclude<keyof LoanRow, keyof NewLoan | "id">;
+const UNSET_AT_CREATION = Object.fromEntries(LOAN_COLUMNS.filter((c) => c !== "id" && !(NEW_LOAN_COLUMNS as readonly string[]).includes(c)).map((c) => [c, null])) as Record<UnsetAtCreation, null>;
+
+/** The row a new loan has once inserted with `id`. */
+export function createdLoanRow(loan: NewLoan, id: number): LoanRow {
+  return { ...UNSET_AT_CREATION, ...loan, id };
+}
+
+const LOAN_VERSION_ATTRIBUTES = {
+  id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+  loan_id: { type: DataTypes.INTEGER, allowNull: false },
+  version: { type: DataTypes.INTEGER, allowNull: false },
+  principal: money(),
+  interest_rate: rate(),
+  tenure_months: { type: DataTypes.INTEGER, allowNull: false },
+  emi: money(),
+  status: { type: DataTypes.STRING(16), allowNull: false },
+  edited_by: { type: DataTypes.INTEGER, allowNull: false },
+  edited_at: { type: DataTypes.DATE, allowNull: false },
+  request_key: { type: DataTypes.STRING(200), allowNull: true },
+} satisfies ModelAttributes<LoanVersionModel, LoanVersionRow>;
+
 /** Defined per Sequelize instance: tests run several brokers, each on its own database. */
 export function defineLoanModels(sequelize: Sequelize): LoanModels {
-  const Loan = sequelize.define<LoanModel>(
-    "loan",
-    {
-      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
-      customer_id: { type: DataTypes.INTEGER, allowNull: false },
-      agent_id: { type: DataTypes.INTEGER, allowNull: false },
-      principal: money(),
-      interest_rate: rate(),
-      tenure_months: { type: DataTypes.INTEGER, allowNull: false },
-      emi: money(),
-      status: { type: DataTypes.STRING(16), allowNull: false },
-      version: { type: DataTypes.INTEGER, allowNull: false },
-      decided_by: { type: DataTypes.INTEGER, allowNull: true },
-      decided_at: { type: DataTypes.DATE, allowNull: true },
-      request_key: { type: DataTypes.STRING(200), allowNull: true },
-      decision_key: { type: DataTypes.STRING(200), allowNull: true },
-      disbursed_on: { type: DataTypes.DATEONLY, allowNull: true },
-      disbursed_by: { type: DataTypes.INTEGER, allowNull: true },
-      disbursement_key: { type: DataTypes.STRING(200), allowNull: true },
-      closed_at: { type: DataTypes.DATE, allowNull: true },
-      total_interest: { type: DataTypes.DECIMAL(14, 2), allowNull: true },
-      outstanding_principal: { type: DataTypes.DECIMAL(14, 2), allowNull: true },
-      outstanding_interest: { type: DataTypes.DECIMAL(14, 2), allowNull: true },
-      next_due_date: { type: DataTypes.DATEONLY, allowNull: true },
-      created_at: { type: DataTypes.DATE, allowNull: false },
-      updated_at: { type: DataTypes.DATE, allowNull: false },
-    },
-    { tableName: "loans" },
-  );
-  const LoanVersion = sequelize.define<LoanVersionModel>(
-    "loanVersion",
-    {
-      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
-      loan_id: { type: DataTypes.INTEGER, allowNull: false },
-      version: { type: DataTypes.INTEGER, allowNull: false },
-      principal: money(),
-      interest_rate: rate(),
-      tenure_months: { type: DataTypes.INTEGER, allowNull: false },
-      emi: money(),
-      status: { type: DataTypes.STRING(16), allowNull: false },
-      edited_by: { type: DataTypes.INTEGER, allowNull: false },
-      edited_at: { type: DataTypes.DATE, allowNull: false },
-      request_key: { type: DataTypes.STRING(200), allowNull: true },
-    },
-    { tableName: "loan_versions", timestamps: false },
-  );
+  const Loan = sequelize.define<LoanModel>("loan", LOAN_ATTRIBUTES, { tableName: "loans" });
+  const LoanVersion = sequelize.define<LoanVersionModel>("loanVersion", LOAN_VERSION_ATTRIBUTES, { tableName: "loan_versions", timestamps: false });
   return { Loan, LoanVersion, Repayment: defineRepaymentModel(sequelize) };
 }

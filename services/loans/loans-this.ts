@@ -1,27 +1,31 @@
 /** What `this` holds in the loans service's handlers, its own and its servicing mixin's. */
 import type { Service } from "moleculer";
-import type { ModelStatic, Transaction } from "sequelize";
-import type { AuthUser, Loan, LoanStatus, Page } from "../../sdk/contracts.js";
+import type { AuthUser, Loan, Page } from "../../sdk/contracts.js";
 import type { AppConfig } from "../shared/config.js";
 import type { AppContext } from "../shared/context.js";
 import type { DbServiceThis } from "../shared/db.js";
-import type { LoanListFilter, LoanListPlan } from "./loan-lists.js";
-import type { LoanModel, LoanRow, LoanVersionModel } from "./loan.model.js";
+import type { Work } from "../shared/unit-of-work.js";
+import type { LoanListFilter } from "./loan-lists.js";
+import type { LoanChange, LoanRepository } from "./loan-repository.js";
+import type { LoanModel, LoanRow } from "./loan.model.js";
 import type { WriteKey } from "./write-key.js";
 
 /** The events of a change made under the loan's row lock, with the loan before and after. */
 export type LoanChangeEvent = "loan.updated" | "loan.decided" | "loan.disbursed";
 
+/**
+ * A change of a locked loan: the columns it sets, or null for a retry of work its key
+ * already did. It may write more in the work (an edit's history row).
+ */
+export type LockedChange = (loan: LoanRow, work: Work) => Promise<Omit<LoanChange, "updated_at"> | null>;
+
 export interface LoansVars {
   config: AppConfig;
-  versions(): ModelStatic<LoanVersionModel>;
+  /** The loans database's tables (loan-repository.ts), once the service started. */
+  loans: LoanRepository;
   findVisible(id: number, caller: AuthUser): Promise<LoanRow>;
-  lockedUpdate(ctx: AppContext, id: number, event: LoanChangeEvent, key: WriteKey, change: (loan: LoanModel, t: Transaction) => Promise<boolean>): Promise<Loan>;
+  lockedUpdate(ctx: AppContext, id: number, event: LoanChangeEvent, key: WriteKey, change: LockedChange): Promise<Loan>;
   listLoans(filter: LoanListFilter, params: { page?: number; pageSize?: number; as_of?: string }): Promise<Page<Loan>>;
-  countByStatus(status?: LoanStatus): Promise<number>;
-  countWhere(plan: LoanListPlan): Promise<number>;
-  /** moleculer-db: cleans this service's cache here and broadcasts `cache.clean.loans`. */
-  clearCache(): Promise<void>;
   /** Cleans the lists a write to a loan of `customerId` changed, here and on every instance. */
   clearLists(customerId?: number): Promise<void>;
 }

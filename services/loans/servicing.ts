@@ -7,13 +7,11 @@
  * figures lists need are kept on the loan row by the transaction that changes them.
  */
 import type { Service } from "moleculer";
-import type { ModelStatic } from "sequelize";
 import type { ActionParams, ActionResult, CalendarDate, Money, Repayment } from "../../sdk/contracts.js";
 import { callerOf, type AppContext } from "../shared/context.js";
 import { ForbiddenError, NotFoundError } from "../shared/errors.js";
 import { dateParam, idParam } from "../shared/params.js";
 import { defineMixin } from "../shared/schema.js";
-import { pendingEvent } from "../shared/outbox.js";
 import { allocatePayment, type PaymentAllocation } from "./allocation.js";
 import { paidSoFar, positionAfter, summarize, type LoanPosition } from "./arrears.js";
 import { todayUtc } from "./calendar.js";
@@ -22,15 +20,13 @@ import type { LoanRow } from "./loan.model.js";
 import { assertCan, assertProjectable, assertWithinOutstanding, isPaidOff, parseAmount, parseAsOf, parseServiceDate } from "./loan-rules.js";
 import { toLoan } from "./loan-view.js";
 import type { LoansThis } from "./loans-this.js";
-import { portfolioAsOf } from "./portfolio.js";
 import { publishPortfolio, registerPortfolioGauges } from "./portfolio-metrics.js";
-import { insertRepayment, lockForRepayment, repaymentByKey, type LoanRepaidColumns } from "./loan-writes.js";
-import { toRepayment, type RepaymentModel, type RepaymentRow } from "./repayment.model.js";
+import type { LoanChange } from "./loan-repository.js";
+import { toRepayment, type RepaymentRow } from "./repayment.model.js";
 import { buildSchedule, totalInterest } from "./schedule.js";
-import { claimWriteKey, IdempotencyKeyMismatchError, markReplayed, writeKey } from "./write-key.js";
+import { IdempotencyKeyMismatchError, markReplayed, writeKey } from "./write-key.js";
 
 interface ServicingVars {
-  repaymentModel(): ModelStatic<RepaymentModel>;
   recordRepayment(ctx: AppContext, id: number, amount: Money, paidOn: string | undefined): Promise<Repayment>;
   refreshPortfolioGauges(): Promise<void>;
   portfolioTimer?: NodeJS.Timeout;
@@ -91,26 +87,21 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
         const admin = callerOf(ctx).id;
         const key = writeKey(ctx);
         const disbursement_key = key.key;
-        return this.lockedUpdate(ctx, ctx.params.id, "loan.disbursed", key, async (row, transaction) => {
-          if (row.get("disbursement_key") === disbursement_key) return false; // this very disbursement, retried
-          const loan = row.get({ plain: true });
+        return this.lockedUpdate(ctx, ctx.params.id, "loan.disbursed", key, async (loan) => {
+          if (loan.disbursement_key === disbursement_key) return null; // this very disbursement, retried
           assertCan(loan, "disburse");
           const schedule = buildSchedule(loan, disbursedOn);
           const interest = totalInterest(schedule);
-          await row.update(
-            {
-              status: "ACTIVE",
-              disbursed_on: disbursedOn,
-              disbursed_by: admin,
-              disbursement_key,
-              total_interest: interest,
-              outstanding_principal: loan.principal,
-              outstanding_interest: interest,
-              next_due_date: schedule[0]!.due_date,
-            },
-            { transaction },
-          );
-          return true;
+          return {
+            status: "ACTIVE",
+            disbursed_on: disbursedOn,
+            disbursed_by: admin,
+            disbursement_key,
+            total_interest: interest,
+            outstanding_principal: loan.principal,
+            outstanding_interest: interest,
+            next_due_date: schedule[0]!.due_date,
+          };
         });
       },
     },
@@ -147,14 +138,10 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
       params: { id: idParam },
       async handler(this: ServicingThis, ctx: Ctx<"loans.repayment">): Promise<ActionResult<"loans.repayment">> {
         // BIGSERIAL: an id past it is no repayment (as with `lockForRepayment`'s cast).
-        const found = Number.isSafeInteger(ctx.params.id) ? await this.repaymentModel().findByPk(ctx.params.id) : null;
-        if (!found) throw new NotFoundError("repayment", ctx.params.id);
-        const repayment = found.get({ plain: true });
+        const repayment = Number.isSafeInteger(ctx.params.id) ? await this.loans.repayment(ctx.params.id) : null;
+        if (!repayment) throw new NotFoundError("repayment", ctx.params.id);
         const caller = callerOf(ctx);
-        if (caller.role === "customer") {
-          const loan = await this.model.findByPk(repayment.loan_id, { attributes: ["customer_id"] });
-          if (loan?.getDataValue("customer_id") !== caller.id) throw new ForbiddenError("this repayment is of another customer's loan");
-        }
+        if (caller.role === "customer" && (await this.loans.customerOf(repayment.loan_id)) !== caller.id) throw new ForbiddenError("this repayment is of another customer's loan");
         return toRepayment(repayment);
       },
     },
@@ -164,8 +151,7 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
       params: { id: idParam },
       async handler(this: ServicingThis, ctx: Ctx<"loans.repayments">): Promise<ActionResult<"loans.repayments">> {
         const loan = await this.findVisible(ctx.params.id, callerOf(ctx));
-        const rows = await this.repaymentModel().findAll({ where: { loan_id: loan.id }, order: [["id", "ASC"]] });
-        return { rows: rows.map((r) => toRepayment(r.get({ plain: true }))) };
+        return { rows: (await this.loans.repaymentsOf(loan.id)).map(toRepayment) };
       },
     },
 
@@ -173,16 +159,12 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
       access: ["admin"],
       params: { as_of: dateParam },
       handler(this: ServicingThis, ctx: Ctx<"loans.portfolio">): Promise<ActionResult<"loans.portfolio">> {
-        return portfolioAsOf(this.adapter.db, parseAsOf(ctx.params.as_of));
+        return this.loans.portfolio(parseAsOf(ctx.params.as_of));
       },
     },
   },
 
   methods: {
-    repaymentModel(this: ServicingThis): ModelStatic<RepaymentModel> {
-      return this.adapter.db.models.repayment as ModelStatic<RepaymentModel>;
-    },
-
     /**
      * Under the loan's row lock: the repayment, its allocation over the schedule, the
      * loan's new figures (CLOSED when nothing is left) and the events, in one transaction.
@@ -192,43 +174,43 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
       const request_key = key.key;
       const recorder = callerOf(ctx).id;
       let customerId: number | undefined;
-      return this.outbox
-        .write(ctx, "transaction", async (sql) => {
+      return this.unitOfWork
+        .run(ctx, async (work) => {
           // A client's key first: a retry waits here for the first with it, then finds its repayment below.
-          await claimWriteKey((text, values) => sql.rows<{ fingerprint: string }>(text, values), key);
-          const locked = await lockForRepayment(sql, id, request_key);
+          await this.loans.claimWriteKey(work, key);
+          const locked = await this.loans.lockForRepayment(work, id, request_key);
           if (!locked) throw new NotFoundError("loan", id);
           const { loan } = locked;
           customerId = loan.customer_id;
-          if (locked.done) return { value: retried(ctx, locked.done, id), events: [] };
+          if (locked.done) return retried(ctx, locked.done, id);
           let plan: RepaymentPlan;
           try {
             plan = planRepayment(loan, amount, paidOnParam);
           } catch (err) {
             // A retry that waited for the lock while its original committed finds it only now.
-            const done = await repaymentByKey(sql, request_key);
-            if (done) return { value: retried(ctx, done, id), events: [] };
+            const done = await this.loans.repaymentByKey(work, request_key);
+            if (done) return retried(ctx, done, id);
             throw err;
           }
           const now = new Date();
-          const change: LoanRepaidColumns = { ...plan.position, updated_at: now, ...(plan.closes && { status: "CLOSED", closed_at: now }) };
+          const change: LoanChange = { ...plan.position, updated_at: now, ...(plan.closes && { status: "CLOSED" as const, closed_at: now }) };
           const row = { loan_id: id, amount, principal_part: plan.allocation.principal, interest_part: plan.allocation.interest, allocation: plan.allocation.installments, paid_on: plan.paidOn, recorded_by: recorder, request_key, created_at: now };
           // The id comes from the insert: the stored events get it in SQL, the answer and the live events below.
           const repayment = toRepayment({ ...row, id: 0 });
           const before = toLoan(loan);
           const after = toLoan({ ...loan, ...change });
-          const events = [pendingEvent("loan.repaid", { actor_id: recorder, repayment, before, loan: after }, ["repayment", "id"])];
-          if (plan.closes) events.push(pendingEvent("loan.closed", { actor_id: recorder, before, loan: after }));
-          const inserted = await insertRepayment(sql, row, change, events);
+          work.publish("loan.repaid", { actor_id: recorder, repayment, before, loan: after }, ["repayment", "id"]);
+          if (plan.closes) work.publish("loan.closed", { actor_id: recorder, before, loan: after });
+          const inserted = await this.loans.insertRepayment(work, row, change);
           if (!inserted) {
             // The key's repayment committed after this transaction's lock statement began.
-            const done = await repaymentByKey(sql, request_key);
+            const done = await this.loans.repaymentByKey(work, request_key);
             if (!done) throw new Error(`repayment ${request_key} conflicted on its key but no repayment has it`);
-            return { value: retried(ctx, done, id), events: [] };
+            return retried(ctx, done, id);
           }
           repayment.id = Number(inserted.id);
           repayment.allocation = inserted.allocation; // as stored, as the repayments list reads it
-          return { value: repayment, events };
+          return repayment;
         })
         // The loan's customer's lists and the admin/agent lists, whatever the outcome.
         .finally(() => this.clearLists(customerId));
@@ -237,7 +219,7 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
     /** Never throws: a failed refresh (the database away) leaves the last figures. */
     async refreshPortfolioGauges(this: ServicingThis): Promise<void> {
       try {
-        publishPortfolio(this.broker.metrics, await portfolioAsOf(this.adapter.db, todayUtc()));
+        publishPortfolio(this.broker.metrics, await this.loans.portfolio(todayUtc()));
       } catch (err) {
         this.logger.debug("portfolio gauges not refreshed:", err instanceof Error ? err.message : err);
       }

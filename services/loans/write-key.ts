@@ -54,29 +54,6 @@ export class IdempotencyKeyMismatchError extends Errors.MoleculerClientError {
   }
 }
 
-/** Runs one statement in the write's transaction; answers its rows. */
-export type KeyQuery = (text: string, values: unknown[]) => Promise<Array<{ fingerprint: string }>>;
-
-/**
- * Claims a client's key in the transaction of the work it names (idempotency_keys, migration
- * 0005): "first" when this request is the first with it, "replay" when the same request
- * already did its work. A concurrent request with the key waits here until the transaction
- * holding it ends, so retries serialise on the key; one that rolled back leaves no claim. The
- * same key with another request → 422 IDEMPOTENCY_KEY_MISMATCH. The server's own keys (one
- * per HTTP request, one request each) need no claim: "first", and the work's own unique key
- * finds a retry.
- */
-export async function claimWriteKey(query: KeyQuery, key: WriteKey): Promise<"first" | "replay"> {
-  if (!key.fingerprint) return "first";
-  const claimed = await query("INSERT INTO idempotency_keys (key, fingerprint) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING fingerprint", [key.key, key.fingerprint]);
-  if (claimed.length > 0) return "first";
-  // A statement of its own: a fresh snapshot sees the claim the insert waited for.
-  const [stored] = await query("SELECT fingerprint FROM idempotency_keys WHERE key = $1", [key.key]);
-  if (!stored) throw new Error(`idempotency key ${key.key} conflicted but is not stored`);
-  if (stored.fingerprint !== key.fingerprint) throw new IdempotencyKeyMismatchError();
-  return "replay";
-}
-
 /** Tells the client its answer is the one the first request with its key got. */
 export function markReplayed(ctx: AppContext): void {
   ctx.meta.$responseHeaders = { ...ctx.meta.$responseHeaders, "Idempotent-Replayed": "true" };

@@ -30,7 +30,7 @@ import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
 import type { ContextMeta, DeliveredEvent, EventDelivery, EventName, EventPayload } from "../../sdk/contracts.js";
 import { EVENT_VERSIONS } from "../../sdk/schemas.js";
 import type { Migration } from "./db.js";
-import { sqlOf, withConnection, type SqlClient } from "./sql.js";
+import { sqlOf } from "./sql.js";
 import type { CommittedEvents } from "./unit-of-work.js";
 import { takes, type Subscription } from "./subscriptions.js";
 
@@ -123,12 +123,6 @@ export function storeEventsSql(events: readonly PendingEvent[], values: unknown[
     `INSERT INTO outbox (event, version, payload) SELECT e.event, e.version, CASE WHEN e.id_at IS NULL THEN e.payload ELSE jsonb_set(e.payload, e.id_at::text[], to_jsonb(${idFrom}.id)) END` +
     ` FROM ${idFrom}, unnest(${arrays}, $${n + 1}::text[]) AS e(event, payload, version, id_at)`
   );
-}
-
-/** What a plain-SQL write answers: its value, and the events it stored (`storeEventsSql`). */
-export interface WriteOutcome<T> {
-  value: T;
-  events: readonly PendingEvent[];
 }
 
 interface StoredEvent {
@@ -288,6 +282,8 @@ export class Outbox implements CommittedEvents {
   /**
    * Runs `work` in a Sequelize transaction; the events it publishes are stored in that
    * transaction and emitted once it committed.
+   * @deprecated The users service's until it writes through its unit of work
+   * (`this.unitOfWork`, unit-of-work.ts), which does this; to be deleted then.
    */
   async transaction<T>(ctx: Context<unknown, ContextMeta>, work: (t: Transaction, publish: Publish) => Promise<T>): Promise<T> {
     const events: PendingEvent[] = [];
@@ -302,18 +298,6 @@ export class Outbox implements CommittedEvents {
     });
     this.committed(ctx, events);
     return result;
-  }
-
-  /**
-   * A write in plain SQL on a connection borrowed from the pool: in a transaction, or, for
-   * a write that is a single statement (atomic by itself), in autocommit. `work` stores
-   * its events in its own statements (`storeEventsSql`, on the same connection) and
-   * answers them with its value; once committed they are emitted live and relayed.
-   */
-  async write<T>(ctx: Context<unknown, ContextMeta>, mode: "transaction" | "statement", work: (sql: SqlClient) => Promise<WriteOutcome<T>>): Promise<T> {
-    const { value, events } = await (mode === "transaction" ? this.db.transaction((t) => work(sqlOf(t))) : withConnection(this.db, work));
-    this.committed(ctx, events);
-    return value;
   }
 
   /** After the commit of a write that stored `events`: emitted live, and their consumers' lanes nudged. */
