@@ -53,7 +53,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
         const key = writeKey(ctx);
         const request_key = key.key;
         // A client's key is claimed beside the loan, so the two need a transaction; else one statement.
-        const loan = await this.unitOfWork.run(ctx, { autocommit: !key.fingerprint }, async (work) => {
+        const loan = await this.unitOfWork.run(ctx, key.fingerprint ? { plainSql: true } : { autocommit: true }, async (work) => {
           const replayed = async () => {
             const done = await this.loans.byRequestKey(work, request_key);
             if (!done) throw new Error(`loan request ${request_key} conflicted on its key but no loan has it`);

@@ -13,7 +13,7 @@ import type { ModelStatic, Sequelize } from "sequelize";
 import type { CalendarDate, InstallmentAllocation, LoanStatus, Portfolio } from "../../sdk/contracts.js";
 import { storeEventsSql } from "../shared/outbox.js";
 import { selectRows } from "../shared/sql.js";
-import type { StatementWork, Work } from "../shared/unit-of-work.js";
+import type { SqlTransactionWork, StatementWork, Work } from "../shared/unit-of-work.js";
 import type { LoanListPlan, LoanListRow } from "./loan-lists.js";
 import { LOAN_COLUMNS, NEW_LOAN_COLUMNS, type LoanModel, type LoanRow, type LoanVersionModel, type LoanVersionRow, type NewLoan, type NewLoanVersionRow } from "./loan.model.js";
 import { portfolioAsOf } from "./portfolio.js";
@@ -96,13 +96,13 @@ export class LoanRepository {
   }
 
   /** The loan's row FOR UPDATE: concurrent changes of a loan go one after the other. Null: no such loan. */
-  async lock(work: Work, id: number): Promise<LoanRow | null> {
+  async lock(work: SqlTransactionWork, id: number): Promise<LoanRow | null> {
     const [row] = await work.sql.rows<LoanRow>(`SELECT ${LOAN_SELECT} FROM loans WHERE id = $1::bigint FOR UPDATE`, [id]);
     return row ?? null;
   }
 
   /** Sets `change` on the (locked) loan, with the events published so far, in one statement. */
-  async update(work: Work, id: number, change: LoanChange): Promise<void> {
+  async update(work: SqlTransactionWork, id: number, change: LoanChange): Promise<void> {
     await work.storeEventsIn(async (events) => {
       const values: unknown[] = [id];
       const [row] = await work.sql.rows<{ id: number }>(
@@ -195,7 +195,7 @@ export class LoanRepository {
    * The key's repayment is read as of the statement's start: one committed while this waited
    * for the lock is not seen here (see `repaymentByKey` and `insertRepayment`).
    */
-  async lockForRepayment(work: Work, loanId: number, requestKey: string): Promise<LockedForRepayment | undefined> {
+  async lockForRepayment(work: SqlTransactionWork, loanId: number, requestKey: string): Promise<LockedForRepayment | undefined> {
     const [row] = await work.sql.rows<LoanRow & Record<`r_${keyof RepaymentRow}`, unknown>>(
       `SELECT ${LOAN_COLUMNS.map((c) => `l.${c}`).join(", ")}, ${REPAYMENT_COLUMNS.map((c) => `r.${c} AS r_${c}`).join(", ")}
          FROM loans l LEFT JOIN repayments r ON r.request_key = $2
@@ -215,7 +215,7 @@ export class LoanRepository {
   }
 
   /** The request key's repayment as committed now (a statement of its own: a fresh snapshot). */
-  async repaymentByKey(work: Work, requestKey: string): Promise<RepaymentRow | undefined> {
+  async repaymentByKey(work: SqlTransactionWork, requestKey: string): Promise<RepaymentRow | undefined> {
     const [row] = await work.sql.rows<RepaymentRow>(`SELECT ${REPAYMENT_SELECT} FROM repayments WHERE request_key = $1`, [requestKey]);
     return row;
   }
@@ -226,7 +226,7 @@ export class LoanRepository {
    * stored. Null when a repayment with the request key committed since the lock was taken
    * (nothing is written: the change and the events hang on the inserted row).
    */
-  insertRepayment(work: Work, repayment: NewRepayment, change: LoanChange): Promise<{ id: string; allocation: InstallmentAllocation[] } | null> {
+  insertRepayment(work: SqlTransactionWork, repayment: NewRepayment, change: LoanChange): Promise<{ id: string; allocation: InstallmentAllocation[] } | null> {
     return work.storeEventsIn(async (events) => {
       const values: unknown[] = NEW_REPAYMENT_COLUMNS.map((c) => (c === "allocation" ? JSON.stringify(repayment.allocation) : repayment[c]));
       const loanIdAt = NEW_REPAYMENT_COLUMNS.indexOf("loan_id") + 1;

@@ -175,7 +175,7 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
       const recorder = callerOf(ctx).id;
       let customerId: number | undefined;
       return this.unitOfWork
-        .run(ctx, async (work) => {
+        .run(ctx, { plainSql: true }, async (work) => {
           // A client's key first: a retry waits here for the first with it, then finds its repayment below.
           await this.loans.claimWriteKey(work, key);
           const locked = await this.loans.lockForRepayment(work, id, request_key);
