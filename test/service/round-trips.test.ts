@@ -1,0 +1,92 @@
+/**
+ * The statements each loans write sends to its database, counted on the wire (pg's
+ * Client#query, wrapped: each is noted, then sent): what the benchmark's write and repay scenarios cost
+ * in round trips must not grow, and the other writes keep theirs. A loan request without a
+ * client key is one autocommit statement (the loan and its event); with one, the key's
+ * claim joins it in a transaction; a repayment locks its loan, then writes the repayment,
+ * the loan's figures and its events in one statement; a locked change writes the loan and
+ * its event in one.
+ */
+import pg from "pg";
+import type { Service } from "moleculer";
+import type { AuthUser, Loan, User } from "../../sdk/contracts.js";
+import type { Outbox } from "../../services/shared/outbox.js";
+import { startStack, type Stack } from "../support/stack.js";
+
+let stack: Stack;
+let customer: User;
+let admin: AuthUser;
+const agent: AuthUser = { id: 4242, email: "round-trips-agent@example.test", role: "agent", is_approved: true };
+
+/** The statements sent to the loans database while counting. */
+const sent: string[] = [];
+let counting = false;
+const query = pg.Client.prototype.query;
+
+beforeAll(async () => {
+  stack = await startStack();
+  customer = await stack.broker.call("users.signup", { email: "round-trips@example.test", password: "password-123", first_name: "R", last_name: "T", is_customer: true, is_agent: false });
+  admin = { id: 1, email: stack.admin.email, role: "admin", is_approved: true };
+  const loans = stack.broker.getLocalService("loans") as Service & { outbox: Outbox; adapter: { db: { config: { database?: string } } } };
+  // No relay pass in the counts: the outbox's own statements are not the request's.
+  await loans.outbox.stop();
+  const database = loans.adapter.db.config.database;
+  // Notes each statement, then sends it as pg does.
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const text = typeof args[0] === "string" ? args[0] : ((args[0] as { text?: string } | undefined)?.text ?? "");
+    if (counting && this.database === database) sent.push(text.replace(/\s+/g, " ").trim());
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+});
+afterAll(async () => {
+  pg.Client.prototype.query = query;
+  await stack?.stop();
+});
+
+async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
+  sent.length = 0;
+  counting = true;
+  try {
+    await work();
+  } finally {
+    counting = false;
+  }
+  return [...sent];
+}
+
+function call<T>(action: string, params: object, user: AuthUser, key?: string): Promise<T> {
+  return stack.broker.call<T, object>(action, params, { meta: { user, ...(key && { idempotencyKey: key }) } });
+}
+
+const request = (key?: string) => call<Loan>("loans.request", { customer_id: customer.id, principal: "250000.00", tenure_months: 24 }, agent, key);
+
+test("a loan request: one statement; with an Idempotency-Key: BEGIN, the claim, the loan, COMMIT", async () => {
+  const plain = await statementsOf(() => request());
+  expect(plain).toHaveLength(1);
+  expect(plain[0]).toMatch(/^WITH loan AS \( INSERT INTO loans.*INSERT INTO outbox/);
+  const keyed = await statementsOf(() => request("round-trips-1"));
+  expect(keyed.map((s) => s.split(" ")[0])).toEqual(["BEGIN", "INSERT", "WITH", "COMMIT"]);
+});
+
+test("a repayment: BEGIN, the locked loan, the repayment with the loan's figures and events, COMMIT (and the claim with a key)", async () => {
+  const loan = await request();
+  await call("loans.decide", { id: loan.id, status: "APPROVED" }, admin);
+  await call("loans.disburse", { id: loan.id, disbursed_on: "2026-01-10" }, admin);
+  const plain = await statementsOf(() => call("loans.repay", { id: loan.id, amount: "100.00" }, agent));
+  expect(plain.map((s) => s.split(" ")[0])).toEqual(["BEGIN", "SELECT", "WITH", "COMMIT"]);
+  expect(plain[2]).toMatch(/INSERT INTO repayments .* UPDATE loans.*INSERT INTO outbox/);
+  const keyed = await statementsOf(() => call("loans.repay", { id: loan.id, amount: "100.00" }, agent, "round-trips-2"));
+  expect(keyed.map((s) => s.split(" ")[0])).toEqual(["BEGIN", "INSERT", "SELECT", "WITH", "COMMIT"]);
+});
+
+test("a decision, a disbursement, an edit: the locked loan, then the change and its event in one statement", async () => {
+  const loan = await request();
+  const edit = await statementsOf(() => call("loans.edit", { id: loan.id, tenure_months: 12 }, agent));
+  // The version check and the history row besides.
+  expect(edit).toHaveLength(6);
+  const decide = await statementsOf(() => call("loans.decide", { id: loan.id, status: "APPROVED" }, admin));
+  expect(decide.map((s) => s.split(" ")[0])).toEqual(["START", "SELECT", "WITH", "COMMIT;"]);
+  expect(decide[2]).toMatch(/UPDATE loans.*INSERT INTO outbox/);
+  const disburse = await statementsOf(() => call("loans.disburse", { id: loan.id, disbursed_on: "2026-01-10" }, admin));
+  expect(disburse).toHaveLength(4);
+});
