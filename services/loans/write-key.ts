@@ -3,7 +3,8 @@
  * One rule: the client's Idempotency-Key, scoped to the caller; else the id the gateway made
  * for the HTTP request (`ctx.meta.writeId`, services/api/idempotency-key.ts). Never anything
  * else the client sends: moleculer-web takes `ctx.requestID` from the client's X-Request-ID,
- * so keying by it let two callers' writes merge.
+ * so keying by it let two callers' writes merge. A client's key is claimed in the write's
+ * unit of work (`LoanRepository.claimWriteKey`).
  */
 import crypto from "node:crypto";
 import { Errors } from "moleculer";

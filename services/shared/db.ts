@@ -3,7 +3,8 @@
  * adapter connects to the service's own PostgreSQL database (its `*_DATABASE_URL`, read at
  * connect time), runs the service's versioned migrations under an advisory lock before
  * the service accepts calls, and never calls `sync()`. A database that does not answer is
- * retried for DB_CONNECT_TIMEOUT seconds, then the service fails to start.
+ * retried for DB_CONNECT_TIMEOUT seconds, then the service fails to start. Once connected,
+ * the service writes through `this.unitOfWork` (unit-of-work.ts), with its outbox if it has one.
  */
 import DbService from "moleculer-db";
 import SequelizeDbAdapter from "moleculer-db-adapter-sequelize";
