@@ -97,7 +97,7 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
         assertPasswordFits("password", ctx.params.password);
         const password_hash = await this.hasher.hash(ctx.params.password);
         const user = await this.unitOfWork.run(ctx, async (work) => {
-          const row = await this.repo.users.insert({ email: ctx.params.email, password_hash, first_name: ctx.params.first_name, last_name: ctx.params.last_name, role: is_customer ? "customer" : "agent", is_approved: is_customer }, work.sql);
+          const row = await this.repo.users.insert({ email: ctx.params.email, password_hash, first_name: ctx.params.first_name, last_name: ctx.params.last_name, role: is_customer ? "customer" : "agent", is_approved: is_customer }, work);
           if (!row) throw emailTaken();
           work.publish("user.created", { actor_id: null, user: toUser(row) });
           return toUser(row);
@@ -120,16 +120,16 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
         const device = this.devices.verify(ctx.params.device_token);
         // Counted before the password is checked (a locked account costs no bcrypt), for known
         // and unknown emails alike, in the statement that finds the user (login-limit.ts).
-        const attempt = await this.unitOfWork.run(ctx, { autocommit: true }, (work) => this.repo.loginLimit.attemptLogin(work.sql, email, device));
+        const attempt = await this.unitOfWork.run(ctx, { autocommit: true }, (work) => this.repo.loginLimit.attemptLogin(work, email, device));
         if (attempt.wait > 0) throw tooManyFailures(attempt.wait);
         const row = attempt.user;
         // Past 72 bytes bcrypt would ignore the tail: such a password is never the right one.
         const ok = (await this.hasher.compare(password, row?.password_hash ?? this.dummyHash)) && passwordFits(password);
         if (!row || !ok) throw new UnauthorizedError("Invalid email or password", "INVALID_CREDENTIALS");
         // The count it was made under: the device's own, or the account-wide one (not by the owner's device).
-        await this.unitOfWork.run(ctx, { autocommit: true }, (work) => this.repo.loginLimit.clear(work.sql, attempt.key));
+        await this.unitOfWork.run(ctx, { autocommit: true }, (work) => this.repo.loginLimit.clear(work, attempt.key));
         if (!row.is_approved) throw new ForbiddenError("This agent account is waiting for an admin's approval", "AGENT_NOT_APPROVED");
-        const { session, refreshToken } = await this.unitOfWork.run(ctx, { autocommit: true }, (work) => this.repo.sessions.open(work.sql, row.id, clientOf(ctx)));
+        const { session, refreshToken } = await this.unitOfWork.run(ctx, { autocommit: true }, (work) => this.repo.sessions.open(work, row.id, clientOf(ctx)));
         const deviceToken = attempt.byDevice && ctx.params.device_token ? ctx.params.device_token : this.devices.issue(row.id);
         return { ...this.tokenAnswer(ctx, toUser(row), session, refreshToken), device_token: deviceToken };
       },
@@ -186,17 +186,17 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
         // A guess at the current password is a failed login of the account (a stolen access
         // token must not buy unlimited guesses), counted before bcrypt like a login's.
         const { email, password_hash: currentHash } = user;
-        const wait = await this.unitOfWork.run(ctx, { autocommit: true }, (work) => this.repo.loginLimit.attempt(work.sql, email));
+        const wait = await this.unitOfWork.run(ctx, { autocommit: true }, (work) => this.repo.loginLimit.attempt(work, email));
         if (wait > 0) throw tooManyFailures(wait);
         if (!(await this.hasher.compare(ctx.params.current_password, currentHash))) {
           throw fieldError("current_password", "the current password is wrong", "wrongPassword");
         }
         // The right one: a success without a device token, which starts the account-wide count again.
-        await this.unitOfWork.run(ctx, { autocommit: true }, (work) => this.repo.loginLimit.clear(work.sql, emailKey(email)));
+        await this.unitOfWork.run(ctx, { autocommit: true }, (work) => this.repo.loginLimit.clear(work, emailKey(email)));
         const password_hash = await this.hasher.hash(ctx.params.new_password);
         // Every other session ends with the old password: a thief's session does not outlive it.
         const ended = await this.unitOfWork.run(ctx, async (work) => {
-          await this.repo.users.setPasswordHash(work.sql, caller.id, password_hash);
+          await this.repo.users.setPasswordHash(work, caller.id, password_hash);
           work.publish("user.passwordChanged", { actor_id: caller.id, user_id: caller.id });
           return this.endSessionsIn(work, caller.id, caller.id, { except: ctx.meta.sessionId }, "password_changed");
         });
@@ -214,7 +214,7 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
         assertPasswordFits("password", ctx.params.password);
         const password_hash = await this.hasher.hash(ctx.params.password);
         const user = await this.unitOfWork.run(ctx, async (work) => {
-          const row = await this.repo.users.insert({ email: ctx.params.email, password_hash, first_name: ctx.params.first_name, last_name: ctx.params.last_name, role: "admin", is_approved: true }, work.sql);
+          const row = await this.repo.users.insert({ email: ctx.params.email, password_hash, first_name: ctx.params.first_name, last_name: ctx.params.last_name, role: "admin", is_approved: true }, work);
           if (!row) throw emailTaken();
           work.publish("user.created", { actor_id: callerOf(ctx).id, user: toUser(row) });
           return toUser(row);
@@ -243,7 +243,7 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       async handler(this: UsersThis, ctx: Ctx<"clearLoginFailures">): Promise<null> {
         const row = await this.repo.users.byId(ctx.params.user_id);
         if (!row) throw new NotFoundError("user", ctx.params.user_id);
-        await this.unitOfWork.run(ctx, { autocommit: true }, (work) => this.repo.loginLimit.clearAccount(work.sql, row.id, row.email));
+        await this.unitOfWork.run(ctx, { autocommit: true }, (work) => this.repo.loginLimit.clearAccount(work, row.id, row.email));
         ctx.meta.$statusCode = 204;
         return null;
       },
@@ -280,10 +280,10 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
         const agent = await this.findRole(ctx.params.id, "agent");
         if (agent.is_approved) return toUser(agent);
         const user = await this.unitOfWork.run(ctx, async (work) => {
-          const approved = await this.repo.users.approve(work.sql, agent.id);
+          const approved = await this.repo.users.approve(work, agent.id);
           if (approved) work.publish("agent.approved", { actor_id: callerOf(ctx).id, user: toUser(approved) });
           // None: approved (or deleted) meanwhile by another admin, whose write published its event.
-          const now = approved ?? (await this.repo.users.byId(agent.id, work.sql));
+          const now = approved ?? (await this.repo.users.byId(agent.id, work));
           if (!now) throw new NotFoundError("agent", agent.id);
           return toUser(now);
         });
@@ -301,7 +301,7 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
         await this.unitOfWork.run(ctx, async (work) => {
           // Ended first, so the audit log says which sessions went (their rows go with the user).
           await this.endSessionsIn(work, callerOf(ctx).id, ctx.params.id, {}, "user_deleted");
-          await this.repo.users.remove(work.sql, agent.id);
+          await this.repo.users.remove(work, agent.id);
           work.publish("user.deleted", { actor_id: callerOf(ctx).id, user: toUser(agent) });
         });
         // Its tokens stop working at once: the gateway resolves every token through `resolve`.

@@ -16,6 +16,7 @@
  */
 import crypto from "node:crypto";
 import type { SqlClient } from "../shared/sql.js";
+import type { StatementWork } from "../shared/unit-of-work.js";
 import { selectList } from "./columns.js";
 import type { Device } from "./device-token.js";
 import { USER_COLUMNS, type UserRow } from "./user.model.js";
@@ -66,8 +67,8 @@ function waitOf(row: { failures: number; retry_after: number } | undefined): num
 
 /**
  * The login_failures table's reads and writes: the only code of the service that touches it.
- * Each is one statement, atomic by itself: a request's runs on its unit of work in autocommit
- * (the `sql` it is given); the pruning, on a timer, on the pool.
+ * Each is one statement, atomic by itself: a request's runs on the unit of work it is given
+ * (in autocommit); the pruning, on a timer, on the pool.
  */
 export class LoginLimit {
   /** `pool`: statements on connections of the service's pool, each in autocommit. */
@@ -77,10 +78,10 @@ export class LoginLimit {
    * A login's attempt: finds the email's user and counts the attempt — under the device when
    * the device token names that very user, else under the email — in one round trip.
    */
-  async attemptLogin(sql: SqlClient, email: string, device: Device | null): Promise<LoginAttempt> {
+  async attemptLogin(work: StatementWork, email: string, device: Device | null): Promise<LoginAttempt> {
     const byEmail = emailKey(email);
     const byDevice = device ? deviceKey(device.deviceId) : null;
-    const [row] = await sql.rows<LoginRowOut>(
+    const [row] = await work.sql.rows<LoginRowOut>(
       `WITH u AS (
          SELECT ${selectList(USER_COLUMNS)} FROM users WHERE lower(email) = $2
        ), k AS (
@@ -96,19 +97,19 @@ export class LoginLimit {
   }
 
   /** Counts an attempt under the account's email (change-password's current password); answers the seconds to wait, else 0. */
-  async attempt(sql: SqlClient, email: string): Promise<number> {
-    const [row] = await sql.rows<LoginRowOut>(`WITH k AS (SELECT $2::char(64) AS key, NULL::int AS user_id) ${COUNT}`, [LOGIN_FAILURE_WINDOW_SECONDS, emailKey(email)]);
+  async attempt(work: StatementWork, email: string): Promise<number> {
+    const [row] = await work.sql.rows<LoginRowOut>(`WITH k AS (SELECT $2::char(64) AS key, NULL::int AS user_id) ${COUNT}`, [LOGIN_FAILURE_WINDOW_SECONDS, emailKey(email)]);
     return waitOf(row);
   }
 
   /** The right password: the count it was made under starts again. */
-  async clear(sql: SqlClient, key: string): Promise<void> {
-    await sql.rows("DELETE FROM login_failures WHERE email_hash = $1", [key]);
+  async clear(work: StatementWork, key: string): Promise<void> {
+    await work.sql.rows("DELETE FROM login_failures WHERE email_hash = $1", [key]);
   }
 
   /** An admin's unlock: the account-wide count and every device count of the user. */
-  async clearAccount(sql: SqlClient, userId: number, email: string): Promise<void> {
-    await sql.rows("DELETE FROM login_failures WHERE email_hash = $1 OR user_id = $2", [emailKey(email), userId]);
+  async clearAccount(work: StatementWork, userId: number, email: string): Promise<void> {
+    await work.sql.rows("DELETE FROM login_failures WHERE email_hash = $1 OR user_id = $2", [emailKey(email), userId]);
   }
 
   /** Drops the counts whose window has passed (they would be reset on the next attempt anyway). */

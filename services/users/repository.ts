@@ -2,7 +2,7 @@
  * The users service's repository: the one way its code reaches the users database. Each
  * table has one owner here (users, sessions with their spent tokens, login_failures), whose
  * columns are named once (user.model.ts, session.model.ts) and whose statements are plain
- * SQL. A request's writes run on the `sql` of its unit of work (shared/unit-of-work.ts: a
+ * SQL. A request's writes run on the unit of work they are given (shared/unit-of-work.ts: a
  * transaction with the events it publishes, or autocommit for a single statement); reads,
  * and the writes made outside any request (the bootstrap admin at start, pruning on a
  * timer, the live check's last-used time), run on the pool, each statement on its own.

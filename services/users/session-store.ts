@@ -14,6 +14,7 @@
 import crypto from "node:crypto";
 import type { ClientInfo, SessionEndReason } from "../../sdk/contracts.js";
 import type { SqlClient } from "../shared/sql.js";
+import type { StatementWork } from "../shared/unit-of-work.js";
 import { selectList } from "./columns.js";
 import { SESSION_COLUMNS, type NewSessionRow, type SessionRow } from "./session.model.js";
 import type { UserRow } from "./user.model.js";
@@ -60,8 +61,8 @@ export interface SessionLifetimes {
 
 /**
  * The sessions table's reads and writes (and its spent tokens'): the only code of the service
- * that touches them. A request's writes run on its unit of work (the `sql` they are given:
- * its transaction, or autocommit for a login's one statement); reads, the live check's
+ * that touches them. A request's writes run on the unit of work they are given (a
+ * transaction, or autocommit for a login's one statement); reads, the live check's
  * bookkeeping write and the pruning on a timer run on the pool.
  */
 export class SessionStore {
@@ -83,11 +84,11 @@ export class SessionStore {
   }
 
   /** A new session for the user (one statement, no event: a login is not audited); answers it and its first refresh token. */
-  async open(sql: SqlClient, userId: number, client: ClientInfo): Promise<{ session: SessionRow; refreshToken: string }> {
+  async open(work: StatementWork, userId: number, client: ClientInfo): Promise<{ session: SessionRow; refreshToken: string }> {
     const { token, hash } = newRefreshToken();
     const now = new Date();
     const row: NewSessionRow = { id: crypto.randomUUID(), user_id: userId, refresh_hash: hash, created_at: now, expires_at: this.expiry(now, now), ip: client.ip ?? null, user_agent: client.user_agent ?? null };
-    const [session] = await sql.rows<SessionRow>(
+    const [session] = await work.sql.rows<SessionRow>(
       `INSERT INTO sessions (id, user_id, refresh_hash, created_at, last_used_at, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7) RETURNING ${ROW}`,
       [row.id, row.user_id, row.refresh_hash, row.created_at, row.expires_at, row.ip, row.user_agent],
     );
@@ -96,13 +97,14 @@ export class SessionStore {
   }
 
   /**
-   * Trades a refresh token for the next one, under the session's row lock, in `sql`'s
+   * Trades a refresh token for the next one, under the session's row lock, in `work`'s
    * transaction. The token is looked up first without the lock: a refresh that found it
    * current and then, holding the lock, finds it replaced lost a race with a concurrent
    * refresh (answered 401, the session lives on); one that finds it already spent is a
    * replay, and ends the session.
    */
-  async rotate(sql: SqlClient, token: string, client: ClientInfo): Promise<Rotation> {
+  async rotate(work: StatementWork, token: string, client: ClientInfo): Promise<Rotation> {
+    const { sql } = work;
     const hash = hashRefreshToken(token);
     const [current] = await sql.rows<Pick<SessionRow, "id">>("SELECT id FROM sessions WHERE refresh_hash = $1", [hash]);
     if (!current) return this.replayed(sql, hash);
@@ -156,13 +158,13 @@ export class SessionStore {
     return this.pool.rows<SessionRow>(`SELECT ${ROW} FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 ORDER BY last_used_at DESC, created_at DESC`, [userId, new Date()]);
   }
 
-  /** Ends the user's live sessions that match, in `sql`'s transaction; answers the ids ended. */
-  async revoke(sql: SqlClient, userId: number, filter: SessionFilter, reason: SessionEndReason): Promise<string[]> {
+  /** Ends the user's live sessions that match, in `work`'s transaction; answers the ids ended. */
+  async revoke(work: StatementWork, userId: number, filter: SessionFilter, reason: SessionEndReason): Promise<string[]> {
     const now = new Date();
     const values: unknown[] = [userId, now, reason];
     const only = filter.ids ? ` AND id = ANY($${values.push(filter.ids)}::uuid[])` : "";
     const except = filter.except ? ` AND id <> $${values.push(filter.except)}::uuid` : "";
-    const rows = await sql.rows<Pick<SessionRow, "id">>(
+    const rows = await work.sql.rows<Pick<SessionRow, "id">>(
       `UPDATE sessions SET revoked_at = $2, revoked_reason = $3 WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2${only}${except} RETURNING id`,
       values,
     );

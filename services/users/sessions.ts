@@ -66,13 +66,13 @@ export const sessionsMixin = defineMixin<SessionsVars & DbServiceThis<UserModel>
       params: { refresh_token: { type: "string", max: 4096 } },
       async handler(this: SessionsThis, ctx: AppContext<ActionParams<"users.refresh">>): Promise<ActionResult<"users.refresh">> {
         const outcome = await this.unitOfWork.run(ctx, async (work) => {
-          const rotation = await this.repo.sessions.rotate(work.sql, ctx.params.refresh_token, clientOf(ctx));
+          const rotation = await this.repo.sessions.rotate(work, ctx.params.refresh_token, clientOf(ctx));
           if (rotation.kind === "replayed" && rotation.ended) {
             const { id, user_id } = rotation.ended;
             work.publish("session.revoked", { actor_id: null, user_id, session_ids: [id], reason: "refresh_token_reused" });
           }
           if (rotation.kind !== "rotated") return { rotation, user: null };
-          const user = await this.repo.users.byId(rotation.session.user_id, work.sql);
+          const user = await this.repo.users.byId(rotation.session.user_id, work);
           return { rotation, user: user ? toUser(user) : null };
         });
         const { rotation, user } = outcome;
@@ -141,7 +141,7 @@ export const sessionsMixin = defineMixin<SessionsVars & DbServiceThis<UserModel>
   methods: {
     /** Ends sessions inside the caller's unit of work; publishes `session.revoked` when any ended. */
     async endSessionsIn(this: SessionsThis, work: Work, actorId: number | null, userId: number, filter: SessionFilter, reason: SessionEndReason): Promise<string[]> {
-      const ended = await this.repo.sessions.revoke(work.sql, userId, filter, reason);
+      const ended = await this.repo.sessions.revoke(work, userId, filter, reason);
       if (ended.length > 0) work.publish("session.revoked", { actor_id: actorId, user_id: userId, session_ids: ended, reason });
       return ended;
     },

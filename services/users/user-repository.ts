@@ -1,12 +1,13 @@
 /**
  * The users table's reads and writes: the only code of the service that touches it (but the
  * login's one statement, login-limit.ts, which finds a user and counts the attempt at once).
- * Reads run on the pool, each statement on its own (or in a unit of work, given its `sql`);
+ * Reads run on the pool, each statement on its own (or in a unit of work, when given one);
  * writes run on the unit of work they are given, beside the events it stores.
  */
 import type { Role } from "../../sdk/contracts.js";
 import type { PageWindow } from "../shared/pagination.js";
 import type { SqlClient } from "../shared/sql.js";
+import type { StatementWork } from "../shared/unit-of-work.js";
 import { selectList } from "./columns.js";
 import { USER_COLUMNS, type NewUserRow, type UserRow } from "./user.model.js";
 
@@ -30,9 +31,9 @@ export class UserRepository {
   /** `pool`: statements on connections of the service's pool, each in autocommit. */
   constructor(private readonly pool: SqlClient) {}
 
-  /** The user with this id (in `sql`'s transaction when given). */
-  async byId(id: number, sql: SqlClient = this.pool): Promise<UserRow | null> {
-    const [row] = await sql.rows<UserRow>(`SELECT ${ROW} FROM users WHERE id = $1`, [id]);
+  /** The user with this id (in `work`'s transaction when given). */
+  async byId(id: number, work?: StatementWork): Promise<UserRow | null> {
+    const [row] = await (work?.sql ?? this.pool).rows<UserRow>(`SELECT ${ROW} FROM users WHERE id = $1`, [id]);
     return row ?? null;
   }
 
@@ -69,10 +70,10 @@ export class UserRepository {
   /**
    * A new user; null when the email is taken (compared in lower case, as the unique index
    * does): not an error inside the transaction, which goes on or is ended by the caller.
-   * Without `sql`, on its own: the bootstrap admin, made at start, outside any request.
+   * Without `work`, on its own: the bootstrap admin, made at start, outside any request.
    */
-  async insert(row: NewUserRow, sql: SqlClient = this.pool): Promise<UserRow | null> {
-    const [created] = await sql.rows<UserRow>(
+  async insert(row: NewUserRow, work?: StatementWork): Promise<UserRow | null> {
+    const [created] = await (work?.sql ?? this.pool).rows<UserRow>(
       `INSERT INTO users (email, password_hash, first_name, last_name, role, is_approved) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT ((lower(email))) DO NOTHING RETURNING ${ROW}`,
       [row.email, row.password_hash, row.first_name, row.last_name, row.role, row.is_approved],
@@ -80,18 +81,18 @@ export class UserRepository {
     return created ?? null;
   }
 
-  async setPasswordHash(sql: SqlClient, id: number, passwordHash: string): Promise<void> {
-    await sql.rows("UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1", [id, passwordHash]);
+  async setPasswordHash(work: StatementWork, id: number, passwordHash: string): Promise<void> {
+    await work.sql.rows("UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1", [id, passwordHash]);
   }
 
   /** Approves an agent; answers it as it now is, or null when it is no (unapproved) agent. */
-  async approve(sql: SqlClient, id: number): Promise<UserRow | null> {
-    const [row] = await sql.rows<UserRow>(`UPDATE users SET is_approved = true, updated_at = now() WHERE id = $1 AND role = 'agent' AND NOT is_approved RETURNING ${ROW}`, [id]);
+  async approve(work: StatementWork, id: number): Promise<UserRow | null> {
+    const [row] = await work.sql.rows<UserRow>(`UPDATE users SET is_approved = true, updated_at = now() WHERE id = $1 AND role = 'agent' AND NOT is_approved RETURNING ${ROW}`, [id]);
     return row ?? null;
   }
 
   /** Deletes a user (its sessions go with it: ON DELETE CASCADE); answers whether there was one. */
-  async remove(sql: SqlClient, id: number): Promise<boolean> {
-    return (await sql.rows("DELETE FROM users WHERE id = $1 RETURNING id", [id])).length > 0;
+  async remove(work: StatementWork, id: number): Promise<boolean> {
+    return (await work.sql.rows("DELETE FROM users WHERE id = $1 RETURNING id", [id])).length > 0;
   }
 }
