@@ -3,7 +3,6 @@
  * learn about users only through its actions and events.
  */
 import { Errors, type Service } from "moleculer";
-import { UniqueConstraintError, type ModelStatic, type Transaction, type WhereOptions } from "sequelize";
 import type { ActionParams, ActionResult, Page, Role, User } from "../sdk/contracts.js";
 import { NO_RETRY, defineService } from "./shared/schema.js";
 import { loadConfig } from "./shared/config.js";
@@ -16,13 +15,13 @@ import { resolveJwtSecrets } from "./shared/secret.js";
 import { TokenService } from "./shared/tokens.js";
 import { DeviceTokens } from "./users/device-token.js";
 import { emailParam, nameParam } from "./users/identity-params.js";
-import { LOGIN_FAILURE_WINDOW_SECONDS, LoginLimit, emailKey, normaliseEmail } from "./users/login-limit.js";
+import { LOGIN_FAILURE_WINDOW_SECONDS, emailKey, normaliseEmail } from "./users/login-limit.js";
 import { userMigrations } from "./users/migrations.js";
 import { PasswordHasher } from "./users/password-hasher.js";
-import { defineSessionModel, type SessionModel } from "./users/session.model.js";
-import { SessionStore } from "./users/session-store.js";
+import { usersRepository } from "./users/repository.js";
 import { clientOf, sessionsMixin, type SessionsVars } from "./users/sessions.js";
-import { defineUserModel, type NewUserRow, type UserModel, type UserRow } from "./users/user.model.js";
+import { defineUserModel, type UserModel, type UserRow } from "./users/user.model.js";
+import type { UserFilter } from "./users/user-repository.js";
 import { toAuthUser, toUser } from "./users/user-view.js";
 
 /** Ended and expired sessions are kept this long (for the audit of who was signed in), then dropped. */
@@ -30,14 +29,12 @@ const SESSION_KEEP_SECONDS = 90 * 24 * 3600;
 
 interface UsersVars extends SessionsVars {
   hasher: PasswordHasher;
-  loginLimit: LoginLimit;
   devices: DeviceTokens;
   pruneTimer?: NodeJS.Timeout;
   /** A hash to compare against when the email is unknown, so both failures take as long. */
   dummyHash: string;
-  findRole(id: number, role: Role): Promise<UserModel>;
-  insertUser(row: NewUserRow, transaction: Transaction): Promise<UserRow>;
-  listWhere(filter: WhereOptions<UserRow>, params: { page?: number; pageSize?: number }): Promise<Page<User>>;
+  findRole(id: number, role: Role): Promise<UserRow>;
+  listWhere(filter: UserFilter, params: { page?: number; pageSize?: number }): Promise<Page<User>>;
   clearCache(): Promise<void>;
   bootstrapAdmin(): Promise<void>;
 }
@@ -58,9 +55,9 @@ type ActionParamsMap = {
   clearLoginFailures: ActionParams<"users.clearLoginFailures">;
 };
 
-function defineUsersModels(sequelize: Parameters<typeof defineUserModel>[0]): ModelStatic<UserModel> {
-  defineSessionModel(sequelize);
-  return defineUserModel(sequelize);
+/** 409 for a signup or a create-admin whose email an account has (compared in lower case). */
+function emailTaken(): ConflictError {
+  return new ConflictError("A user with this email already exists", "EMAIL_TAKEN");
 }
 
 /** 429 for an account over its failed-login limit; the gateway turns `retry_after` into Retry-After. */
@@ -75,7 +72,7 @@ function assertPasswordFits(field: string, password: string): void {
 const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
   name: "users",
   mixins: [
-    ownDatabase({ urlVariable: "USERS_DATABASE_URL", defineModels: defineUsersModels, migrations: userMigrations, outbox: { source: "users" } }),
+    ownDatabase({ urlVariable: "USERS_DATABASE_URL", defineModels: defineUserModel, migrations: userMigrations, outbox: { source: "users" } }),
     sessionsMixin,
   ],
   settings: {
@@ -99,9 +96,10 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
         if (is_customer === is_agent) throw fieldError("is_customer", "exactly one of is_customer and is_agent must be true", "oneOf");
         assertPasswordFits("password", ctx.params.password);
         const password_hash = await this.hasher.hash(ctx.params.password);
-        const user = await this.outbox.transaction(ctx, async (transaction, publish) => {
-          const row = await this.insertUser({ email: ctx.params.email, password_hash, first_name: ctx.params.first_name, last_name: ctx.params.last_name, role: is_customer ? "customer" : "agent", is_approved: is_customer }, transaction);
-          publish("user.created", { actor_id: null, user: toUser(row) });
+        const user = await this.unitOfWork.run(ctx, async (work) => {
+          const row = await this.repo.users.insert({ email: ctx.params.email, password_hash, first_name: ctx.params.first_name, last_name: ctx.params.last_name, role: is_customer ? "customer" : "agent", is_approved: is_customer }, work);
+          if (!row) throw emailTaken();
+          work.publish("user.created", { actor_id: null, user: toUser(row) });
           return toUser(row);
         });
         ctx.meta.$statusCode = 201;
@@ -122,16 +120,16 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
         const device = this.devices.verify(ctx.params.device_token);
         // Counted before the password is checked (a locked account costs no bcrypt), for known
         // and unknown emails alike, in the statement that finds the user (login-limit.ts).
-        const attempt = await this.loginLimit.attemptLogin(email, device);
+        const attempt = await this.unitOfWork.run(ctx, { autocommit: true }, (work) => this.repo.loginLimit.attemptLogin(work, email, device));
         if (attempt.wait > 0) throw tooManyFailures(attempt.wait);
         const row = attempt.user;
         // Past 72 bytes bcrypt would ignore the tail: such a password is never the right one.
         const ok = (await this.hasher.compare(password, row?.password_hash ?? this.dummyHash)) && passwordFits(password);
         if (!row || !ok) throw new UnauthorizedError("Invalid email or password", "INVALID_CREDENTIALS");
         // The count it was made under: the device's own, or the account-wide one (not by the owner's device).
-        await this.loginLimit.clear(attempt.key);
+        await this.unitOfWork.run(ctx, { autocommit: true }, (work) => this.repo.loginLimit.clear(work, attempt.key));
         if (!row.is_approved) throw new ForbiddenError("This agent account is waiting for an admin's approval", "AGENT_NOT_APPROVED");
-        const { session, refreshToken } = await this.sessions.open(row.id, clientOf(ctx));
+        const { session, refreshToken } = await this.unitOfWork.run(ctx, { autocommit: true }, (work) => this.repo.sessions.open(work, row.id, clientOf(ctx)));
         const deviceToken = attempt.byDevice && ctx.params.device_token ? ctx.params.device_token : this.devices.issue(row.id);
         return { ...this.tokenAnswer(ctx, toUser(row), session, refreshToken), device_token: deviceToken };
       },
@@ -145,7 +143,7 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       cache: { keys: ["id", "sid"], ttl: 60 },
       params: { id: idParam, sid: { type: "uuid" } },
       async handler(this: UsersThis, ctx: Ctx<"resolve">): Promise<ActionResult<"users.resolve">> {
-        const row = await this.sessions.liveUser(ctx.params.id, ctx.params.sid);
+        const row = await this.repo.sessions.liveUser(ctx.params.id, ctx.params.sid);
         return row ? toAuthUser(row) : null;
       },
     },
@@ -154,8 +152,8 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
     lookup: {
       params: { id: idParam },
       async handler(this: UsersThis, ctx: Ctx<"lookup">): Promise<ActionResult<"users.lookup">> {
-        const row = await this.model.findByPk(ctx.params.id, { attributes: ["id", "email", "role", "is_approved"] });
-        return row ? toAuthUser(row.get({ plain: true })) : null;
+        const row = await this.repo.users.byId(ctx.params.id);
+        return row ? toAuthUser(row) : null;
       },
     },
 
@@ -163,16 +161,16 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       cache: { keys: ["id"], ttl: 300 },
       params: { id: idParam },
       async handler(this: UsersThis, ctx: Ctx<"resolve">): Promise<ActionResult<"users.isCustomer">> {
-        return (await this.model.count({ where: { id: ctx.params.id, role: "customer" } })) === 1;
+        return this.repo.users.hasRole(ctx.params.id, "customer");
       },
     },
 
     profile: {
       access: "signed-in",
       async handler(this: UsersThis, ctx: AppContext): Promise<ActionResult<"users.profile">> {
-        const row = await this.model.findByPk(callerOf(ctx).id);
+        const row = await this.repo.users.byId(callerOf(ctx).id);
         if (!row) throw new NotFoundError("user", callerOf(ctx).id);
-        return toUser(row.get({ plain: true }));
+        return toUser(row);
       },
     },
 
@@ -183,24 +181,24 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       async handler(this: UsersThis, ctx: Ctx<"changePassword">): Promise<null> {
         assertPasswordFits("new_password", ctx.params.new_password);
         const caller = callerOf(ctx);
-        const user = await this.model.findByPk(caller.id);
+        const user = await this.repo.users.byId(caller.id);
         if (!user) throw new NotFoundError("user", caller.id);
         // A guess at the current password is a failed login of the account (a stolen access
         // token must not buy unlimited guesses), counted before bcrypt like a login's.
-        const { email, password_hash: currentHash } = user.get({ plain: true });
-        const wait = await this.loginLimit.attempt(email);
+        const { email, password_hash: currentHash } = user;
+        const wait = await this.unitOfWork.run(ctx, { autocommit: true }, (work) => this.repo.loginLimit.attempt(work, email));
         if (wait > 0) throw tooManyFailures(wait);
         if (!(await this.hasher.compare(ctx.params.current_password, currentHash))) {
           throw fieldError("current_password", "the current password is wrong", "wrongPassword");
         }
         // The right one: a success without a device token, which starts the account-wide count again.
-        await this.loginLimit.clear(emailKey(email));
+        await this.unitOfWork.run(ctx, { autocommit: true }, (work) => this.repo.loginLimit.clear(work, emailKey(email)));
         const password_hash = await this.hasher.hash(ctx.params.new_password);
         // Every other session ends with the old password: a thief's session does not outlive it.
-        const ended = await this.outbox.transaction(ctx, async (transaction, publish) => {
-          await user.update({ password_hash }, { transaction });
-          publish("user.passwordChanged", { actor_id: caller.id, user_id: caller.id });
-          return this.endSessionsIn(transaction, publish, caller.id, caller.id, { except: ctx.meta.sessionId }, "password_changed");
+        const ended = await this.unitOfWork.run(ctx, async (work) => {
+          await this.repo.users.setPasswordHash(work, caller.id, password_hash);
+          work.publish("user.passwordChanged", { actor_id: caller.id, user_id: caller.id });
+          return this.endSessionsIn(work, caller.id, caller.id, { except: ctx.meta.sessionId }, "password_changed");
         });
         if (ended.length > 0) await this.forgetSessions(caller.id);
         ctx.meta.$statusCode = 204;
@@ -215,9 +213,10 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       async handler(this: UsersThis, ctx: Ctx<"createAdmin">): Promise<ActionResult<"users.createAdmin">> {
         assertPasswordFits("password", ctx.params.password);
         const password_hash = await this.hasher.hash(ctx.params.password);
-        const user = await this.outbox.transaction(ctx, async (transaction, publish) => {
-          const row = await this.insertUser({ email: ctx.params.email, password_hash, first_name: ctx.params.first_name, last_name: ctx.params.last_name, role: "admin", is_approved: true }, transaction);
-          publish("user.created", { actor_id: callerOf(ctx).id, user: toUser(row) });
+        const user = await this.unitOfWork.run(ctx, async (work) => {
+          const row = await this.repo.users.insert({ email: ctx.params.email, password_hash, first_name: ctx.params.first_name, last_name: ctx.params.last_name, role: "admin", is_approved: true }, work);
+          if (!row) throw emailTaken();
+          work.publish("user.created", { actor_id: callerOf(ctx).id, user: toUser(row) });
           return toUser(row);
         });
         ctx.meta.$statusCode = 201;
@@ -231,9 +230,9 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       access: ["admin"],
       params: { id: idParam },
       async handler(this: UsersThis, ctx: Ctx<"byId">): Promise<ActionResult<"users.getUser">> {
-        const row = await this.model.findByPk(ctx.params.id);
+        const row = await this.repo.users.byId(ctx.params.id);
         if (!row) throw new NotFoundError("user", ctx.params.id);
-        return toUser(row.get({ plain: true }));
+        return toUser(row);
       },
     },
 
@@ -242,10 +241,9 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       access: ["admin"],
       params: { user_id: idParam },
       async handler(this: UsersThis, ctx: Ctx<"clearLoginFailures">): Promise<null> {
-        const row = await this.model.findByPk(ctx.params.user_id, { attributes: ["id", "email"] });
+        const row = await this.repo.users.byId(ctx.params.user_id);
         if (!row) throw new NotFoundError("user", ctx.params.user_id);
-        const { id, email } = row.get({ plain: true });
-        await this.loginLimit.clearAccount(id, email);
+        await this.unitOfWork.run(ctx, { autocommit: true }, (work) => this.repo.loginLimit.clearAccount(work, row.id, row.email));
         ctx.meta.$statusCode = 204;
         return null;
       },
@@ -280,12 +278,14 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       params: { id: idParam },
       async handler(this: UsersThis, ctx: Ctx<"byId">): Promise<ActionResult<"users.approveAgent">> {
         const agent = await this.findRole(ctx.params.id, "agent");
-        if (agent.get("is_approved")) return toUser(agent.get({ plain: true }));
-        const user = await this.outbox.transaction(ctx, async (transaction, publish) => {
-          await agent.update({ is_approved: true }, { transaction });
-          const approved = toUser(agent.get({ plain: true }));
-          publish("agent.approved", { actor_id: callerOf(ctx).id, user: approved });
-          return approved;
+        if (agent.is_approved) return toUser(agent);
+        const user = await this.unitOfWork.run(ctx, async (work) => {
+          const approved = await this.repo.users.approve(work, agent.id);
+          if (approved) work.publish("agent.approved", { actor_id: callerOf(ctx).id, user: toUser(approved) });
+          // None: approved (or deleted) meanwhile by another admin, whose write published its event.
+          const now = approved ?? (await this.repo.users.byId(agent.id, work));
+          if (!now) throw new NotFoundError("agent", agent.id);
+          return toUser(now);
         });
         await this.clearCache();
         return user;
@@ -298,11 +298,11 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       params: { id: idParam },
       async handler(this: UsersThis, ctx: Ctx<"byId">): Promise<null> {
         const agent = await this.findRole(ctx.params.id, "agent");
-        await this.outbox.transaction(ctx, async (transaction, publish) => {
+        await this.unitOfWork.run(ctx, async (work) => {
           // Ended first, so the audit log says which sessions went (their rows go with the user).
-          await this.endSessionsIn(transaction, publish, callerOf(ctx).id, ctx.params.id, {}, "user_deleted");
-          await agent.destroy({ transaction });
-          publish("user.deleted", { actor_id: callerOf(ctx).id, user: toUser(agent.get({ plain: true })) });
+          await this.endSessionsIn(work, callerOf(ctx).id, ctx.params.id, {}, "user_deleted");
+          await this.repo.users.remove(work, agent.id);
+          work.publish("user.deleted", { actor_id: callerOf(ctx).id, user: toUser(agent) });
         });
         // Its tokens stop working at once: the gateway resolves every token through `resolve`.
         await this.clearCache();
@@ -320,45 +320,32 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
   },
 
   methods: {
-    async findRole(this: UsersThis, id: number, role: Role): Promise<UserModel> {
-      const user = await this.model.findOne({ where: { id, role } });
+    async findRole(this: UsersThis, id: number, role: Role): Promise<UserRow> {
+      const user = await this.repo.users.withRole(id, role);
       if (!user) throw new NotFoundError(role, id);
       return user;
     },
 
-    async insertUser(this: UsersThis, row: NewUserRow, transaction: Transaction): Promise<UserRow> {
-      try {
-        return (await this.model.create(row, { transaction })).get({ plain: true });
-      } catch (err) {
-        if (err instanceof UniqueConstraintError) throw new ConflictError("A user with this email already exists", "EMAIL_TAKEN");
-        throw err;
-      }
-    },
-
-    async listWhere(this: UsersThis, filter: WhereOptions<UserRow>, params: { page?: number; pageSize?: number }): Promise<Page<User>> {
+    async listWhere(this: UsersThis, filter: UserFilter, params: { page?: number; pageSize?: number }): Promise<Page<User>> {
       const window = pageWindow(params);
-      const { rows, count } = await this.model.findAndCountAll({ where: filter, order: [["id", "ASC"]], limit: window.limit, offset: window.offset });
-      return toPage(rows.map((r) => toUser(r.get({ plain: true }))), count, window);
+      const { rows, total } = await this.repo.users.page(filter, window);
+      return toPage(rows.map(toUser), total, window);
     },
 
     /** ADMIN_EMAIL / ADMIN_PASSWORD: the first admin, made once when none exists. */
     async bootstrapAdmin(this: UsersThis): Promise<void> {
       const admin = this.config.admin;
-      if (!admin || (await this.model.count({ where: { role: "admin" } })) > 0) return;
-      try {
-        await this.model.create({
-          email: normaliseEmail(admin.email),
-          password_hash: await this.hasher.hash(admin.password),
-          first_name: "Admin",
-          last_name: "Bootstrap",
-          role: "admin",
-          is_approved: true,
-        });
-        this.logger.info(`bootstrap admin ${admin.email} created`);
-      } catch (err) {
-        // Another instance starting at the same moment made it first.
-        if (!(err instanceof UniqueConstraintError)) throw err;
-      }
+      if (!admin || (await this.repo.users.anyWithRole("admin"))) return;
+      const created = await this.repo.users.insert({
+        email: normaliseEmail(admin.email),
+        password_hash: await this.hasher.hash(admin.password),
+        first_name: "Admin",
+        last_name: "Bootstrap",
+        role: "admin",
+        is_approved: true,
+      });
+      // Null: another instance starting at the same moment made it first.
+      if (created) this.logger.info(`bootstrap admin ${admin.email} created`);
     },
   },
 
@@ -371,11 +358,10 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
 
   async started(this: UsersThis) {
     // The database is connected by now (moleculer-db's own `started` ran first).
-    const db = this.adapter.db;
-    this.sessions = new SessionStore(db, db.models.session as ModelStatic<SessionModel>, { refreshSeconds: this.config.refreshExpiresIn, maxAgeSeconds: this.config.sessionMaxAge }, (err) => this.logger.debug("session last_used_at not written:", err));
-    this.loginLimit = new LoginLimit(db);
+    const lifetimes = { refreshSeconds: this.config.refreshExpiresIn, maxAgeSeconds: this.config.sessionMaxAge };
+    this.repo = usersRepository(this.adapter.db, lifetimes, (err) => this.logger.debug("session last_used_at not written:", err));
     this.pruneTimer = setInterval(() => {
-      Promise.all([this.loginLimit.prune(), this.sessions.prune(SESSION_KEEP_SECONDS)]).catch((err: unknown) => this.logger.debug("pruning paused:", err));
+      Promise.all([this.repo.loginLimit.prune(), this.repo.sessions.prune(SESSION_KEEP_SECONDS)]).catch((err: unknown) => this.logger.debug("pruning paused:", err));
     }, LOGIN_FAILURE_WINDOW_SECONDS * 1000);
     this.pruneTimer.unref();
     this.dummyHash = await this.hasher.hash("not a password of anyone");

@@ -15,9 +15,11 @@
  * count it was made under. A login counts and finds its user in that one statement.
  */
 import crypto from "node:crypto";
-import { QueryTypes, type Sequelize } from "sequelize";
+import type { SqlClient } from "../shared/sql.js";
+import type { StatementWork } from "../shared/unit-of-work.js";
+import { selectList } from "./columns.js";
 import type { Device } from "./device-token.js";
-import type { UserRow } from "./user.model.js";
+import { USER_COLUMNS, type UserRow } from "./user.model.js";
 
 export const LOGIN_MAX_FAILURES = 10;
 export const LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60;
@@ -63,25 +65,31 @@ function waitOf(row: { failures: number; retry_after: number } | undefined): num
   return row && row.failures > LOGIN_MAX_FAILURES ? Math.max(1, row.retry_after) : 0;
 }
 
+/**
+ * The login_failures table's reads and writes: the only code of the service that touches it.
+ * Each is one statement, atomic by itself: a request's runs on the unit of work it is given
+ * (in autocommit); the pruning, on a timer, on the pool.
+ */
 export class LoginLimit {
-  constructor(private readonly db: Sequelize) {}
+  /** `pool`: statements on connections of the service's pool, each in autocommit. */
+  constructor(private readonly pool: SqlClient) {}
 
   /**
    * A login's attempt: finds the email's user and counts the attempt — under the device when
    * the device token names that very user, else under the email — in one round trip.
    */
-  async attemptLogin(email: string, device: Device | null): Promise<LoginAttempt> {
+  async attemptLogin(work: StatementWork, email: string, device: Device | null): Promise<LoginAttempt> {
     const byEmail = emailKey(email);
     const byDevice = device ? deviceKey(device.deviceId) : null;
-    const [row] = await this.db.query<LoginRowOut>(
+    const [row] = await work.sql.rows<LoginRowOut>(
       `WITH u AS (
-         SELECT id, email, password_hash, first_name, last_name, role, is_approved, created_at, updated_at FROM users WHERE lower(email) = $2
+         SELECT ${selectList(USER_COLUMNS)} FROM users WHERE lower(email) = $2
        ), k AS (
          SELECT CASE WHEN d.owner THEN $4::char(64) ELSE $3::char(64) END AS key, CASE WHEN d.owner THEN $5::int END AS user_id
            FROM (SELECT $5::int IS NOT NULL AND EXISTS (SELECT 1 FROM u WHERE u.id = $5::int) AS owner) d
        ), counted AS (${COUNT})
        SELECT counted.*, u.* FROM counted LEFT JOIN u ON true`,
-      { bind: [LOGIN_FAILURE_WINDOW_SECONDS, normaliseEmail(email), byEmail, byDevice, device?.userId ?? null], type: QueryTypes.SELECT },
+      [LOGIN_FAILURE_WINDOW_SECONDS, normaliseEmail(email), byEmail, byDevice, device?.userId ?? null],
     );
     if (!row) throw new Error("login_failures: the count answered no row");
     const { email_hash, failures, retry_after, ...user } = row;
@@ -89,26 +97,23 @@ export class LoginLimit {
   }
 
   /** Counts an attempt under the account's email (change-password's current password); answers the seconds to wait, else 0. */
-  async attempt(email: string): Promise<number> {
-    const [row] = await this.db.query<LoginRowOut>(`WITH k AS (SELECT $2::char(64) AS key, NULL::int AS user_id) ${COUNT}`, {
-      bind: [LOGIN_FAILURE_WINDOW_SECONDS, emailKey(email)],
-      type: QueryTypes.SELECT,
-    });
+  async attempt(work: StatementWork, email: string): Promise<number> {
+    const [row] = await work.sql.rows<LoginRowOut>(`WITH k AS (SELECT $2::char(64) AS key, NULL::int AS user_id) ${COUNT}`, [LOGIN_FAILURE_WINDOW_SECONDS, emailKey(email)]);
     return waitOf(row);
   }
 
   /** The right password: the count it was made under starts again. */
-  async clear(key: string): Promise<void> {
-    await this.db.query("DELETE FROM login_failures WHERE email_hash = $1", { bind: [key] });
+  async clear(work: StatementWork, key: string): Promise<void> {
+    await work.sql.rows("DELETE FROM login_failures WHERE email_hash = $1", [key]);
   }
 
   /** An admin's unlock: the account-wide count and every device count of the user. */
-  async clearAccount(userId: number, email: string): Promise<void> {
-    await this.db.query("DELETE FROM login_failures WHERE email_hash = $1 OR user_id = $2", { bind: [emailKey(email), userId] });
+  async clearAccount(work: StatementWork, userId: number, email: string): Promise<void> {
+    await work.sql.rows("DELETE FROM login_failures WHERE email_hash = $1 OR user_id = $2", [emailKey(email), userId]);
   }
 
   /** Drops the counts whose window has passed (they would be reset on the next attempt anyway). */
   async prune(): Promise<void> {
-    await this.db.query("DELETE FROM login_failures WHERE window_start < now() - make_interval(secs => $1)", { bind: [LOGIN_FAILURE_WINDOW_SECONDS] });
+    await this.pool.rows("DELETE FROM login_failures WHERE window_start < now() - make_interval(secs => $1)", [LOGIN_FAILURE_WINDOW_SECONDS]);
   }
 }

@@ -12,14 +12,17 @@
  * expiry (`expires_at`, which is also when the session's access tokens stop) never passes it.
  */
 import crypto from "node:crypto";
-import { Op, QueryTypes, type ModelStatic, type Sequelize, type Transaction } from "sequelize";
 import type { ClientInfo, SessionEndReason } from "../../sdk/contracts.js";
-import type { SessionModel, SessionRow } from "./session.model.js";
+import type { SqlClient } from "../shared/sql.js";
+import type { StatementWork } from "../shared/unit-of-work.js";
+import { selectList } from "./columns.js";
+import { SESSION_COLUMNS, type NewSessionRow, type SessionRow } from "./session.model.js";
 import type { UserRow } from "./user.model.js";
-import { selectRows } from "../shared/sql.js";
 
 /** last_used_at is written at most this often by the live check (it is a read path). */
 const TOUCH_AFTER_MS = 60_000;
+
+const ROW = selectList(SESSION_COLUMNS);
 
 export function hashRefreshToken(token: string): string {
   return crypto.createHash("sha256").update(token, "utf8").digest("hex");
@@ -56,10 +59,16 @@ export interface SessionLifetimes {
   maxAgeSeconds: number;
 }
 
+/**
+ * The sessions table's reads and writes (and its spent tokens'): the only code of the service
+ * that touches them. A request's writes run on the unit of work they are given (a
+ * transaction, or autocommit for a login's one statement); reads, the live check's
+ * bookkeeping write and the pruning on a timer run on the pool.
+ */
 export class SessionStore {
   constructor(
-    private readonly db: Sequelize,
-    private readonly model: ModelStatic<SessionModel>,
+    /** Statements on connections of the service's pool, each in autocommit. */
+    private readonly pool: SqlClient,
     private readonly lifetimes: SessionLifetimes,
     private readonly onTouchError: (err: unknown) => void,
   ) {}
@@ -74,79 +83,63 @@ export class SessionStore {
     return new Date(new Date(createdAt).getTime() + this.lifetimes.maxAgeSeconds * 1000);
   }
 
-  /** A new session for the user; answers it and its first refresh token. */
-  async open(userId: number, client: ClientInfo): Promise<{ session: SessionRow; refreshToken: string }> {
+  /** A new session for the user (one statement, no event: a login is not audited); answers it and its first refresh token. */
+  async open(work: StatementWork, userId: number, client: ClientInfo): Promise<{ session: SessionRow; refreshToken: string }> {
     const { token, hash } = newRefreshToken();
     const now = new Date();
-    const row = await this.model.create({
-      id: crypto.randomUUID(),
-      user_id: userId,
-      refresh_hash: hash,
-      created_at: now,
-      expires_at: this.expiry(now, now),
-      ip: client.ip ?? null,
-      user_agent: client.user_agent ?? null,
-    });
-    return { session: row.get({ plain: true }), refreshToken: token };
+    const row: NewSessionRow = { id: crypto.randomUUID(), user_id: userId, refresh_hash: hash, created_at: now, expires_at: this.expiry(now, now), ip: client.ip ?? null, user_agent: client.user_agent ?? null };
+    const [session] = await work.sql.rows<SessionRow>(
+      `INSERT INTO sessions (id, user_id, refresh_hash, created_at, last_used_at, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7) RETURNING ${ROW}`,
+      [row.id, row.user_id, row.refresh_hash, row.created_at, row.expires_at, row.ip, row.user_agent],
+    );
+    if (!session) throw new Error("sessions: the insert answered no row");
+    return { session, refreshToken: token };
   }
 
   /**
-   * Trades a refresh token for the next one, under the session's row lock. The token is
-   * looked up first without the lock: a refresh that found it current and then, holding the
-   * lock, finds it replaced lost a race with a concurrent refresh (answered 401, the session
-   * lives on); one that finds it already spent is a replay, and ends the session.
+   * Trades a refresh token for the next one, under the session's row lock, in `work`'s
+   * transaction. The token is looked up first without the lock: a refresh that found it
+   * current and then, holding the lock, finds it replaced lost a race with a concurrent
+   * refresh (answered 401, the session lives on); one that finds it already spent is a
+   * replay, and ends the session.
    */
-  async rotate(token: string, client: ClientInfo, t: Transaction): Promise<Rotation> {
+  async rotate(work: StatementWork, token: string, client: ClientInfo): Promise<Rotation> {
+    const { sql } = work;
     const hash = hashRefreshToken(token);
-    const current = await this.model.findOne({ where: { refresh_hash: hash }, attributes: ["id"], transaction: t });
-    if (!current) return this.replayed(hash, t);
-    const locked = await this.model.findByPk(current.get({ plain: true }).id, { lock: t.LOCK.UPDATE, transaction: t });
-    const session = locked?.get({ plain: true });
-    if (!locked || !session || session.refresh_hash !== hash) return { kind: "superseded" };
+    const [current] = await sql.rows<Pick<SessionRow, "id">>("SELECT id FROM sessions WHERE refresh_hash = $1", [hash]);
+    if (!current) return this.replayed(sql, hash);
+    const [session] = await sql.rows<SessionRow>(`SELECT ${ROW} FROM sessions WHERE id = $1 FOR UPDATE`, [current.id]);
+    if (!session || session.refresh_hash !== hash) return { kind: "superseded" };
     const now = new Date();
     // Sessions opened before SESSION_MAX_AGE existed, or before it was shortened, end by it too.
     if (session.revoked_at !== null || session.expires_at <= now || this.endOf(session.created_at) <= now) return { kind: "invalid" };
     const next = newRefreshToken();
-    await this.db.query("INSERT INTO session_spent_tokens (hash, session_id, generation) VALUES ($1, $2, $3)", {
-      bind: [hash, session.id, session.generation],
-      transaction: t,
-    });
-    await locked.update(
-      {
-        refresh_hash: next.hash,
-        generation: session.generation + 1,
-        last_used_at: now,
-        expires_at: this.expiry(now, session.created_at),
-        ip: client.ip ?? session.ip,
-        user_agent: client.user_agent ?? session.user_agent,
-      },
-      { transaction: t },
+    await sql.rows("INSERT INTO session_spent_tokens (hash, session_id, generation) VALUES ($1, $2, $3)", [hash, session.id, session.generation]);
+    const [rotated] = await sql.rows<SessionRow>(
+      `UPDATE sessions SET refresh_hash = $2, generation = generation + 1, last_used_at = $3, expires_at = $4, ip = $5, user_agent = $6 WHERE id = $1 RETURNING ${ROW}`,
+      [session.id, next.hash, now, this.expiry(now, session.created_at), client.ip ?? session.ip, client.user_agent ?? session.user_agent],
     );
-    return { kind: "rotated", session: locked.get({ plain: true }), refreshToken: next.token };
+    if (!rotated) throw new Error("sessions: the locked row was not updated");
+    return { kind: "rotated", session: rotated, refreshToken: next.token };
   }
 
-  private async replayed(hash: string, t: Transaction): Promise<Rotation> {
-    const [spent] = await this.db.query<{ session_id: string }>("SELECT session_id FROM session_spent_tokens WHERE hash = $1", {
-      bind: [hash],
-      type: QueryTypes.SELECT,
-      transaction: t,
-    });
+  private async replayed(sql: SqlClient, hash: string): Promise<Rotation> {
+    const [spent] = await sql.rows<{ session_id: string }>("SELECT session_id FROM session_spent_tokens WHERE hash = $1", [hash]);
     if (!spent) return { kind: "invalid" };
-    const session = await this.model.findByPk(spent.session_id, { lock: t.LOCK.UPDATE, transaction: t });
-    if (!session || session.get({ plain: true }).revoked_at !== null) return { kind: "replayed", ended: null };
-    await session.update({ revoked_at: new Date(), revoked_reason: "refresh_token_reused" }, { transaction: t });
-    return { kind: "replayed", ended: session.get({ plain: true }) };
+    const [session] = await sql.rows<Pick<SessionRow, "revoked_at">>("SELECT revoked_at FROM sessions WHERE id = $1 FOR UPDATE", [spent.session_id]);
+    if (!session || session.revoked_at !== null) return { kind: "replayed", ended: null };
+    const [ended] = await sql.rows<SessionRow>(`UPDATE sessions SET revoked_at = $2, revoked_reason = 'refresh_token_reused' WHERE id = $1 RETURNING ${ROW}`, [spent.session_id, new Date()]);
+    return { kind: "replayed", ended: ended ?? null };
   }
 
   /**
-   * The user of a live session (the gateway's check of every token), or null. Plain SQL on a
-   * pooled connection (a hot read: every uncached request makes it); the row goes to the
-   * caller as is, which maps it (user-view.ts's toAuthUser).
+   * The user of a live session (the gateway's check of every token), or null: a hot read,
+   * one statement (every uncached request makes it); the row goes to the caller as is, which
+   * maps it (user-view.ts's toAuthUser).
    */
   async liveUser(userId: number, sessionId: string): Promise<LiveUser | null> {
     const now = new Date();
-    const [row] = await selectRows<LiveUser & { last_used_at: Date }>(
-      this.db,
+    const [row] = await this.pool.rows<LiveUser & { last_used_at: Date }>(
       `SELECT u.id, u.email, u.role, u.is_approved, s.last_used_at
          FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $3 AND s.created_at > $4`,
@@ -155,38 +148,31 @@ export class SessionStore {
     if (!row) return null;
     if (now.getTime() - row.last_used_at.getTime() > TOUCH_AFTER_MS) {
       // Not awaited: the request does not wait for a bookkeeping write.
-      this.model.update({ last_used_at: now }, { where: { id: sessionId } }).catch(this.onTouchError);
+      this.pool.rows("UPDATE sessions SET last_used_at = $2 WHERE id = $1", [sessionId, now]).catch(this.onTouchError);
     }
     return row;
   }
 
   /** The user's live sessions, the most recently used first. */
-  async listLive(userId: number): Promise<SessionRow[]> {
-    const rows = await this.model.findAll({
-      where: { user_id: userId, revoked_at: null, expires_at: { [Op.gt]: new Date() } },
-      order: [["last_used_at", "DESC"], ["created_at", "DESC"]],
-    });
-    return rows.map((r) => r.get({ plain: true }));
+  listLive(userId: number): Promise<SessionRow[]> {
+    return this.pool.rows<SessionRow>(`SELECT ${ROW} FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 ORDER BY last_used_at DESC, created_at DESC`, [userId, new Date()]);
   }
 
-  /** Ends the user's live sessions that match; answers the ids ended. */
-  async revoke(userId: number, filter: SessionFilter, reason: SessionEndReason, t: Transaction): Promise<string[]> {
-    const ids: Record<symbol, unknown> = {};
-    if (filter.ids) ids[Op.in] = filter.ids;
-    if (filter.except) ids[Op.ne] = filter.except;
-    const [, rows] = await this.model.update(
-      { revoked_at: new Date(), revoked_reason: reason },
-      {
-        where: { user_id: userId, revoked_at: null, expires_at: { [Op.gt]: new Date() }, ...(filter.ids || filter.except ? { id: ids } : {}) },
-        returning: true,
-        transaction: t,
-      },
+  /** Ends the user's live sessions that match, in `work`'s transaction; answers the ids ended. */
+  async revoke(work: StatementWork, userId: number, filter: SessionFilter, reason: SessionEndReason): Promise<string[]> {
+    const now = new Date();
+    const values: unknown[] = [userId, now, reason];
+    const only = filter.ids ? ` AND id = ANY($${values.push(filter.ids)}::uuid[])` : "";
+    const except = filter.except ? ` AND id <> $${values.push(filter.except)}::uuid` : "";
+    const rows = await work.sql.rows<Pick<SessionRow, "id">>(
+      `UPDATE sessions SET revoked_at = $2, revoked_reason = $3 WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2${only}${except} RETURNING id`,
+      values,
     );
-    return rows.map((r) => r.get({ plain: true }).id);
+    return rows.map((r) => r.id);
   }
 
   /** Forgets sessions that ended (or expired) long ago, with their spent tokens. */
   async prune(keepSeconds: number): Promise<void> {
-    await this.db.query("DELETE FROM sessions WHERE COALESCE(revoked_at, expires_at) < now() - make_interval(secs => $1)", { bind: [keepSeconds] });
+    await this.pool.rows("DELETE FROM sessions WHERE COALESCE(revoked_at, expires_at) < now() - make_interval(secs => $1)", [keepSeconds]);
   }
 }

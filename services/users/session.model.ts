@@ -1,6 +1,9 @@
-/** The sessions table (see migration 0002): one row per login, as the users service sees it. */
-import { DataTypes, Model, type ModelStatic, type Sequelize } from "sequelize";
+/**
+ * The sessions table (see migration 0002): one row per login, as the users service sees it.
+ * Its columns are named once, here; session-store.ts is the only code that reads or writes it.
+ */
 import type { SessionEndReason } from "../../sdk/contracts.js";
+import { columnsOf } from "./columns.js";
 
 export interface SessionRow {
   id: string;
@@ -16,27 +19,20 @@ export interface SessionRow {
   revoked_reason: SessionEndReason | null;
 }
 
-export type NewSessionRow = Pick<SessionRow, "id" | "user_id" | "refresh_hash" | "expires_at" | "user_agent" | "ip"> & Partial<Pick<SessionRow, "created_at">>;
+/** What a login writes; the rest are the table's defaults (generation 1, last used now, live). */
+export type NewSessionRow = Pick<SessionRow, "id" | "user_id" | "refresh_hash" | "created_at" | "expires_at" | "user_agent" | "ip">;
 
-export class SessionModel extends Model<SessionRow, NewSessionRow> {}
-
-export function defineSessionModel(sequelize: Sequelize): ModelStatic<SessionModel> {
-  return sequelize.define<SessionModel>(
-    "session",
-    {
-      id: { type: DataTypes.UUID, primaryKey: true },
-      user_id: { type: DataTypes.INTEGER, allowNull: false },
-      refresh_hash: { type: DataTypes.CHAR(64), allowNull: false },
-      generation: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
-      created_at: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
-      last_used_at: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
-      expires_at: { type: DataTypes.DATE, allowNull: false },
-      user_agent: { type: DataTypes.STRING(512), allowNull: true },
-      ip: { type: DataTypes.STRING(64), allowNull: true },
-      revoked_at: { type: DataTypes.DATE, allowNull: true },
-      revoked_reason: { type: DataTypes.STRING(32), allowNull: true },
-    },
-    // The table keeps its own times: last_used_at is not Sequelize's updated_at.
-    { tableName: "sessions", timestamps: false },
-  );
-}
+/** Every column of `sessions`, each once: the compiler holds the list to SessionRow. */
+export const SESSION_COLUMNS = columnsOf<SessionRow>({
+  id: "uuid",
+  user_id: "integer",
+  refresh_hash: "char(64)",
+  generation: "integer",
+  created_at: "timestamptz",
+  last_used_at: "timestamptz",
+  expires_at: "timestamptz",
+  user_agent: "varchar(512)",
+  ip: "varchar(64)",
+  revoked_at: "timestamptz",
+  revoked_reason: "varchar(32)",
+});

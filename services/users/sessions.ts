@@ -9,18 +9,18 @@
  * every gateway.
  */
 import type { Service } from "moleculer";
-import type { Transaction } from "sequelize";
 import type { ActionParams, ActionResult, ClientInfo, SessionEndReason, SessionInfo, TokenPair, User } from "../../sdk/contracts.js";
 import type { AppConfig } from "../shared/config.js";
 import { callerOf, type AppContext } from "../shared/context.js";
 import type { DbServiceThis } from "../shared/db.js";
 import { NotFoundError, UnauthorizedError } from "../shared/errors.js";
-import type { Publish } from "../shared/outbox.js";
 import { idParam } from "../shared/params.js";
 import { NO_RETRY, defineMixin } from "../shared/schema.js";
 import type { TokenService } from "../shared/tokens.js";
+import type { Work } from "../shared/unit-of-work.js";
 import type { SessionRow } from "./session.model.js";
-import type { SessionFilter, SessionStore } from "./session-store.js";
+import type { SessionFilter } from "./session-store.js";
+import type { UsersRepository } from "./repository.js";
 import type { UserModel } from "./user.model.js";
 import { toUser } from "./user-view.js";
 
@@ -32,8 +32,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export interface SessionsVars {
   config: AppConfig;
   tokens: TokenService;
-  sessions: SessionStore;
-  endSessionsIn(t: Transaction, publish: Publish, actorId: number | null, userId: number, filter: SessionFilter, reason: SessionEndReason): Promise<string[]>;
+  repo: UsersRepository;
+  endSessionsIn(work: Work, actorId: number | null, userId: number, filter: SessionFilter, reason: SessionEndReason): Promise<string[]>;
   endSessions(ctx: AppContext, userId: number, filter: SessionFilter, reason: SessionEndReason): Promise<string[]>;
   forgetSessions(userId: number): Promise<void>;
   tokenAnswer(ctx: AppContext, user: User, session: Pick<SessionRow, "id" | "expires_at">, refreshToken: string): TokenPair;
@@ -65,15 +65,15 @@ export const sessionsMixin = defineMixin<SessionsVars & DbServiceThis<UserModel>
       retryPolicy: NO_RETRY,
       params: { refresh_token: { type: "string", max: 4096 } },
       async handler(this: SessionsThis, ctx: AppContext<ActionParams<"users.refresh">>): Promise<ActionResult<"users.refresh">> {
-        const outcome = await this.outbox.transaction(ctx, async (t, publish) => {
-          const rotation = await this.sessions.rotate(ctx.params.refresh_token, clientOf(ctx), t);
+        const outcome = await this.unitOfWork.run(ctx, async (work) => {
+          const rotation = await this.repo.sessions.rotate(work, ctx.params.refresh_token, clientOf(ctx));
           if (rotation.kind === "replayed" && rotation.ended) {
             const { id, user_id } = rotation.ended;
-            publish("session.revoked", { actor_id: null, user_id, session_ids: [id], reason: "refresh_token_reused" });
+            work.publish("session.revoked", { actor_id: null, user_id, session_ids: [id], reason: "refresh_token_reused" });
           }
           if (rotation.kind !== "rotated") return { rotation, user: null };
-          const user = await this.model.findByPk(rotation.session.user_id, { transaction: t });
-          return { rotation, user: user ? toUser(user.get({ plain: true })) : null };
+          const user = await this.repo.users.byId(rotation.session.user_id, work);
+          return { rotation, user: user ? toUser(user) : null };
         });
         const { rotation, user } = outcome;
         if (rotation.kind === "replayed") {
@@ -99,7 +99,7 @@ export const sessionsMixin = defineMixin<SessionsVars & DbServiceThis<UserModel>
     listSessions: {
       access: "signed-in",
       async handler(this: SessionsThis, ctx: AppContext): Promise<ActionResult<"users.listSessions">> {
-        const rows = await this.sessions.listLive(callerOf(ctx).id);
+        const rows = await this.repo.sessions.listLive(callerOf(ctx).id);
         return { rows: rows.map((r) => toSessionInfo(r, ctx.meta.sessionId)) };
       },
     },
@@ -124,7 +124,7 @@ export const sessionsMixin = defineMixin<SessionsVars & DbServiceThis<UserModel>
       params: { user_id: idParam },
       async handler(this: SessionsThis, ctx: AppContext<ActionParams<"users.endSessionsOf">>): Promise<null> {
         const { user_id } = ctx.params;
-        if ((await this.model.count({ where: { id: user_id } })) === 0) throw new NotFoundError("user", user_id);
+        if (!(await this.repo.users.exists(user_id))) throw new NotFoundError("user", user_id);
         await this.endSessions(ctx, user_id, {}, "ended_by_admin");
         ctx.meta.$statusCode = 204;
         return null;
@@ -139,16 +139,16 @@ export const sessionsMixin = defineMixin<SessionsVars & DbServiceThis<UserModel>
   },
 
   methods: {
-    /** Ends sessions inside the caller's transaction; publishes `session.revoked` when any ended. */
-    async endSessionsIn(this: SessionsThis, t: Transaction, publish: Publish, actorId: number | null, userId: number, filter: SessionFilter, reason: SessionEndReason): Promise<string[]> {
-      const ended = await this.sessions.revoke(userId, filter, reason, t);
-      if (ended.length > 0) publish("session.revoked", { actor_id: actorId, user_id: userId, session_ids: ended, reason });
+    /** Ends sessions inside the caller's unit of work; publishes `session.revoked` when any ended. */
+    async endSessionsIn(this: SessionsThis, work: Work, actorId: number | null, userId: number, filter: SessionFilter, reason: SessionEndReason): Promise<string[]> {
+      const ended = await this.repo.sessions.revoke(work, userId, filter, reason);
+      if (ended.length > 0) work.publish("session.revoked", { actor_id: actorId, user_id: userId, session_ids: ended, reason });
       return ended;
     },
 
     async endSessions(this: SessionsThis, ctx: AppContext, userId: number, filter: SessionFilter, reason: SessionEndReason): Promise<string[]> {
       const actorId = ctx.meta.user?.id ?? null;
-      const ended = await this.outbox.transaction(ctx, (t, publish) => this.endSessionsIn(t, publish, actorId, userId, filter, reason));
+      const ended = await this.unitOfWork.run(ctx, (work) => this.endSessionsIn(work, actorId, userId, filter, reason));
       if (ended.length > 0) await this.forgetSessions(userId);
       return ended;
     },
