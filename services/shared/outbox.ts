@@ -26,7 +26,7 @@
  * comes back.
  */
 import type { Context, Logger, ServiceBroker } from "moleculer";
-import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
+import type { Sequelize } from "sequelize";
 import type { ContextMeta, DeliveredEvent, EventDelivery, EventName, EventPayload } from "../../sdk/contracts.js";
 import { EVENT_VERSIONS } from "../../sdk/schemas.js";
 import type { Migration } from "./db.js";
@@ -84,8 +84,6 @@ export const outboxMigrations: Migration[] = [
     },
   },
 ];
-
-export type Publish = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
 /**
  * An event on its way to the outbox. `idAt`: where in its payload the id goes of the row
@@ -277,27 +275,6 @@ export class Outbox implements CommittedEvents {
     private readonly options: OutboxOptions,
   ) {
     this.lanes = options.subscriptions.map((s) => new ConsumerLane(s, db, broker, logger, options, () => this.stopped));
-  }
-
-  /**
-   * Runs `work` in a Sequelize transaction; the events it publishes are stored in that
-   * transaction and emitted once it committed.
-   * @deprecated The users service's until it writes through its unit of work
-   * (`this.unitOfWork`, unit-of-work.ts), which does this; to be deleted then.
-   */
-  async transaction<T>(ctx: Context<unknown, ContextMeta>, work: (t: Transaction, publish: Publish) => Promise<T>): Promise<T> {
-    const events: PendingEvent[] = [];
-    const publish: Publish = (name, payload) => void events.push({ name, payload });
-    const result = await this.db.transaction(async (t) => {
-      const value = await work(t, publish);
-      if (events.length) {
-        const values: unknown[] = [];
-        await this.db.query(storeEventsSql(events, values), { bind: values, transaction: t, type: QueryTypes.INSERT });
-      }
-      return value;
-    });
-    this.committed(ctx, events);
-    return result;
   }
 
   /** After the commit of a write that stored `events`: emitted live, and their consumers' lanes nudged. */

@@ -25,12 +25,6 @@ function codeOf(file: string): string {
     .replace(/^\s*\/\/.*$/gm, "");
 }
 
-/**
- * Files that still open their own transactions until their service moves to its unit of work
- * (issue 17: the users service is moved on its own branch). Empty this list when it has.
- */
-const NOT_YET_MOVED: readonly string[] = ["services/users.service.ts", "services/users/sessions.ts"];
-
 interface Rule {
   what: string;
   pattern: RegExp;
@@ -48,7 +42,7 @@ const RULES: readonly Rule[] = [
 ];
 
 test.each(RULES.map((r) => [r.what, r] as const))("only the unit of work's files: %s", (_what, rule) => {
-  const offenders = sourcesUnder("services").filter((file) => !rule.allowed.includes(file) && !NOT_YET_MOVED.includes(file) && rule.pattern.test(codeOf(file)));
+  const offenders = sourcesUnder("services").filter((file) => !rule.allowed.includes(file) && rule.pattern.test(codeOf(file)));
   expect(offenders).toEqual([]);
 });
 
