@@ -7,7 +7,7 @@ import type { Context } from "moleculer";
 import { QueryTypes, Transaction, type ModelStatic } from "sequelize";
 import { LOAN_STATUSES, TENURE_MAX, TENURE_MIN, type ActionParams, type ActionResult, type AuthUser, type Loan, type LoanStatus, type Page } from "../sdk/contracts.js";
 import { defineService } from "./shared/schema.js";
-import { loadConfig } from "./shared/config.js";
+import { configOf } from "./shared/deps.js";
 import { ownDatabase, type DbServiceThis } from "./shared/db.js";
 import { pendingEvent } from "./shared/outbox.js";
 import { selectRows } from "./shared/sql.js";
@@ -284,7 +284,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
   },
 
   created(this: LoansThis) {
-    this.config = loadConfig();
+    this.config = configOf(this);
   },
 });
 
