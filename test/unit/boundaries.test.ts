@@ -1,7 +1,8 @@
 /**
  * The layers' boundaries, read from the import graph: every import, export-from, `import()`,
  * `require()` and `import("…")` type of a file, parsed by TypeScript and resolved as tsc does.
- * - services/shared is what the services share: it imports no service (anything else in services/).
+ * - services/shared is what the services share: it imports no service (anything else in services/),
+ *   nor the composition root (app/), which imports the services.
  * - The console runs in the browser: it imports nothing of services/.
  * - The gateway (services/api.service.ts, services/api/) reaches no domain service's module, not even
  *   through other files: the composition root hands it the routed services' schemas (app/registry.ts).
@@ -91,13 +92,13 @@ function transitiveViolations(root: string, entries: string[], forbidden: (p: st
   return found;
 }
 
-const sharedViolations = (root: string) => directViolations(root, "services/shared", isService);
+const sharedViolations = (root: string) => directViolations(root, "services/shared", (p) => isService(p) || p.startsWith("app/"));
 const consoleViolations = (root: string) => directViolations(root, "console/src", (p) => p.startsWith("services/"));
 const gatewayViolations = (root: string) =>
   transitiveViolations(root, [path.join(root, "services/api.service.ts"), ...sourceFiles(path.join(root, "services/api"))], isDomainService);
 
 describe("the import boundaries", () => {
-  test("services/shared imports no service module", () => {
+  test("services/shared imports no service module, nor the composition root", () => {
     expect(sharedViolations(ROOT)).toEqual([]);
   });
 
@@ -128,6 +129,8 @@ describe("the boundary checks", () => {
     write("services/shared/other.ts", "export const view = 1;\n");
     write("services/shared/bad.ts", 'export { default } from "../loans.service.js";\n');
     write("services/shared/lazy.ts", 'export const load = () => import("../users/user-view.js");\n');
+    write("app/registry.ts", 'export { default } from "../services/loans.service.js";\n');
+    write("services/shared/uses-root.ts", 'import registry from "../../app/registry.js";\nexport const r = registry;\n');
     write("services/shared/reaches-users.ts", 'import type { view } from "../users/user-view.js";\nexport type V = typeof view;\n');
     write("services/api.service.ts", 'import { step } from "./api/step.js";\nexport default step;\n');
     write("services/api/step.ts", 'import type { V } from "../shared/reaches-users.js";\nexport const step: V | 0 = 0;\n');
@@ -135,11 +138,12 @@ describe("the boundary checks", () => {
   });
   afterAll(() => fs.rmSync(fixture, { recursive: true, force: true }));
 
-  test("see services/shared importing a service, by export-from, import() or import type", () => {
+  test("see services/shared importing a service or the root, by import, export-from, import() or import type", () => {
     expect(sharedViolations(fixture).sort()).toEqual([
       "services/shared/bad.ts → services/loans.service.ts",
       "services/shared/lazy.ts → services/users/user-view.ts",
       "services/shared/reaches-users.ts → services/users/user-view.ts",
+      "services/shared/uses-root.ts → app/registry.ts",
     ]);
   });
 
