@@ -1,6 +1,7 @@
 /**
- * The broker configuration: every knob from the environment, with defaults that work on a
- * laptop (one process, no transporter, memory cacher). `.env.example` documents each one.
+ * The broker configuration: every knob from the environment the caller hands over (app/node.ts,
+ * the REPL), with defaults that work on a laptop (one process, no transporter, memory cacher).
+ * `.env.example` documents each one.
  */
 import os from "node:os";
 import type { BrokerOptions } from "moleculer";
@@ -125,5 +126,3 @@ export function brokerOptions(env: Env = process.env): BrokerOptions {
     tracing: tracingFrom(env),
   };
 }
-
-export default brokerOptions();

@@ -1,14 +1,16 @@
 /**
  * `npm start` / `npm run serve`: one loanstack node. With no settings it runs every
  * service in this process on an embedded PostgreSQL under ./data, the gateway on :8000.
+ * The config is read here, once (app/node.ts hands it to the services).
  */
+import { startNode } from "./app/node.js";
 import { loadConfig } from "./services/shared/config.js";
 import { applyHeapGrowth } from "./services/shared/heap-growth.js";
-import { startNode } from "./services/shared/node.js";
 
 async function start() {
-  applyHeapGrowth(loadConfig().heapGrowingPercent);
-  return startNode();
+  const config = loadConfig();
+  applyHeapGrowth(config.heapGrowingPercent);
+  return startNode({ config });
 }
 
 start().then(

@@ -59,7 +59,7 @@ const TITLES: Record<ScenarioName, string> = {
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-/** The newest modification time under dist/services and of dist/server.js: what loanstack runs. */
+/** The newest modification time under dist/app, dist/services and of dist/server.js: what loanstack runs. */
 function buildStamp(root: string): number {
   let newest = 0;
   const walk = (dir: string) => {
@@ -70,6 +70,7 @@ function buildStamp(root: string): number {
     }
   };
   try {
+    walk(path.join(root, "dist", "app"));
     walk(path.join(root, "dist", "services"));
     newest = Math.max(newest, fs.statSync(path.join(root, "dist", "server.js")).mtimeMs);
   } catch {
@@ -81,8 +82,8 @@ function buildStamp(root: string): number {
 function gitHead(root: string): string {
   try {
     const head = execSync("git rev-parse --short HEAD", { cwd: root, encoding: "utf8" }).trim();
-    const dirty = execSync("git status --porcelain -- services server.ts moleculer.config.ts", { cwd: root, encoding: "utf8" }).trim();
-    return dirty ? `${head} + uncommitted changes in services/` : head;
+    const dirty = execSync("git status --porcelain -- app services server.ts moleculer.config.ts", { cwd: root, encoding: "utf8" }).trim();
+    return dirty ? `${head} + uncommitted changes in app/ or services/` : head;
   } catch {
     return "unknown";
   }

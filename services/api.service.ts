@@ -17,7 +17,8 @@ import ApiGateway from "moleculer-web";
 import type { AuthUser, ContextMeta, HealthResponse } from "../sdk/contracts.js";
 import { checkAccess, type Access } from "./shared/access.js";
 import { defineService } from "./shared/schema.js";
-import { loadConfig, type AppConfig } from "./shared/config.js";
+import type { AppConfig } from "./shared/config.js";
+import { configOf, documentedOf } from "./shared/deps.js";
 import { ForbiddenError, UnauthorizedError } from "./shared/errors.js";
 import { resolveJwtSecrets } from "./shared/secret.js";
 import { TokenService } from "./shared/tokens.js";
@@ -34,7 +35,6 @@ import { versioned } from "./api/versions.js";
 import { DOCS_CSP, DOCS_HTML, DOCS_PATH, DOCS_SCRIPT, docsAssets } from "./api/openapi/docs-page.js";
 import { buildOpenApiDocument, declaredActions, type GatewayRoute } from "./api/openapi/document.js";
 import { packageVersion } from "./api/openapi/package-version.js";
-import { DOCUMENTED_SERVICES } from "./api/openapi/sources.js";
 import type { OpenApiDocument } from "./api/openapi/types.js";
 // ---- back-office console (/admin): its routes, cookie session and CSRF check live in services/api/console-*.ts ----
 import { consoleRoutes } from "./api/console-routes.js";
@@ -218,9 +218,9 @@ export function gatewaySettings(config: AppConfig) {
 const ApiService = defineService<ApiVars & ConsoleVars & GatewayInternals>({
   name: "api",
   mixins: [ApiGateway, ConsoleSessionMixin],
-  // Settings are built when the service is created, from the environment of that moment.
-  merged(schema: ServiceSchema) {
-    schema.settings = { ...schema.settings, ...gatewaySettings(loadConfig()) };
+  // Settings are built when the service is created, from the config the composition root hands it.
+  merged(this: Service, schema: ServiceSchema) {
+    schema.settings = { ...schema.settings, ...gatewaySettings(configOf(this)) };
   },
 
   actions: {
@@ -252,7 +252,7 @@ const ApiService = defineService<ApiVars & ConsoleVars & GatewayInternals>({
       handler(this: ApiThis): OpenApiDocument {
         this.openapiDocument ??= buildOpenApiDocument({
           routes: (this.settings as { routes: GatewayRoute[] }).routes,
-          actions: declaredActions([...DOCUMENTED_SERVICES, this.schema as ServiceSchema]),
+          actions: declaredActions([...documentedOf(this), this.schema as ServiceSchema]),
           version: packageVersion(),
         });
         return this.openapiDocument;
@@ -344,7 +344,7 @@ const ApiService = defineService<ApiVars & ConsoleVars & GatewayInternals>({
   },
 
   created(this: ApiThis) {
-    this.config = loadConfig();
+    this.config = configOf(this);
     this.tokens = new TokenService(resolveJwtSecrets(this.config), this.config.jwtExpiresIn);
     this.cachedJson = new CachedJson(this.broker.cacher);
     this.compressor = new ResponseCompressor();

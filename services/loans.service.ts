@@ -7,7 +7,7 @@
 import type { Context } from "moleculer";
 import { LOAN_STATUSES, TENURE_MAX, TENURE_MIN, type ActionParams, type ActionResult, type AuthUser, type Loan, type Page } from "../sdk/contracts.js";
 import { defineService } from "./shared/schema.js";
-import { loadConfig } from "./shared/config.js";
+import { configOf } from "./shared/deps.js";
 import { ownDatabase, type DbServiceThis } from "./shared/db.js";
 import { ForbiddenError, NotFoundError, fieldError } from "./shared/errors.js";
 import { callerOf, type AppContext } from "./shared/context.js";
@@ -248,7 +248,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
   },
 
   created(this: LoansThis) {
-    this.config = loadConfig();
+    this.config = configOf(this);
   },
 
   // After the database mixin's `started` connected (the mixins' handlers run first).

@@ -5,7 +5,7 @@
 import { Errors, type Service } from "moleculer";
 import type { ActionParams, ActionResult, Page, Role, User } from "../sdk/contracts.js";
 import { NO_RETRY, defineService } from "./shared/schema.js";
-import { loadConfig } from "./shared/config.js";
+import { configOf } from "./shared/deps.js";
 import { ownDatabase, type DbServiceThis } from "./shared/db.js";
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, fieldError } from "./shared/errors.js";
 import { callerOf, type AppContext } from "./shared/context.js";
@@ -350,7 +350,7 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
   },
 
   created(this: UsersThis) {
-    this.config = loadConfig();
+    this.config = configOf(this);
     this.tokens = new TokenService(resolveJwtSecrets(this.config), this.config.jwtExpiresIn);
     this.hasher = new PasswordHasher(this.config.bcryptRounds);
     this.devices = new DeviceTokens(resolveJwtSecrets(this.config));

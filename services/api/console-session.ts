@@ -13,7 +13,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Service } from "moleculer";
 import type { AuthUser, ConsoleSession, ContextMeta, LoginRequest, LoginResponse, LoanRateBand, TokenPair, User } from "../../sdk/contracts.js";
-import { loadConfig, type AppConfig } from "../shared/config.js";
+import type { AppConfig } from "../shared/config.js";
+import { configOf } from "../shared/deps.js";
 import { ForbiddenError, UnauthorizedError } from "../shared/errors.js";
 import type { AppContext } from "../shared/context.js";
 import { defineService } from "../shared/schema.js";
@@ -222,7 +223,7 @@ export const ConsoleSessionMixin = defineService<ConsoleVars & GatewayAuth>({
   },
 
   created(this: ConsoleThis) {
-    const config = loadConfig();
+    const config = configOf(this);
     this.cookieSession = new CookieSession(resolveJwtSecret(config));
     this.consoleRateTable = config.rateTable.map((band) => ({ up_to: band.upTo, rate: band.rate }));
   },

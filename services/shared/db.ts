@@ -1,7 +1,7 @@
 /**
  * The database side every data service shares: a moleculer-db mixin whose Sequelize
- * adapter connects to the service's own PostgreSQL database (its `*_DATABASE_URL`, read at
- * connect time), runs the service's versioned migrations under an advisory lock before
+ * adapter connects to the service's own PostgreSQL database (its `*_DATABASE_URL`, handed
+ * over by the composition root: deps.ts), runs the service's versioned migrations under an advisory lock before
  * the service accepts calls, and never calls `sync()`. A database that does not answer is
  * retried for DB_CONNECT_TIMEOUT seconds, then the service fails to start. Once connected,
  * the service writes through `this.unitOfWork` (unit-of-work.ts), with its outbox if it has one.
@@ -12,7 +12,7 @@ import type { MoleculerDbMethods } from "moleculer-db";
 import { Errors, type ActionSchema, type Context, type Service, type ServiceBroker, type ServiceSchema } from "moleculer";
 import { ConnectionError, DatabaseError, Sequelize, type Model, type ModelStatic, type QueryInterface } from "sequelize";
 import { SequelizeStorage, Umzug, type MigrationParams } from "umzug";
-import { loadConfig } from "./config.js";
+import { configOf, databaseUrlOf } from "./deps.js";
 import { Outbox, outboxMigrations } from "./outbox.js";
 import { allConsumers } from "./subscriptions.js";
 import { defineMixin } from "./schema.js";
@@ -46,7 +46,7 @@ export interface DbServiceThis<M extends Model> extends Pick<MoleculerDbMethods,
   unitOfWork: UnitOfWork;
 }
 
-export function createSequelize(url: string, poolMax = loadConfig().dbPoolMax): Sequelize {
+export function createSequelize(url: string, poolMax: number): Sequelize {
   return new Sequelize(url, {
     dialect: "postgres",
     logging: false,
@@ -70,7 +70,7 @@ function whereOf(url: string): string {
 
 /**
  * The adapter builds its Sequelize instance when it connects, not when the schema is
- * loaded: the embedded server and the tests set the URL only just before the broker starts.
+ * loaded: a connection that failed is closed and the next attempt starts afresh.
  */
 class OwnDatabaseAdapter<M extends Model> extends SequelizeDbAdapter {
   declare db: Sequelize;
@@ -87,9 +87,9 @@ class OwnDatabaseAdapter<M extends Model> extends SequelizeDbAdapter {
   }
 
   override async connect(): Promise<void> {
-    const url = process.env[this.options.urlVariable];
+    const url = databaseUrlOf(this.service);
     if (!url) throw new Error(`${this.options.urlVariable} is not set: the service has no database`);
-    this.db = createSequelize(url);
+    this.db = createSequelize(url, configOf(this.service).dbPoolMax);
     try {
       await this.db.authenticate();
     } catch (err) {
@@ -109,7 +109,7 @@ class OwnDatabaseAdapter<M extends Model> extends SequelizeDbAdapter {
  * migration fails the start at once.
  */
 async function connectWithinTimeout(this: Service & Pick<MoleculerDbMethods, "connect">): Promise<void> {
-  const timeoutS = loadConfig().dbConnectTimeout;
+  const timeoutS = configOf(this).dbConnectTimeout;
   const deadline = Date.now() + timeoutS * 1000;
   for (let attempt = 1; ; attempt += 1) {
     try {
@@ -214,7 +214,7 @@ export function ownDatabase<M extends Model>(options: OwnDatabaseOptions<M>): Pa
       const migrations = options.outbox ? [...options.migrations, ...outboxMigrations] : options.migrations;
       await runMigrations(this.adapter.db, migrations, (msg) => this.logger.info(msg));
       if (options.outbox) {
-        const config = loadConfig();
+        const config = configOf(this);
         const subscriptions = allConsumers(config.eventConsumers);
         this.outbox = new Outbox(this.adapter.db, this.broker, this.logger, { source: options.outbox.source, subscriptions, pollMs: config.outboxPollMs, batchSize: 100, coalesceMs: 25 });
         await this.outbox.start();

@@ -3,8 +3,7 @@
  * Any failure to start is one line on stderr and exit code 1, never a stack trace.
  */
 async function main(): Promise<void> {
-  // Loaded inside the try: moleculer.config.ts reads the environment as it loads, so a
-  // malformed TRANSPORTER already throws there.
+  // Loaded inside the try: whatever throws as the REPL's modules load is one line too.
   const { startRepl } = await import("./repl.js");
   await startRepl();
 }

@@ -8,7 +8,7 @@ import { validate } from "@readme/openapi-parser";
 import { LoanClient } from "../../sdk/client.js";
 import { OPERATIONS, type DocumentedAction } from "../../sdk/operations.js";
 import { LEGACY_PREFIX, VERSIONED_PREFIX, undocumentedAliases } from "../../services/api/openapi/document.js";
-import { documentFromCode, gatewayRoutes } from "../../services/api/openapi/from-code.js";
+import { documentFromCode, gatewayRoutes } from "../../app/openapi.js";
 import type { OpenApiDocument, OpenApiOperation } from "../../services/api/openapi/types.js";
 import { canonicalPath, findOperation, schemaValidator } from "../support/contract.js";
 import { http } from "../support/http.js";

@@ -8,7 +8,7 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { documentFromCode } from "../../services/api/openapi/from-code.js";
+import { documentFromCode } from "../../app/openapi.js";
 import type { OpenApiDocument } from "../../services/api/openapi/types.js";
 
 const run = promisify(execFile);

@@ -7,7 +7,7 @@
  */
 import { ERROR_TYPES } from "../../sdk/errors.js";
 import type { JsonSchema } from "../../sdk/schemas.js";
-import { documentFromCode } from "../../services/api/openapi/from-code.js";
+import { documentFromCode } from "../../app/openapi.js";
 import type { OpenApiDocument, OpenApiOperation, OpenApiResponse } from "../../services/api/openapi/types.js";
 
 const doc: OpenApiDocument = documentFromCode();

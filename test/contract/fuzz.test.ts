@@ -31,8 +31,8 @@ import { OPERATIONS, type DocumentedAction } from "../../sdk/operations.js";
 import type { JsonSchema } from "../../sdk/schemas.js";
 import type { Access } from "../../services/shared/access.js";
 import { declaredActions } from "../../services/api/openapi/document.js";
-import { documentFromCode } from "../../services/api/openapi/from-code.js";
-import { DOCUMENTED_SERVICES } from "../../services/api/openapi/sources.js";
+import { documentFromCode } from "../../app/openapi.js";
+import { routedSchemas } from "../../app/registry.js";
 import type { OpenApiOperation, OpenApiParameter } from "../../services/api/openapi/types.js";
 import { approvedAgent, createActors, mintToken, signedUp, type Actor, type Actors } from "../support/actors.js";
 import { Api, email, http, type HttpOptions } from "../support/http.js";
@@ -98,7 +98,7 @@ interface Target {
 }
 
 const targets: Target[] = (() => {
-  const actions = declaredActions([...DOCUMENTED_SERVICES, ApiService]);
+  const actions = declaredActions([...routedSchemas(), ApiService]);
   const accessOf = new Map(Object.entries(OPERATIONS).map(([action, doc]) => [doc!.operationId, actions.get(action as DocumentedAction)?.access]));
   return Object.entries(documentFromCode().paths).flatMap(([template, ops]) =>
     Object.entries(ops).map(([method, op]) => ({ name: `${op.operationId} (${method.toUpperCase()} ${template})`, method: method.toUpperCase(), template, op, access: accessOf.get(op.operationId) })),

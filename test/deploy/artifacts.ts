@@ -28,13 +28,13 @@ const READ_PATTERNS: RegExp[] = [
   /\benv\.([A-Z][A-Z0-9_]*)\b/g,
   /\benv\[\s*["'`]([A-Z][A-Z0-9_]*)["'`]\s*\]/g,
   /\w+FromEnv\(\s*\w+\s*,\s*["'`]([A-Z][A-Z0-9_]*)["'`]/g,
-  // Database URL variables are named in one place and read through it (DATABASE_SERVICES, urlVariable).
+  // Database URL variables are named in one place and read through it (the registry, urlVariable).
   /["'`]([A-Z][A-Z0-9_]*_DATABASE_URL)["'`]/g,
 ];
 
-/** Every variable read by the services, moleculer.config.ts and server.ts, found in their text. */
+/** Every variable read by the composition root (app/), the services, moleculer.config.ts and server.ts, found in their text. */
 export function codeEnvVars(): Set<string> {
-  const files = [...sourceFiles(path.join(ROOT, "services")), path.join(ROOT, "moleculer.config.ts"), path.join(ROOT, "server.ts")];
+  const files = [...sourceFiles(path.join(ROOT, "app")), ...sourceFiles(path.join(ROOT, "services")), path.join(ROOT, "moleculer.config.ts"), path.join(ROOT, "server.ts")];
   const names = new Set<string>();
   for (const file of files) {
     const text = fs.readFileSync(file, "utf8");

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { brokerOptions } from "../../moleculer.config";
-import { DATABASE_SERVICES, SERVICE_SCHEMAS } from "../../services/index";
+import { DATABASE_VARIABLES, SERVICE_NAMES, isServiceName } from "../../app/registry";
 import { loadConfig } from "../../services/shared/config";
 import {
   ROOT,
@@ -43,13 +43,13 @@ const k8s = readK8s();
 const envExample = readEnvExample();
 const envExampleNames = new Set(envExample.map((e) => e.name));
 
-const moleculerServices = Object.keys(SERVICE_SCHEMAS);
+const moleculerServices: string[] = SERVICE_NAMES;
 const deployedServices = [...new Set([...moleculerServices, ...PENDING_SERVICES])];
-const isKnownService = (name: string) => name in SERVICE_SCHEMAS || PENDING_SERVICES.includes(name);
+const isKnownService = (name: string) => isServiceName(name) || PENDING_SERVICES.includes(name);
 const isKnownVar = (name: string) => codeVars.has(name) || PENDING_VARS.includes(name);
 /** The variable naming a service's own database, if it has one. */
 const databaseVarOf = (service: string): string | undefined =>
-  DATABASE_SERVICES[service] ?? (PENDING_SERVICES.includes(service) && !(service in SERVICE_SCHEMAS) ? `${service.toUpperCase()}_DATABASE_URL` : undefined);
+  (isServiceName(service) ? DATABASE_VARIABLES[service] : undefined) ?? (PENDING_SERVICES.includes(service) && !isServiceName(service) ? `${service.toUpperCase()}_DATABASE_URL` : undefined);
 
 function servicesIn(value: string | undefined): string[] {
   return (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
@@ -64,7 +64,7 @@ describe("the code's environment", () => {
 
   it("allows nothing deployed ahead of the code once the code has it", () => {
     // An allowance that outlived its reason would hide a typo in a deployment file.
-    expect(PENDING_SERVICES.filter((s) => s in SERVICE_SCHEMAS)).toEqual([]);
+    expect(PENDING_SERVICES.filter(isServiceName)).toEqual([]);
     expect(PENDING_VARS.filter((v) => codeVars.has(v))).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { ServiceBroker } from "moleculer";
-import { startNode, type RunningNode } from "../../services/shared/node";
+import { startNode, type RunningNode } from "../../app/node";
 import { REPL_COMMANDS, ReplUsageError, loanStats, overdueLoans, pendingApprovals, portfolioSummary, whois } from "../../services/shared/repl";
 import { createActors, type Actors } from "../support/actors";
 import { createTestDatabases, type TestDatabases } from "../support/databases";

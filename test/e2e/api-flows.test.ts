@@ -714,18 +714,17 @@ describe("fields a client must not set are ignored", () => {
 
 /** Takes a service away for the describe block it is called in, and brings it back after. */
 function whileDown(name: "users" | "loans"): { restore(): Promise<void> } {
-  let schema: any;
+  let down = false;
   let restored = false;
   const restore = async () => {
-    if (restored || !schema) return;
+    if (restored || !down) return;
     restored = true;
-    stack.broker.createService(schema);
+    stack.createService(name);
     await stack.broker.waitForServices([name], 10_000);
   };
   beforeAll(async () => {
-    const service = stack.broker.getLocalService(name)!;
-    schema = service.originalSchema;
-    await stack.broker.destroyService(service);
+    await stack.broker.destroyService(stack.broker.getLocalService(name)!);
+    down = true;
   });
   afterAll(restore);
   return { restore };

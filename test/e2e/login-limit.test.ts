@@ -9,7 +9,7 @@ import crypto from "node:crypto";
 import http from "node:http";
 import type { Context, Middleware, Service } from "moleculer";
 import { Client } from "pg";
-import { startNode, type RunningNode } from "../../services/shared/node.js";
+import { startNode, type RunningNode } from "../../app/node.js";
 import { waitFor } from "../support/cluster.js";
 import { Api, email, type HttpAnswer } from "../support/http.js";
 import { startStack, type Stack } from "../support/stack.js";

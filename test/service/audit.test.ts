@@ -4,7 +4,6 @@
  */
 import type { Service } from "moleculer";
 import type { AuditEvent, AuthUser, Loan, Page, User } from "../../sdk/contracts.js";
-import AuditService from "../../services/audit.service.js";
 import { Api } from "../support/http.js";
 import { startStack, type Stack } from "../support/stack.js";
 
@@ -54,7 +53,7 @@ test("no event is lost while the audit service is down", async () => {
   const loans = await Promise.all(Array.from({ length: 5 }, requestLoan));
   for (const loan of loans) await stack.broker.call("loans.decide", { id: loan.id, status: "REJECTED" }, { meta: { user: admin } });
 
-  stack.broker.createService(AuditService);
+  stack.createService("audit");
   await stack.broker.waitForServices(["audit"]);
   for (const loan of loans) {
     const log = await eventually(() => auditOf("loan", loan.id), (p) => p.total === 2);

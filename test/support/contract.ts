@@ -8,7 +8,7 @@
  */
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
-import { documentFromCode } from "../../services/api/openapi/from-code.js";
+import { documentFromCode } from "../../app/openapi.js";
 import { LEGACY_PREFIX, VERSIONED_PREFIX } from "../../services/api/openapi/document.js";
 import type { OpenApiDocument, OpenApiOperation, OpenApiResponse } from "../../services/api/openapi/types.js";
 

@@ -3,8 +3,9 @@
  * fresh databases, the gateway on a free port, a bootstrapped admin.
  */
 import crypto from "node:crypto";
-import type { BrokerOptions, ServiceBroker } from "moleculer";
-import { startNode } from "../../services/shared/node.js";
+import type { BrokerOptions, Service, ServiceBroker } from "moleculer";
+import { startNode } from "../../app/node.js";
+import type { ServiceName } from "../../app/registry.js";
 import { createTestDatabases, type TestDatabases } from "./databases.js";
 import { trackOpening } from "./open-resources.js";
 
@@ -14,6 +15,8 @@ export interface Stack {
   admin: { email: string; password: string };
   jwtSecret: string;
   databases: TestDatabases;
+  /** Brings back a service taken down (`broker.destroyService`), created as the root creates it. */
+  createService(name: ServiceName): Service;
   /** Stops the broker; the databases stay until `drop()` (restart tests reuse them). */
   stopBroker(): Promise<void>;
   stop(): Promise<void>;
@@ -69,6 +72,7 @@ async function launchStack(options: StackOptions): Promise<Stack> {
     admin,
     jwtSecret,
     databases,
+    createService: node.createService,
     stopBroker,
     async stop() {
       await stopBroker();

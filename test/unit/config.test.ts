@@ -1,7 +1,7 @@
 import { brokerOptions, redisOptions } from "../../moleculer.config.js";
 import { AmqpTransporter } from "../../services/shared/amqp-transporter.js";
 import { loadConfig } from "../../services/shared/config.js";
-import { selectServices } from "../../services/index.js";
+import { selectServices } from "../../app/registry.js";
 import { allConsumers } from "../../services/shared/subscriptions.js";
 
 describe("settings from the environment", () => {

@@ -3,7 +3,7 @@
  * answers) to FILE, or to stdout, without starting anything — e.g. to generate a client.
  */
 import fs from "node:fs";
-import { documentFromCode } from "./from-code.js";
+import { documentFromCode } from "./openapi.js";
 
 const text = `${JSON.stringify(documentFromCode(), null, 2)}\n`;
 const file = process.argv[2];
