@@ -16,7 +16,7 @@ import { callerOf, type AppContext } from "./shared/context.js";
 import { pageParams, pageWindow, toPage } from "./shared/pagination.js";
 import { dateParam, idParam } from "./shared/params.js";
 import { LOANS_CACHE_EVENT, listCachePatterns, listPlan, type LoanListFilter, type LoanListPlan, type LoanListRow } from "./loans/loan-lists.js";
-import { loanTerms } from "./loans/loan-math.js";
+import { loanTerms } from "../domain/loan-math.js";
 import { defineLoanModels, type LoanModel, type LoanRow, type LoanVersionModel } from "./loans/loan.model.js";
 import { assertNew, parseAsOf, parsePrincipal } from "./loans/loan-rules.js";
 import type { LoanChangeEvent, LoansThis, LoansVars } from "./loans/loans-this.js";

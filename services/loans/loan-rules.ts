@@ -6,9 +6,9 @@
 import Decimal from "decimal.js";
 import { PRINCIPAL_MAX, PRINCIPAL_MIN, type CalendarDate, type LoanStatus, type Money } from "../../sdk/contracts.js";
 import { ConflictError, fieldError } from "../shared/errors.js";
-import type { LoanPosition } from "./arrears.js";
-import { LAST_CALENDAR_DATE, isCalendarDate, monthsFit, todayUtc } from "./calendar.js";
-import { toMoney } from "./loan-math.js";
+import type { LoanPosition } from "../../domain/arrears.js";
+import { LAST_CALENDAR_DATE, isCalendarDate, monthsFit, todayUtc } from "../../domain/calendar.js";
+import { toMoney } from "../../domain/loan-math.js";
 
 /** A principal as sent: a decimal string or a number with at most two places, in range. */
 export function parsePrincipal(value: string | number): Money {

@@ -1,7 +1,7 @@
 /** What loan rows look like outside the loans service. */
 import type { CalendarDate, Loan, LoanVersion } from "../../sdk/contracts.js";
-import { daysPastDue } from "./arrears.js";
-import { todayUtc } from "./calendar.js";
+import { daysPastDue } from "../../domain/arrears.js";
+import { todayUtc } from "../../domain/calendar.js";
 import type { LoanRow, LoanVersionRow } from "./loan.model.js";
 
 const iso = (d: Date | string) => new Date(d).toISOString();

@@ -14,10 +14,10 @@ import { ForbiddenError, NotFoundError } from "../shared/errors.js";
 import { dateParam, idParam } from "../shared/params.js";
 import { defineMixin } from "../shared/schema.js";
 import { pendingEvent } from "../shared/outbox.js";
-import { allocatePayment, type PaymentAllocation } from "./allocation.js";
-import { paidSoFar, positionAfter, summarize, type LoanPosition } from "./arrears.js";
-import { todayUtc } from "./calendar.js";
-import { fromCents, toCents } from "./cents.js";
+import { allocatePayment, type PaymentAllocation } from "../../domain/allocation.js";
+import { paidSoFar, positionAfter, summarize, type LoanPosition } from "../../domain/arrears.js";
+import { todayUtc } from "../../domain/calendar.js";
+import { fromCents, toCents } from "../../domain/cents.js";
 import type { LoanRow } from "./loan.model.js";
 import { assertCan, assertProjectable, assertWithinOutstanding, isPaidOff, parseAmount, parseAsOf, parseServiceDate } from "./loan-rules.js";
 import { toLoan } from "./loan-view.js";
@@ -26,7 +26,7 @@ import { portfolioAsOf } from "./portfolio.js";
 import { publishPortfolio, registerPortfolioGauges } from "./portfolio-metrics.js";
 import { insertRepayment, lockForRepayment, repaymentByKey, type LoanRepaidColumns } from "./loan-writes.js";
 import { toRepayment, type RepaymentModel, type RepaymentRow } from "./repayment.model.js";
-import { buildSchedule, totalInterest } from "./schedule.js";
+import { buildSchedule, totalInterest } from "../../domain/schedule.js";
 import { claimWriteKey, IdempotencyKeyMismatchError, markReplayed, writeKey } from "./write-key.js";
 
 interface ServicingVars {
