@@ -17,6 +17,7 @@ import { pageParams, pageWindow, toPage } from "./shared/pagination.js";
 import { dateParam, idParam } from "./shared/params.js";
 import { LOANS_CACHE_EVENT, listCachePatterns, listPlan, type LoanListFilter, type LoanListPlan, type LoanListRow } from "./loans/loan-lists.js";
 import { loanTerms } from "../domain/loan-math.js";
+import { systemClock, todayOf, type Clock } from "../domain/clock.js";
 import { defineLoanModels, type LoanModel, type LoanRow, type LoanVersionModel } from "./loans/loan.model.js";
 import { assertNew, parseAsOf, parsePrincipal } from "./loans/loan-rules.js";
 import type { LoanChangeEvent, LoansThis, LoansVars } from "./loans/loans-this.js";
@@ -75,13 +76,13 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
             const done = await loanByRequestKey(sql, request_key);
             if (!done) throw new Error(`loan request ${request_key} conflicted on its key but no loan has it`);
             markReplayed(ctx);
-            return { value: toLoan(done), events: [] };
+            return { value: toLoan(done, todayOf(this.clock)), events: [] };
           };
           if ((await claimWriteKey((text, values) => sql.rows<{ fingerprint: string }>(text, values), key)) === "replay") return replayed();
           const now = new Date();
           const row = { ...terms, customer_id: ctx.params.customer_id, agent_id: agentId, status: "NEW" as const, version: 1, request_key, created_at: now, updated_at: now };
           // The id comes from the insert: the stored event gets it in SQL, the answer and the live event below.
-          const created = toLoan({ ...row, id: 0, ...UNSET_AT_CREATION });
+          const created = toLoan({ ...row, id: 0, ...UNSET_AT_CREATION }, todayOf(this.clock));
           const event = pendingEvent("loan.created", { actor_id: agentId, loan: created }, ["loan", "id"]);
           const id = await insertLoan(sql, row, [event]);
           // A retry of a request that committed (or had, when the insert met its key).
@@ -157,7 +158,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
       access: ["admin", "agent", "customer"],
       params: { id: idParam },
       async handler(this: LoansThis, ctx: Ctx<"loans.details">): Promise<ActionResult<"loans.details">> {
-        return toLoan(await this.findVisible(ctx.params.id, callerOf(ctx)));
+        return toLoan(await this.findVisible(ctx.params.id, callerOf(ctx)), todayOf(this.clock));
       },
     },
 
@@ -230,9 +231,10 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
         const row = await this.model.findByPk(id, { transaction, lock: Transaction.LOCK.UPDATE });
         if (!row) throw new NotFoundError("loan", id);
         customerId = row.getDataValue("customer_id");
-        const before = toLoan(row.get({ plain: true }));
+        const today = todayOf(this.clock);
+        const before = toLoan(row.get({ plain: true }), today);
         const changed = await change(row, transaction);
-        const loan = toLoan(row.get({ plain: true }));
+        const loan = toLoan(row.get({ plain: true }), today);
         if (changed) publish(event, { actor_id: callerOf(ctx).id, before, loan });
         else markReplayed(ctx);
         return loan;
@@ -263,7 +265,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
      * straight to the contract's Loan.
      */
     async listLoans(this: LoansThis, filter: LoanListFilter, params: { page?: number; pageSize?: number; as_of?: string }): Promise<Page<Loan>> {
-      const asOf = parseAsOf(params.as_of);
+      const asOf = parseAsOf(params.as_of, todayOf(this.clock));
       const window = pageWindow(params);
       const plan = listPlan(filter, asOf, window);
       if (!plan) return toPage([], 0, window);
@@ -285,6 +287,8 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
 
   created(this: LoansThis) {
     this.config = loadConfig();
+    // The node's clock comes in the settings (services/shared/node.ts); the machine's otherwise.
+    this.clock = (this.settings as { clock?: Clock }).clock ?? systemClock;
   },
 });
 

@@ -2,6 +2,7 @@
 import type { Service } from "moleculer";
 import type { ModelStatic, Transaction } from "sequelize";
 import type { AuthUser, Loan, LoanStatus, Page } from "../../sdk/contracts.js";
+import type { Clock } from "../../domain/clock.js";
 import type { AppConfig } from "../shared/config.js";
 import type { AppContext } from "../shared/context.js";
 import type { DbServiceThis } from "../shared/db.js";
@@ -14,6 +15,8 @@ export type LoanChangeEvent = "loan.updated" | "loan.decided" | "loan.disbursed"
 
 export interface LoansVars {
   config: AppConfig;
+  /** Where "today" comes from (the node's clock, node.ts); handlers pass `todayOf(this.clock)` down. */
+  clock: Clock;
   versions(): ModelStatic<LoanVersionModel>;
   findVisible(id: number, caller: AuthUser): Promise<LoanRow>;
   lockedUpdate(ctx: AppContext, id: number, event: LoanChangeEvent, key: WriteKey, change: (loan: LoanModel, t: Transaction) => Promise<boolean>): Promise<Loan>;

@@ -3,7 +3,8 @@
  * (an embedded PostgreSQL for those whose URL is not set), on one broker whose shutdown
  * drains requests first and stops the embedded database last.
  */
-import { ServiceBroker, type BrokerOptions } from "moleculer";
+import { ServiceBroker, type BrokerOptions, type ServiceSchema, type ServiceSettingSchema } from "moleculer";
+import { systemClock, type Clock } from "../../domain/clock.js";
 import { brokerOptions } from "../../moleculer.config.js";
 import { DATABASE_SERVICES, SERVICE_SCHEMAS, selectServices } from "../index.js";
 import { loadConfig } from "./config.js";
@@ -21,6 +22,8 @@ export interface StartOptions {
   services?: string[];
   broker?: Partial<BrokerOptions>;
   log?: (msg: string) => void;
+  /** Where the services' "today" comes from (default: the machine's time); tests pin it (fixedClock). */
+  clock?: Clock;
 }
 
 export async function startNode(options: StartOptions = {}): Promise<RunningNode> {
@@ -35,7 +38,7 @@ export async function startNode(options: StartOptions = {}): Promise<RunningNode
       await embedded?.stop();
     },
   });
-  for (const name of services) broker.createService(SERVICE_SCHEMAS[name]!);
+  for (const name of services) broker.createService(withClock(SERVICE_SCHEMAS[name]!, options.clock ?? systemClock));
   try {
     await broker.start();
   } catch (err) {
@@ -53,6 +56,15 @@ async function provideDatabases(services: string[], log: (msg: string) => void):
   const embedded = await startEmbeddedPostgres(loadConfig().dataDir, missing, log);
   for (const s of missing) process.env[DATABASE_SERVICES[s]!] = embedded.urls[s];
   return embedded;
+}
+
+/**
+ * The schema with the node's clock in its settings (`this.settings.clock`), secure: not in what
+ * the node tells other nodes. Moleculer copies settings, so a clock keeps its state in a closure.
+ */
+function withClock(schema: ServiceSchema, clock: Clock): ServiceSchema {
+  const settings: ServiceSettingSchema & { clock: Clock } = { ...schema.settings, clock, $secureSettings: [...(schema.settings?.$secureSettings ?? []), "clock"] };
+  return { ...schema, settings };
 }
 
 function gatewayPort(broker: ServiceBroker): number | undefined {
