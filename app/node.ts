@@ -6,6 +6,7 @@
  * shutdown drains requests first and stops the embedded database last.
  */
 import { ServiceBroker, type BrokerOptions, type Service } from "moleculer";
+import { systemClock, type Clock } from "../domain/clock.js";
 import { brokerOptions } from "../moleculer.config.js";
 import { loadConfig, type AppConfig } from "../services/shared/config.js";
 import { withDeps, type ServiceDeps } from "../services/shared/deps.js";
@@ -33,6 +34,8 @@ export interface StartOptions {
   services?: string[];
   broker?: Partial<BrokerOptions>;
   log?: (msg: string) => void;
+  /** Where the services' "today" comes from (default: the machine's time); tests pin it (fixedClock). */
+  clock?: Clock;
 }
 
 export async function startNode(options: StartOptions = {}): Promise<RunningNode> {
@@ -49,7 +52,7 @@ export async function startNode(options: StartOptions = {}): Promise<RunningNode
       await embedded?.stop();
     },
   });
-  const createService = (name: ServiceName) => broker.createService(withDeps(entryOf(name).schema, depsOf(name, config, urls)));
+  const createService = (name: ServiceName) => broker.createService(withDeps(entryOf(name).schema, depsOf(name, config, options.clock ?? systemClock, urls)));
   for (const name of services) createService(name);
   try {
     await broker.start();
@@ -66,10 +69,10 @@ function namedServices(names: string[]): ServiceName[] {
   return names as ServiceName[];
 }
 
-/** What the root hands one service: the config to all, its database to a data service, the routed schemas to the gateway. */
-function depsOf(name: ServiceName, config: AppConfig, urls: Partial<Record<ServiceName, string>>): ServiceDeps {
+/** What the root hands one service: the config and the clock to all, its database to a data service, the routed schemas to the gateway. */
+function depsOf(name: ServiceName, config: AppConfig, clock: Clock, urls: Partial<Record<ServiceName, string>>): ServiceDeps {
   const entry = entryOf(name);
-  return { config, ...(entry.databaseVariable && { databaseUrl: urls[name] }), ...(entry.gateway && { documented: routedSchemas() }) };
+  return { config, clock, ...(entry.databaseVariable && { databaseUrl: urls[name] }), ...(entry.gateway && { documented: routedSchemas() }) };
 }
 
 /** Each selected service's database URL: its variable's, or an embedded server's for those without one. */

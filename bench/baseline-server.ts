@@ -14,12 +14,12 @@ import bcrypt from "bcryptjs";
 import jwt from "jsonwebtoken";
 import { Pool } from "pg";
 // The same pure arithmetic loanstack uses (decimal.js), so both compute the same EMI.
-import { loanTerms } from "../services/loans/loan-math.js";
-import { allocatePayment } from "../services/loans/allocation.js";
-import { daysPastDue, paidSoFar, positionAfter, summarize } from "../services/loans/arrears.js";
-import { todayUtc } from "../services/loans/calendar.js";
-import { fromCents, toCents } from "../services/loans/cents.js";
-import { buildSchedule } from "../services/loans/schedule.js";
+import { loanTerms } from "../domain/loan-math.js";
+import { allocatePayment } from "../domain/allocation.js";
+import { daysPastDue, paidSoFar, positionAfter, summarize } from "../domain/arrears.js";
+import { todayUtc } from "../domain/calendar.js";
+import { fromCents, toCents } from "../domain/cents.js";
+import { buildSchedule } from "../domain/schedule.js";
 
 const ISSUER = "loanstack";
 const STATUSES = ["NEW", "APPROVED", "REJECTED"];

@@ -12,11 +12,6 @@ export default defineConfig({
   root: here,
   base: "/admin/",
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
-  resolve: {
-    // services/loans/loan-math.ts reads the default rate table from services/shared/config.ts,
-    // whose loadConfig (never called here) uses node:path; the browser gets an empty stand-in.
-    alias: { "node:path": fileURLToPath(new URL("./src/lib/no-node-path.ts", import.meta.url)) },
-  },
   build: {
     outDir: fileURLToPath(new URL("../dist/console", import.meta.url)),
     emptyOutDir: true,

@@ -7,14 +7,15 @@
 import type { Context } from "moleculer";
 import { LOAN_STATUSES, TENURE_MAX, TENURE_MIN, type ActionParams, type ActionResult, type AuthUser, type Loan, type Page } from "../sdk/contracts.js";
 import { defineService } from "./shared/schema.js";
-import { configOf } from "./shared/deps.js";
+import { clockOf, configOf } from "./shared/deps.js";
 import { ownDatabase, type DbServiceThis } from "./shared/db.js";
 import { ForbiddenError, NotFoundError, fieldError } from "./shared/errors.js";
 import { callerOf, type AppContext } from "./shared/context.js";
 import { pageParams, pageWindow, toPage } from "./shared/pagination.js";
 import { dateParam, idParam } from "./shared/params.js";
 import { LOANS_CACHE_EVENT, listCachePatterns, listPlan, type LoanListFilter } from "./loans/loan-lists.js";
-import { loanTerms } from "./loans/loan-math.js";
+import { loanTerms } from "../domain/loan-math.js";
+import { todayOf } from "../domain/clock.js";
 import { createdLoanRow, defineLoanModels, type LoanModel, type LoanRow } from "./loans/loan.model.js";
 import { assertNew, parseAsOf, parsePrincipal } from "./loans/loan-rules.js";
 import { LoanRepository } from "./loans/loan-repository.js";
@@ -58,13 +59,13 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
             const done = await this.loans.byRequestKey(work, request_key);
             if (!done) throw new Error(`loan request ${request_key} conflicted on its key but no loan has it`);
             markReplayed(ctx);
-            return toLoan(done);
+            return toLoan(done, todayOf(this.clock));
           };
           if ((await this.loans.claimWriteKey(work, key)) === "replay") return replayed();
           const now = new Date();
           const row = { ...terms, customer_id: ctx.params.customer_id, agent_id: agentId, status: "NEW" as const, version: 1, request_key, created_at: now, updated_at: now };
           // The id comes from the insert: the stored event gets it in SQL, the answer and the live event below.
-          const created = toLoan(createdLoanRow(row, 0));
+          const created = toLoan(createdLoanRow(row, 0), todayOf(this.clock));
           work.publish("loan.created", { actor_id: agentId, loan: created }, ["loan", "id"]);
           const id = await this.loans.insert(work, row);
           // A retry of a request that committed (or had, when the insert met its key).
@@ -134,7 +135,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
       access: ["admin", "agent", "customer"],
       params: { id: idParam },
       async handler(this: LoansThis, ctx: Ctx<"loans.details">): Promise<ActionResult<"loans.details">> {
-        return toLoan(await this.findVisible(ctx.params.id, callerOf(ctx)));
+        return toLoan(await this.findVisible(ctx.params.id, callerOf(ctx)), todayOf(this.clock));
       },
     },
 
@@ -201,14 +202,15 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
           const current = await this.loans.lock(work, id);
           if (!current) throw new NotFoundError("loan", id);
           customerId = current.customer_id;
+          const today = todayOf(this.clock);
           const changed = await change(current, work);
           if (!changed) {
             markReplayed(ctx);
-            return toLoan(current);
+            return toLoan(current, today);
           }
           const changes = { ...changed, updated_at: new Date() };
-          const loan = toLoan({ ...current, ...changes });
-          work.publish(event, { actor_id: callerOf(ctx).id, before: toLoan(current), loan });
+          const loan = toLoan({ ...current, ...changes }, today);
+          work.publish(event, { actor_id: callerOf(ctx).id, before: toLoan(current, today), loan });
           await this.loans.update(work, id, changes);
           return loan;
         })
@@ -233,7 +235,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
      * straight to the contract's Loan.
      */
     async listLoans(this: LoansThis, filter: LoanListFilter, params: { page?: number; pageSize?: number; as_of?: string }): Promise<Page<Loan>> {
-      const asOf = parseAsOf(params.as_of);
+      const asOf = parseAsOf(params.as_of, todayOf(this.clock));
       const window = pageWindow(params);
       const plan = listPlan(filter, asOf, window);
       if (!plan) return toPage([], 0, window);
@@ -249,6 +251,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
 
   created(this: LoansThis) {
     this.config = configOf(this);
+    this.clock = clockOf(this);
   },
 
   // After the database mixin's `started` connected (the mixins' handlers run first).

@@ -6,9 +6,9 @@
 import Decimal from "decimal.js";
 import { PRINCIPAL_MAX, PRINCIPAL_MIN, type CalendarDate, type LoanStatus, type Money } from "../../sdk/contracts.js";
 import { ConflictError, fieldError } from "../shared/errors.js";
-import type { LoanPosition } from "./arrears.js";
-import { LAST_CALENDAR_DATE, isCalendarDate, monthsFit, todayUtc } from "./calendar.js";
-import { toMoney } from "./loan-math.js";
+import type { LoanPosition } from "../../domain/arrears.js";
+import { LAST_CALENDAR_DATE, isCalendarDate, monthsFit } from "../../domain/calendar.js";
+import { toMoney } from "../../domain/loan-math.js";
 
 /** A principal as sent: a decimal string or a number with at most two places, in range. */
 export function parsePrincipal(value: string | number): Money {
@@ -46,11 +46,10 @@ export function assertWithinOutstanding(amount: Money, position: Pick<LoanPositi
 }
 
 /**
- * A servicing date (disbursed_on, paid_on): a real calendar date, default today UTC, never
- * in the future, and not before `notBefore` when given.
+ * A servicing date (disbursed_on, paid_on): a real calendar date, default `today` (the
+ * service's clock, UTC), never after it, and not before `notBefore` when given.
  */
-export function parseServiceDate(field: string, value: string | undefined, notBefore?: { date: CalendarDate; what: string }): CalendarDate {
-  const today = todayUtc();
+export function parseServiceDate(field: string, value: string | undefined, today: CalendarDate, notBefore?: { date: CalendarDate; what: string }): CalendarDate {
   const date = value ?? today;
   if (!isCalendarDate(date)) throw fieldError(field, `${field} must be a calendar date YYYY-MM-DD (from 1900)`, "date");
   if (date > today) throw fieldError(field, `${field} must not be in the future (today is ${today} UTC)`, "dateMax");
@@ -58,9 +57,9 @@ export function parseServiceDate(field: string, value: string | undefined, notBe
   return date;
 }
 
-/** `as_of`: any real calendar date (arrears may be looked at ahead), default today UTC. */
-export function parseAsOf(value: string | undefined): CalendarDate {
-  const date = value ?? todayUtc();
+/** `as_of`: any real calendar date (arrears may be looked at ahead), default `today` (the service's clock, UTC). */
+export function parseAsOf(value: string | undefined, today: CalendarDate): CalendarDate {
+  const date = value ?? today;
   if (!isCalendarDate(date)) throw fieldError("as_of", "as_of must be a calendar date YYYY-MM-DD (from 1900)", "date");
   return date;
 }

@@ -1,13 +1,12 @@
 /** What loan rows look like outside the loans service. */
 import type { CalendarDate, Loan, LoanVersion } from "../../sdk/contracts.js";
-import { daysPastDue } from "./arrears.js";
-import { todayUtc } from "./calendar.js";
+import { daysPastDue } from "../../domain/arrears.js";
 import type { LoanRow, LoanVersionRow } from "./loan.model.js";
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 
-/** A loan's JSON; its days past due as of `asOf` (default today UTC). */
-export function toLoan(row: LoanRow, asOf: CalendarDate = todayUtc()): Loan {
+/** A loan's JSON; its days past due as of `asOf` (today by the service's clock, or the as_of asked for). */
+export function toLoan(row: LoanRow, asOf: CalendarDate): Loan {
   const serviced = row.status === "ACTIVE" || row.status === "CLOSED";
   return {
     id: row.id,

@@ -1,6 +1,7 @@
 /** What `this` holds in the loans service's handlers, its own and its servicing mixin's. */
 import type { Service } from "moleculer";
 import type { AuthUser, Loan, Page } from "../../sdk/contracts.js";
+import type { Clock } from "../../domain/clock.js";
 import type { AppConfig } from "../shared/config.js";
 import type { AppContext } from "../shared/context.js";
 import type { DbServiceThis } from "../shared/db.js";
@@ -23,6 +24,8 @@ export interface LoansVars {
   config: AppConfig;
   /** The loans database's tables (loan-repository.ts), once the service started. */
   loans: LoanRepository;
+  /** Where "today" comes from (the node's clock, deps.ts); handlers pass `todayOf(this.clock)` down. */
+  clock: Clock;
   findVisible(id: number, caller: AuthUser): Promise<LoanRow>;
   lockedUpdate(ctx: AppContext, id: number, event: LoanChangeEvent, key: WriteKey, change: LockedChange): Promise<Loan>;
   listLoans(filter: LoanListFilter, params: { page?: number; pageSize?: number; as_of?: string }): Promise<Page<Loan>>;

@@ -6,8 +6,8 @@
  */
 import { QueryTypes, type Sequelize } from "sequelize";
 import { LOAN_STATUSES, type CalendarDate, type LoanStatus, type Portfolio } from "../../sdk/contracts.js";
-import { addDays } from "./calendar.js";
-import { LoanDecimal as D, toMoney } from "./loan-math.js";
+import { addDays } from "../../domain/calendar.js";
+import { LoanDecimal as D, toMoney } from "../../domain/loan-math.js";
 
 /** More than this many days past due is "at risk" (PAR30). */
 const AT_RISK_AFTER_DAYS = 30;

@@ -12,10 +12,10 @@ import { callerOf, type AppContext } from "../shared/context.js";
 import { ForbiddenError, NotFoundError } from "../shared/errors.js";
 import { dateParam, idParam } from "../shared/params.js";
 import { defineMixin } from "../shared/schema.js";
-import { allocatePayment, type PaymentAllocation } from "./allocation.js";
-import { paidSoFar, positionAfter, summarize, type LoanPosition } from "./arrears.js";
-import { todayUtc } from "./calendar.js";
-import { fromCents, toCents } from "./cents.js";
+import { allocatePayment, type PaymentAllocation } from "../../domain/allocation.js";
+import { paidSoFar, positionAfter, summarize, type LoanPosition } from "../../domain/arrears.js";
+import { todayOf } from "../../domain/clock.js";
+import { fromCents, toCents } from "../../domain/cents.js";
 import type { LoanRow } from "./loan.model.js";
 import { assertCan, assertProjectable, assertWithinOutstanding, isPaidOff, parseAmount, parseAsOf, parseServiceDate } from "./loan-rules.js";
 import { toLoan } from "./loan-view.js";
@@ -23,7 +23,7 @@ import type { LoansThis } from "./loans-this.js";
 import { publishPortfolio, registerPortfolioGauges } from "./portfolio-metrics.js";
 import type { LoanChange } from "./loan-repository.js";
 import { toRepayment, type RepaymentRow } from "./repayment.model.js";
-import { buildSchedule, totalInterest } from "./schedule.js";
+import { buildSchedule, totalInterest } from "../../domain/schedule.js";
 import { IdempotencyKeyMismatchError, markReplayed, writeKey } from "./write-key.js";
 
 interface ServicingVars {
@@ -56,9 +56,9 @@ interface RepaymentPlan {
 }
 
 /** The repayment's rules and arithmetic on the locked loan; throws the named error a rule makes. */
-function planRepayment(loan: LoanRow, amount: Money, paidOnParam: string | undefined): RepaymentPlan {
+function planRepayment(loan: LoanRow, amount: Money, paidOnParam: string | undefined, today: CalendarDate): RepaymentPlan {
   assertCan(loan, "repay");
-  const paidOn = parseServiceDate("paid_on", paidOnParam, { date: loan.disbursed_on!, what: "the disbursement" });
+  const paidOn = parseServiceDate("paid_on", paidOnParam, today, { date: loan.disbursed_on!, what: "the disbursement" });
   assertWithinOutstanding(amount, { outstanding_principal: loan.outstanding_principal!, outstanding_interest: loan.outstanding_interest! });
   const schedule = scheduleOf(loan);
   const paidBefore = paidSoFar(loan.principal, loan.total_interest!, loan.outstanding_principal!, loan.outstanding_interest!);
@@ -83,7 +83,7 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
       access: ["admin"],
       params: { id: idParam, disbursed_on: dateParam },
       async handler(this: ServicingThis, ctx: Ctx<"loans.disburse">): Promise<ActionResult<"loans.disburse">> {
-        const disbursedOn = parseServiceDate("disbursed_on", ctx.params.disbursed_on);
+        const disbursedOn = parseServiceDate("disbursed_on", ctx.params.disbursed_on, todayOf(this.clock));
         const admin = callerOf(ctx).id;
         const key = writeKey(ctx);
         const disbursement_key = key.key;
@@ -110,7 +110,7 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
       access: ["admin", "agent", "customer"],
       params: { id: idParam, as_of: dateParam },
       async handler(this: ServicingThis, ctx: Ctx<"loans.schedule">): Promise<ActionResult<"loans.schedule">> {
-        const asOf = parseAsOf(ctx.params.as_of);
+        const asOf = parseAsOf(ctx.params.as_of, todayOf(this.clock));
         const loan = await this.findVisible(ctx.params.id, callerOf(ctx));
         // Before disbursement: a projection, as if the money went out on as_of.
         const disbursed = loan.disbursed_on !== null && loan.total_interest !== null && loan.outstanding_principal !== null && loan.outstanding_interest !== null;
@@ -159,7 +159,7 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
       access: ["admin"],
       params: { as_of: dateParam },
       handler(this: ServicingThis, ctx: Ctx<"loans.portfolio">): Promise<ActionResult<"loans.portfolio">> {
-        return this.loans.portfolio(parseAsOf(ctx.params.as_of));
+        return this.loans.portfolio(parseAsOf(ctx.params.as_of, todayOf(this.clock)));
       },
     },
   },
@@ -182,10 +182,11 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
           if (!locked) throw new NotFoundError("loan", id);
           const { loan } = locked;
           customerId = loan.customer_id;
+          const today = todayOf(this.clock);
           if (locked.done) return retried(ctx, locked.done, id);
           let plan: RepaymentPlan;
           try {
-            plan = planRepayment(loan, amount, paidOnParam);
+            plan = planRepayment(loan, amount, paidOnParam, today);
           } catch (err) {
             // A retry that waited for the lock while its original committed finds it only now.
             const done = await this.loans.repaymentByKey(work, request_key);
@@ -197,8 +198,8 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
           const row = { loan_id: id, amount, principal_part: plan.allocation.principal, interest_part: plan.allocation.interest, allocation: plan.allocation.installments, paid_on: plan.paidOn, recorded_by: recorder, request_key, created_at: now };
           // The id comes from the insert: the stored events get it in SQL, the answer and the live events below.
           const repayment = toRepayment({ ...row, id: 0 });
-          const before = toLoan(loan);
-          const after = toLoan({ ...loan, ...change });
+          const before = toLoan(loan, today);
+          const after = toLoan({ ...loan, ...change }, today);
           work.publish("loan.repaid", { actor_id: recorder, repayment, before, loan: after }, ["repayment", "id"]);
           if (plan.closes) work.publish("loan.closed", { actor_id: recorder, before, loan: after });
           const inserted = await this.loans.insertRepayment(work, row, change);
@@ -219,7 +220,7 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
     /** Never throws: a failed refresh (the database away) leaves the last figures. */
     async refreshPortfolioGauges(this: ServicingThis): Promise<void> {
       try {
-        publishPortfolio(this.broker.metrics, await this.loans.portfolio(todayUtc()));
+        publishPortfolio(this.broker.metrics, await this.loans.portfolio(todayOf(this.clock)));
       } catch (err) {
         this.logger.debug("portfolio gauges not refreshed:", err instanceof Error ? err.message : err);
       }

@@ -6,12 +6,7 @@ import path from "node:path";
 import ms from "ms";
 import { PASSWORD_MAX, PASSWORD_MIN } from "../../sdk/contracts.js";
 import type { Subscription } from "./subscriptions.js";
-
-export interface RateBand {
-  /** Upper bound of the band (inclusive), a decimal string; null for "above every bound". */
-  upTo: string | null;
-  rate: string;
-}
+import { parseRateTable, type RateBand } from "../../domain/rate-table.js";
 
 export interface AppConfig {
   env: string;
@@ -45,14 +40,6 @@ export interface AppConfig {
   heapGrowingPercent: number;
 }
 
-/** The default annual rate table of the spec. */
-export const DEFAULT_RATE_TABLE: RateBand[] = [
-  { upTo: "50000.00", rate: "14.00" },
-  { upTo: "500000.00", rate: "12.00" },
-  { upTo: "2000000.00", rate: "10.50" },
-  { upTo: null, rate: "9.50" },
-];
-
 type Env = Record<string, string | undefined>;
 
 export function intFromEnv(env: Env, name: string, fallback: number, min = 0): number {
@@ -63,26 +50,6 @@ export function intFromEnv(env: Env, name: string, fallback: number, min = 0): n
     throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
   }
   return value;
-}
-
-/**
- * LOAN_RATE_TABLE is "upTo:rate" pairs separated by commas, the last one "*:rate",
- * e.g. "50000:14,500000:12,2000000:10.5,*:9.5".
- */
-export function parseRateTable(raw: string | undefined): RateBand[] {
-  if (!raw) return DEFAULT_RATE_TABLE;
-  const bands = raw.split(",").map((pair) => {
-    const [upTo, rate] = pair.split(":").map((s) => s.trim());
-    const decimal = /^\d+(\.\d+)?$/;
-    if (!rate || !decimal.test(rate) || (upTo !== "*" && !decimal.test(upTo ?? ""))) {
-      throw new Error(`LOAN_RATE_TABLE: "${pair}" is not "upTo:rate" (e.g. "50000:14")`);
-    }
-    return { upTo: upTo === "*" ? null : upTo!, rate };
-  });
-  if (bands[bands.length - 1]!.upTo !== null) {
-    throw new Error('LOAN_RATE_TABLE must end with a "*:rate" band for the largest loans');
-  }
-  return bands;
 }
 
 /** A duration as jsonwebtoken reads JWT_EXPIRES_IN ("30d", "12h", "90m", or seconds), in seconds. */

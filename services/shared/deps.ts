@@ -6,10 +6,13 @@
  * cluster, and the config holds the JWT secrets and the admin's password.
  */
 import { Service, type ServiceBroker, type ServiceSchema } from "moleculer";
+import type { Clock } from "../../domain/clock.js";
 import type { AppConfig } from "./config.js";
 
 export interface ServiceDeps {
   config: AppConfig;
+  /** Where the service's "today" comes from: the machine's time, or a pinned date in tests (domain/clock.ts). */
+  clock: Clock;
   /** The service's own PostgreSQL database, for the services that own one (db.ts). */
   databaseUrl?: string;
   /** The gateway's: the schemas of the services behind it, whose routed actions the OpenAPI document describes. */
@@ -40,6 +43,10 @@ function depsOf(service: object): ServiceDeps {
 
 export function configOf(service: object): AppConfig {
   return depsOf(service).config;
+}
+
+export function clockOf(service: object): Clock {
+  return depsOf(service).clock;
 }
 
 /** Its database's URL; undefined when the root has none for it (db.ts says which variable is missing). */

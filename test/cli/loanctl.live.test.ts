@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { LoanClient, type Loan, type LoanSchedule, type Page, type Portfolio, type Repayment, type RepaymentsResponse, type User } from "../../sdk/index.js";
+import { testClock } from "../support/clock.js";
 import { startStack, type Stack } from "../support/stack.js";
 import { configHome, loanctl, loanctlOnTerminal, parsed, requireBuild, terminalAvailable, type Result, type RunOptions } from "./loanctl.js";
 
@@ -76,7 +77,7 @@ let boss: ReturnType<typeof person>;
 
 beforeAll(async () => {
   requireBuild();
-  stack = await startStack();
+  stack = await startStack({ clock: testClock });
   admin = new LoanClient({ baseUrl: stack.url });
   await admin.login(stack.admin);
   boss = adminPerson();
@@ -476,7 +477,7 @@ describe("servicing", () => {
     expect(paid.code).toBe(0);
     expect(paid.stdout).toMatch(/^Principal +9268\.37$/m);
     expect(paid.stderr).toMatch(new RegExp(`Recorded repayment \\d+ of loan ${loan.id}: 11768\\.37 \\(principal 9268\\.37, interest 2500\\.00\\)`));
-    expect(paid.stderr).toMatch(new RegExp(`Loan ${loan.id}: outstanding principal 240731\\.63, interest 29940\\.84; next due 2026-03-31, \\d+ days past due`));
+    expect(paid.stderr).toMatch(new RegExp(`Loan ${loan.id}: outstanding principal 240731\\.63, interest 29940\\.84; next due 2026-03-31, 76 days past due`));
     const part = parsed<Repayment>(await agent.run(["--json", "loans", "repay", String(loan.id), "--amount", "5000", "--on", "2026-03-10"]));
     expect(part).toMatchObject({ loan_id: loan.id, amount: "5000.00", principal_part: "2592.68", interest_part: "2407.32", paid_on: "2026-03-10" });
 

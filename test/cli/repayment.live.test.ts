@@ -4,6 +4,7 @@
  */
 import fs from "node:fs";
 import { LoanClient, PermissionDeniedError, NotFoundError, type Repayment } from "../../sdk/index.js";
+import { testClock } from "../support/clock.js";
 import { startStack, type Stack } from "../support/stack.js";
 import { configHome, loanctl, parsed, requireBuild } from "./loanctl.js";
 
@@ -28,7 +29,7 @@ async function signedIn(kind: "customer" | "agent"): Promise<LoanClient> {
 
 beforeAll(async () => {
   requireBuild();
-  stack = await startStack();
+  stack = await startStack({ clock: testClock });
   admin = new LoanClient({ baseUrl: stack.url });
   await admin.login(stack.admin);
   home = configHome();

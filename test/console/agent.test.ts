@@ -6,7 +6,7 @@
  * axe-core and leaks no token.
  */
 import type { Browser } from "playwright-core";
-import { loanTerms } from "../../services/loans/loan-math.js";
+import { loanTerms } from "../../domain/loan-math.js";
 import { approvedAgent, createActors, type Actor, type Actors } from "../support/actors.js";
 import { Api } from "../support/http.js";
 import type { Stack } from "../support/stack.js";

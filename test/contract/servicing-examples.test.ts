@@ -5,11 +5,11 @@
  */
 import Decimal from "decimal.js";
 import { EXAMPLE_ACTIVE_LOAN, EXAMPLE_AS_OF, EXAMPLE_DISBURSED_ON, EXAMPLE_PORTFOLIO, EXAMPLE_REPAYMENT, EXAMPLE_SCHEDULE } from "../../sdk/servicing-examples.js";
-import { allocatePayment } from "../../services/loans/allocation.js";
-import { daysPastDue, summarize } from "../../services/loans/arrears.js";
-import { addDays } from "../../services/loans/calendar.js";
-import { loanTerms } from "../../services/loans/loan-math.js";
-import { buildSchedule, totalInterest } from "../../services/loans/schedule.js";
+import { allocatePayment } from "../../domain/allocation.js";
+import { daysPastDue, summarize } from "../../domain/arrears.js";
+import { addDays } from "../../domain/calendar.js";
+import { loanTerms } from "../../domain/loan-math.js";
+import { buildSchedule, totalInterest } from "../../domain/schedule.js";
 
 const spec = buildSchedule(loanTerms("250000.00", 24), EXAMPLE_DISBURSED_ON);
 

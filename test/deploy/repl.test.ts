@@ -13,6 +13,7 @@ import type { ServiceBroker } from "moleculer";
 import { startNode, type RunningNode } from "../../app/node";
 import { REPL_COMMANDS, ReplUsageError, loanStats, overdueLoans, pendingApprovals, portfolioSummary, whois } from "../../services/shared/repl";
 import { createActors, type Actors } from "../support/actors";
+import { testClock } from "../support/clock";
 import { createTestDatabases, type TestDatabases } from "../support/databases";
 import { Api } from "../support/http";
 import { startStack, type Stack } from "../support/stack";
@@ -59,7 +60,7 @@ describe("the REPL commands against the services", () => {
   let people: Actors;
 
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await startStack({ clock: testClock });
     people = await createActors(stack);
     const api = new Api(stack.url);
     const request = () =>

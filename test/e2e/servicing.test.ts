@@ -7,6 +7,7 @@
 import Decimal from "decimal.js";
 import { createActors, type Actors } from "../support/actors.js";
 import { Api, type HttpAnswer, type HttpOptions } from "../support/http.js";
+import { TEST_TODAY, testClock } from "../support/clock.js";
 import { startStack, type Stack } from "../support/stack.js";
 
 let stack: Stack;
@@ -14,7 +15,7 @@ let api: Api;
 let people: Actors;
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ clock: testClock });
   api = new Api(stack.url);
   people = await createActors(stack);
 });
@@ -124,7 +125,7 @@ describe("the loan's life", () => {
     expect(list.body.rows.find((l: { id: number }) => l.id === id)).toMatchObject({ days_past_due: 45, outstanding_principal: "238138.95" });
     const mine = await call("GET", "/api/loan/list-loans-customer?overdue=true&as_of=2026-03-31", { token: people.customer.token });
     expect(mine.body.rows.map((l: { id: number }) => l.id)).not.toContain(id);
-    const today = new Date().toISOString().slice(0, 10);
+    const today = TEST_TODAY; // the stack's clock
     const daysSince = (d: string) => Math.round((Date.parse(today) - Date.parse(d)) / 86_400_000);
     expect((await loan(id)).days_past_due).toBe(daysSince("2026-03-31"));
   });

@@ -21,6 +21,7 @@ import {
   type Loan,
   type User,
 } from "../../sdk/index.js";
+import { testClock } from "../support/clock.js";
 import { startStack, type Stack } from "../support/stack.js";
 
 let stack: Stack;
@@ -60,7 +61,7 @@ async function approvedAgent(): Promise<{ user: User; client: LoanClient }> {
 }
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ clock: testClock });
   admin = new LoanClient({ baseUrl: stack.url });
   await admin.login(stack.admin);
 });

@@ -4,6 +4,7 @@
  */
 import net from "node:net";
 import type { AuthUser, Loan, Portfolio, User } from "../../sdk/contracts.js";
+import { testClock } from "../support/clock.js";
 import { startStack, type Stack } from "../support/stack.js";
 
 let stack: Stack;
@@ -22,7 +23,7 @@ function freePort(): Promise<number> {
 beforeAll(async () => {
   const port = await freePort();
   metricsUrl = `http://127.0.0.1:${port}/metrics`;
-  stack = await startStack({ env: { METRICS_PORT: String(port), PORTFOLIO_METRICS_INTERVAL_MS: "100" } });
+  stack = await startStack({ env: { METRICS_PORT: String(port), PORTFOLIO_METRICS_INTERVAL_MS: "100" }, clock: testClock });
 });
 afterAll(() => stack?.stop());
 

@@ -5,6 +5,7 @@
  */
 import Decimal from "decimal.js";
 import type { AuthUser, Loan, LoanSchedule, Page, Portfolio, User } from "../../sdk/contracts.js";
+import { testClock } from "../support/clock.js";
 import { startStack, type Stack } from "../support/stack.js";
 
 let stack: Stack;
@@ -13,7 +14,7 @@ const agent: AuthUser = { id: 77, email: "agent@example.test", role: "agent", is
 let admin: AuthUser;
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ clock: testClock });
   customer = await stack.broker.call("users.signup", { email: "book@example.test", password: "password-123", first_name: "B", last_name: "C", is_customer: true, is_agent: false });
   admin = { id: 1, email: stack.admin.email, role: "admin", is_approved: true };
 });

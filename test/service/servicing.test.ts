@@ -5,7 +5,8 @@
  * in the audit log, and the list cache. Figures checked against Python's decimal module.
  */
 import Decimal from "decimal.js";
-import type { AuthUser, Loan, LoanSchedule, Page, Repayment, RepaymentsResponse, User } from "../../sdk/contracts.js";
+import type { AuthUser, Loan, LoanSchedule, Page, Portfolio, Repayment, RepaymentsResponse, User } from "../../sdk/contracts.js";
+import { testClock } from "../support/clock.js";
 import { startStack, type Stack } from "../support/stack.js";
 
 let stack: Stack;
@@ -14,7 +15,7 @@ let agent: AuthUser;
 let admin: AuthUser;
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ clock: testClock });
   customer = await stack.broker.call("users.signup", { email: "servicing@example.test", password: "password-123", first_name: "S", last_name: "C", is_customer: true, is_agent: false });
   agent = { id: 4242, email: "agent@example.test", role: "agent", is_approved: true };
   admin = { id: 1, email: stack.admin.email, role: "admin", is_approved: true };
@@ -60,8 +61,8 @@ test("disbursement: ACTIVE, its schedule stored as figures on the loan, the firs
   expect(approved).toMatchObject({ disbursed_on: null, closed_at: null, outstanding_principal: null, next_due_date: null, days_past_due: null });
   const loan = await call<Loan>("loans.disburse", { id: approved.id, disbursed_on: "2026-01-31" });
   expect(loan).toMatchObject({ status: "ACTIVE", disbursed_on: "2026-01-31", closed_at: null, outstanding_principal: "250000.00", outstanding_interest: "32440.84", next_due_date: "2026-02-28" });
-  // Today (after 2026-02-28) it is past due, with nothing paid.
-  expect(loan.days_past_due).toBeGreaterThan(0);
+  // Today (2026-06-15, the stack's clock) it is past due since 2026-02-28, with nothing paid.
+  expect(loan.days_past_due).toBe(107);
   const s = await schedule(loan.id, "2026-02-01");
   expect(s).toMatchObject({ loan_id: loan.id, disbursed_on: "2026-01-31", as_of: "2026-02-01", totals: { principal: "250000.00", interest: "32440.84", installment: "282440.84" }, overdue_amount: "0.00", days_past_due: 0 });
   expect(s.rows).toHaveLength(24);
@@ -214,4 +215,16 @@ test("the list cache is cleared by disbursements and repayments", async () => {
   expect(await listed("ACTIVE")).toMatchObject({ outstanding_principal: "250000.00" });
   await repay(loan.id, "11768.37", "2026-02-28");
   expect(await listed("ACTIVE")).toMatchObject({ outstanding_principal: "240731.63", next_due_date: "2026-03-31" });
+});
+
+test("today is the stack's clock (2026-06-15): the default dates, the last date allowed, days past due, the schedule's as_of", async () => {
+  const approved = await approvedLoan("1000.00", 1);
+  await expect(call("loans.disburse", { id: approved.id, disbursed_on: "2026-06-16" })).rejects.toMatchObject({ code: 422, data: [expect.objectContaining({ field: "disbursed_on", type: "dateMax" })] });
+  const loan = await call<Loan>("loans.disburse", { id: approved.id });
+  expect(loan).toMatchObject({ disbursed_on: "2026-06-15", next_due_date: "2026-07-15", days_past_due: 0 });
+  await expect(repay(loan.id, "1.00", "2026-06-16")).rejects.toMatchObject({ code: 422, data: [expect.objectContaining({ field: "paid_on", type: "dateMax" })] });
+  expect((await repay(loan.id, "1.00")).paid_on).toBe("2026-06-15");
+  expect(await schedule(loan.id)).toMatchObject({ as_of: "2026-06-15", days_past_due: 0 });
+  expect((await call<Portfolio>("loans.portfolio", {})).as_of).toBe("2026-06-15");
+  expect((await details((await activeLoan("2026-05-14", "1000.00", 1)).id)).days_past_due).toBe(1);
 });

@@ -6,6 +6,7 @@ import crypto from "node:crypto";
 import type { BrokerOptions, Service, ServiceBroker } from "moleculer";
 import { startNode } from "../../app/node.js";
 import type { ServiceName } from "../../app/registry.js";
+import type { Clock } from "../../domain/clock.js";
 import { createTestDatabases, type TestDatabases } from "./databases.js";
 import { trackOpening } from "./open-resources.js";
 
@@ -29,6 +30,8 @@ export interface StackOptions {
   services?: string[];
   /** Broker options over the test defaults (no transporter), e.g. a Fake transporter and a namespace. */
   broker?: Partial<BrokerOptions>;
+  /** The services' clock (default: the machine's time): `fixedClock("2026-06-15")` pins "today". */
+  clock?: Clock;
 }
 
 /**
@@ -64,6 +67,7 @@ async function launchStack(options: StackOptions): Promise<Stack> {
     services: options.services ?? ["users", "loans", "audit", "api"],
     broker: { logger: false, transporter: null, nodeID: `test-${crypto.randomBytes(3).toString("hex")}`, ...options.broker },
     log: () => undefined,
+    clock: options.clock,
   });
   const stopBroker = () => node.broker.stop();
   return {

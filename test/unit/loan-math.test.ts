@@ -1,5 +1,5 @@
-import { parseRateTable } from "../../services/shared/config.js";
-import { emi, loanTerms, rateFor, toMoney } from "../../services/loans/loan-math.js";
+import { parseRateTable } from "../../domain/rate-table.js";
+import { emi, loanTerms, rateFor, toMoney } from "../../domain/loan-math.js";
 import { parsePrincipal } from "../../services/loans/loan-rules.js";
 
 describe("EMI", () => {

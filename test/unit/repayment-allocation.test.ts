@@ -3,11 +3,11 @@
  * computed independently with Python's decimal module (see schedule.test.ts), not by
  * running this code.
  */
-import { allocatePayment, coverage } from "../../services/loans/allocation.js";
-import { daysPastDue, paidSoFar, positionAfter, summarize } from "../../services/loans/arrears.js";
-import { fromCents, toCents } from "../../services/loans/cents.js";
-import { emi } from "../../services/loans/loan-math.js";
-import { buildSchedule } from "../../services/loans/schedule.js";
+import { allocatePayment, coverage } from "../../domain/allocation.js";
+import { daysPastDue, paidSoFar, positionAfter, summarize } from "../../domain/arrears.js";
+import { fromCents, toCents } from "../../domain/cents.js";
+import { emi } from "../../domain/loan-math.js";
+import { buildSchedule } from "../../domain/schedule.js";
 
 // 250,000.00 at 12.00 over 24 months from 2026-01-31: EMI 11768.37, total 282440.84.
 const schedule = buildSchedule({ principal: "250000.00", interest_rate: "12.00", tenure_months: 24, emi: "11768.37" }, "2026-01-31");

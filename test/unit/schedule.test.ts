@@ -4,10 +4,10 @@
  * running this code.
  */
 import Decimal from "decimal.js";
-import { addDays, addMonths, daysBetween, isCalendarDate, todayUtc } from "../../services/loans/calendar.js";
-import { divideHalfUp, fromCents, toCents } from "../../services/loans/cents.js";
-import { emi } from "../../services/loans/loan-math.js";
-import { buildSchedule, figures, scheduleTotals, type Installment, type ScheduleTerms } from "../../services/loans/schedule.js";
+import { addDays, addMonths, daysBetween, isCalendarDate, todayUtc } from "../../domain/calendar.js";
+import { divideHalfUp, fromCents, toCents } from "../../domain/cents.js";
+import { emi } from "../../domain/loan-math.js";
+import { buildSchedule, figures, scheduleTotals, type Installment, type ScheduleTerms } from "../../domain/schedule.js";
 
 const terms = (principal: string, rate: string, months: number): ScheduleTerms => ({ principal, interest_rate: rate, tenure_months: months, emi: emi(principal, rate, months) });
 const row = (r: Installment) => {

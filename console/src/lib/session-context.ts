@@ -3,7 +3,7 @@ import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import type { ConsoleSession } from "../../../sdk/contracts.js";
 import type { LoanClient } from "../../../sdk/index.js";
-import type { RateBand } from "../../../services/shared/config.js";
+import type { RateBand } from "../../../domain/rate-table.js";
 
 export interface SessionValue {
   session: ConsoleSession;

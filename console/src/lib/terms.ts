@@ -1,12 +1,12 @@
 /**
  * The rate and EMI a loan will get, shown while the principal and tenure are typed: the
- * loans service's own arithmetic (services/loans/loan-math.ts, imported, not rewritten)
+ * loans service's own arithmetic (domain/loan-math.ts, imported, not rewritten)
  * with the rate table the server applies (it comes with the session).
  */
 import Decimal from "decimal.js";
 import { PRINCIPAL_MAX, PRINCIPAL_MIN, TENURE_MAX, TENURE_MIN, type LoanRateBand } from "../../../sdk/index.js";
-import { loanTerms, type LoanTerms } from "../../../services/loans/loan-math.js";
-import type { RateBand } from "../../../services/shared/config.js";
+import { loanTerms, type LoanTerms } from "../../../domain/loan-math.js";
+import type { RateBand } from "../../../domain/rate-table.js";
 
 export type Preview = { ok: true; terms: LoanTerms } | { ok: false; reason: string };
 

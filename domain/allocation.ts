@@ -7,7 +7,7 @@
  * schedule's paid state is a function of the total paid, and a payment's own share is the
  * difference between the state before and after it.
  */
-import type { InstallmentAllocation, Money } from "../../sdk/contracts.js";
+import type { InstallmentAllocation, Money } from "../sdk/contracts.js";
 import { fromCents, minCents, toCents, type Cents } from "./cents.js";
 import type { Installment } from "./schedule.js";
 

@@ -3,7 +3,7 @@
  * since when. Pure: a function of the schedule, the total paid and the date, computed on
  * demand (`as_of`), never by a nightly job that could be missed.
  */
-import type { CalendarDate, InstallmentStatus, Money, ScheduleRow, ScheduleTotals } from "../../sdk/contracts.js";
+import type { CalendarDate, InstallmentStatus, Money, ScheduleRow, ScheduleTotals } from "../sdk/contracts.js";
 import { coverage } from "./allocation.js";
 import { daysBetween } from "./calendar.js";
 import { fromCents, toCents } from "./cents.js";

@@ -5,7 +5,7 @@
  * 360-month schedule is computed on every read of it. Amounts enter and leave as the
  * API's two-place strings.
  */
-import type { Money, Rate } from "../../sdk/contracts.js";
+import type { Money, Rate } from "../sdk/contracts.js";
 
 export type Cents = bigint;
 

@@ -7,7 +7,7 @@
  * installment absorbs the rounding. Due date k = the disbursement date plus k months,
  * clamped to the month's last day. Amounts in exact integer cents (cents.ts).
  */
-import type { CalendarDate, Money, Rate, ScheduleTotals } from "../../sdk/contracts.js";
+import type { CalendarDate, Money, Rate, ScheduleTotals } from "../sdk/contracts.js";
 import { monthlyDates } from "./calendar.js";
 import { divideHalfUp, fromCents, toCents, type Cents } from "./cents.js";
 

@@ -4,8 +4,8 @@
  * rounded half-up to cents.
  */
 import Decimal from "decimal.js";
-import type { Money, Rate } from "../../sdk/contracts.js";
-import { DEFAULT_RATE_TABLE, type RateBand } from "../shared/config.js";
+import type { Money, Rate } from "../sdk/contracts.js";
+import { DEFAULT_RATE_TABLE, type RateBand } from "./rate-table.js";
 
 // Enough significant digits that (1+r)^360 keeps every cent exact.
 const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });

@@ -2,7 +2,7 @@
  * Calendar dates of loan servicing: "YYYY-MM-DD" strings in UTC, never timestamps, so a
  * due date is the same day wherever the server runs. Pure; day counts are whole numbers.
  */
-import type { CalendarDate } from "../../sdk/contracts.js";
+import type { CalendarDate } from "../sdk/contracts.js";
 
 const DAY_MS = 86_400_000;
 const SHAPE = /^(\d{4})-(\d{2})-(\d{2})$/;
