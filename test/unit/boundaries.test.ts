@@ -106,9 +106,7 @@ describe("the import boundaries", () => {
     expect(gatewayViolations(ROOT)).toEqual([]);
   });
 
-  // Fails today: console/src/lib/terms.ts imports services/loans/loan-math.ts (and through it
-  // services/shared/config.ts). Turns into `test` when the pure domain/ module lands and the
-  // console imports the arithmetic from there.
+  // The console shares the loan arithmetic through domain/, never through a service module.
   test("the console imports nothing of services/", () => {
     expect(consoleViolations(ROOT)).toEqual([]);
   });
