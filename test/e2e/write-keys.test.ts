@@ -7,7 +7,7 @@
  */
 import { approvedAgent, type Actor } from "../support/actors.js";
 import { useStack } from "../support/fixture.js";
-import { type HttpAnswer, type HttpOptions } from "../support/http.js";
+import type { HttpAnswer, HttpOptions } from "../support/http.js";
 
 const { api, people } = useStack({ people: true });
 let otherAgent: Actor;

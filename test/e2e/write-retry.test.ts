@@ -7,7 +7,7 @@
 import { Errors, type Context, type Middleware } from "moleculer";
 import type { ContextMeta } from "../../sdk/contracts.js";
 import { useStack } from "../support/fixture.js";
-import { type HttpAnswer, type HttpOptions } from "../support/http.js";
+import type { HttpAnswer, HttpOptions } from "../support/http.js";
 
 const LOSING = new Set(["loans.request", "loans.edit", "loans.decide", "loans.disburse", "loans.repay"]);
 const attempts = new Map<string, number>();
