@@ -6,25 +6,21 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { Api, email } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/fixture.js";
+import { email } from "../support/http.js";
 import { configHome, loanctl, parsed, requireBuild, type Result, type RunOptions } from "./loanctl.js";
 
 jest.setTimeout(120_000);
 
 const PASSWORD = "password-123";
-let stack: Stack;
-let api: Api;
+const { stack, api } = useStack();
 const homes: string[] = [];
 
 beforeAll(async () => {
   requireBuild();
-  stack = await startStack();
-  api = new Api(stack.url);
 });
-afterAll(async () => {
+afterAll(() => {
   for (const home of homes) fs.rmSync(home, { recursive: true, force: true });
-  await stack?.stop();
 });
 
 function person() {

@@ -8,14 +8,14 @@ import path from "node:path";
 import { planImport, type ImportStateData, type ImportSummary } from "../../cli/import.js";
 import { parseCsv } from "../../cli/csv.js";
 import { LoanClient, paginate, type Loan, type User } from "../../sdk/index.js";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/fixture.js";
 import { configHome, loanctl, loanctlOnTerminal, parsed, requireBuild, terminalAvailable, type Result, type RunOptions } from "./loanctl.js";
 
 // every command is a new node process: slow on a loaded machine
 jest.setTimeout(120_000);
 
 const PASSWORD = "password-123";
-let stack: Stack;
+const { stack } = useStack();
 let admin: LoanClient;
 let agent: User;
 let agentClient: LoanClient;
@@ -41,7 +41,6 @@ async function agentLoans(): Promise<Loan[]> {
 
 beforeAll(async () => {
   requireBuild();
-  stack = await startStack();
   admin = new LoanClient({ baseUrl: stack.url });
   await admin.login(stack.admin);
   agent = await signup("agent");
@@ -55,10 +54,9 @@ beforeAll(async () => {
   const login = await run(["login", "--email", agent.email, "--password-stdin"], { input: `${PASSWORD}\n` });
   expect(login.code).toBe(0);
 });
-afterAll(async () => {
+afterAll(() => {
   fs.rmSync(home, { recursive: true, force: true });
   fs.rmSync(dir, { recursive: true, force: true });
-  await stack?.stop();
 });
 
 test("good rows become loans, bad rows go to FILE.failed.csv with the reason, a re-run creates nothing twice", async () => {

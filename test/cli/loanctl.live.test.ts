@@ -10,15 +10,16 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { LoanClient, type Loan, type LoanSchedule, type Page, type Portfolio, type Repayment, type RepaymentsResponse, type User } from "../../sdk/index.js";
+import { eventually } from "../support/eventually.js";
+import { useStack } from "../support/fixture.js";
 import { testClock } from "../support/clock.js";
-import { startStack, type Stack } from "../support/stack.js";
 import { configHome, loanctl, loanctlOnTerminal, parsed, requireBuild, terminalAvailable, type Result, type RunOptions } from "./loanctl.js";
 
 // every command is a new node process: slow on a loaded machine
 jest.setTimeout(120_000);
 
 const PASSWORD = "password-123";
-let stack: Stack;
+const { stack } = useStack({ clock: testClock });
 let admin: LoanClient;
 let n = 0;
 const homes: string[] = [];
@@ -77,16 +78,14 @@ let boss: ReturnType<typeof person>;
 
 beforeAll(async () => {
   requireBuild();
-  stack = await startStack({ clock: testClock });
   admin = new LoanClient({ baseUrl: stack.url });
   await admin.login(stack.admin);
   boss = adminPerson();
   const login = await boss.run(["login", "--email", stack.admin.email, "--password-stdin"], { input: `${stack.admin.password}\n` });
   expect(login).toMatchObject({ code: 0 });
 });
-afterAll(async () => {
+afterAll(() => {
   for (const home of homes) fs.rmSync(home, { recursive: true, force: true });
-  await stack?.stop();
 });
 
 describe("help and usage", () => {
@@ -298,6 +297,7 @@ describe("accounts", () => {
       someone.run(["users", "list"]),
     ]);
     const users = parsed<Page<User>>(usersJson);
+    expect(users.rows.map((u) => u.id)).toContain(customer.id);
     expect(users.rows.every((u) => u.role === "customer")).toBe(true);
     expect(table.stdout.trimEnd().split("\n")).toHaveLength(2);
     expect(table.stderr).toMatch(/Page 1 of \d+, \d+ users in all \(next: --page 2\)/);
@@ -365,6 +365,8 @@ describe("loans", () => {
     expect(row.indexOf("250000.00") + "250000.00".length).toBe(lines[0]!.indexOf("PRINCIPAL") + "PRINCIPAL".length);
     const page = parsed<Page<Loan>>(await agent.run(["--json", "loans", "list", "--status", "NEW", "--page", "1", "--page-size", "2"]));
     expect(page).toMatchObject({ page: 1, pageSize: 2 });
+    expect(page.total).toBeGreaterThan(0); // the loan requested above at least
+    expect(page.rows).toHaveLength(Math.min(2, page.total));
     expect(page.rows.every((l) => l.status === "NEW")).toBe(true);
     const mine = parsed<Page<Loan>>(await customer.run(["--json", "loans", "list"]));
     expect(mine.rows.length).toBeGreaterThan(0);
@@ -553,9 +555,7 @@ describe("audit", () => {
     const loan = parsed<Loan>(await agent.run(["--json", "loans", "request", "--customer", String(customer.id), "--principal", "7000", "--tenure", "6"]));
     expect((await boss.run(["loans", "approve", String(loan.id)])).code).toBe(0);
     // fed asynchronously: wait for both events
-    for (let i = 0; i < 100 && (await admin.listAuditEvents({ entity: "loan", entity_id: loan.id })).total < 2; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await eventually(async () => expect((await admin.listAuditEvents({ entity: "loan", entity_id: loan.id })).total).toBeGreaterThanOrEqual(2), { what: "the loan's two audit events" });
     const [table, json, denied, usage] = await Promise.all([
       boss.run(["audit", "list", "--entity", "loan", "--entity-id", String(loan.id)]),
       boss.run(["--json", "audit", "list", "--event", "loan.decided", "--page-size", "100"]),

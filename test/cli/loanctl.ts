@@ -3,6 +3,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { eventually, GiveUp } from "../support/eventually.js";
 
 export const LOANCTL = path.resolve(__dirname, "../../dist/cli/loanctl.js");
 
@@ -88,18 +89,19 @@ export async function loanctlOnTerminal(
   const deadline = Date.now() + timeoutMs;
   let from = 0;
   for (const [wait, type] of steps) {
-    for (;;) {
-      const at = output.indexOf(wait, from);
-      if (at >= 0) {
-        from = at + wait.length;
-        break;
-      }
-      if (child.exitCode !== null || Date.now() > deadline) {
-        child.kill("SIGKILL");
-        throw new Error(`"${wait}" never appeared; the terminal showed:\n${output}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const at = await eventually(
+      () => {
+        const at = output.indexOf(wait, from);
+        if (at >= 0) return at;
+        const shown = `the terminal showed:\n${output}`;
+        throw child.exitCode !== null ? new GiveUp(`loanctl exited; ${shown}`) : new Error(`not yet; ${shown}`);
+      },
+      { what: `"${wait}" on loanctl's terminal`, timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: 20 },
+    ).catch((error: unknown) => {
+      child.kill("SIGKILL");
+      throw error;
+    });
+    from = at + wait.length;
     // raw mode is set right after the prompt is written: give it a moment
     await new Promise((resolve) => setTimeout(resolve, 100));
     child.stdin.write(type);

@@ -4,14 +4,14 @@
  */
 import fs from "node:fs";
 import { LoanClient, PermissionDeniedError, NotFoundError, type Repayment } from "../../sdk/index.js";
+import { useStack } from "../support/fixture.js";
 import { testClock } from "../support/clock.js";
-import { startStack, type Stack } from "../support/stack.js";
 import { configHome, loanctl, parsed, requireBuild } from "./loanctl.js";
 
 jest.setTimeout(120_000);
 
 const PASSWORD = "password-123";
-let stack: Stack;
+const { stack } = useStack({ clock: testClock });
 let admin: LoanClient;
 let home: string;
 let n = 0;
@@ -29,16 +29,14 @@ async function signedIn(kind: "customer" | "agent"): Promise<LoanClient> {
 
 beforeAll(async () => {
   requireBuild();
-  stack = await startStack({ clock: testClock });
   admin = new LoanClient({ baseUrl: stack.url });
   await admin.login(stack.admin);
   home = configHome();
   const login = await loanctl(["login", "--email", stack.admin.email, "--password-stdin"], { input: `${stack.admin.password}\n`, env: { XDG_CONFIG_HOME: home, LOANCTL_API_URL: stack.url } });
   expect(login).toMatchObject({ code: 0 });
 });
-afterAll(async () => {
+afterAll(() => {
   if (home) fs.rmSync(home, { recursive: true, force: true });
-  await stack?.stop();
 });
 
 async function recordedRepayment(agent: LoanClient, customerId: number): Promise<Repayment> {

@@ -9,15 +9,14 @@ import path from "node:path";
 import jwt from "jsonwebtoken";
 import { LoanClient, type SessionList, type User } from "../../sdk/index.js";
 import { mintToken } from "../support/actors.js";
-import { Api, email } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/fixture.js";
+import { email } from "../support/http.js";
 import { configHome, loanctl, parsed, requireBuild, type Result, type RunOptions } from "./loanctl.js";
 
 jest.setTimeout(120_000);
 
 const PASSWORD = "password-123";
-let stack: Stack;
-let api: Api;
+const { stack, api } = useStack();
 const homes: string[] = [];
 
 interface Stored {
@@ -31,12 +30,9 @@ interface Stored {
 
 beforeAll(async () => {
   requireBuild();
-  stack = await startStack();
-  api = new Api(stack.url);
 });
-afterAll(async () => {
+afterAll(() => {
   for (const home of homes) fs.rmSync(home, { recursive: true, force: true });
-  await stack?.stop();
 });
 
 /** One person's loanctl: a config directory of their own, logged in as `user`. */

@@ -7,7 +7,8 @@ import { Client } from "pg";
 import type { AuditEvent, Loan, Page } from "../../sdk/contracts.js";
 import { approvedAgent, signedUp, type Actor } from "../support/actors.js";
 import { Api } from "../support/http.js";
-import { acquireClusterLock, Cluster, describeClusters, timed, transportsFor, waitAudit, waitFor, waitHealthy, type NodeProcess } from "../support/cluster.js";
+import { eventually } from "../support/eventually.js";
+import { acquireClusterLock, Cluster, describeClusters, timed, transportsFor, waitAudit, waitHealthy, type NodeProcess } from "../support/cluster.js";
 
 const KINDS = transportsFor("nats", "rabbitmq");
 
@@ -92,10 +93,12 @@ describeClusters(KINDS, (kind) => `the audit log after the audit service was dow
   }
 
   async function expectLogged(expected: Map<number, string[]>): Promise<void> {
-    await waitFor("every event in the audit log", async () => {
-      for (const [id, events] of expected) if ((await eventsOf("loan", id)).length < events.length) return false;
-      return true;
-    }, 20_000, 200);
+    await eventually(
+      async () => {
+        for (const [id, events] of expected) expect((await eventsOf("loan", id)).length).toBeGreaterThanOrEqual(events.length);
+      },
+      { what: "every event in the audit log", timeoutMs: 20_000, intervalMs: 200 },
+    );
     for (const [id, events] of expected) expect({ id, events: await eventsOf("loan", id) }).toEqual({ id, events });
   }
 
@@ -114,9 +117,9 @@ describeClusters(KINDS, (kind) => `the audit log after the audit service was dow
 
     audit = await cluster!.start("audit");
     await expectLogged(expected);
-    await waitFor("the agent's events", async () => (await eventsOf("user", newAgent.id)).length >= 2);
+    await eventually(async () => expect((await eventsOf("user", newAgent.id)).length).toBeGreaterThanOrEqual(2), { what: "the agent's events", timeoutMs: 20_000 });
     expect(await eventsOf("user", newAgent.id)).toEqual(["user.created", "agent.approved"]);
-    await waitFor("both outboxes to be delivered", async () => (await undelivered(loansDb)) + (await undelivered(usersDb)) === 0);
+    await eventually(async () => expect({ loans: await undelivered(loansDb), users: await undelivered(usersDb) }).toEqual({ loans: 0, users: 0 }), { what: "both outboxes to be delivered", timeoutMs: 20_000 });
     await expectExactlyOnce();
   }, 60_000);
 
@@ -133,7 +136,7 @@ describeClusters(KINDS, (kind) => `the audit log after the audit service was dow
     loans = await cluster!.start("loans");
     await waitHealthy(api);
     await expectLogged(expected);
-    await waitFor("the loans outbox to be delivered", async () => (await undelivered(loansDb)) === 0);
+    await eventually(async () => expect(await undelivered(loansDb)).toBe(0), { what: "the loans outbox to be delivered", timeoutMs: 20_000 });
     await expectExactlyOnce();
   }, 60_000);
 
@@ -144,7 +147,7 @@ describeClusters(KINDS, (kind) => `the audit log after the audit service was dow
     const again = (await loansDb.query(redeliver)).rowCount ?? 0;
     await usersDb.query(redeliver);
     expect(again).toBeGreaterThan(0);
-    await waitFor("the outboxes to be delivered again", async () => (await undelivered(loansDb)) + (await undelivered(usersDb)) === 0);
+    await eventually(async () => expect({ loans: await undelivered(loansDb), users: await undelivered(usersDb) }).toEqual({ loans: 0, users: 0 }), { what: "the outboxes to be delivered again", timeoutMs: 20_000 });
     expect(Number((await auditDb.query<{ n: string }>("SELECT count(*) AS n FROM audit_events")).rows[0]!.n)).toBe(before);
     await expectExactlyOnce();
   }, 60_000);

@@ -12,8 +12,9 @@ import { brokerOptions } from "../../moleculer.config.js";
 import type { AuditEvent, Loan, Page } from "../../sdk/contracts.js";
 import { EVENT_NAMES } from "../../sdk/schemas.js";
 import { approvedAgent, signedUp, type Actor } from "../support/actors.js";
+import { eventually } from "../support/eventually.js";
 import { Api } from "../support/http.js";
-import { acquireClusterLock, Cluster, describeCluster, sleep, transportFor, waitAudit, waitFor, waitHealthy, type NodeProcess } from "../support/cluster.js";
+import { acquireClusterLock, Cluster, describeCluster, sleep, transportFor, waitAudit, waitHealthy, type NodeProcess } from "../support/cluster.js";
 
 /** What a consumer's action receives (sdk/contracts.ts's EventDelivery). */
 interface Delivery {
@@ -142,8 +143,9 @@ describeCluster(KIND, `events delivered to every consumer, over ${KIND}`, (trans
     return Number((await db.query<{ n: string }>("SELECT count(*) AS n FROM outbox_pending WHERE consumer = $1", [consumer])).rows[0]!.n);
   }
 
-  async function allDelivered(consumer: string): Promise<boolean> {
-    return (await pending(loansDb, consumer)) + (await pending(usersDb, consumer)) === 0;
+  /** Nothing of either outbox waits for `consumer`. */
+  async function expectAllDelivered(consumer: string): Promise<void> {
+    expect({ consumer, loans: await pending(loansDb, consumer), users: await pending(usersDb, consumer) }).toEqual({ consumer, loans: 0, users: 0 });
   }
 
   async function requestLoan(): Promise<Loan> {
@@ -165,7 +167,7 @@ describeCluster(KIND, `events delivered to every consumer, over ${KIND}`, (trans
   /** Waits until audit shows the loan's `events`; answers how long that took. */
   async function auditShows(id: number, events: string[], timeoutMs = 10_000): Promise<number> {
     const start = Date.now();
-    await waitFor(`audit to show loan ${id}'s ${events.join(", ")}`, async () => (await audited(id)).length >= events.length, timeoutMs, 50);
+    await eventually(async () => expect((await audited(id)).length).toBeGreaterThanOrEqual(events.length), { what: `audit to show loan ${id}'s ${events.join(", ")}`, timeoutMs, intervalMs: 50 });
     expect(await audited(id)).toEqual(events);
     return Date.now() - start;
   }
@@ -195,7 +197,7 @@ describeCluster(KIND, `events delivered to every consumer, over ${KIND}`, (trans
   }
 
   test("a consumer down for a while catches up, and holds up no other", async () => {
-    await waitFor("the probe to have everything so far", () => allDelivered("probe"));
+    await eventually(() => expectAllDelivered("probe"), { what: "the probe to have everything so far", timeoutMs: 20_000 });
     await probe.stop();
     const a = await requestLoan();
     const b = await requestLoan();
@@ -204,14 +206,14 @@ describeCluster(KIND, `events delivered to every consumer, over ${KIND}`, (trans
     // Audit is not held up: it has them all while the probe is away.
     await auditShows(a.id, ["loan.created"]);
     await auditShows(b.id, ["loan.created", "loan.decided"]);
-    await waitFor("audit to have every event", () => allDelivered("audit"));
+    await eventually(() => expectAllDelivered("audit"), { what: "audit to have every event", timeoutMs: 20_000 });
     await sleep(1000); // the probe stays away a while: its events wait
     expect(await pending(loansDb, "probe")).toBe(3);
     expect(await pending(usersDb, "probe")).toBeGreaterThanOrEqual(2);
     expect(probe.loanEvents(b.id)).toEqual([]);
 
     await probe.start();
-    await waitFor("the probe to catch up", () => allDelivered("probe"));
+    await eventually(() => expectAllDelivered("probe"), { what: "the probe to catch up", timeoutMs: 20_000 });
     expect(probe.loanEvents(b.id)).toEqual(["loan.created", "loan.decided"]);
     expect([...probe.applied.values()].filter((e) => (e.payload.user as { id?: number } | undefined)?.id === newAgent.id).map((e) => e.event)).toEqual(["user.created", "agent.approved"]);
     await expectProbeHasAll();
@@ -221,7 +223,7 @@ describeCluster(KIND, `events delivered to every consumer, over ${KIND}`, (trans
   test("a slow consumer, then a failing one, delays no other", async () => {
     probe.delayMs = 4000;
     const first = await requestLoan();
-    await waitFor("the probe to be busy with a batch", () => probe.inFlight > 0);
+    await eventually(() => expect(probe.inFlight).toBeGreaterThan(0), { what: "the probe to be busy with a batch", timeoutMs: 20_000 });
     const second = await requestLoan();
     // The probe's lane waits for its slow answer; audit's does not.
     expect(await auditShows(second.id, ["loan.created"])).toBeLessThan(2000);
@@ -229,16 +231,16 @@ describeCluster(KIND, `events delivered to every consumer, over ${KIND}`, (trans
 
     probe.delayMs = 0;
     probe.failing = true;
-    await waitFor("the probe to answer the slow batch", () => probe.inFlight === 0);
+    await eventually(() => expect(probe.inFlight).toBe(0), { what: "the probe to answer the slow batch", timeoutMs: 20_000 });
     const third = await requestLoan();
-    await waitFor("the probe to fail a delivery", () => probe.failures > 0);
+    await eventually(() => expect(probe.failures).toBeGreaterThan(0), { what: "the probe to fail a delivery", timeoutMs: 20_000 });
     expect(await auditShows(third.id, ["loan.created"])).toBeLessThan(2000);
     await sleep(500);
     expect(await pending(loansDb, "probe")).toBeGreaterThanOrEqual(2); // second and third wait
     expect(await pending(loansDb, "audit")).toBe(0);
 
     probe.failing = false;
-    await waitFor("the probe to catch up", () => allDelivered("probe"));
+    await eventually(() => expectAllDelivered("probe"), { what: "the probe to catch up", timeoutMs: 20_000 });
     for (const loan of [first, second, third]) expect(probe.loanEvents(loan.id)).toEqual(["loan.created"]);
     await expectProbeHasAll();
     await expectAuditHasAll();
@@ -252,7 +254,10 @@ describeCluster(KIND, `events delivered to every consumer, over ${KIND}`, (trans
     await loansDb.query("INSERT INTO outbox_pending (consumer, outbox_id) VALUES ('audit', $1) ON CONFLICT DO NOTHING", [unknownId]);
     const loan = await requestLoan();
     await auditShows(loan.id, ["loan.created"]);
-    await waitFor("both consumers to have acknowledged everything", async () => (await allDelivered("audit")) && (await allDelivered("probe")));
+    await eventually(async () => {
+      await expectAllDelivered("audit");
+      await expectAllDelivered("probe");
+    }, { what: "both consumers to have acknowledged everything", timeoutMs: 20_000 });
     expect(probe.loanEvents(loan.id)).toEqual(["loan.created"]);
     expect(probe.skipped.has(`loans:${unknownId}`)).toBe(true);
     expect((await auditDb.query("SELECT 1 FROM audit_events WHERE source = 'loans' AND source_event_id = $1", [unknownId])).rowCount).toBe(0);
@@ -266,7 +271,7 @@ describeCluster(KIND, `events delivered to every consumer, over ${KIND}`, (trans
     probe.holding.clear();
     const loan = await requestLoan();
     await decide(loan.id);
-    await waitFor("the probe to hold a batch of the loans outbox", () => probe.holding.has("loans"));
+    await eventually(() => expect(probe.holding.has("loans")).toBe(true), { what: "the probe to hold a batch of the loans outbox", timeoutMs: 20_000 });
     // The batch is applied at the probe; its acknowledgement never reaches the publisher.
     loans.child.kill("SIGKILL");
     await loans.exited;
@@ -276,7 +281,10 @@ describeCluster(KIND, `events delivered to every consumer, over ${KIND}`, (trans
     loans = await cluster!.start("loans");
     await waitHealthy(api);
     await auditShows(loan.id, ["loan.created", "loan.decided"]);
-    await waitFor("every consumer to have every event", async () => (await allDelivered("audit")) && (await allDelivered("probe")));
+    await eventually(async () => {
+      await expectAllDelivered("audit");
+      await expectAllDelivered("probe");
+    }, { what: "every consumer to have every event", timeoutMs: 20_000 });
     expect(probe.loanEvents(loan.id)).toEqual(["loan.created", "loan.decided"]);
     // The held batch came again (at least once), and was applied once (the probe's dedupe).
     const redelivered = [...probe.deliveries].filter(([key, n]) => key.startsWith("loans:") && n > 1);

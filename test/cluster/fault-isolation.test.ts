@@ -9,8 +9,9 @@
  */
 import type { Loan, LoanVersion, Page } from "../../sdk/contracts.js";
 import { approvedAgent, signedUp, type Actor } from "../support/actors.js";
+import { eventually } from "../support/eventually.js";
 import { Api, type HttpAnswer } from "../support/http.js";
-import { acquireClusterLock, Cluster, describeCluster, requestsReceived, timed, transportFor, waitFor, waitHealthy, type NodeProcess } from "../support/cluster.js";
+import { acquireClusterLock, Cluster, describeCluster, requestsReceived, timed, transportFor, waitHealthy, type NodeProcess } from "../support/cluster.js";
 
 const KIND = transportFor("nats");
 /** How long after a kill -9 a loan endpoint may take to answer 503. */
@@ -124,7 +125,7 @@ describeCluster(KIND, `fault isolation over ${KIND}`, (transporter) => {
     // A gateway that starts while loans is away (it never saw the loans actions) answers the same.
     const lateGateway = await cluster!.start("api", { name: "api-late" });
     const late = new Api(lateGateway.url!);
-    await waitFor("the late gateway to see users", async () => (await late.call("GET", "/api/user/profile", { token: customer.token })).status === 200);
+    await eventually(async () => expect((await late.call("GET", "/api/user/profile", { token: customer.token })).status).toBe(200), { what: "the late gateway to see users", timeoutMs: 20_000 });
     const lateLoans = await timed(() => late.call("GET", "/api/loan/list-loans-admin-agent", { token: admin.token }));
     expectUnavailable(lateLoans.value);
     expect(lateLoans.ms).toBeLessThan(STOPPED_BOUND_MS);
@@ -176,10 +177,13 @@ describeCluster(KIND, `fault isolation over ${KIND}`, (transporter) => {
   test("two loans instances under load, one killed with kill -9: every request not in flight at the kill succeeds", async () => {
     const loansB = await startLoans("loans-b");
     const victim = loansA;
-    await waitFor("the gateway to use both loans instances", async () => {
-      await api.call("GET", "/api/loan/list-loans-admin-agent?pageSize=1", { token: admin.token });
-      return requestsReceived(loansB, "loans.listAll") > 0 && requestsReceived(victim, "loans.listAll") > 0;
-    });
+    await eventually(
+      async () => {
+        await api.call("GET", "/api/loan/list-loans-admin-agent?pageSize=1", { token: admin.token });
+        expect({ loansB: requestsReceived(loansB, "loans.listAll") > 0, victim: requestsReceived(victim, "loans.listAll") > 0 }).toEqual({ loansB: true, victim: true });
+      },
+      { what: "the gateway to use both loans instances", timeoutMs: 20_000 },
+    );
     const known = (await requestLoan()).body.id;
     const countBefore = (await api.call<Page<Loan>>("GET", "/api/loan/list-loans-admin-agent?pageSize=1", { token: admin.token })).body.total;
 

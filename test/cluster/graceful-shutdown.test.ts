@@ -7,8 +7,9 @@
 import { Client } from "pg";
 import type { Loan, LoanVersion } from "../../sdk/contracts.js";
 import { approvedAgent, signedUp, type Actor } from "../support/actors.js";
+import { eventually } from "../support/eventually.js";
 import { Api, type HttpAnswer } from "../support/http.js";
-import { acquireClusterLock, Cluster, describeClusters, requestsReceived, sleep, timed, transportsFor, waitFor, waitHealthy, type ExitState, type NodeProcess } from "../support/cluster.js";
+import { acquireClusterLock, Cluster, describeClusters, requestsReceived, sleep, timed, transportsFor, waitHealthy, type ExitState, type NodeProcess } from "../support/cluster.js";
 
 // RabbitMQ too: its transporter acknowledges a request only once answered, so the requests
 // a node may hold at once (prefetch) are what this file puts to the test.
@@ -78,7 +79,7 @@ describeClusters(KINDS, (kind) => `graceful shutdown over ${kind}`, (transporter
       // A connection the server dropped shows as status 0 (and never as an unhandled rejection).
       api.call<Loan>("PUT", `/api/loan/edit-loan/${id}`, { token: agent.token, body: { tenure_months: 12 + i } }).catch((err: unknown) => ({ status: 0, body: String(err) as unknown as Loan, headers: new Headers() })),
     );
-    await waitFor(`${IN_FLIGHT} edits waiting on the row lock`, async () => (await waitingOnLocks()) === IN_FLIGHT, 15_000, 50);
+    await eventually(async () => expect(await waitingOnLocks()).toBe(IN_FLIGHT), { what: `${IN_FLIGHT} edits waiting on the row lock`, timeoutMs: 15_000, intervalMs: 50 });
     return edits;
   }
 
@@ -102,7 +103,7 @@ describeClusters(KINDS, (kind) => `graceful shutdown over ${kind}`, (transporter
     try {
       edits = await editsInFlight(id);
       loansA.child.kill("SIGTERM");
-      await waitFor("the loans process to say it drains", () => /Waiting for \d+ running context/.test(loansA.output()), 5000, 50);
+      await eventually(() => expect(loansA.output()).toMatch(/Waiting for \d+ running context/), { what: "the loans process to say it drains", timeoutMs: 5000, intervalMs: 50 });
       await sleep(500);
       expect(loansA.running()).toBe(true); // still waiting for its requests
 
@@ -130,17 +131,20 @@ describeClusters(KINDS, (kind) => `graceful shutdown over ${kind}`, (transporter
     const loansB = await cluster!.start("loans", { name: "loans-b", env: { ...LOANS_ENV, LOG_LEVEL: "debug" } });
     const id = await newLoan();
     // Both instances known to the gateway before the edits are spread over them.
-    await waitFor("the gateway to call loans-b", async () => {
-      expect((await api.call("GET", "/api/loan/list-loans-admin-agent?pageSize=1", { token: admin.token })).status).toBe(200);
-      return requestsReceived(loansB, "loans.listAll") > 0;
-    });
+    await eventually(
+      async () => {
+        expect((await api.call("GET", "/api/loan/list-loans-admin-agent?pageSize=1", { token: admin.token })).status).toBe(200);
+        expect(requestsReceived(loansB, "loans.listAll")).toBeGreaterThan(0);
+      },
+      { what: "the gateway to call loans-b", timeoutMs: 20_000 },
+    );
     const letGo = await holdLoan(id);
     let edits: Promise<HttpAnswer<Loan>>[] = [];
     const during: number[] = [];
     try {
       edits = await editsInFlight(id);
       loansA.child.kill("SIGTERM");
-      await waitFor("loans-a to say it drains", () => /Waiting for \d+ running context/.test(loansA.output()), 5000, 50);
+      await eventually(() => expect(loansA.output()).toMatch(/Waiting for \d+ running context/), { what: "loans-a to say it drains", timeoutMs: 5000, intervalMs: 50 });
       const draining = Number(/Waiting for (\d+) running context/.exec(loansA.output())![1]);
       expect(draining).toBeGreaterThan(0);
       expect(draining).toBeLessThan(IN_FLIGHT); // the others wait in loans-b

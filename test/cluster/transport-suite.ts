@@ -5,8 +5,9 @@
  * process sharing the calls with the first.
  */
 import type { HealthResponse, Loan, LoanVersion, Page, User } from "../../sdk/contracts.js";
+import { eventually } from "../support/eventually.js";
 import { Api, email } from "../support/http.js";
-import { acquireClusterLock, Cluster, describeCluster, requestsReceived, sleep, waitAudit, waitFor, waitHealthy, type NodeProcess, type TransportKind } from "../support/cluster.js";
+import { acquireClusterLock, Cluster, describeCluster, requestsReceived, sleep, waitAudit, waitHealthy, type NodeProcess, type TransportKind } from "../support/cluster.js";
 
 const PASSWORD = "password-123";
 
@@ -118,20 +119,26 @@ export function transportSuite(kind: TransportKind): void {
 
       // the audit process got every event through the outboxes of the other two
       let loanEvents: AuditRow[] = [];
-      await waitFor("the loan's three audit events", async () => {
-        const res = await api.call<Page<AuditRow>>("GET", `/api/audit/events?entity=loan&entity_id=${loanId}`, { token: adminToken });
-        loanEvents = res.body.rows;
-        return loanEvents.length >= 3;
-      });
+      await eventually(
+        async () => {
+          const res = await api.call<Page<AuditRow>>("GET", `/api/audit/events?entity=loan&entity_id=${loanId}`, { token: adminToken });
+          loanEvents = res.body.rows;
+          expect(loanEvents.length).toBeGreaterThanOrEqual(3);
+        },
+        { what: "the loan's three audit events", timeoutMs: 20_000 },
+      );
       expect(loanEvents.map((e) => e.event)).toEqual(["loan.created", "loan.updated", "loan.decided"]);
       expect(loanEvents[1]).toMatchObject({ actor_id: agent.id, before: { version: 1, principal: "250000.00" }, after: { version: 2, principal: "40000.00" } });
       expect(loanEvents[2]).toMatchObject({ before: { status: "NEW" }, after: { status: "APPROVED" } });
       let agentEvents: AuditRow[] = [];
-      await waitFor("the agent's two audit events", async () => {
-        const res = await api.call<Page<AuditRow>>("GET", `/api/audit/events?entity=user&entity_id=${agent.id}`, { token: adminToken });
-        agentEvents = res.body.rows;
-        return agentEvents.length >= 2;
-      });
+      await eventually(
+        async () => {
+          const res = await api.call<Page<AuditRow>>("GET", `/api/audit/events?entity=user&entity_id=${agent.id}`, { token: adminToken });
+          agentEvents = res.body.rows;
+          expect(agentEvents.length).toBeGreaterThanOrEqual(2);
+        },
+        { what: "the agent's two audit events", timeoutMs: 20_000 },
+      );
       expect(agentEvents.map((e) => e.event)).toEqual(["user.created", "agent.approved"]);
     }, 60_000);
 
@@ -143,10 +150,13 @@ export function transportSuite(kind: TransportKind): void {
       const agentToken = await api.login(agent.email, PASSWORD);
 
       // The gateway learns of the new node from its INFO packet: wait until it called it once.
-      await waitFor("the gateway to call the second loans process", async () => {
-        expect((await api.call("GET", "/api/loan/list-loans-admin-agent", { token: adminToken })).status).toBe(200);
-        return requestsReceived(second, "loans.listAll") > 0;
-      });
+      await eventually(
+        async () => {
+          expect((await api.call("GET", "/api/loan/list-loans-admin-agent", { token: adminToken })).status).toBe(200);
+          expect(requestsReceived(second, "loans.listAll")).toBeGreaterThan(0);
+        },
+        { what: "the gateway to call the second loans process", timeoutMs: 20_000 },
+      );
 
       // The processes' logs arrive through pipes: let them catch up before each count.
       await sleep(300);

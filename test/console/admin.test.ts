@@ -6,19 +6,16 @@
  * by entity, reload and deep links, sign-out. Every page passes axe-core and leaks no token.
  */
 import fs from "node:fs";
-import type { Browser } from "playwright-core";
 import { LOAN_STATUSES } from "../../sdk/contracts.js";
-import { createActors, signedUp, type Actor, type Actors } from "../support/actors.js";
-import { Api } from "../support/http.js";
-import type { Stack } from "../support/stack.js";
-import { expectText, PNG_SIGNATURE, screenshotPath, startStackAndBrowser, Tab, waitUntil } from "./browser.js";
+import { signedUp, type Actor } from "../support/actors.js";
+import { eventually } from "../support/eventually.js";
+import { useStack } from "../support/fixture.js";
+import { expectText, PNG_SIGNATURE, screenshotPath, Tab, useBrowser } from "./browser.js";
 
 jest.setTimeout(60_000);
 
-let stack: Stack;
-let api: Api;
-let people: Actors;
-let browser: Browser;
+const { stack, api, people, beforeStop } = useStack({ people: true });
+const browser = useBrowser(beforeStop);
 let tab: Tab;
 let waiting: Actor[];
 /** 23 loans: paging at 20 a page. */
@@ -45,9 +42,6 @@ function figure(term: string) {
 }
 
 beforeAll(async () => {
-  [stack, browser] = await startStackAndBrowser();
-  api = new Api(stack.url);
-  people = await createActors(stack);
   waiting = await Promise.all([signedUp(api, "agent"), signedUp(api, "agent")]);
   loanIds = [];
   for (let i = 0; i < 23; i++) loanIds.push(await requestLoan(String(10_000 + i * 1000), 12));
@@ -57,10 +51,6 @@ beforeAll(async () => {
   const disbursedOn = new Date(Date.now() - 100 * 86_400_000).toISOString().slice(0, 10);
   expect((await api.call("PUT", `/api/v1/loan/disburse-loan/${loanIds[0]}`, { token: people.admin.token, body: { disbursed_on: disbursedOn } })).status).toBe(200);
   tab = await Tab.open(browser, stack.url);
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
 });
 
 test("sign-in: a wrong password shows in an alert; the right one opens the Dashboard", async () => {
@@ -270,7 +260,7 @@ test("Users: End sessions of a user, after a confirm, makes that user's existing
   await button.click();
   await dialog.getByRole("button", { name: "End sessions" }).click();
   await expectText(tab.page.getByRole("status"), `Ended every session of ${victim.email}: they must sign in again.`);
-  await waitUntil("the old token refused", async () => (await api.call("GET", "/api/user/profile", { token: victim.token })).status === 401);
+  await eventually(async () => expect((await api.call("GET", "/api/user/profile", { token: victim.token })).status).toBe(401), { what: "the old token refused" });
   // The admin's own row has no such button: Sign out is the way to end one's own session.
   await tab.page.getByLabel("Role").selectOption("admin");
   await tab.page.waitForURL(/\/admin\/users\?role=admin$/);
@@ -287,7 +277,7 @@ test("Audit log: filtered by entity", async () => {
   await tab.page.getByRole("button", { name: "Filter" }).click();
   await tab.page.waitForURL(/\/admin\/audit\?entity=loan$/);
   await expectText(tab.page.getByRole("table"), "loan.created");
-  await waitUntil("only loan events listed", async () => (await tab.page.locator("tbody tr td:nth-child(2)", { hasText: /^user\./ }).count()) === 0);
+  await eventually(async () => expect(await tab.page.locator("tbody tr td:nth-child(2)", { hasText: /^user\./ }).count()).toBe(0), { what: "only loan events listed" });
   const events = await tab.page.locator("tbody tr td:nth-child(2)").allTextContents();
   expect(events.length).toBeGreaterThan(0);
   for (const event of events) expect(event).toMatch(/^loan\./);

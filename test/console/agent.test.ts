@@ -5,20 +5,16 @@
  * page, Edit while NEW (a 422, a 409 when an admin decided meanwhile). Every page passes
  * axe-core and leaks no token.
  */
-import type { Browser } from "playwright-core";
 import { loanTerms } from "../../domain/loan-math.js";
-import { approvedAgent, createActors, type Actor, type Actors } from "../support/actors.js";
-import { Api } from "../support/http.js";
-import type { Stack } from "../support/stack.js";
-import { expectText, startStackAndBrowser, Tab } from "./browser.js";
+import { approvedAgent, type Actor } from "../support/actors.js";
+import { useStack } from "../support/fixture.js";
+import { expectText, Tab, useBrowser } from "./browser.js";
 
 jest.setTimeout(60_000);
 
-let stack: Stack;
-let api: Api;
-let people: Actors;
+const { stack, api, people, beforeStop } = useStack({ people: true });
+const browser = useBrowser(beforeStop);
 let agent: Actor;
-let browser: Browser;
 let tab: Tab;
 let customerName: string;
 
@@ -28,16 +24,9 @@ const figure = (term: string) => tab.page.locator("dl.figures > div").filter({ h
 const preview = () => tab.page.locator("output.preview");
 
 beforeAll(async () => {
-  [stack, browser] = await startStackAndBrowser();
-  api = new Api(stack.url);
-  people = await createActors(stack);
   agent = await approvedAgent(api, people.admin.token);
   customerName = "Test customer";
   tab = await Tab.open(browser, stack.url);
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
 });
 
 test("an approved agent signs in and lands on Loans, with the agent's navigation", async () => {

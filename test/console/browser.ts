@@ -9,7 +9,8 @@ import path from "node:path";
 import axe from "axe-core";
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { trackOpening } from "../support/open-resources.js";
-import { startStack, type Stack } from "../support/stack.js";
+import { eventually } from "../support/eventually.js";
+import { late, notYet } from "../support/fixture.js";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -25,15 +26,16 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /**
- * A stack and a browser, started side by side. If one of them fails, the other is closed
- * before the error is thrown: the caller never got it, so its afterAll could not.
+ * A browser for the tests of the file: launched once the stack of `useStack()` is up, closed
+ * before it stops (`closeWith` is the fixture's beforeStop). Answers a stand-in, like the fixture's.
  */
-export async function startStackAndBrowser(): Promise<[Stack, Browser]> {
-  const [stack, browser] = await Promise.allSettled([startStack(), launchBrowser()]);
-  if (stack.status === "fulfilled" && browser.status === "fulfilled") return [stack.value, browser.value];
-  if (stack.status === "fulfilled") await stack.value.stop();
-  if (browser.status === "fulfilled") await browser.value.close();
-  throw stack.status === "rejected" ? stack.reason : (browser as PromiseRejectedResult).reason;
+export function useBrowser(closeWith: (close: () => unknown) => void): Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  closeWith(() => browser?.close());
+  return late(() => browser ?? notYet("the browser of useBrowser()"));
 }
 
 /** A JWT anywhere in a string: three base64url parts, the first one a JSON header. */
@@ -93,8 +95,7 @@ export class Tab {
     // Polled with page.evaluate (the DevTools protocol, outside the page's CSP): waitForFunction
     // with a string compiles it inside the page, which the CSP refuses (a page error).
     const focused = () => this.page.evaluate<string | undefined>("document.activeElement?.id");
-    await waitUntil(`focus on #${id}`, async () => (await focused()) === id).catch(() => undefined);
-    expect(await focused()).toBe(id);
+    await eventually(async () => expect(await focused()).toBe(id), { what: `the focus on #${id}` });
   }
 
   heading(name: string | RegExp) {
@@ -140,22 +141,5 @@ export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x
  * (playwright-core has no auto-retrying expect; the wait is for the page, not a speed goal.)
  */
 export async function expectText(locator: Locator, text: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let seen = "";
-  for (;;) {
-    seen = (await locator.textContent({ timeout: timeoutMs }).catch(() => "")) ?? "";
-    if (seen.includes(text)) return;
-    if (Date.now() > deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  expect(seen).toContain(text);
-}
-
-/** Waits until `condition` holds (the page shows the answer it asked for), for up to 10 s. */
-export async function waitUntil(what: string, condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`still not so after ${timeoutMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await eventually(async () => expect((await locator.textContent({ timeout: timeoutMs }).catch(() => "")) ?? "").toContain(text), { what: `the text "${text}" on the page`, timeoutMs });
 }

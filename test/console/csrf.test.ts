@@ -6,19 +6,15 @@
  */
 import http, { type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Browser } from "playwright-core";
-import { approvedAgent, createActors, type Actor, type Actors } from "../support/actors.js";
-import { Api } from "../support/http.js";
-import type { Stack } from "../support/stack.js";
-import { startStackAndBrowser, Tab } from "./browser.js";
+import { approvedAgent, type Actor } from "../support/actors.js";
+import { useStack } from "../support/fixture.js";
+import { Tab, useBrowser } from "./browser.js";
 
 jest.setTimeout(60_000);
 
-let stack: Stack;
-let api: Api;
-let people: Actors;
+const { stack, api, people, beforeStop } = useStack({ people: true });
+const browser = useBrowser(beforeStop);
 let agent: Actor;
-let browser: Browser;
 let tab: Tab;
 let attacker: Server;
 let attackerPort: number;
@@ -41,9 +37,6 @@ async function loanCount(): Promise<number> {
 }
 
 beforeAll(async () => {
-  [stack, browser] = await startStackAndBrowser();
-  api = new Api(stack.url);
-  people = await createActors(stack);
   agent = await approvedAgent(api, people.admin.token);
   attacker = http.createServer((_req, res) => {
     res.writeHead(200, { "content-type": "text/html" });
@@ -56,11 +49,9 @@ beforeAll(async () => {
   await tab.signIn(agent.email, "password-123");
   await tab.heading("Loans").waitFor();
 });
-afterAll(async () => {
-  await browser?.close();
+beforeStop(async () => {
   // Not `attacker?.close(resolve)`: with no server (a failed set-up) that would never resolve.
   if (attacker) await new Promise((resolve) => attacker.close(resolve));
-  await stack?.stop();
 });
 
 test("from another port of the same host, the forged request carries the cookie and is refused for its missing CSRF token", async () => {

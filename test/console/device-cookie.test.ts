@@ -4,21 +4,11 @@
  * still signs in from the browser that holds the cookie; a browser without it is refused.
  * The cookie outlives a sign-out (it names the device, not the session).
  */
-import { Api, email, http } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
-import { createActors, type Actors } from "../support/actors.js";
+import { useStack } from "../support/fixture.js";
+import { email, http } from "../support/http.js";
 
 const PASSWORD = "password-123";
-let stack: Stack;
-let api: Api;
-let people: Actors;
-
-beforeAll(async () => {
-  stack = await startStack();
-  api = new Api(stack.url);
-  people = await createActors(stack);
-});
-afterAll(() => stack?.stop());
+const { stack, api, people } = useStack({ people: true });
 
 const signIn = (address: string, password: string, cookie?: string) =>
   http(stack.url, "POST", "/admin/session", { body: { email: address, password }, headers: cookie ? { cookie } : {} });

@@ -7,20 +7,13 @@
  */
 import type { Browser } from "playwright-core";
 import { CookieSession } from "../../services/api/cookie-session.js";
-import { Api, http } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/fixture.js";
+import { http } from "../support/http.js";
 import { expectText, launchBrowser, Tab } from "./browser.js";
 
 jest.setTimeout(60_000);
 
-let stack: Stack;
-let api: Api;
-
-beforeAll(async () => {
-  stack = await startStack({ env: { REFRESH_EXPIRES_IN: "7d" } });
-  api = new Api(stack.url);
-});
-afterAll(() => stack?.stop());
+const { stack, api } = useStack({ env: { REFRESH_EXPIRES_IN: "7d" } });
 
 interface Cookies {
   access: string;

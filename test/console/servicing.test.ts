@@ -6,18 +6,14 @@
  * the actions when the loan was disbursed meanwhile; an approved agent records a repayment.
  * Every state passes axe-core (the dialog open, the forms) and leaks no token.
  */
-import type { Browser } from "playwright-core";
-import { createActors, type Actors } from "../support/actors.js";
-import { Api } from "../support/http.js";
-import type { Stack } from "../support/stack.js";
-import { expectText, PNG_SIGNATURE, screenshotPath, startStackAndBrowser, Tab, waitUntil } from "./browser.js";
+import { eventually } from "../support/eventually.js";
+import { useStack } from "../support/fixture.js";
+import { expectText, PNG_SIGNATURE, screenshotPath, Tab, useBrowser } from "./browser.js";
 
 jest.setTimeout(60_000);
 
-let stack: Stack;
-let api: Api;
-let people: Actors;
-let browser: Browser;
+const { stack, api, people, beforeStop } = useStack({ people: true });
+const browser = useBrowser(beforeStop);
 let admin: Tab;
 let loanId: number;
 
@@ -39,25 +35,18 @@ const scheduleRows = (tab: Tab) => tab.page.getByRole("region", { name: "Schedul
 const repaymentRows = (tab: Tab) => tab.page.getByRole("region", { name: "Repayments" }).locator("tbody tr");
 
 beforeAll(async () => {
-  [stack, browser] = await startStackAndBrowser();
-  api = new Api(stack.url);
-  people = await createActors(stack);
   loanId = await approvedLoan("250000.00", 24);
   admin = await Tab.open(browser, stack.url);
   await admin.goto("/admin");
   await admin.signIn(stack.admin.email, stack.admin.password);
   await admin.heading("Dashboard").waitFor();
 });
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
 
 test("an APPROVED loan shows a projected Schedule and a Disburse button; the dialog asks for the date, today by default", async () => {
   await admin.goto(`/admin/loans/${loanId}`);
   await admin.heading(`Loan ${loanId}`).waitFor();
   await expectText(admin.page.getByRole("region", { name: "Schedule" }), "a projection");
-  await waitUntil("24 projected rows", async () => (await scheduleRows(admin).count()) === 24);
+  await eventually(async () => expect(await scheduleRows(admin).count()).toBe(24), { what: "24 projected rows" });
   await expectText(admin.page.getByRole("region", { name: "Repayments" }), "No repayment recorded yet.");
 
   await admin.page.getByRole("button", { name: "Disburse" }).click();
@@ -84,7 +73,7 @@ test("Disburse: the loan becomes ACTIVE at once, its figures and a 24-row dated 
   await admin.page.getByRole("button", { name: "Record repayment" }).waitFor();
 
   const schedule = admin.page.getByRole("region", { name: "Schedule" });
-  await waitUntil("the projection gone", async () => (await schedule.getByText("a projection").count()) === 0);
+  await eventually(async () => expect(await schedule.getByText("a projection").count()).toBe(0), { what: "the projection gone" });
   expect(await scheduleRows(admin).count()).toBe(24);
   const first = await scheduleRows(admin).first().locator("th, td").allTextContents();
   expect(first).toEqual(["1", expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), "11,768.37", "9,268.37", "2,500.00", "0.00", "DUE"]);
@@ -115,7 +104,7 @@ test("Record repayment of one EMI: row 1 PAID, the Repayments section lists it, 
   await expectText(admin.page.getByRole("status"), `Repayment of 11,768.37 recorded on loan ${loanId} (paid on ${today()}).`);
   await expectText(scheduleRows(admin).first(), "PAID");
   await expectText(scheduleRows(admin).nth(1), "DUE");
-  await waitUntil("one repayment listed", async () => (await repaymentRows(admin).count()) === 1);
+  await eventually(async () => expect(await repaymentRows(admin).count()).toBe(1), { what: "one repayment listed" });
   const listed = await repaymentRows(admin).first().locator("th, td").allTextContents();
   expect(listed.slice(0, 5)).toEqual([today(), "11,768.37", "9,268.37", "2,500.00", "1"]);
   await expectText(figure(admin, "Outstanding principal"), "240,731.63");
@@ -149,7 +138,7 @@ test("an approved agent records a repayment on an ACTIVE loan", async () => {
   await agent.page.getByRole("button", { name: "Save" }).click();
   await expectText(agent.page.getByRole("status"), `Repayment of 5,000.00 recorded on loan ${loanId}`);
   await expectText(scheduleRows(agent).nth(1), "PARTIAL");
-  await waitUntil("two repayments listed", async () => (await repaymentRows(agent).count()) === 2);
+  await eventually(async () => expect(await repaymentRows(agent).count()).toBe(2), { what: "two repayments listed" });
   const rows = (await api.call("GET", `/api/v1/loan/repayments/${loanId}`, { token: people.admin.token })).body.rows;
   expect(rows.map((r: { amount: string; recorded_by: number }) => [r.amount, r.recorded_by])).toEqual([
     ["11768.37", expect.any(Number)],

@@ -5,22 +5,13 @@
  */
 import jwt from "jsonwebtoken";
 import { CookieSession } from "../../services/api/cookie-session.js";
-import { approvedAgent, createActors, type Actors } from "../support/actors.js";
-import { Api, http, type HttpAnswer } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
+import { approvedAgent } from "../support/actors.js";
+import { useStack } from "../support/fixture.js";
+import { http, type HttpAnswer } from "../support/http.js";
 import { JWT_PATTERN } from "./browser.js";
 
 const PASSWORD = "password-123";
-let stack: Stack;
-let api: Api;
-let people: Actors;
-
-beforeAll(async () => {
-  stack = await startStack();
-  api = new Api(stack.url);
-  people = await createActors(stack);
-});
-afterAll(() => stack?.stop());
+const { stack, api, people } = useStack({ people: true });
 
 interface Signed {
   cookie: string;

@@ -3,21 +3,12 @@
  * app's index with a strict Content-Security-Policy, the hashed assets are served and
  * cached, unknown files are 404, and the page renders in Chromium with no CSP violation.
  */
-import type { Browser } from "playwright-core";
-import type { Stack } from "../support/stack.js";
+import { useStack } from "../support/fixture.js";
 import { http } from "../support/http.js";
-import { JWT_PATTERN, startStackAndBrowser, Tab } from "./browser.js";
+import { JWT_PATTERN, Tab, useBrowser } from "./browser.js";
 
-let stack: Stack;
-let browser: Browser;
-
-beforeAll(async () => {
-  [stack, browser] = await startStackAndBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const { stack, beforeStop } = useStack();
+const browser = useBrowser(beforeStop);
 
 function expectConsoleHeaders(headers: Headers): void {
   const csp = headers.get("content-security-policy") ?? "";

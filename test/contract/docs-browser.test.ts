@@ -4,26 +4,21 @@
  * served the page — the document's `{baseUrl}` defaults to http://localhost:8000, which is
  * not where a test stack (or most deployments) listens — so "Try it out" calls this gateway.
  */
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser } from "../console/browser.js";
-import { startStack, type Stack } from "../support/stack.js";
+import type { Page } from "playwright-core";
+import { useBrowser } from "../console/browser.js";
+import { useStack } from "../support/fixture.js";
 
-let stack: Stack;
-let browser: Browser;
+const { stack, beforeStop } = useStack();
+const browser = useBrowser(beforeStop);
 let page: Page;
 const problems: string[] = [];
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
   page = await browser.newPage();
   page.on("console", (message) => {
     if (/Content Security Policy/i.test(message.text())) problems.push(message.text());
   });
   page.on("pageerror", (error) => problems.push(error.message));
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
 });
 
 test("Swagger UI renders every tag of the document, with this gateway as the server", async () => {

@@ -3,14 +3,10 @@
  * Everything the page loads comes from this gateway (offline, no CDN), and its
  * Content-Security-Policy forbids the browser to fetch from anywhere else.
  */
+import { useStack } from "../support/fixture.js";
 import { http } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(() => stack?.stop());
+const { stack } = useStack();
 
 /** Every URL an HTML or script text names: src/href attributes and any absolute URL. */
 function referencedUrls(text: string): string[] {

@@ -11,20 +11,18 @@ import { LEGACY_PREFIX, VERSIONED_PREFIX, undocumentedAliases } from "../../serv
 import { documentFromCode, gatewayRoutes } from "../../app/openapi.js";
 import type { OpenApiDocument, OpenApiOperation } from "../../services/api/openapi/types.js";
 import { canonicalPath, findOperation, schemaValidator } from "../support/contract.js";
+import { useStack } from "../support/fixture.js";
 import { http } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
 
-let stack: Stack;
+const { stack } = useStack();
 let served: OpenApiDocument;
 
 beforeAll(async () => {
-  stack = await startStack();
   const res = await http<OpenApiDocument>(stack.url, "GET", "/api/v1/openapi.json");
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toMatch(/^application\/json/);
   served = res.body;
 });
-afterAll(() => stack?.stop());
 
 function operations(doc: OpenApiDocument): Array<{ method: string; path: string; op: OpenApiOperation }> {
   return Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ method: method.toUpperCase(), path, op })));

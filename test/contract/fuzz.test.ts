@@ -34,17 +34,16 @@ import { declaredActions } from "../../services/api/openapi/document.js";
 import { documentFromCode } from "../../app/openapi.js";
 import { routedSchemas } from "../../app/registry.js";
 import type { OpenApiOperation, OpenApiParameter } from "../../services/api/openapi/types.js";
-import { approvedAgent, createActors, mintToken, signedUp, type Actor, type Actors } from "../support/actors.js";
+import { approvedAgent, mintToken, signedUp, type Actor } from "../support/actors.js";
+import { useStack } from "../support/fixture.js";
 import { Api, email, http, type HttpOptions } from "../support/http.js";
 import { rawRequest } from "../support/raw-http.js";
-import { startStack, type Stack } from "../support/stack.js";
 import { invalidBody, invalidParamText, paramText, validValue, type Hints } from "./arbitraries.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 
-let stack: Stack;
-let people: Actors;
+const { stack, people } = useStack({ people: true });
 /** Ids that exist, so that valid requests reach more than 404s; loans NEW, APPROVED and ACTIVE. */
 const pool = { user: [] as number[], loan: [] as number[], approved: [] as number[], active: [] as number[] };
 /** The loans an operation needs in a state of their own, beside the NEW ones. */
@@ -59,8 +58,6 @@ let spare: Record<Role, Actor>;
 const PASSWORD = "password-123";
 
 beforeAll(async () => {
-  stack = await startStack();
-  people = await createActors(stack);
   const api = new Api(stack.url);
   const adminAddress = email("spare-admin");
   const created = await api.call("POST", "/api/v1/user/create-admin", { token: people.admin.token, body: { email: adminAddress, password: PASSWORD, first_name: "Spare", last_name: "Admin" } });
@@ -84,7 +81,6 @@ beforeAll(async () => {
     pool.active.push(id);
   }
 }, 60_000);
-afterAll(() => stack?.stop());
 
 /** Operations that end what the pools hold (a decided loan, a deleted agent) run last. */
 const ENDS_THINGS = new Set(["decideLoan", "deleteAgent"]);

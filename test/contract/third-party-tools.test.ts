@@ -13,8 +13,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { useStack } from "../support/fixture.js";
 import { http } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "../..");
@@ -32,7 +32,7 @@ interface Finding {
   message: string;
 }
 
-let stack: Stack;
+const { stack, beforeStop } = useStack();
 let dir: string;
 // The three tools run at once (each test awaits its own), to keep the file well under a minute.
 let spectral: Promise<{ errors: Finding[]; warnings: Finding[] }>;
@@ -40,7 +40,6 @@ let redocly: Promise<{ errors: Finding[]; warnings: Finding[] }>;
 let life: Promise<Steps>;
 
 beforeAll(async () => {
-  stack = await startStack();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "loanstack-openapi-tools-"));
   const res = await http(stack.url, "GET", "/api/v1/openapi.json");
   expect(res.status).toBe(200);
@@ -52,9 +51,8 @@ beforeAll(async () => {
   // Settled here too, so that a failure is reported by the test that awaits it, not as unhandled.
   for (const p of [spectral, redocly, life]) p.catch(() => undefined);
 }, 60_000);
-afterAll(async () => {
+beforeStop(async () => {
   await Promise.allSettled([spectral, redocly, life]);
-  await stack?.stop();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 

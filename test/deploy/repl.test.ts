@@ -12,11 +12,11 @@ import path from "node:path";
 import type { ServiceBroker } from "moleculer";
 import { startNode, type RunningNode } from "../../app/node";
 import { REPL_COMMANDS, ReplUsageError, loanStats, overdueLoans, pendingApprovals, portfolioSummary, whois } from "../../services/shared/repl";
-import { createActors, type Actors } from "../support/actors";
-import { testClock } from "../support/clock";
 import { createTestDatabases, type TestDatabases } from "../support/databases";
+import { eventually } from "../support/eventually";
+import { testClock } from "../support/clock";
+import { useStack } from "../support/fixture";
 import { Api } from "../support/http";
-import { startStack, type Stack } from "../support/stack";
 import { ROOT } from "./artifacts";
 
 const REPL_MAIN = path.join(ROOT, "dist/services/shared/repl-main.js");
@@ -56,20 +56,15 @@ describe("the REPL entry outside a cluster", () => {
 });
 
 describe("the REPL commands against the services", () => {
-  let stack: Stack;
-  let people: Actors;
+  const { stack, api, people } = useStack({ people: true, clock: testClock });
 
   beforeAll(async () => {
-    stack = await startStack({ clock: testClock });
-    people = await createActors(stack);
-    const api = new Api(stack.url);
     const request = () =>
       api.call("POST", "/api/loan/customer-loan", { token: people.agent.token, body: { customer_id: people.customer.id, principal: "250000.00", tenure_months: 24 } });
     const [first] = await Promise.all([request(), request()]);
     const decided = await api.call("PUT", `/api/loan/approve-reject-loan/${first.body.id}`, { token: people.admin.token, body: { status: "APPROVED" } });
     expect(decided.status).toBe(200);
   });
-  afterAll(() => stack?.stop());
 
   it("approvals lists the agents waiting for approval", async () => {
     const text = await pendingApprovals(stack.broker);
@@ -162,11 +157,7 @@ class Transcript {
   }
 
   async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!pattern.test(this.text)) {
-      if (Date.now() > deadline) throw new Error(`no ${pattern} in the REPL's output within ${timeoutMs} ms:\n${this.text}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await eventually(() => expect(this.text).toMatch(pattern), { what: `${pattern} in the REPL's output`, timeoutMs, intervalMs: 50 });
   }
 }
 

@@ -7,24 +7,15 @@
  */
 import crypto from "node:crypto";
 import jwt from "jsonwebtoken";
-import { approvedAgent, createActors, mintToken, openSession, signedUp, type Actor, type Actors } from "../support/actors.js";
-import { Api, email, type HttpAnswer, type HttpOptions } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
+import { approvedAgent, mintToken, openSession, signedUp, type Actor } from "../support/actors.js";
+import { useStack } from "../support/fixture.js";
+import { email, type HttpAnswer, type HttpOptions } from "../support/http.js";
 
 type Role = "anonymous" | "customer" | "pendingAgent" | "agent" | "admin";
 const ROLES: Role[] = ["anonymous", "customer", "pendingAgent", "agent", "admin"];
 const PASSWORD = "password-123";
 
-let stack: Stack;
-let api: Api;
-let people: Actors;
-
-beforeAll(async () => {
-  stack = await startStack();
-  api = new Api(stack.url);
-  people = await createActors(stack);
-});
-afterAll(() => stack?.stop());
+const { stack, api, people } = useStack({ people: true });
 
 /** Every answer of this file passes through here: no hash or password field ever leaves. */
 async function call(method: string, path: string, options: HttpOptions = {}): Promise<HttpAnswer<any>> {

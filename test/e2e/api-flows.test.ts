@@ -5,9 +5,9 @@
  * hash.
  */
 import Decimal from "decimal.js";
-import { approvedAgent, createActors, mintToken, signedUp, type Actors } from "../support/actors.js";
-import { Api, email, type HttpAnswer, type HttpOptions } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
+import { approvedAgent, mintToken, signedUp } from "../support/actors.js";
+import { useStack } from "../support/fixture.js";
+import { email, type HttpAnswer, type HttpOptions } from "../support/http.js";
 
 const PASSWORD = "password-123";
 const USER_KEYS = ["created_at", "email", "first_name", "id", "is_approved", "last_name", "role", "updated_at"];
@@ -16,16 +16,7 @@ const VERSION_KEYS = ["edited_at", "edited_by", "emi", "interest_rate", "princip
 const PAGE_KEYS = ["page", "pageSize", "rows", "total", "totalPages"];
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
-let stack: Stack;
-let api: Api;
-let people: Actors;
-
-beforeAll(async () => {
-  stack = await startStack();
-  api = new Api(stack.url);
-  people = await createActors(stack);
-});
-afterAll(() => stack?.stop());
+const { stack, api, people } = useStack({ people: true });
 
 /** Every answer of this file passes through here: no hash or password field ever leaves. */
 async function call(method: string, path: string, options: HttpOptions = {}): Promise<HttpAnswer<any>> {
@@ -663,7 +654,11 @@ describe("GET /api/loan/list-loans-customer", () => {
   });
 
   test("another customer's loans are never in the list", async () => {
+    const theirs = await newLoanId({ customer_id: people.otherCustomer.id });
+    const someoneElses = await newLoanId({ customer_id: people.customer.id });
     const rows = await allRows("/api/loan/list-loans-customer", people.otherCustomer.token);
+    expect(rows.map((l) => l.id)).toContain(theirs);
+    expect(rows.map((l) => l.id)).not.toContain(someoneElses);
     expect(rows.every((l) => l.customer_id === people.otherCustomer.id)).toBe(true);
   });
 

@@ -5,27 +5,20 @@
  * never the password that was sent.
  */
 import crypto from "node:crypto";
-import { createActors, type Actors } from "../support/actors.js";
-import { Api, email, type HttpAnswer, type HttpOptions } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/fixture.js";
+import { email, type HttpAnswer, type HttpOptions } from "../support/http.js";
 
 const PASSWORD = "password-123";
 const LIMIT = 1024 * 1024; // the gateway's JSON body limit, "1MB"
 
-let stack: Stack;
-let api: Api;
-let people: Actors;
+const { api, people } = useStack({ people: true });
 let loanId: number;
 
 beforeAll(async () => {
-  stack = await startStack();
-  api = new Api(stack.url);
-  people = await createActors(stack);
   const loan = await api.call("POST", "/api/loan/customer-loan", { token: people.agent.token, body: { customer_id: people.customer.id, principal: "250000.00", tenure_months: 24 } });
   if (loan.status !== 201) throw new Error(`loan: ${loan.status} ${JSON.stringify(loan.body)}`);
   loanId = loan.body.id;
 });
-afterAll(() => stack?.stop());
 
 /** Every answer of this file passes through here. */
 async function call(method: string, path: string, options: HttpOptions = {}): Promise<HttpAnswer<any>> {

@@ -3,20 +3,9 @@
  * (its customer's and the admin/agent lists): a read after a write is never stale.
  */
 import { Client } from "pg";
-import { createActors, type Actors } from "../support/actors.js";
-import { Api } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/fixture.js";
 
-let stack: Stack;
-let api: Api;
-let people: Actors;
-
-beforeAll(async () => {
-  stack = await startStack();
-  api = new Api(stack.url);
-  people = await createActors(stack);
-});
-afterAll(() => stack?.stop());
+const { stack, api, people } = useStack({ people: true });
 
 const mine = async () => (await api.call("GET", "/api/loan/list-loans-customer", { token: people.customer.token })).body;
 const all = async (status?: string) => (await api.call("GET", `/api/loan/list-loans-admin-agent${status ? `?status=${status}` : ""}`, { token: people.admin.token })).body;

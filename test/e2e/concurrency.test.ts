@@ -4,22 +4,16 @@
  * one after another, and the history keeps every version exactly once, in order; other
  * agents' edits racing them are 403 and change nothing.
  */
-import { approvedAgent, createActors, type Actor, type Actors } from "../support/actors.js";
-import { Api, email, type HttpAnswer, type HttpOptions } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
+import { approvedAgent, type Actor } from "../support/actors.js";
+import { useStack } from "../support/fixture.js";
+import { email, type HttpAnswer, type HttpOptions } from "../support/http.js";
 
-let stack: Stack;
-let api: Api;
-let people: Actors;
+const { api, people } = useStack({ people: true });
 let agents: Actor[];
 
 beforeAll(async () => {
-  stack = await startStack();
-  api = new Api(stack.url);
-  people = await createActors(stack);
   agents = [people.agent, ...(await Promise.all(Array.from({ length: 4 }, () => approvedAgent(api, people.admin.token))))];
 });
-afterAll(() => stack?.stop());
 
 async function call(method: string, path: string, options: HttpOptions = {}): Promise<HttpAnswer<any>> {
   const res = await api.call(method, path, options);

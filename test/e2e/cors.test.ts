@@ -3,20 +3,15 @@
  * API (preflight answered, the origin echoed); any other origin is refused. Without the
  * setting no CORS header is sent at all (sessions.test.ts).
  */
-import { Api } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/fixture.js";
 
 const ALLOWED = "https://console.example";
-let stack: Stack;
-let api: Api;
+const { stack, api } = useStack({ env: { CORS_ORIGINS: `${ALLOWED},http://localhost:5173` } });
 let token: string;
 
 beforeAll(async () => {
-  stack = await startStack({ env: { CORS_ORIGINS: `${ALLOWED},http://localhost:5173` } });
-  api = new Api(stack.url);
   token = await api.login(stack.admin.email, stack.admin.password);
 });
-afterAll(() => stack?.stop());
 
 test("a preflight from a listed origin is answered: methods, headers, max age", async () => {
   const res = await api.call("OPTIONS", "/api/user/login", { headers: { origin: ALLOWED, "access-control-request-method": "POST", "access-control-request-headers": "content-type" } });

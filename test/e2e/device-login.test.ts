@@ -7,27 +7,18 @@
  * An admin clears an account's counts with DELETE /api/v1/user/login-failures/{user_id}.
  */
 import { Client } from "pg";
-import { createActors, type Actors } from "../support/actors.js";
-import { Api, email, type HttpAnswer } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/fixture.js";
+import { email, type HttpAnswer } from "../support/http.js";
 
 const PASSWORD = "password-123";
-let stack: Stack;
-let api: Api;
-let people: Actors;
+const { stack, api, people, beforeStop } = useStack({ people: true });
 let db: Client;
 
 beforeAll(async () => {
-  stack = await startStack();
-  api = new Api(stack.url);
-  people = await createActors(stack);
   db = new Client({ connectionString: stack.databases.users });
   await db.connect();
 });
-afterAll(async () => {
-  await db?.end();
-  await stack?.stop();
-});
+beforeStop(() => db?.end());
 
 async function customer(): Promise<{ id: number; email: string }> {
   const address = email("device");

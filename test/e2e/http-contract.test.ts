@@ -15,22 +15,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
-import { createActors, type Actors } from "../support/actors.js";
-import { Api, email } from "../support/http.js";
+import { useStack } from "../support/fixture.js";
+import { email } from "../support/http.js";
 import { rawRequest, type RawAnswer } from "../support/raw-http.js";
-import { startStack, type Stack } from "../support/stack.js";
 
 const CACHER_MAX_KEYS = 40;
-let stack: Stack;
-let api: Api;
-let people: Actors;
-
-beforeAll(async () => {
-  stack = await startStack({ env: { CACHER_MAX_KEYS: String(CACHER_MAX_KEYS) } });
-  api = new Api(stack.url);
-  people = await createActors(stack);
-});
-afterAll(() => stack?.stop());
+const { stack, api, people } = useStack({ people: true, env: { CACHER_MAX_KEYS: String(CACHER_MAX_KEYS) } });
 
 const raw = (method: string, url: string, headers: Record<string, string> = {}, body?: Buffer | string) => rawRequest(stack.url, method, url, { headers, body });
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

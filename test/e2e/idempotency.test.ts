@@ -2,20 +2,11 @@
  * Writes are safe to repeat: a retried call (Moleculer's retry after a node died, or a client
  * repeating its Idempotency-Key) finds the work it already did instead of doing it twice.
  */
-import { approvedAgent, createActors, type Actors } from "../support/actors.js";
-import { Api } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
+import { approvedAgent } from "../support/actors.js";
+import { eventually } from "../support/eventually.js";
+import { useStack } from "../support/fixture.js";
 
-let stack: Stack;
-let api: Api;
-let people: Actors;
-
-beforeAll(async () => {
-  stack = await startStack();
-  api = new Api(stack.url);
-  people = await createActors(stack);
-});
-afterAll(() => stack?.stop());
+const { api, people } = useStack({ people: true });
 
 const keyed = (key: string) => ({ "idempotency-key": key });
 const requestLoan = (token: string, key?: string) =>
@@ -41,7 +32,7 @@ test("a loan request retried while the first is still in flight is one loan, eve
   expect(ids.size).toBe(1);
   for (const a of answers) expect(a.headers.get("location")).toBe(`/api/v1/loan/loan-details/${answers[0]!.body.id}`);
   const created = () => api.call("GET", `/api/audit/events?entity=loan&entity_id=${answers[0]!.body.id}&event=loan.created`, { token: people.admin.token });
-  for (let i = 0; i < 50 && (await created()).body.total === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  await eventually(async () => expect((await created()).body.total).toBeGreaterThan(0), { what: "the loan.created event in the audit log" });
   expect((await created()).body.total).toBe(1);
 });
 
@@ -70,7 +61,7 @@ test("a decision repeated with its key answers the decided loan, not 409; anothe
   expect(again.body).toMatchObject({ status: "APPROVED", decided_at: first.body.decided_at });
   expect((await decide("decision-2", "REJECTED")).status).toBe(409);
   const decisions = () => api.call("GET", `/api/audit/events?entity=loan&entity_id=${loan.id}&event=loan.decided`, { token: people.admin.token });
-  for (let i = 0; i < 50 && (await decisions()).body.total === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  await eventually(async () => expect((await decisions()).body.total).toBeGreaterThan(0), { what: "the loan.decided event in the audit log" });
   await new Promise((r) => setTimeout(r, 600)); // a few more relay polls (200 ms in tests) for a second event to show
   expect((await decisions()).body.total).toBe(1); // the repeated decision published nothing
 });

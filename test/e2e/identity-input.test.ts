@@ -4,21 +4,11 @@
  * bidirectional-override character → 422 naming the field, on signup and create-admin. A 201
  * of signup or create-admin names the user's own resource, GET /api/v1/user/users/{id} (admin).
  */
-import { createActors, type Actors } from "../support/actors.js";
-import { Api, email } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/fixture.js";
+import { email } from "../support/http.js";
 
 const PASSWORD = "password-123";
-let stack: Stack;
-let api: Api;
-let people: Actors;
-
-beforeAll(async () => {
-  stack = await startStack();
-  api = new Api(stack.url);
-  people = await createActors(stack);
-});
-afterAll(() => stack?.stop());
+const { api, people } = useStack({ people: true });
 
 const signup = (body: Record<string, unknown>) =>
   api.call("POST", "/api/v1/user/signup", { body: { email: email("id"), password: PASSWORD, first_name: "Ada", last_name: "Lovelace", is_customer: true, is_agent: false, ...body } });

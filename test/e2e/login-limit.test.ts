@@ -10,14 +10,13 @@ import http from "node:http";
 import type { Context, Middleware, Service } from "moleculer";
 import { Client } from "pg";
 import { startNode, type RunningNode } from "../../app/node.js";
-import { waitFor } from "../support/cluster.js";
-import { Api, email, type HttpAnswer } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
+import { eventually } from "../support/eventually.js";
+import { useStack } from "../support/fixture.js";
+import { email, type HttpAnswer } from "../support/http.js";
 
 const PASSWORD = "password-123";
 const namespace = `limit-${crypto.randomBytes(3).toString("hex")}`;
-let stack: Stack;
-let api: Api;
+const { stack, api, beforeStop } = useStack({ services: ["api", "loans", "audit"], broker: { transporter: "Fake", namespace } });
 let db: Client;
 const usersNodes: RunningNode[] = [];
 /** users.login calls each users instance handled. */
@@ -38,19 +37,16 @@ function countLogins(nodeID: string): Middleware {
 }
 
 beforeAll(async () => {
-  stack = await startStack({ services: ["api", "loans", "audit"], broker: { transporter: "Fake", namespace } });
   for (const nodeID of ["users-1", "users-2"]) {
     usersNodes.push(await startNode({ services: ["users"], broker: { logger: false, transporter: "Fake", namespace, nodeID, middlewares: [countLogins(nodeID)] }, log: () => undefined }));
   }
-  await waitFor("the gateway to see both users instances", () => stack.broker.registry.getServiceList({ onlyAvailable: true }).filter((s) => s.name === "users").length === 2, 10_000, 20);
-  api = new Api(stack.url);
+  await eventually(() => expect(stack.broker.registry.getServiceList({ onlyAvailable: true }).filter((s) => s.name === "users")).toHaveLength(2), { what: "the gateway to see both users instances", intervalMs: 20 });
   db = new Client({ connectionString: stack.databases.users });
   await db.connect();
 }, 60_000);
-afterAll(async () => {
+beforeStop(async () => {
   await db?.end();
   for (const node of usersNodes) await node.broker.stop();
-  await stack?.stop();
 });
 
 async function customer(): Promise<string> {

@@ -4,22 +4,11 @@
  * from any other origin it is refused (403); an OPTIONS without an Origin answers 204 with
  * `Allow`. No OPTIONS ever runs the action behind the path.
  */
-import { createActors, type Actors } from "../support/actors.js";
-import { Api } from "../support/http.js";
+import { useStack } from "../support/fixture.js";
 import { rawRequest } from "../support/raw-http.js";
-import { startStack, type Stack } from "../support/stack.js";
 
 const ALLOWED = "https://console.example";
-let stack: Stack;
-let api: Api;
-let people: Actors;
-
-beforeAll(async () => {
-  stack = await startStack({ env: { CORS_ORIGINS: ALLOWED } });
-  api = new Api(stack.url);
-  people = await createActors(stack);
-});
-afterAll(() => stack?.stop());
+const { stack, api, people } = useStack({ people: true, env: { CORS_ORIGINS: ALLOWED } });
 
 async function newLoan(): Promise<number> {
   const res = await api.call("POST", "/api/v1/loan/customer-loan", { token: people.agent.token, body: { customer_id: people.customer.id, principal: "25000.00", tenure_months: 12 } });

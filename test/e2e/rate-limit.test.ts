@@ -9,20 +9,18 @@
  */
 import http from "node:http";
 import { checkAnswer } from "../support/contract.js";
+import { useStack } from "../support/fixture.js";
 import { email, type HttpAnswer, type HttpOptions } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
 
 const LIMIT = 5;
 const PASSWORD = "password-123";
 
-let stack: Stack;
+const { stack } = useStack({ env: { RATE_LIMIT_AUTH_PER_MINUTE: String(LIMIT) } });
 let port: number;
 
 beforeAll(async () => {
-  stack = await startStack({ env: { RATE_LIMIT_AUTH_PER_MINUTE: String(LIMIT) } });
   port = Number(new URL(stack.url).port);
 });
-afterAll(() => stack?.stop());
 
 let nextAddress = 10;
 /** A client speaking from a loopback address no other test uses. */

@@ -5,21 +5,12 @@
  * of the issue with its status and named field.
  */
 import Decimal from "decimal.js";
-import { createActors, type Actors } from "../support/actors.js";
-import { Api, type HttpAnswer, type HttpOptions } from "../support/http.js";
+import { eventually } from "../support/eventually.js";
+import { useStack } from "../support/fixture.js";
 import { TEST_TODAY, testClock } from "../support/clock.js";
-import { startStack, type Stack } from "../support/stack.js";
+import type { HttpAnswer, HttpOptions } from "../support/http.js";
 
-let stack: Stack;
-let api: Api;
-let people: Actors;
-
-beforeAll(async () => {
-  stack = await startStack({ clock: testClock });
-  api = new Api(stack.url);
-  people = await createActors(stack);
-});
-afterAll(() => stack?.stop());
+const { api, people } = useStack({ people: true, clock: testClock });
 
 const call = (method: string, path: string, options: HttpOptions = {}): Promise<HttpAnswer<any>> => api.call(method, path, options);
 
@@ -81,7 +72,7 @@ describe("the loan's life", () => {
     expect(closed.closed_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     const final = (await schedule(id)).body;
     expect(final).toMatchObject({ outstanding_principal: "0.00", outstanding_interest: "0.00", overdue_amount: "0.00", next_due_date: null });
-    expect(final.rows.every((r: { status: string }) => r.status === "PAID")).toBe(true);
+    expect(final.rows.map((r: { status: string }) => r.status)).toEqual(Array(24).fill("PAID"));
     const repayments = await call("GET", `/api/loan/repayments/${id}`, { token: people.customer.token });
     expect(repayments.body.rows).toHaveLength(24);
     expect(Object.keys(repayments.body.rows[0]).sort()).toEqual(["allocation", "amount", "created_at", "id", "interest_part", "loan_id", "paid_on", "principal_part", "recorded_by"]);
@@ -89,11 +80,14 @@ describe("the loan's life", () => {
     const closedList = await call("GET", "/api/loan/list-loans-admin-agent?status=CLOSED&pageSize=100", { token: people.agent.token });
     expect(closedList.body.rows.map((l: { id: number }) => l.id)).toContain(id);
     const trail = async () => (await call("GET", `/api/audit/events?entity=loan&entity_id=${id}&pageSize=100`, { token: people.admin.token })).body;
-    let events = await trail();
-    for (let i = 0; i < 50 && events.total < 28; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      events = await trail();
-    }
+    const events = await eventually(
+      async () => {
+        const events = await trail();
+        expect(events.total).toBeGreaterThanOrEqual(28);
+        return events;
+      },
+      { what: "the loan's 28 audit events" },
+    );
     const names: string[] = events.rows.map((e: { event: string }) => e.event);
     expect(names.filter((n) => n === "loan.repaid")).toHaveLength(24);
     expect(names.slice(0, 3)).toEqual(["loan.created", "loan.decided", "loan.disbursed"]);

@@ -7,19 +7,12 @@
 import jwt from "jsonwebtoken";
 import { keyId } from "../../services/shared/tokens.js";
 import { openSession } from "../support/actors.js";
-import { Api, email } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/fixture.js";
+import { email } from "../support/http.js";
 
 const PASSWORD = "password-123";
 const MAX_AGE_SECONDS = 6;
-let stack: Stack;
-let api: Api;
-
-beforeAll(async () => {
-  stack = await startStack({ env: { SESSION_MAX_AGE: `${MAX_AGE_SECONDS}s` } });
-  api = new Api(stack.url);
-});
-afterAll(() => stack?.stop());
+const { stack, api } = useStack({ env: { SESSION_MAX_AGE: `${MAX_AGE_SECONDS}s` } });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const refresh = (refresh_token: string) => api.call("POST", "/api/v1/user/token/refresh", { body: { refresh_token } });

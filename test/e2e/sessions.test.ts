@@ -9,27 +9,21 @@ import jwt from "jsonwebtoken";
 import { Client } from "pg";
 import type { LoginResponse, SessionList } from "../../sdk/contracts.js";
 import { approvedAgent, signedUp } from "../support/actors.js";
-import { waitFor } from "../support/cluster.js";
-import { Api, email, type HttpAnswer } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
+import { eventually } from "../support/eventually.js";
+import { useStack } from "../support/fixture.js";
+import { email, type HttpAnswer } from "../support/http.js";
 
 const PASSWORD = "password-123";
-let stack: Stack;
-let api: Api;
+const { stack, api, beforeStop } = useStack();
 let adminToken: string;
 let db: Client;
 
 beforeAll(async () => {
-  stack = await startStack();
-  api = new Api(stack.url);
   adminToken = await api.login(stack.admin.email, stack.admin.password);
   db = new Client({ connectionString: stack.databases.users });
   await db.connect();
 });
-afterAll(async () => {
-  await db?.end();
-  await stack?.stop();
-});
+beforeStop(() => db?.end());
 
 async function login(address: string, userAgent = "sessions-test/1.0"): Promise<LoginResponse> {
   const res = await api.call<LoginResponse>("POST", "/api/user/login", { body: { email: address, password: PASSWORD }, headers: { "user-agent": userAgent } });
@@ -54,13 +48,14 @@ function expectError(res: HttpAnswer<any>, status: number, type?: string): void 
 
 /** The audit log's session.revoked rows of a user, once the outbox delivered `count` of them. */
 async function revocations(userId: number, count: number): Promise<Array<{ actor_id: number | null; after: { session_ids: string[]; reason: string } }>> {
-  let rows: any[] = [];
-  await waitFor(`${count} session.revoked event(s) of user ${userId} in the audit log`, async () => {
-    const res = await api.call("GET", `/api/audit/events?entity=user&entity_id=${userId}&event=session.revoked`, { token: adminToken });
-    rows = res.body.rows;
-    return rows.length >= count;
-  }, 10_000);
-  return rows;
+  return eventually(
+    async () => {
+      const res = await api.call("GET", `/api/audit/events?entity=user&entity_id=${userId}&event=session.revoked`, { token: adminToken });
+      expect(res.body.rows.length).toBeGreaterThanOrEqual(count);
+      return res.body.rows;
+    },
+    { what: `${count} session.revoked event(s) of user ${userId} in the audit log` },
+  );
 }
 
 describe("login", () => {
@@ -153,10 +148,13 @@ describe("POST /api/user/token/refresh", () => {
       await holder.query("BEGIN");
       await holder.query("SELECT id FROM sessions WHERE id = $1 FOR UPDATE", [sid]);
       const racing = [refresh(first.refresh_token), refresh(first.refresh_token)];
-      await waitFor("both refreshes waiting on the row lock", async () => {
-        const { rows } = await db.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
-        return rows[0].n >= 2;
-      }, 10_000, 20);
+      await eventually(
+        async () => {
+          const { rows } = await db.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+          expect(rows[0].n).toBeGreaterThanOrEqual(2);
+        },
+        { what: "both refreshes waiting on the row lock", intervalMs: 20 },
+      );
       await holder.query("COMMIT");
       const answers = await Promise.all(racing);
       expect(answers.map((a) => a.status).sort()).toEqual([200, 401]);

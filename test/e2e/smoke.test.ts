@@ -1,12 +1,8 @@
 import { createActors } from "../support/actors.js";
+import { useStack } from "../support/fixture.js";
 import { Api } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(() => stack?.stop());
+const { stack } = useStack();
 
 test("a loan goes from request to approval through the gateway", async () => {
   const api = new Api(stack.url);

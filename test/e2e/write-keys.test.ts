@@ -5,22 +5,16 @@
  * writes, or two different writes, count as one. The same Idempotency-Key with another
  * request is 422 IDEMPOTENCY_KEY_MISMATCH; a replayed answer says `Idempotent-Replayed`.
  */
-import { approvedAgent, createActors, type Actor, type Actors } from "../support/actors.js";
-import { Api, type HttpAnswer, type HttpOptions } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
+import { approvedAgent, type Actor } from "../support/actors.js";
+import { useStack } from "../support/fixture.js";
+import type { HttpAnswer, HttpOptions } from "../support/http.js";
 
-let stack: Stack;
-let api: Api;
-let people: Actors;
+const { api, people } = useStack({ people: true });
 let otherAgent: Actor;
 
 beforeAll(async () => {
-  stack = await startStack();
-  api = new Api(stack.url);
-  people = await createActors(stack);
   otherAgent = await approvedAgent(api, people.admin.token);
 });
-afterAll(() => stack?.stop());
 
 const call = (method: string, path: string, options: HttpOptions = {}): Promise<HttpAnswer<any>> => api.call(method, path, options);
 

@@ -6,9 +6,8 @@
  */
 import { Errors, type Context, type Middleware } from "moleculer";
 import type { ContextMeta } from "../../sdk/contracts.js";
-import { createActors, type Actors } from "../support/actors.js";
-import { Api, type HttpAnswer, type HttpOptions } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/fixture.js";
+import type { HttpAnswer, HttpOptions } from "../support/http.js";
 
 const LOSING = new Set(["loans.request", "loans.edit", "loans.decide", "loans.disburse", "loans.repay"]);
 const attempts = new Map<string, number>();
@@ -31,16 +30,7 @@ const loseFirstAnswer: Middleware = {
   },
 };
 
-let stack: Stack;
-let api: Api;
-let people: Actors;
-
-beforeAll(async () => {
-  stack = await startStack({ broker: { middlewares: [loseFirstAnswer] } });
-  api = new Api(stack.url);
-  people = await createActors(stack);
-});
-afterAll(() => stack?.stop());
+const { api, people } = useStack({ people: true, broker: { middlewares: [loseFirstAnswer] } });
 
 const call = (method: string, path: string, options: HttpOptions = {}): Promise<HttpAnswer<any>> => api.call(method, path, options);
 

@@ -21,10 +21,11 @@ import {
   type Loan,
   type User,
 } from "../../sdk/index.js";
+import { eventually } from "../support/eventually.js";
+import { useStack } from "../support/fixture.js";
 import { testClock } from "../support/clock.js";
-import { startStack, type Stack } from "../support/stack.js";
 
-let stack: Stack;
+const { stack } = useStack({ clock: testClock });
 let admin: LoanClient;
 let run = 0;
 
@@ -61,11 +62,9 @@ async function approvedAgent(): Promise<{ user: User; client: LoanClient }> {
 }
 
 beforeAll(async () => {
-  stack = await startStack({ clock: testClock });
   admin = new LoanClient({ baseUrl: stack.url });
   await admin.login(stack.admin);
 });
-afterAll(() => stack?.stop());
 
 describe("health and accounts", () => {
   test("health answers ok with both services", async () => {
@@ -194,6 +193,7 @@ describe("admin work", () => {
     expect(page.total).toBeGreaterThanOrEqual(2);
     expect(page.totalPages).toBe(page.total);
     const admins = await admin.listUsers({ role: "admin" });
+    expect(admins.rows.map((u) => u.email)).toContain(stack.admin.email);
     expect(admins.rows.every((u) => u.role === "admin")).toBe(true);
   });
 
@@ -328,14 +328,18 @@ describe("loans", () => {
     await agent.editLoan(loan.id, { tenure_months: 36 });
     await admin.decideLoan(loan.id, { status: "APPROVED" });
     // the audit log is fed asynchronously (through the services' outboxes)
-    let events = await admin.listAuditEvents({ entity: "loan", entity_id: loan.id });
-    for (let i = 0; i < 100 && events.total < 3; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      events = await admin.listAuditEvents({ entity: "loan", entity_id: loan.id });
-    }
+    const events = await eventually(
+      async () => {
+        const events = await admin.listAuditEvents({ entity: "loan", entity_id: loan.id });
+        expect(events.total).toBeGreaterThanOrEqual(3);
+        return events;
+      },
+      { what: "the loan's three audit events" },
+    );
     expect(events.rows.map((e) => e.event)).toEqual(["loan.created", "loan.updated", "loan.decided"]);
     expect(events.rows[2]).toMatchObject({ entity: "loan", entity_id: loan.id, actor_id: expect.any(Number) });
     const decided = await admin.listAuditEvents({ event: "loan.decided", pageSize: 100 });
+    expect(decided.rows.map((e) => e.entity_id)).toContain(loan.id);
     expect(decided.rows.every((e) => e.event === "loan.decided")).toBe(true);
     const denied = await caught(agent.listAuditEvents());
     expect(denied).toBeInstanceOf(PermissionDeniedError);

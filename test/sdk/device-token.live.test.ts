@@ -5,19 +5,17 @@
  * and `clearLoginFailures` (admin).
  */
 import { LoanClient, NotFoundError, RateLimitError } from "../../sdk/index.js";
+import { useStack } from "../support/fixture.js";
 import { email } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
 
 const PASSWORD = "password-123";
-let stack: Stack;
+const { stack } = useStack();
 let admin: LoanClient;
 
 beforeAll(async () => {
-  stack = await startStack();
   admin = new LoanClient({ baseUrl: stack.url });
   await admin.login(stack.admin);
 });
-afterAll(() => stack?.stop());
 
 async function customer(): Promise<{ id: number; email: string }> {
   const address = email("sdk-dev");

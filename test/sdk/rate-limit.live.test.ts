@@ -3,13 +3,9 @@
  * RateLimitError carrying Retry-After, and does not wait longer than `maxRetryDelay`.
  */
 import { AuthenticationError, LoanApiError, LoanClient, RateLimitError } from "../../sdk/index.js";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/fixture.js";
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack({ env: { RATE_LIMIT_AUTH_PER_MINUTE: "3" } });
-});
-afterAll(() => stack?.stop());
+const { stack } = useStack({ env: { RATE_LIMIT_AUTH_PER_MINUTE: "3" } });
 
 test("past the limit, login answers a RateLimitError with retryAfter; other endpoints are not slowed", async () => {
   // Retry-After (up to a minute) is longer than maxRetryDelay: thrown at once, not waited for

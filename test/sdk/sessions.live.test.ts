@@ -6,19 +6,17 @@
  */
 import { AuthenticationError, LoanClient, NotFoundError, type FetchLike, type LoginResponse, type User } from "../../sdk/index.js";
 import { mintToken } from "../support/actors.js";
+import { useStack } from "../support/fixture.js";
 import { email } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
 
 const PASSWORD = "password-123";
-let stack: Stack;
+const { stack } = useStack();
 let admin: LoanClient;
 
 beforeAll(async () => {
-  stack = await startStack();
   admin = new LoanClient({ baseUrl: stack.url });
   await admin.login(stack.admin);
 });
-afterAll(() => stack?.stop());
 
 /** The real fetch, with a log of what went through it. */
 function countingFetch(): { fetch: FetchLike; paths: string[]; count(path: string): number } {

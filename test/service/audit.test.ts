@@ -4,46 +4,47 @@
  */
 import type { Service } from "moleculer";
 import type { AuditEvent, AuthUser, Loan, Page, User } from "../../sdk/contracts.js";
+import { eventually } from "../support/eventually.js";
+import { useStack } from "../support/fixture.js";
 import { Api } from "../support/http.js";
-import { startStack, type Stack } from "../support/stack.js";
 
-let stack: Stack;
+const { stack } = useStack();
 let customer: User;
 const agent: AuthUser = { id: 77, email: "agent@example.test", role: "agent", is_approved: true };
 let admin: AuthUser;
 
 beforeAll(async () => {
-  stack = await startStack();
   customer = await stack.broker.call("users.signup", { email: "audit-c@example.test", password: "password-123", first_name: "C", last_name: "C", is_customer: true, is_agent: false });
   const [found] = await stack.broker.call<User[], object>("users.find", { query: { role: "admin" } });
   admin = { id: found!.id, email: found!.email, role: "admin", is_approved: true };
 });
-afterAll(() => stack?.stop());
 
 const requestLoan = () => stack.broker.call<Loan, object>("loans.request", { customer_id: customer.id, principal: "20000.00", tenure_months: 12 }, { meta: { user: agent } });
 const auditOf = (entity: "loan" | "user", id: number) => stack.broker.call<Page<AuditEvent>, object>("audit.listEvents", { entity, entity_id: id, pageSize: 100 });
 
-async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** The audit log of an entity, once it holds `total` events (the outboxes relay them). */
+const auditHolds = (entity: "loan" | "user", id: number, total: number) =>
+  eventually(
+    async () => {
+      const log = await auditOf(entity, id);
+      expect(log.total).toBe(total);
+      return log;
+    },
+    { what: `${total} audit event(s) of ${entity} ${id}` },
+  );
 
 test("a loan's life is recorded: who, what, when, before and after", async () => {
   const loan = await requestLoan();
   await stack.broker.call("loans.edit", { id: loan.id, tenure_months: 24 }, { meta: { user: agent } });
   await stack.broker.call("loans.decide", { id: loan.id, status: "APPROVED" }, { meta: { user: admin } });
-  const log = await eventually(() => auditOf("loan", loan.id), (p) => p.total === 3);
+  const log = await auditHolds("loan", loan.id, 3);
   expect(log.rows.map((e) => [e.event, e.actor_id])).toEqual([["loan.created", agent.id], ["loan.updated", agent.id], ["loan.decided", admin.id]]);
   expect(log.rows[1]).toMatchObject({ before: { tenure_months: 12, version: 1 }, after: { tenure_months: 24, version: 2 } });
   expect(log.rows[2]).toMatchObject({ before: { status: "NEW" }, after: { status: "APPROVED", decided_by: admin.id } });
 });
 
 test("user events are recorded without any password material", async () => {
-  const log = await eventually(() => auditOf("user", customer.id), (p) => p.total === 1);
+  const log = await auditHolds("user", customer.id, 1);
   expect(log.rows[0]).toMatchObject({ event: "user.created", after: { id: customer.id, email: customer.email } });
   expect(JSON.stringify(log.rows)).not.toMatch(/password|\$2[aby]\$/);
 });
@@ -56,7 +57,7 @@ test("no event is lost while the audit service is down", async () => {
   stack.createService("audit");
   await stack.broker.waitForServices(["audit"]);
   for (const loan of loans) {
-    const log = await eventually(() => auditOf("loan", loan.id), (p) => p.total === 2);
+    const log = await auditHolds("loan", loan.id, 2);
     expect(log.rows.map((e) => e.event)).toEqual(["loan.created", "loan.decided"]);
   }
 });

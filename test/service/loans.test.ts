@@ -1,20 +1,18 @@
 /** The loans service's actions through a real broker and its own PostgreSQL database. */
 import type { AuthUser, Loan, User } from "../../sdk/contracts.js";
 import { Client } from "pg";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/fixture.js";
 
-let stack: Stack;
+const { stack, restart } = useStack();
 let customer: User;
 let agent: AuthUser;
 let admin: AuthUser;
 
 beforeAll(async () => {
-  stack = await startStack();
   customer = await stack.broker.call("users.signup", { email: "c@example.test", password: "password-123", first_name: "C", last_name: "C", is_customer: true, is_agent: false });
   agent = { id: 4242, email: "agent@example.test", role: "agent", is_approved: true };
   admin = { id: 1, email: stack.admin.email, role: "admin", is_approved: true };
 });
-afterAll(() => stack?.stop());
 
 const request = (principal: string | number = "250000.00", tenure = 24) =>
   stack.broker.call<Loan, object>("loans.request", { customer_id: customer.id, principal, tenure_months: tenure }, { meta: { user: agent } });
@@ -115,8 +113,7 @@ test("list totals come from trigger-kept counts that match COUNT(*) per status",
 
 test("a restart on the same database finds every loan and applies no migration twice", async () => {
   const before = await stack.broker.call<{ total: number }, object>("loans.listAll", {}, { meta: { user: admin } });
-  await stack.stopBroker();
-  stack = await startStack({ databases: stack.databases });
+  await restart();
   const after = await stack.broker.call<{ total: number }, object>("loans.listAll", {}, { meta: { user: admin } });
   expect(after.total).toBe(before.total);
 });

@@ -6,13 +6,10 @@
  */
 import type { Service } from "moleculer";
 import type { Outbox } from "../../services/shared/outbox.js";
-import { startStack, type Stack } from "../support/stack.js";
+import { eventually } from "../support/eventually.js";
+import { useStack } from "../support/fixture.js";
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(() => stack?.stop());
+const { stack } = useStack();
 
 const outboxOf = (service: string) => (stack.broker.getLocalService(service) as Service & { outbox: Outbox }).outbox;
 
@@ -31,8 +28,9 @@ test("a pass asked for during the last one does not start after stop()", async (
 
 test("a write's nudge waiting out its window does not start a pass after stop()", async () => {
   const outbox = outboxOf("users"); // the loans one stopped in the test above
-  // Not while a poll's pass runs (from here to the checks below nothing else runs: no await).
-  while (outbox.relayRunning) await new Promise((resolve) => setTimeout(resolve, 5));
+  // Not while a poll's pass runs. From the check that passes to the checks below only promise
+  // callbacks run (no timer, so no poll's pass starts in between).
+  await eventually(() => expect(outbox.relayRunning).toBe(false), { what: "no poll's pass running", intervalMs: 5 });
   outbox.nudge();
   outbox.nudge(); // a burst of writes: one pass for all of them
   expect(outbox.relayDue).toBe(true);

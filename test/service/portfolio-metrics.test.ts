@@ -4,10 +4,10 @@
  */
 import net from "node:net";
 import type { AuthUser, Loan, Portfolio, User } from "../../sdk/contracts.js";
+import { eventually } from "../support/eventually.js";
+import { useStack } from "../support/fixture.js";
 import { testClock } from "../support/clock.js";
-import { startStack, type Stack } from "../support/stack.js";
 
-let stack: Stack;
 let metricsUrl: string;
 
 function freePort(): Promise<number> {
@@ -20,12 +20,11 @@ function freePort(): Promise<number> {
   });
 }
 
-beforeAll(async () => {
+const { stack } = useStack(async () => {
   const port = await freePort();
   metricsUrl = `http://127.0.0.1:${port}/metrics`;
-  stack = await startStack({ env: { METRICS_PORT: String(port), PORTFOLIO_METRICS_INTERVAL_MS: "100" }, clock: testClock });
+  return { env: { METRICS_PORT: String(port), PORTFOLIO_METRICS_INTERVAL_MS: "100" }, clock: testClock };
 });
-afterAll(() => stack?.stop());
 
 /** The value of a metric's sample in the reporter's text, e.g. `name{namespace=...,status="ACTIVE"} 1`. */
 function sample(text: string, name: string, label = ""): number | undefined {
@@ -46,12 +45,15 @@ test("loans by status, outstanding principal, overdue amount and PAR30 as gauges
   const book = await call<Portfolio>("loans.portfolio", {});
 
   // The gauges are refreshed every 100 ms here: wait for one refresh after the writes.
-  let text = "";
-  for (let i = 0; i < 100; i++) {
-    text = await (await fetch(metricsUrl)).text();
-    if (sample(text, "loanstack_loans_count", 'status="ACTIVE"') === 1 && sample(text, "loanstack_portfolio_active_outstanding_principal") === 240731.63) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const text = await eventually(
+    async () => {
+      const text = await (await fetch(metricsUrl)).text();
+      expect(sample(text, "loanstack_loans_count", 'status="ACTIVE"')).toBe(1);
+      expect(sample(text, "loanstack_portfolio_active_outstanding_principal")).toBe(240731.63);
+      return text;
+    },
+    { what: "a refresh of the gauges after the writes" },
+  );
   expect(sample(text, "loanstack_loans_count", 'status="NEW"')).toBe(1);
   expect(sample(text, "loanstack_loans_count", 'status="ACTIVE"')).toBe(1);
   expect(sample(text, "loanstack_loans_count", 'status="CLOSED"')).toBe(0);

@@ -5,20 +5,18 @@
  */
 import Decimal from "decimal.js";
 import type { AuthUser, Loan, LoanSchedule, Page, Portfolio, User } from "../../sdk/contracts.js";
+import { useStack } from "../support/fixture.js";
 import { testClock } from "../support/clock.js";
-import { startStack, type Stack } from "../support/stack.js";
 
-let stack: Stack;
+const { stack } = useStack({ clock: testClock });
 let customer: User;
 const agent: AuthUser = { id: 77, email: "agent@example.test", role: "agent", is_approved: true };
 let admin: AuthUser;
 
 beforeAll(async () => {
-  stack = await startStack({ clock: testClock });
   customer = await stack.broker.call("users.signup", { email: "book@example.test", password: "password-123", first_name: "B", last_name: "C", is_customer: true, is_agent: false });
   admin = { id: 1, email: stack.admin.email, role: "admin", is_approved: true };
 });
-afterAll(() => stack?.stop());
 
 const call = <T>(action: string, params: object, user: AuthUser = admin) => stack.broker.call<T, object>(action, params, { meta: { user } });
 

@@ -11,9 +11,9 @@ import pg from "pg";
 import type { Service } from "moleculer";
 import type { AuthUser, Loan, User } from "../../sdk/contracts.js";
 import type { Outbox } from "../../services/shared/outbox.js";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/fixture.js";
 
-let stack: Stack;
+const { stack, beforeStop } = useStack();
 let customer: User;
 let admin: AuthUser;
 const agent: AuthUser = { id: 4242, email: "round-trips-agent@example.test", role: "agent", is_approved: true };
@@ -24,7 +24,6 @@ let counting = false;
 const query = pg.Client.prototype.query;
 
 beforeAll(async () => {
-  stack = await startStack();
   customer = await stack.broker.call("users.signup", { email: "round-trips@example.test", password: "password-123", first_name: "R", last_name: "T", is_customer: true, is_agent: false });
   admin = { id: 1, email: stack.admin.email, role: "admin", is_approved: true };
   const loans = stack.broker.getLocalService("loans") as Service & { outbox: Outbox; adapter: { db: { config: { database?: string } } } };
@@ -38,9 +37,8 @@ beforeAll(async () => {
     return (query as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof query;
 });
-afterAll(async () => {
+beforeStop(() => {
   pg.Client.prototype.query = query;
-  await stack?.stop();
 });
 
 async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {

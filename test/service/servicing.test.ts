@@ -6,21 +6,20 @@
  */
 import Decimal from "decimal.js";
 import type { AuthUser, Loan, LoanSchedule, Page, Portfolio, Repayment, RepaymentsResponse, User } from "../../sdk/contracts.js";
+import { eventually } from "../support/eventually.js";
+import { useStack } from "../support/fixture.js";
 import { testClock } from "../support/clock.js";
-import { startStack, type Stack } from "../support/stack.js";
 
-let stack: Stack;
+const { stack } = useStack({ clock: testClock });
 let customer: User;
 let agent: AuthUser;
 let admin: AuthUser;
 
 beforeAll(async () => {
-  stack = await startStack({ clock: testClock });
   customer = await stack.broker.call("users.signup", { email: "servicing@example.test", password: "password-123", first_name: "S", last_name: "C", is_customer: true, is_agent: false });
   agent = { id: 4242, email: "agent@example.test", role: "agent", is_approved: true };
   admin = { id: 1, email: stack.admin.email, role: "admin", is_approved: true };
 });
-afterAll(() => stack?.stop());
 
 interface CallOptions {
   key?: string;
@@ -47,13 +46,14 @@ const details = (id: number) => call<Loan>("loans.details", { id });
 
 /** Waits for the audit log to hold `count` events of a loan (the outbox relays them). */
 async function auditEvents(loanId: number, event: string, count: number): Promise<number> {
-  let total = 0;
-  for (let i = 0; i < 100; i++) {
-    total = (await call<Page<unknown>>("audit.listEvents", { entity: "loan", entity_id: loanId, event })).total;
-    if (total >= count) return total;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return total;
+  return eventually(
+    async () => {
+      const { total } = await call<Page<unknown>>("audit.listEvents", { entity: "loan", entity_id: loanId, event });
+      expect(total).toBeGreaterThanOrEqual(count);
+      return total;
+    },
+    { what: `${count} ${event} event(s) of loan ${loanId} in the audit log` },
+  );
 }
 
 test("disbursement: ACTIVE, its schedule stored as figures on the loan, the first due date next", async () => {
@@ -92,7 +92,7 @@ test("the full cycle: every installment paid on its date, then CLOSED with the t
   expect(rows[0]).toMatchObject({ amount: "11768.37", principal_part: "9268.37", interest_part: "2500.00", paid_on: "2024-02-29", recorded_by: agent.id, allocation: [{ number: 1, principal: "9268.37", interest: "2500.00" }] });
   expect(rows[23]).toMatchObject({ amount: "11768.33", principal_part: "11651.81", interest_part: "116.52", paid_on: "2026-01-31" });
   const after = await schedule(loan.id);
-  expect(after.rows.every((r) => r.status === "PAID")).toBe(true);
+  expect(after.rows.map((r) => r.status)).toEqual(Array(24).fill("PAID"));
   // Nothing more can be paid: a CLOSED loan is not repayable.
   await expect(repay(loan.id, "0.01")).rejects.toMatchObject({ code: 409, type: "LOAN_NOT_REPAYABLE" });
   expect(await auditEvents(loan.id, "loan.repaid", 24)).toBe(24);

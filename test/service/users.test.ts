@@ -2,13 +2,12 @@
 import type { Context } from "moleculer";
 import jwt from "jsonwebtoken";
 import type { AuthUser, EventPayload, LoginResponse, User } from "../../sdk/contracts.js";
-import { startStack, type Stack } from "../support/stack.js";
+import { useStack } from "../support/fixture.js";
 
-let stack: Stack;
+const { stack } = useStack();
 const events: Array<{ name: string; payload: unknown }> = [];
 
 beforeAll(async () => {
-  stack = await startStack();
   stack.broker.createService({
     name: "event-recorder",
     events: {
@@ -22,7 +21,6 @@ beforeAll(async () => {
   });
   await stack.broker.waitForServices(["event-recorder"]);
 });
-afterAll(() => stack?.stop());
 
 const adminMeta = async (): Promise<{ meta: { user: AuthUser } }> => {
   const admin = await stack.broker.call<User[], { query: { role: string } }>("users.find", { query: { role: "admin" } });

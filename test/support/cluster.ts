@@ -10,6 +10,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { eventually, GiveUp } from "./eventually.js";
 import { Api } from "./http.js";
 import { createTestDatabases, type TestDatabases } from "./databases.js";
 import { isSameLiveProcess, parseIdentity } from "../../services/shared/process-identity.js";
@@ -88,34 +89,37 @@ export function describeClusters(kinds: TransportKind[], title: (kind: Transport
 const LOCK_DIR = path.join(os.tmpdir(), "loanstack-cluster-tests.lock");
 
 /** Waits for the cross-process lock; resolves with its release. Stale locks (dead owner) are taken over. */
-export async function acquireClusterLock(timeoutMs = 280_000): Promise<() => void> {
-  const deadline = Date.now() + timeoutMs;
+export function acquireClusterLock(timeoutMs = 280_000): Promise<() => void> {
   const owner = path.join(LOCK_DIR, "owner");
-  for (;;) {
-    try {
-      fs.mkdirSync(LOCK_DIR);
-      // A bare pid, which every checkout's version of this lock reads (worktrees share /tmp).
-      fs.writeFileSync(owner, String(process.pid));
-      return () => fs.rmSync(LOCK_DIR, { recursive: true, force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-    }
-    let stale = false;
-    try {
-      const identity = parseIdentity(fs.readFileSync(owner, "utf8"));
-      if (identity === null) throw new Error("the owner file is being written");
-      stale = !isSameLiveProcess(identity); // a zombie is no owner
-    } catch {
-      // No owner file yet (or not written yet): being created, or its creator died in between.
+  return eventually(
+    () => {
       try {
-        stale = Date.now() - fs.statSync(LOCK_DIR).mtimeMs > 10_000;
-      } catch {
-        stale = false; // gone already: try again
+        fs.mkdirSync(LOCK_DIR);
+        // A bare pid, which every checkout's version of this lock reads (worktrees share /tmp).
+        fs.writeFileSync(owner, String(process.pid));
+        return () => fs.rmSync(LOCK_DIR, { recursive: true, force: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new GiveUp(`cannot create ${LOCK_DIR}: ${String(err)}`);
       }
+      if (lockIsStale(owner)) fs.rmSync(LOCK_DIR, { recursive: true, force: true }); // the next try takes it
+      throw new Error(`another cluster test file holds ${LOCK_DIR}`);
+    },
+    { what: "the cluster tests' lock", timeoutMs, intervalMs: 200 },
+  );
+}
+
+function lockIsStale(owner: string): boolean {
+  try {
+    const identity = parseIdentity(fs.readFileSync(owner, "utf8"));
+    if (identity === null) throw new Error("the owner file is being written");
+    return !isSameLiveProcess(identity); // a zombie is no owner
+  } catch {
+    // No owner file yet (or not written yet): being created, or its creator died in between.
+    try {
+      return Date.now() - fs.statSync(LOCK_DIR).mtimeMs > 10_000;
+    } catch {
+      return false; // gone already: try again
     }
-    if (stale) fs.rmSync(LOCK_DIR, { recursive: true, force: true });
-    else if (Date.now() > deadline) throw new Error(`another cluster test file held ${LOCK_DIR} for ${timeoutMs} ms`);
-    else await sleep(200);
   }
 }
 
@@ -261,19 +265,20 @@ export class Cluster {
       },
     };
     this.processes.add(proc);
-    const deadline = Date.now() + (options.timeoutMs ?? 40_000);
-    for (;;) {
-      const match = READY.exec(out);
-      if (match) {
-        if (match[2]) proc.url = match[2].replace("localhost", "127.0.0.1");
-        return proc;
-      }
-      if (!running() || Date.now() > deadline) {
-        child.kill("SIGKILL");
-        throw new Error(`${name} (SERVICES=${services}) did not start:\n${out}`);
-      }
-      await sleep(50);
-    }
+    const ready = await eventually(
+      () => {
+        const match = READY.exec(out);
+        if (match) return match;
+        const said = `it said:\n${out}`;
+        throw running() ? new Error(`not running yet; ${said}`) : new GiveUp(`it exited; ${said}`);
+      },
+      { what: `${name} (SERVICES=${services}) to start`, timeoutMs: options.timeoutMs ?? 40_000, intervalMs: 50 },
+    ).catch((error: unknown) => {
+      child.kill("SIGKILL");
+      throw error;
+    });
+    if (ready[2]) proc.url = ready[2].replace("localhost", "127.0.0.1");
+    return proc;
   }
 
   /** Kills every process still running (SIGKILL), drops the databases. */
@@ -286,12 +291,12 @@ export class Cluster {
 
 /** Waits until the gateway sees users and loans (its /health answers 200). */
 export async function waitHealthy(api: Api, timeoutMs = 20_000): Promise<void> {
-  await waitFor("the gateway's /health to answer 200", async () => (await api.call("GET", "/health")).status === 200, timeoutMs);
+  await eventually(async () => expect((await api.call("GET", "/health")).status).toBe(200), { what: "the gateway's /health to answer 200", timeoutMs });
 }
 
 /** Waits until the gateway reaches the audit service (GET /api/audit/events answers 200). */
 export async function waitAudit(api: Api, adminToken: string, timeoutMs = 20_000): Promise<void> {
-  await waitFor("the audit service to answer", async () => (await api.call("GET", "/api/audit/events?pageSize=1", { token: adminToken })).status === 200, timeoutMs);
+  await eventually(async () => expect((await api.call("GET", "/api/audit/events?pageSize=1", { token: adminToken })).status).toBe(200), { what: "the audit service to answer", timeoutMs });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -299,21 +304,6 @@ export async function waitAudit(api: Api, adminToken: string, timeoutMs = 20_000
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `check` until it is true; throws naming `what` after timeoutMs. */
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000, intervalMs = 100): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ""}`);
-    await sleep(intervalMs);
-  }
 }
 
 export interface Timed<T> {

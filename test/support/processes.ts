@@ -1,6 +1,7 @@
 /** Real processes in odd states, for the tests of process liveness. */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import { eventually } from "./eventually.js";
 
 /**
  * A zombie: `sh` starts `sleep 0` in the background, prints its pid, and becomes `sleep 120`,
@@ -12,11 +13,7 @@ export async function zombie(): Promise<{ pid: number; parent: ChildProcess }> {
     parent.stdout!.once("data", (d: Buffer) => resolve(Number(d.toString().trim())));
     parent.once("error", reject);
   });
-  const deadline = Date.now() + 5000;
-  while (stateOf(pid) !== "Z") {
-    if (Date.now() > deadline) throw new Error(`pid ${pid} did not become a zombie (state ${stateOf(pid)})`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await eventually(() => expect(stateOf(pid)).toBe("Z"), { what: `pid ${pid} to become a zombie`, timeoutMs: 5000, intervalMs: 20 });
   return { pid, parent };
 }
 

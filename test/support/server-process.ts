@@ -1,6 +1,7 @@
 /** The real `npm start` entry (dist/server.js) as a child process, for restart and signal tests. */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { eventually, GiveUp } from "./eventually.js";
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -18,16 +19,19 @@ export async function startServerProcess(env: Record<string, string | undefined>
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | string>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal ?? "unknown")));
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const match = /gateway on (http:\/\/\S+)/.exec(out);
-    if (match) return { child, url: match[1]!.replace("localhost", "127.0.0.1"), output: () => out, exited };
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`server did not start:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const url = await eventually(
+    () => {
+      const match = /gateway on (http:\/\/\S+)/.exec(out);
+      if (match) return match[1]!.replace("localhost", "127.0.0.1");
+      const said = `it said:\n${out}`;
+      throw child.exitCode !== null ? new GiveUp(`it exited; ${said}`) : new Error(`no gateway yet; ${said}`);
+    },
+    { what: "dist/server.js to start", timeoutMs, intervalMs: 50 },
+  ).catch((error: unknown) => {
+    child.kill("SIGKILL");
+    throw error;
+  });
+  return { child, url, output: () => out, exited };
 }
 
 /**
