@@ -70,8 +70,8 @@ export async function spawnNode(name: string, script: string, env: Record<string
     out += d.toString();
     if (out.length > 200_000) out = out.slice(-100_000);
   };
-  child.stdout!.on("data", keep);
-  child.stderr!.on("data", keep);
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
   running.add(child);
   const exited = new Promise<void>((resolve) =>
     child.once("exit", () => {

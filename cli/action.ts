@@ -10,6 +10,7 @@ export function action<A extends unknown[]>(
   handler: (ctx: Context, ...args: A) => Promise<void>,
 ): (...commanderArgs: unknown[]) => Promise<void> {
   return async (...commanderArgs: unknown[]) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on the first action run, not when the program is built
     const { runAction } = require("./run-action.js") as typeof import("./run-action.js");
     await runAction(io, handler, commanderArgs);
   };

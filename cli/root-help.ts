@@ -53,6 +53,7 @@ export function answerRootHelp(argv: string[]): number | undefined {
 
 /** Only a character device can be a terminal: a pipe or a file is told apart without node:tty, which costs ms to load. */
 function isTerminal(fd: 1 | 2): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
   return fs.fstatSync(fd).isCharacterDevice() && (require("node:tty") as typeof import("node:tty")).isatty(fd);
 }
 

@@ -146,7 +146,8 @@ export class LoanClient {
     this.debug = options.debug;
     this.refreshToken = options.refreshToken;
     this.deviceToken = options.deviceToken;
-    this.onTokens = options.onTokens;
+    // Declared as a method: called on the options object it came with, as a method would be.
+    this.onTokens = options.onTokens?.bind(options);
     this.reloadTokens = options.reloadTokens;
     this.lockRefresh = options.lockRefresh;
   }

@@ -74,17 +74,13 @@ async function signup(ctx: Context, options: SignupOptions): Promise<void> {
 async function logout(ctx: Context): Promise<void> {
   const credentials = ctx.credentials;
   const usable = credentials !== undefined && (!isExpired(credentials) || canRefresh(credentials));
-  let failure: unknown;
-  if (usable) {
-    try {
-      await ctx.client().logout();
-    } catch (error) {
-      failure = error;
-    }
+  let removed = false;
+  try {
+    if (usable) await ctx.client().logout();
+  } finally {
+    // The file goes whatever the server said: nothing of the session is kept on this machine.
+    removed = ctx.store.remove();
   }
-  // The file goes whatever the server said: nothing of the session is kept on this machine.
-  const removed = ctx.store.remove();
-  if (failure !== undefined) throw failure;
   if (removed) ctx.out.success(usable ? `Logged out of ${ctx.apiUrl}: the session is ended (removed ${ctx.store.file})` : `Logged out (removed ${ctx.store.file})`);
   else ctx.out.info("Not logged in");
   if (ctx.json) ctx.out.data({ logged_out: removed, session_ended: usable }, () => "");

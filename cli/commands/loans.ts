@@ -199,6 +199,7 @@ Example:
           tty: io.stderr.isTTY === true,
         });
         // loaded when used, so every other command starts faster
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
         const { importLoans } = require("../import.js") as typeof import("../import.js");
         const result = await importLoans({
           client,

@@ -50,6 +50,7 @@ Examples:
         const password = options.passwordStdin ? checkPassword(await ctx.prompts.password("Password")) : undefined;
         const progress = new Progress(io.stderr, { label: "seed", total: 0, tty: io.stderr.isTTY === true });
         // loaded when used, so every other command starts faster
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
         const { seed } = require("../seed.js") as typeof import("../seed.js");
         const result = await seed({
           anonymous: () => ctx.client(false, { maxRetryDelay: 0 }),

@@ -9,8 +9,8 @@ export function ConfirmDialog(props: {
   title: string;
   confirmLabel: string;
   busy?: boolean;
-  onConfirm(): void;
-  onCancel(): void;
+  onConfirm: () => void;
+  onCancel: () => void;
   children?: ComponentChildren;
 }) {
   const ref = useRef<HTMLDialogElement>(null);

@@ -11,8 +11,8 @@ export function TermsFields(props: {
   idPrefix: string;
   principal: string;
   tenure: string;
-  onPrincipal(value: string): void;
-  onTenure(value: string): void;
+  onPrincipal: (value: string) => void;
+  onTenure: (value: string) => void;
   errors: Record<string, string>;
 }) {
   const { rateTable } = useSession();
