@@ -182,7 +182,12 @@ async function waitHealthy(url: string, timeoutMs = 30_000): Promise<void> {
 }
 
 export async function startBaseline(dbs: DatabaseUrls): Promise<Server> {
-  const p = await spawnNode("baseline", path.join(__dirname, "baseline-server.js"), { USERS_DATABASE_URL: dbs.users, LOANS_DATABASE_URL: dbs.loans, JWT_SECRET, BASELINE_PORT: "0", BASELINE_OUTBOX_TABLE: BASELINE_OUTBOX }, /baseline listening on (http:\/\/\S+)/);
+  const p = await spawnNode(
+    "baseline",
+    path.join(__dirname, "baseline-server.js"),
+    { USERS_DATABASE_URL: dbs.users, LOANS_DATABASE_URL: dbs.loans, JWT_SECRET, BASELINE_PORT: "0", BASELINE_OUTBOX_TABLE: BASELINE_OUTBOX },
+    /baseline listening on (http:\/\/\S+)/,
+  );
   return { url: p.match[1]!, procs: [p], stop: () => p.stop() };
 }
 

@@ -27,7 +27,10 @@ function sources(): string[] {
   const commands = path.join(__dirname, "commands");
   return [
     path.join(__dirname, "program.js"),
-    ...fs.readdirSync(commands).filter((name) => name.endsWith(".js")).map((name) => path.join(commands, name)),
+    ...fs
+      .readdirSync(commands)
+      .filter((name) => name.endsWith(".js"))
+      .map((name) => path.join(commands, name)),
   ];
 }
 

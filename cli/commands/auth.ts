@@ -116,7 +116,7 @@ export function registerAuth(program: Command, io: Io): void {
     .addHelpText(
       "after",
       "\nExamples:\n  $ loanctl signup --role agent --email ana@example.com --first-name Ana --last-name Diaz\n" +
-        "  $ echo \"$PASSWORD\" | loanctl signup --role customer --email bo@example.com --first-name Bo --last-name Li --password-stdin\n",
+        '  $ echo "$PASSWORD" | loanctl signup --role customer --email bo@example.com --first-name Bo --last-name Li --password-stdin\n',
     )
     .action(action(io, (ctx) => signup(ctx, ctx.opts<SignupOptions>())));
 
@@ -125,29 +125,17 @@ export function registerAuth(program: Command, io: Io): void {
     .description("log in and keep the session's tokens in your config directory (file mode 0600)")
     .option("--email <email>", "the account's email")
     .option("--password-stdin", PASSWORD_STDIN)
-    .addHelpText(
-      "after",
-      "\nExamples:\n  $ loanctl login --email admin@example.com\n" +
-        "  $ loanctl login --email admin@example.com --password-stdin < password.txt\n",
-    )
+    .addHelpText("after", "\nExamples:\n  $ loanctl login --email admin@example.com\n" + "  $ loanctl login --email admin@example.com --password-stdin < password.txt\n")
     .action(action(io, (ctx) => login(ctx, ctx.opts<LoginOptions>())));
 
-  program
-    .command("logout")
-    .description("end the session on the server and forget the stored tokens")
-    .addHelpText("after", "\nExample:\n  $ loanctl logout\n")
-    .action(action(io, logout));
+  program.command("logout").description("end the session on the server and forget the stored tokens").addHelpText("after", "\nExample:\n  $ loanctl logout\n").action(action(io, logout));
 
-  program
-    .command("whoami")
-    .description("show the signed-in user")
-    .addHelpText("after", "\nExamples:\n  $ loanctl whoami\n  $ loanctl whoami --json\n")
-    .action(action(io, whoami));
+  program.command("whoami").description("show the signed-in user").addHelpText("after", "\nExamples:\n  $ loanctl whoami\n  $ loanctl whoami --json\n").action(action(io, whoami));
 
   program
     .command("passwd")
     .description("change your password (asks for the current one and the new one)")
     .option("--password-stdin", "read the current and the new password from stdin, one line each")
-    .addHelpText("after", "\nExamples:\n  $ loanctl passwd\n  $ printf '%s\\n%s\\n' \"$OLD\" \"$NEW\" | loanctl passwd --password-stdin\n")
+    .addHelpText("after", '\nExamples:\n  $ loanctl passwd\n  $ printf \'%s\\n%s\\n\' "$OLD" "$NEW" | loanctl passwd --password-stdin\n')
     .action(action(io, passwd));
 }

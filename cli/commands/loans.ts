@@ -213,10 +213,7 @@ Example:
         });
         printImportSummary(ctx, result.summary);
         if (result.exitCode !== 0) {
-          throw new CliError(
-            result.summary.stopped ?? `${result.summary.failed} of ${result.summary.total} rows failed`,
-            result.exitCode,
-          );
+          throw new CliError(result.summary.stopped ?? `${result.summary.failed} of ${result.summary.total} rows failed`, result.exitCode);
         }
       }),
     );

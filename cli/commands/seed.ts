@@ -84,9 +84,7 @@ Examples:
         if (result.stopped) throw new CliError(`seed stopped: ${result.stopped}`);
         if (result.failed > 0) throw new CliError(`${result.failed} of the seed's requests failed`);
         const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" : "s"}`;
-        ctx.out.success(
-          `Seeded ${count(result.customers.length, "customer")}, ${count(result.agents.length, "agent")}, ${count(result.loans.length, "loan")}`,
-        );
+        ctx.out.success(`Seeded ${count(result.customers.length, "customer")}, ${count(result.agents.length, "agent")}, ${count(result.loans.length, "loan")}`);
       }),
     );
 }

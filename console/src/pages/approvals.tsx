@@ -97,9 +97,7 @@ export function Approvals() {
           onCancel={() => setRejecting(null)}
           onConfirm={handler(() => act(rejecting, () => client.deleteAgent(rejecting.id), `Rejected ${fullName(rejecting)} (${rejecting.email}): the account is removed.`))}
         >
-          <p>
-            The account of {rejecting.email} is removed: they cannot sign in, and would have to sign up again.
-          </p>
+          <p>The account of {rejecting.email} is removed: they cannot sign in, and would have to sign up again.</p>
         </ConfirmDialog>
       )}
     </Page>
