@@ -232,10 +232,7 @@ async function login(req: IncomingMessage) {
   const body = await readJson(req);
   const email = typeof body.email === "string" ? body.email.trim() : "";
   const password = typeof body.password === "string" ? body.password : "";
-  const { rows } = await users.query(
-    "SELECT id, email, password_hash, first_name, last_name, role, is_approved, created_at, updated_at FROM users WHERE lower(email) = $1",
-    [email.toLowerCase()],
-  );
+  const { rows } = await users.query("SELECT id, email, password_hash, first_name, last_name, role, is_approved, created_at, updated_at FROM users WHERE lower(email) = $1", [email.toLowerCase()]);
   const row = rows[0] as (AuthUser & { password_hash: string; first_name: string; last_name: string; created_at: Date; updated_at: Date }) | undefined;
   const ok = await bcrypt.compare(password, row?.password_hash ?? dummyHash);
   if (!row || !ok) throw new HttpError(401, "INVALID_CREDENTIALS", "Invalid email or password");
@@ -263,7 +260,6 @@ interface ServicedRow {
   outstanding_principal: string | null;
   outstanding_interest: string | null;
 }
-
 
 /** GET /api/loan/loan-schedule/:id (admin, agent, the loan's customer): one loan by id, the schedule as of today. */
 async function loanSchedule(req: IncomingMessage, id: number) {
@@ -318,7 +314,10 @@ async function repay(req: IncomingMessage, id: number) {
     );
     const { request_key: _k, ...repayment } = inserted.rows[0] as Record<string, unknown>;
     const answer = { ...repayment, id: Number(repayment.id), paid_on: asDate(repayment.paid_on) };
-    await client.query(`INSERT INTO ${OUTBOX} (event, payload) VALUES ($1, $2)`, ["loan.repaid", JSON.stringify({ actor_id: user.id, repayment: answer, before: toLoan(loan as unknown as Record<string, unknown>), loan: toLoan(after.rows[0] as Record<string, unknown>) })]);
+    await client.query(`INSERT INTO ${OUTBOX} (event, payload) VALUES ($1, $2)`, [
+      "loan.repaid",
+      JSON.stringify({ actor_id: user.id, repayment: answer, before: toLoan(loan as unknown as Record<string, unknown>), loan: toLoan(after.rows[0] as Record<string, unknown>) }),
+    ]);
     await client.query("COMMIT");
     return answer;
   } catch (err) {

@@ -33,8 +33,7 @@ function medianDb(runs: LoadResult[]): PgPerRequest | undefined {
 function medianCpu(runs: LoadResult[]): CpuUse | undefined {
   const all = runs.map((r) => r.cpu).filter((c): c is CpuUse => c !== undefined);
   if (all.length === 0) return undefined;
-  const of = (pick: (c: CpuUse) => Record<string, number>) =>
-    Object.fromEntries(Object.keys(pick(all[0]!)).map((k) => [k, median(all.map((c) => pick(c)[k]!))])) as CpuUse["share"];
+  const of = (pick: (c: CpuUse) => Record<string, number>) => Object.fromEntries(Object.keys(pick(all[0]!)).map((k) => [k, median(all.map((c) => pick(c)[k]!))])) as CpuUse["share"];
   return { perRequest: of((c) => c.perRequest), share: of((c) => c.share), machineBusy: median(all.map((c) => c.machineBusy)) };
 }
 
@@ -90,7 +89,10 @@ export async function compare(ctx: BenchContext, loanstack: Server, request: Req
   const base: LoadResult[] = [];
   const lim: LoadResult[] = [];
   for (let run = 0; run < opts.runs; run++) {
-    const sides: Array<readonly [string, Server, LoadResult[]]> = [["loanstack", loanstack, ls], ["baseline", ctx.baseline, base]];
+    const sides: Array<readonly [string, Server, LoadResult[]]> = [
+      ["loanstack", loanstack, ls],
+      ["baseline", ctx.baseline, base],
+    ];
     if (limit) sides.push(["limit", limit, lim]);
     const order = run % 2 === 0 ? sides : [...sides].reverse();
     for (const [name, server, into] of order) {

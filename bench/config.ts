@@ -84,7 +84,10 @@ export function parseOptions(argv: string[]): BenchOptions | "help" {
       const value = arg === "--only" ? argv[++i] : arg.slice("--only=".length);
       if (!value) throw new Error("--only needs a list, e.g. --only read,scale");
       const wanted = new Set<ScenarioName>();
-      for (const name of value.split(",").map((s) => s.trim()).filter(Boolean)) {
+      for (const name of value
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)) {
         if (ALIASES[name]) ALIASES[name].forEach((n) => wanted.add(n));
         else if ((SCENARIOS as readonly string[]).includes(name)) wanted.add(name as ScenarioName);
         else throw new Error(`--only: unknown scenario "${name}"; known: ${SCENARIOS.join(", ")}, distributed`);

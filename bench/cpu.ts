@@ -135,7 +135,16 @@ export function cpuUse(a: CpuSnapshot, b: CpuSnapshot, loadgenMs: number, reques
 }
 
 const KEYS = ["loanstack", "baseline", "postgres", "nats", "redis", "rabbitmq", "loadgen", "other"] as const;
-const LABEL: Record<(typeof KEYS)[number], string> = { loanstack: "loanstack", baseline: "baseline", postgres: "postgres", nats: "nats-server", redis: "redis-server", rabbitmq: "rabbitmq (beam.smp)", loadgen: "load generator", other: "other" };
+const LABEL: Record<(typeof KEYS)[number], string> = {
+  loanstack: "loanstack",
+  baseline: "baseline",
+  postgres: "postgres",
+  nats: "nats-server",
+  redis: "redis-server",
+  rabbitmq: "rabbitmq (beam.smp)",
+  loadgen: "load generator",
+  other: "other",
+};
 
 /** e.g. "loanstack 0.21, postgres 0.1, load generator 0.05, other 0.01 ms CPU/request (CPUs 97% busy)" */
 export function formatCpu(c: CpuUse | undefined, how: "perRequest" | "share" = "perRequest"): string {

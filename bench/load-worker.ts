@@ -4,6 +4,7 @@
  * Usage: node bench/dist/bench/load-worker.js '<LoadSpec JSON>'
  */
 import fs from "node:fs";
+import autocannon from "autocannon";
 import type { LoadSpec, MixKind, MixSpec } from "./load.js";
 
 interface AutocannonRequest {
@@ -13,10 +14,6 @@ interface AutocannonRequest {
   body?: string;
   setupRequest?: (req: AutocannonRequest) => AutocannonRequest;
 }
-type Autocannon = (opts: Record<string, unknown>) => Promise<unknown>;
-
-// autocannon ships no types
-const autocannon = require("autocannon") as Autocannon;
 
 /** A loan request whose principal and tenure change on every request. */
 function loanBody(customerId: number): string {

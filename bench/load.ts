@@ -90,7 +90,21 @@ function summarise({ result: r, cpuMs, kinds }: { result: AutocannonResult; cpuM
   const requests = r["2xx"] + r.non2xx;
   if (requests === 0) {
     const bound = spec.duration * 1000;
-    return { rps: 0, p50: bound, p99: bound, mean: bound, max: bound, requests: 0, errors: r.errors + r.timeouts, non2xx: 0, socketErrors: r.errors + r.timeouts, duration, stalled: true, loadgenCpuMs: cpuMs, kinds };
+    return {
+      rps: 0,
+      p50: bound,
+      p99: bound,
+      mean: bound,
+      max: bound,
+      requests: 0,
+      errors: r.errors + r.timeouts,
+      non2xx: 0,
+      socketErrors: r.errors + r.timeouts,
+      duration,
+      stalled: true,
+      loadgenCpuMs: cpuMs,
+      kinds,
+    };
   }
   return {
     rps: Math.round((r["2xx"] + r.non2xx) / duration),

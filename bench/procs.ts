@@ -70,8 +70,8 @@ export async function spawnNode(name: string, script: string, env: Record<string
     out += d.toString();
     if (out.length > 200_000) out = out.slice(-100_000);
   };
-  child.stdout!.on("data", keep);
-  child.stderr!.on("data", keep);
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
   running.add(child);
   const exited = new Promise<void>((resolve) =>
     child.once("exit", () => {
@@ -182,7 +182,12 @@ async function waitHealthy(url: string, timeoutMs = 30_000): Promise<void> {
 }
 
 export async function startBaseline(dbs: DatabaseUrls): Promise<Server> {
-  const p = await spawnNode("baseline", path.join(__dirname, "baseline-server.js"), { USERS_DATABASE_URL: dbs.users, LOANS_DATABASE_URL: dbs.loans, JWT_SECRET, BASELINE_PORT: "0", BASELINE_OUTBOX_TABLE: BASELINE_OUTBOX }, /baseline listening on (http:\/\/\S+)/);
+  const p = await spawnNode(
+    "baseline",
+    path.join(__dirname, "baseline-server.js"),
+    { USERS_DATABASE_URL: dbs.users, LOANS_DATABASE_URL: dbs.loans, JWT_SECRET, BASELINE_PORT: "0", BASELINE_OUTBOX_TABLE: BASELINE_OUTBOX },
+    /baseline listening on (http:\/\/\S+)/,
+  );
   return { url: p.match[1]!, procs: [p], stop: () => p.stop() };
 }
 

@@ -79,8 +79,14 @@ export function inclusive(file: string, top = 40, under?: string): InclusiveSumm
     file,
     busyMs: ms(busy),
     windowMs: ms(window),
-    packages: [...pkgs.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([name, us]) => ({ name, ms: ms(us), pct: pct(us) })),
-    functions: [...fns.values()].sort((a, b) => b.us - a.us).slice(0, top).map((f) => ({ name: f.name, where: f.where, ms: ms(f.us), pct: pct(f.us) })),
+    packages: [...pkgs.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 25)
+      .map(([name, us]) => ({ name, ms: ms(us), pct: pct(us) })),
+    functions: [...fns.values()]
+      .sort((a, b) => b.us - a.us)
+      .slice(0, top)
+      .map((f) => ({ name: f.name, where: f.where, ms: ms(f.us), pct: pct(f.us) })),
   };
 }
 
@@ -181,7 +187,8 @@ if (require.main === module && process.argv.includes("--stages")) {
   const requests = Number(process.argv[process.argv.indexOf("--stages") + 1]) || 0;
   const s = stages(file);
   console.log(`${path.basename(file)}: ${s.busyMs} ms busy from the first request on${requests ? `, ${requests} requests: ${Math.round((1000 * s.busyMs) / requests)} µs CPU each` : ""}`);
-  for (const st of s.stages) console.log(`  ${st.pct.toFixed(1).padStart(5)}%  ${String(st.ms).padStart(8)} ms${requests ? `  ${String(Math.round((1000 * st.ms) / requests)).padStart(4)} µs/req` : ""}  ${st.name}`);
+  for (const st of s.stages)
+    console.log(`  ${st.pct.toFixed(1).padStart(5)}%  ${String(st.ms).padStart(8)} ms${requests ? `  ${String(Math.round((1000 * st.ms) / requests)).padStart(4)} µs/req` : ""}  ${st.name}`);
 } else if (require.main === module) {
   const args = process.argv.slice(2);
   const underAt = args.indexOf("--under");

@@ -102,8 +102,14 @@ export function summariseProfile(file: string, top = 25): ProfileSummary {
     totalMs: ms(total),
     idleMs: ms(idle),
     busyMs: ms(busy),
-    functions: [...fns.values()].sort((a, b) => b.us - a.us).slice(0, top).map((f) => ({ name: f.name, where: f.where, selfMs: ms(f.us), pct: pct(f.us) })),
-    packages: [...pkgs.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([name, us]) => ({ name, selfMs: ms(us), pct: pct(us) })),
+    functions: [...fns.values()]
+      .sort((a, b) => b.us - a.us)
+      .slice(0, top)
+      .map((f) => ({ name: f.name, where: f.where, selfMs: ms(f.us), pct: pct(f.us) })),
+    packages: [...pkgs.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 15)
+      .map(([name, us]) => ({ name, selfMs: ms(us), pct: pct(us) })),
   };
 }
 

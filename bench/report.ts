@@ -39,7 +39,8 @@ export function machineInfo(postgres: string): Machine {
   return { nproc, cpuModel, memory, node: process.version, postgres, loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100), kernel: `${os.type()} ${os.release()}` };
 }
 
-const num = (n: number | null | undefined, digits = 0) => (n === null || n === undefined || Number.isNaN(n) ? "—" : n.toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const num = (n: number | null | undefined, digits = 0) =>
+  n === null || n === undefined || Number.isNaN(n) ? "—" : n.toLocaleString("en", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const ms = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? "—" : n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0));
 
 function cells(m: Measured | undefined): string[] {
@@ -56,7 +57,22 @@ function table(head: string[], body: string[][], rightAligned: (i: number) => bo
 const times = (r: number | undefined) => (r === undefined ? "—" : `${r.toFixed(2)}×`);
 
 export function formatRows(rows: Row[]): string {
-  const head = ["scenario", "loanstack req/s", "p50 ms", "p99 ms", "errors", "peak RSS MB", "baseline req/s", "p50 ms", "p99 ms", "errors", "peak RSS MB", "ratio req/s", "machine limit req/s", "ratio to limit"];
+  const head = [
+    "scenario",
+    "loanstack req/s",
+    "p50 ms",
+    "p99 ms",
+    "errors",
+    "peak RSS MB",
+    "baseline req/s",
+    "p50 ms",
+    "p99 ms",
+    "errors",
+    "peak RSS MB",
+    "ratio req/s",
+    "machine limit req/s",
+    "ratio to limit",
+  ];
   const body = rows.map((r) =>
     r.skipped
       ? [r.title, r.skipped, "", "", "", "", "", "", "", "", "", "", "", ""]

@@ -106,11 +106,15 @@ async function main(): Promise<number> {
   let builtAtMs = buildStamp(opts.root);
   const code = { git: gitHead(opts.root), builtAt: new Date(builtAtMs).toISOString(), rebuiltDuringRun: [] as string[] };
   log(`loanstack: ${code.git}, dist/ built ${code.builtAt}`);
-  log(`scenarios: ${[...opts.only, ...(opts.soakSeconds !== null ? [`soak ${opts.soakSeconds} s`] : [])].join(", ")}; ${opts.runs} runs of ${opts.duration} s (warm-up ${opts.warmup} s), ${opts.connections} connections${opts.quick ? ", --quick" : ""}${opts.profile ? ", --profile (figures slowed by the profiler)" : ""}`);
+  log(
+    `scenarios: ${[...opts.only, ...(opts.soakSeconds !== null ? [`soak ${opts.soakSeconds} s`] : [])].join(", ")}; ${opts.runs} runs of ${opts.duration} s (warm-up ${opts.warmup} s), ${opts.connections} connections${opts.quick ? ", --quick" : ""}${opts.profile ? ", --profile (figures slowed by the profiler)" : ""}`,
+  );
 
   const quiet = await waitForQuiet(25, 20_000);
   if (!quiet.quiet) {
-    log(`warning: the CPUs are ${quiet.busy}% busy before the bench starts (waited ${Math.round(quiet.waitedMs / 1000)} s) — other work shares the machine and will skew the figures (the ratios less than the absolute numbers)`);
+    log(
+      `warning: the CPUs are ${quiet.busy}% busy before the bench starts (waited ${Math.round(quiet.waitedMs / 1000)} s) — other work shares the machine and will skew the figures (the ratios less than the absolute numbers)`,
+    );
   }
   const dbs = await freshDatabases(opts.pgUrl);
   const namespace = `bench-${process.pid}`;

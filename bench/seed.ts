@@ -112,7 +112,7 @@ export async function seedLoans(dbs: DatabaseUrls, target: number, actors: Actor
     const base = Number((await c.query<{ m: string | null }>("SELECT max(id) AS m FROM loans")).rows[0]!.m ?? 0);
     if (!keepTriggers) await c.query("ALTER TABLE loans DISABLE TRIGGER USER");
     try {
-      for (let done = 0; done < target - have; ) {
+      for (let done = 0; done < target - have;) {
         const n = Math.min(BATCH, target - have - done);
         await insertBatch(c, base + done + 1, base + done + n, actors);
         done += n;

@@ -13,7 +13,10 @@ export function afterLoanstack(ctx: BenchContext, scenario: string, server: Serv
   const dir = path.join(ctx.opts.resultsDir, "logs");
   fs.mkdirSync(dir, { recursive: true });
   for (const p of server.procs) {
-    const lines = p.output().split("\n").filter((l) => l.trim() && !/^loanstack running /.test(l));
+    const lines = p
+      .output()
+      .split("\n")
+      .filter((l) => l.trim() && !/^loanstack running /.test(l));
     const file = path.join(dir, `${scenario}--${p.name}.log`);
     fs.writeFileSync(file, p.output());
     if (lines.length) ctx.log(`  ${p.name} printed ${lines.length} lines (LOG_LEVEL=warn): ${path.relative(ctx.opts.root, file)} — first: ${lines[0]!.slice(0, 200)}`);

@@ -5,11 +5,9 @@
  */
 import type { Context, Io } from "./context.js";
 
-export function action<A extends unknown[]>(
-  io: Io,
-  handler: (ctx: Context, ...args: A) => Promise<void>,
-): (...commanderArgs: unknown[]) => Promise<void> {
+export function action<A extends unknown[]>(io: Io, handler: (ctx: Context, ...args: A) => Promise<void>): (...commanderArgs: unknown[]) => Promise<void> {
   return async (...commanderArgs: unknown[]) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on the first action run, not when the program is built
     const { runAction } = require("./run-action.js") as typeof import("./run-action.js");
     await runAction(io, handler, commanderArgs);
   };

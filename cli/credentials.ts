@@ -28,6 +28,7 @@ type Env = Record<string, string | undefined>;
 
 /** node:os costs a few milliseconds to load: only when HOME is not set. */
 function homedir(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
   return (require("node:os") as typeof import("node:os")).homedir();
 }
 

@@ -38,17 +38,10 @@ export function usageError(message: string): CliError {
 export const NOT_LOGGED_IN = "not logged in: run `loanctl login` first";
 
 /** The one line and the exit status for an error of the SDK. */
-export function describeApiError(
-  error: LoanApiError,
-  context: { apiUrl: string; hadToken: boolean; /** "ana@example.com (agent)" */ who?: string },
-): CliError {
+export function describeApiError(error: LoanApiError, context: { apiUrl: string; hadToken: boolean; /** "ana@example.com (agent)" */ who?: string }): CliError {
   switch (error.kind) {
     case "connection":
-      return new CliError(
-        `cannot reach the API at ${context.apiUrl} (${codeOf(error) ?? error.message}); is the gateway running? ` +
-          "Set --api-url or LOANCTL_API_URL",
-        EXIT.UNREACHABLE,
-      );
+      return new CliError(`cannot reach the API at ${context.apiUrl} (${codeOf(error) ?? error.message}); is the gateway running? ` + "Set --api-url or LOANCTL_API_URL", EXIT.UNREACHABLE);
     case "timeout":
       return new CliError(`the API at ${context.apiUrl} did not answer in time`, EXIT.UNREACHABLE);
     case "aborted":
@@ -64,17 +57,9 @@ export function describeApiError(
       return new CliError(detail && !error.message.includes(detail) ? `${error.message}: ${detail}` : error.message);
     }
     case "forbidden":
-      return new CliError(
-        context.who && !isLoginPath(error.path)
-          ? `${error.message} (HTTP 403): not allowed for ${context.who}`
-          : `${error.message} (HTTP 403)`,
-      );
+      return new CliError(context.who && !isLoginPath(error.path) ? `${error.message} (HTTP 403): not allowed for ${context.who}` : `${error.message} (HTTP 403)`);
     case "rate_limited":
-      return new CliError(
-        error.retryAfter !== undefined
-          ? `${error.message}; try again in ${Math.ceil(error.retryAfter)} s`
-          : error.message,
-      );
+      return new CliError(error.retryAfter !== undefined ? `${error.message}; try again in ${Math.ceil(error.retryAfter)} s` : error.message);
     default: {
       const status = error.status !== undefined ? ` (HTTP ${error.status})` : "";
       return new CliError(`${error.message}${status}`);

@@ -51,18 +51,10 @@ export function planImport(text: string): ImportPlan {
   const table = parseCsv(text);
   const missing = REQUIRED_COLUMNS.filter((name) => !table.header.includes(name));
   if (missing.length > 0) {
-    throw usageError(
-      `the CSV has no ${missing.join(", ")} column${missing.length > 1 ? "s" : ""}: ` +
-        `the header must name ${REQUIRED_COLUMNS.join(", ")} (and optionally ref)`,
-    );
+    throw usageError(`the CSV has no ${missing.join(", ")} column${missing.length > 1 ? "s" : ""}: ` + `the header must name ${REQUIRED_COLUMNS.join(", ")} (and optionally ref)`);
   }
   const index = (name: string): number => table.header.indexOf(name);
-  const [customerAt, principalAt, tenureAt, refAt] = [
-    index("customer_id"),
-    index("principal"),
-    index("tenure_months"),
-    index("ref"),
-  ];
+  const [customerAt, principalAt, tenureAt, refAt] = [index("customer_id"), index("principal"), index("tenure_months"), index("ref")];
   const refs = new Map<string, number>();
   const occurrences = new Map<string, number>();
 
@@ -95,10 +87,7 @@ export function planImport(text: string): ImportPlan {
     if (ref !== undefined) {
       key = `ref:${ref}`;
     } else {
-      const digest = createHash("sha256")
-        .update(`${request.customer_id}|${request.principal}|${request.tenure_months}`)
-        .digest("hex")
-        .slice(0, 16);
+      const digest = createHash("sha256").update(`${request.customer_id}|${request.principal}|${request.tenure_months}`).digest("hex").slice(0, 16);
       const nth = (occurrences.get(digest) ?? 0) + 1;
       occurrences.set(digest, nth);
       key = `row:${digest}:${nth}`;
@@ -161,10 +150,7 @@ export class ImportState {
       throw new CliError(`the state file ${file} is not a loanctl import state; move it away to start over`);
     }
     if (data.api_url !== apiUrl) {
-      throw usageError(
-        `the state file ${file} records an import into ${data.api_url}, not ${apiUrl}: ` +
-          "pass --state to keep another state file for this server",
-      );
+      throw usageError(`the state file ${file} records an import into ${data.api_url}, not ${apiUrl}: ` + "pass --state to keep another state file for this server");
     }
     return new ImportState(file, data);
   }
@@ -426,11 +412,7 @@ async function reconcile(client: LoanClient, me: User, state: ImportState): Prom
     const since = Date.parse(entry.started_at) - 5 * 60_000;
     const match = candidates.find(
       (loan) =>
-        !claimed.has(loan.id) &&
-        loan.customer_id === entry.customer_id &&
-        loan.principal === entry.principal &&
-        loan.tenure_months === entry.tenure_months &&
-        Date.parse(loan.created_at) >= since,
+        !claimed.has(loan.id) && loan.customer_id === entry.customer_id && loan.principal === entry.principal && loan.tenure_months === entry.tenure_months && Date.parse(loan.created_at) >= since,
     );
     delete state.data.pending[key];
     if (match) {

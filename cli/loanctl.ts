@@ -12,6 +12,7 @@ const argv = process.argv.slice(2);
 
 // required after the compile cache is on. The root help, rendered at build time from the same
 // program, is answered without loading commander (nor process.stdout); the rest goes to the program.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
 const { answerRootHelp } = require("./root-help.js") as typeof import("./root-help.js");
 const answered = answerRootHelp(argv);
 if (answered !== undefined) {
@@ -22,6 +23,7 @@ if (answered !== undefined) {
     if (error.code === "EPIPE") process.exit(0);
     throw error;
   });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- commander and the program load only when the root help was not asked for
   const { run } = require("./program.js") as typeof import("./program.js");
   void run(argv, {
     stdin: process.stdin,

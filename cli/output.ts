@@ -52,9 +52,7 @@ export interface Column<T> {
 /** An aligned table: a header, then one line per row, columns two spaces apart. */
 export function renderTable<T>(columns: Column<T>[], rows: T[], color = false): string {
   const cells = rows.map((row) => columns.map((column) => clean(column.value(row))));
-  const widths = columns.map((column, i) =>
-    Math.max(displayWidth(column.header), ...cells.map((line) => displayWidth(line[i]!))),
-  );
+  const widths = columns.map((column, i) => Math.max(displayWidth(column.header), ...cells.map((line) => displayWidth(line[i]!))));
   const pad = (text: string, i: number): string => {
     const gap = " ".repeat(widths[i]! - displayWidth(text));
     return columns[i]!.align === "right" ? gap + text : text + gap;
@@ -81,11 +79,7 @@ export function renderTable<T>(columns: Column<T>[], rows: T[], color = false): 
 /** A two-column "Field  value" listing of one record. */
 export function renderRecord(fields: [string, string, Style?][], color = false): string {
   const width = Math.max(...fields.map(([label]) => displayWidth(label)));
-  return (
-    fields
-      .map(([label, value, style]) => `${paint(label.padEnd(width), "bold", color)}  ${paint(clean(value), style, color)}`)
-      .join("\n") + "\n"
-  );
+  return fields.map(([label, value, style]) => `${paint(label.padEnd(width), "bold", color)}  ${paint(clean(value), style, color)}`).join("\n") + "\n";
 }
 
 /** Control characters from the server never reach the terminal. */

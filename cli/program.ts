@@ -85,11 +85,7 @@ export function buildProgram(io: Io): Command {
   // every subcommand: same output, same exit handling, help shown after a usage error
   const configure = (command: Command): void => {
     for (const sub of command.commands) {
-      sub
-        .configureHelp({ showGlobalOptions: true })
-        .configureOutput(program.configureOutput())
-        .showHelpAfterError("(add --help for usage)")
-        .exitOverride();
+      sub.configureHelp({ showGlobalOptions: true }).configureOutput(program.configureOutput()).showHelpAfterError("(add --help for usage)").exitOverride();
       configure(sub);
     }
   };

@@ -27,7 +27,10 @@ function sources(): string[] {
   const commands = path.join(__dirname, "commands");
   return [
     path.join(__dirname, "program.js"),
-    ...fs.readdirSync(commands).filter((name) => name.endsWith(".js")).map((name) => path.join(commands, name)),
+    ...fs
+      .readdirSync(commands)
+      .filter((name) => name.endsWith(".js"))
+      .map((name) => path.join(commands, name)),
   ];
 }
 
@@ -53,6 +56,7 @@ export function answerRootHelp(argv: string[]): number | undefined {
 
 /** Only a character device can be a terminal: a pipe or a file is told apart without node:tty, which costs ms to load. */
 function isTerminal(fd: 1 | 2): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
   return fs.fstatSync(fd).isCharacterDevice() && (require("node:tty") as typeof import("node:tty")).isatty(fd);
 }
 

@@ -8,11 +8,7 @@ import { LoanApiError } from "../sdk/errors.js";
 import { type Context, contextOf, type Io } from "./context.js";
 import { describeApiError } from "./errors.js";
 
-export async function runAction<A extends unknown[]>(
-  io: Io,
-  handler: (ctx: Context, ...args: A) => Promise<void>,
-  commanderArgs: unknown[],
-): Promise<void> {
+export async function runAction<A extends unknown[]>(io: Io, handler: (ctx: Context, ...args: A) => Promise<void>, commanderArgs: unknown[]): Promise<void> {
   const command = commanderArgs[commanderArgs.length - 1] as Command;
   const args = command.processedArgs as A;
   const ctx = contextOf(command, io);

@@ -120,9 +120,7 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
     options.concurrency,
     async (i) => {
       const email = `demo-${run}-customer-${i + 1}@example.com`;
-      const user = await attempt(`customer ${email}`, () =>
-        options.anonymous().signup({ email, password, ...name(i), is_customer: true, is_agent: false }),
-      );
+      const user = await attempt(`customer ${email}`, () => options.anonymous().signup({ email, password, ...name(i), is_customer: true, is_agent: false }));
       if (user) {
         result.customers.push({ id: user.id, email: user.email });
         progress.tick("ok");
@@ -140,9 +138,7 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
       options.concurrency,
       async (i) => {
         const email = `demo-${run}-agent-${i + 1}@example.com`;
-        const user = await attempt(`agent ${email}`, () =>
-          options.anonymous().signup({ email, password, ...name(i + 7), is_customer: false, is_agent: true }),
-        );
+        const user = await attempt(`agent ${email}`, () => options.anonymous().signup({ email, password, ...name(i + 7), is_customer: false, is_agent: true }));
         if (!user) return;
         const approved = await attempt(`approve agent ${user.id}`, () => admin.approveAgent(user.id));
         if (!approved) return;

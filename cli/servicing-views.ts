@@ -52,9 +52,7 @@ function installmentRange(r: Repayment): string {
 }
 
 export function scheduleView(s: LoanSchedule, color: boolean): string {
-  const heading = s.disbursed_on
-    ? `Loan ${s.loan_id}, disbursed ${s.disbursed_on}; as of ${s.as_of}`
-    : `Loan ${s.loan_id}, not disbursed: projected as if disbursed on ${s.as_of}`;
+  const heading = s.disbursed_on ? `Loan ${s.loan_id}, disbursed ${s.disbursed_on}; as of ${s.as_of}` : `Loan ${s.loan_id}, not disbursed: projected as if disbursed on ${s.as_of}`;
   const summary = renderRecord(
     [
       ["Total", `${s.totals.installment} (principal ${s.totals.principal}, interest ${s.totals.interest})`],

@@ -28,14 +28,7 @@ import type {
   User,
 } from "./contracts.js";
 import type { AsOfQuery, DisburseRequest, LoanSchedule, Portfolio, Repayment, RepaymentRequest, RepaymentsResponse } from "./contracts.js";
-import {
-  AuthenticationError,
-  ConnectionError,
-  ConnectionTimeoutError,
-  LoanApiError,
-  RequestAbortedError,
-  systemErrorCode,
-} from "./errors.js";
+import { AuthenticationError, ConnectionError, ConnectionTimeoutError, LoanApiError, RequestAbortedError, systemErrorCode } from "./errors.js";
 import { parseRetryAfter, retryDecision, sleep } from "./retry.js";
 
 export const DEFAULT_BASE_URL = "http://localhost:8000";
@@ -146,7 +139,8 @@ export class LoanClient {
     this.debug = options.debug;
     this.refreshToken = options.refreshToken;
     this.deviceToken = options.deviceToken;
-    this.onTokens = options.onTokens;
+    // Declared as a method: called on the options object it came with, as a method would be.
+    this.onTokens = options.onTokens?.bind(options);
     this.reloadTokens = options.reloadTokens;
     this.lockRefresh = options.lockRefresh;
   }
@@ -200,10 +194,7 @@ export class LoanClient {
 
   /** GET /api/v1/user/list-users (admin), optionally of one role. */
   listUsers(query: ListUsersQuery = {}, options?: RequestOptions): Promise<Page<User>> {
-    return this.request(
-      { method: "GET", path: "/api/v1/user/list-users", query: { role: query.role, ...pageQuery(query) } },
-      options,
-    );
+    return this.request({ method: "GET", path: "/api/v1/user/list-users", query: { role: query.role, ...pageQuery(query) } }, options);
   }
 
   /** GET /api/v1/user/list-approvals (admin): agents waiting for approval. */
@@ -263,18 +254,12 @@ export class LoanClient {
    * lists the ACTIVE loans past due as of `as_of` (default today), most overdue first.
    */
   listLoans(query: ListLoansQuery = {}, options?: RequestOptions): Promise<Page<Loan>> {
-    return this.request(
-      { method: "GET", path: "/api/v1/loan/list-loans-admin-agent", query: { status: query.status, ...arrearsQuery(query), ...pageQuery(query) } },
-      options,
-    );
+    return this.request({ method: "GET", path: "/api/v1/loan/list-loans-admin-agent", query: { status: query.status, ...arrearsQuery(query), ...pageQuery(query) } }, options);
   }
 
   /** GET /api/v1/loan/list-loans-customer (customer): the caller's own loans, same filters. */
   listMyLoans(query: ListLoansQuery = {}, options?: RequestOptions): Promise<Page<Loan>> {
-    return this.request(
-      { method: "GET", path: "/api/v1/loan/list-loans-customer", query: { status: query.status, ...arrearsQuery(query), ...pageQuery(query) } },
-      options,
-    );
+    return this.request({ method: "GET", path: "/api/v1/loan/list-loans-customer", query: { status: query.status, ...arrearsQuery(query), ...pageQuery(query) } }, options);
   }
 
   // ---- servicing ----
@@ -559,10 +544,7 @@ function nonNegative(name: string, value: number | undefined, fallback: number):
  * Walks every page of a list, e.g.
  * `for await (const loan of paginate((q) => client.listLoans({ ...q, status: "NEW" }))) ...`
  */
-export async function* paginate<T>(
-  list: (query: PageQuery) => Promise<Page<T>>,
-  pageSize = 100,
-): AsyncGenerator<T, void, undefined> {
+export async function* paginate<T>(list: (query: PageQuery) => Promise<Page<T>>, pageSize = 100): AsyncGenerator<T, void, undefined> {
   for (let page = 1; ; page++) {
     const result = await list({ page, pageSize });
     yield* result.rows;

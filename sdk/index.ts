@@ -76,14 +76,7 @@ export type {
   User,
   ValidationFieldError,
 } from "./contracts.js";
-export {
-  LoanClient,
-  paginate,
-  DEFAULT_BASE_URL,
-  DEFAULT_MAX_RETRIES,
-  DEFAULT_MAX_RETRY_DELAY_MS,
-  DEFAULT_TIMEOUT_MS,
-} from "./client.js";
+export { LoanClient, paginate, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_DELAY_MS, DEFAULT_TIMEOUT_MS } from "./client.js";
 export type { FetchLike, LoanClientOptions, RequestOptions } from "./client.js";
 export {
   ERROR_TYPES,

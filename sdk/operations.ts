@@ -117,7 +117,12 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
       "Besides the per-address limit, failed logins are counted per email, known or not: after 10 within 15 minutes that email answers 429 until the window passes, with the right password too, for clients without a device token. " +
       "The answer's `device_token` is this client's: sent on its next login of this account, only that device's own failures count against it (10 within 15 minutes), so someone who knows only the email cannot keep the owner out. " +
       "A success without a device token resets the account-wide count; a success with one does not. A session ends SESSION_MAX_AGE (default 90d) after its login, whatever its refreshes.",
-    success: { status: 200, schema: "LoginResponse", description: "The token pair, the signed-in user and the device token (sent with `Cache-Control: no-store`)", example: { ...TOKEN_PAIR, device_token: DEVICE_TOKEN } },
+    success: {
+      status: 200,
+      schema: "LoginResponse",
+      description: "The token pair, the signed-in user and the device token (sent with `Cache-Control: no-store`)",
+      example: { ...TOKEN_PAIR, device_token: DEVICE_TOKEN },
+    },
     errors: {
       401: "Unknown email or wrong password, the same answer for both (INVALID_CREDENTIALS)",
       403: "An agent not yet approved (AGENT_NOT_APPROVED)",
@@ -137,15 +142,25 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
     tag: "users",
     summary: "Change the caller's password",
     success: { status: 204, description: "Changed" },
-    description: "A wrong current password counts as a failed login of the account: after 10 failures within 15 minutes (logins without a device token included) it answers 429 until the window passes.",
-    errors: { 422: "The current password is wrong, or the new one breaks the password rules", 429: "10 failed logins or wrong current passwords for this account within 15 minutes (LOGIN_ATTEMPTS_EXCEEDED); retry after `Retry-After` seconds" },
+    description:
+      "A wrong current password counts as a failed login of the account: after 10 failures within 15 minutes (logins without a device token included) it answers 429 until the window passes.",
+    errors: {
+      422: "The current password is wrong, or the new one breaks the password rules",
+      429: "10 failed logins or wrong current passwords for this account within 15 minutes (LOGIN_ATTEMPTS_EXCEEDED); retry after `Retry-After` seconds",
+    },
     requestExample: { current_password: "correct-horse-1", new_password: "battery-staple-2" },
   },
   "users.createAdmin": {
     operationId: "createAdmin",
     tag: "users",
     summary: "Create another admin",
-    success: { status: 201, schema: "User", description: "The new admin", example: { ...EXAMPLE_USER, id: 2, role: "admin", email: "root2@example.com" }, location: "The new admin, GET /api/v1/user/users/{id}" },
+    success: {
+      status: 201,
+      schema: "User",
+      description: "The new admin",
+      example: { ...EXAMPLE_USER, id: 2, role: "admin", email: "root2@example.com" },
+      location: "The new admin, GET /api/v1/user/users/{id}",
+    },
     errors: { 409: "A user with this email already exists (EMAIL_TAKEN)" },
     requestExample: { email: "root2@example.com", password: "correct-horse-1", first_name: "Second", last_name: "Admin" },
   },
@@ -229,7 +244,12 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
     tag: "loans",
     summary: "Change a NEW loan's principal or tenure; rate and EMI are recomputed, the old version kept",
     success: { status: 200, schema: "Loan", description: "The loan, `version` + 1", example: EDITED_LOAN },
-    errors: { 403: "The loan was requested by another agent: an agent edits only their own loans", 404: "No loan has this id", 409: NOT_NEW, 422: `A field is invalid, or neither principal nor tenure_months was sent; or ${KEY_MISMATCH}` },
+    errors: {
+      403: "The loan was requested by another agent: an agent edits only their own loans",
+      404: "No loan has this id",
+      409: NOT_NEW,
+      422: `A field is invalid, or neither principal nor tenure_months was sent; or ${KEY_MISMATCH}`,
+    },
     requestExample: { tenure_months: 36 },
     fields: { id: { description: "The loan's id", examples: [42] }, principal: { description: "1000.00 to 10000000.00, at most two places", examples: ["250000.00"] } },
   },
@@ -292,7 +312,11 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
       "interest_k = balance_{k−1} × rate / 1200 half-up to cents, principal_k = EMI − interest_k, the last installment taking the whole remaining balance. " +
       "Before disbursement the rows are a projection as if disbursed on `as_of`, `disbursed_on` is null and nothing is paid. A customer sees only their own loans.",
     success: { status: 200, schema: "LoanSchedule", description: "The schedule as of `as_of`", example: EXAMPLE_SCHEDULE },
-    errors: { 403: "The loan belongs to another customer", 404: "No loan has this id", 422: "`as_of` is not a calendar date, or (a loan not yet disbursed) so far ahead that the projected installments would fall after 9999-12-31" },
+    errors: {
+      403: "The loan belongs to another customer",
+      404: "No loan has this id",
+      422: "`as_of` is not a calendar date, or (a loan not yet disbursed) so far ahead that the projected installments would fall after 9999-12-31",
+    },
     fields: { ...loanId, ...asOf },
   },
   "loans.repay": {
@@ -350,7 +374,19 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
       status: 200,
       schema: "AuditEventPage",
       description: "A page of recorded events",
-      example: page([{ id: 1, event: "loan.created", entity: "loan", entity_id: 42, actor_id: 3, before: null, after: EXAMPLE_LOAN, occurred_at: "2026-01-15T10:00:00.000Z", recorded_at: "2026-01-15T10:00:00.210Z" }]),
+      example: page([
+        {
+          id: 1,
+          event: "loan.created",
+          entity: "loan",
+          entity_id: 42,
+          actor_id: 3,
+          before: null,
+          after: EXAMPLE_LOAN,
+          occurred_at: "2026-01-15T10:00:00.000Z",
+          recorded_at: "2026-01-15T10:00:00.210Z",
+        },
+      ]),
     },
     fields: pageFields,
   },
@@ -364,8 +400,15 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
       "No access token is needed (a stale one sent along is ignored) and no rate limit applies. " +
       "A spent refresh token presented again ends its whole session (a stolen token was replayed). Of two concurrent refreshes with one token exactly one gets a new pair. " +
       "Nothing is spent on a failed call: after a 503 the token still works.",
-    success: { status: 200, schema: "RefreshResponse", description: "A new token pair of the same session, and its user (sent with `Cache-Control: no-store`); neither outlives the session's end, SESSION_MAX_AGE after its login", example: TOKEN_PAIR },
-    errors: { 401: "The refresh token is malformed, unknown, expired or ended, or its session is past SESSION_MAX_AGE (REFRESH_TOKEN_INVALID), or already used, which ends its session (REFRESH_TOKEN_REUSED)" },
+    success: {
+      status: 200,
+      schema: "RefreshResponse",
+      description: "A new token pair of the same session, and its user (sent with `Cache-Control: no-store`); neither outlives the session's end, SESSION_MAX_AGE after its login",
+      example: TOKEN_PAIR,
+    },
+    errors: {
+      401: "The refresh token is malformed, unknown, expired or ended, or its session is past SESSION_MAX_AGE (REFRESH_TOKEN_INVALID), or already used, which ends its session (REFRESH_TOKEN_REUSED)",
+    },
     requestExample: { refresh_token: TOKEN_PAIR.refresh_token },
     fields: { refresh_token: { description: "The `refresh_token` of the last login or refresh" } },
   },
@@ -379,7 +422,12 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
     operationId: "listSessions",
     tag: "sessions",
     summary: "The caller's live sessions: when, from which address and client; `current` marks this one",
-    success: { status: 200, schema: "SessionList", description: "The caller's live sessions", example: { rows: [EXAMPLE_SESSION, { ...EXAMPLE_SESSION, id: "5d2c1b0a-9e8f-4a7b-8c6d-1e2f3a4b5c6d", user_agent: "Mozilla/5.0", current: false }] } },
+    success: {
+      status: 200,
+      schema: "SessionList",
+      description: "The caller's live sessions",
+      example: { rows: [EXAMPLE_SESSION, { ...EXAMPLE_SESSION, id: "5d2c1b0a-9e8f-4a7b-8c6d-1e2f3a4b5c6d", user_agent: "Mozilla/5.0", current: false }] },
+    },
   },
   "users.endSession": {
     operationId: "endSession",

@@ -81,13 +81,17 @@ export function retryDecision(opts: {
 /** Waits `ms`, or rejects early with the signal's reason when it aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
+    // Rejects with the signal's own reason, whatever the caller aborted with, as fetch does
+    // (an AbortError DOMException unless the caller gave one).
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- see above
+    const aborted = (): void => reject(signal?.reason);
     if (signal?.aborted) {
-      reject(signal.reason);
+      aborted();
       return;
     }
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(signal?.reason);
+      aborted();
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);

@@ -44,7 +44,19 @@ export interface JsonSchema {
 }
 
 /** Every event the audit log records; the type below fails to compile when one is missing. */
-export const EVENT_NAMES = ["user.created", "agent.approved", "user.deleted", "user.passwordChanged", "loan.created", "loan.updated", "loan.decided", "loan.disbursed", "loan.repaid", "loan.closed", "session.revoked"] as const satisfies readonly EventName[];
+export const EVENT_NAMES = [
+  "user.created",
+  "agent.approved",
+  "user.deleted",
+  "user.passwordChanged",
+  "loan.created",
+  "loan.updated",
+  "loan.decided",
+  "loan.disbursed",
+  "loan.repaid",
+  "loan.closed",
+  "session.revoked",
+] as const satisfies readonly EventName[];
 type MissingEventName = Exclude<EventName, (typeof EVENT_NAMES)[number]>;
 const _everyEventNamed: [MissingEventName] extends [never] ? true : MissingEventName = true;
 void _everyEventNamed;
@@ -242,7 +254,11 @@ export const SCHEMAS: Record<SchemaName, JsonSchema> = {
   LoanHistory: closed("The earlier versions of a loan, oldest first", { rows: { type: "array", items: ref("LoanVersion") } }),
   LoginResponse: closed("A signed-in session: an access token, the refresh token that renews it, the user, and this client's device token", {
     ...TOKEN_PAIR,
-    device_token: { type: "string", minLength: 1, description: "Opaque, bound to the account: keep it and send it on this client's next login, where only this device's own failures count against it" },
+    device_token: {
+      type: "string",
+      minLength: 1,
+      description: "Opaque, bound to the account: keep it and send it on this client's next login, where only this device's own failures count against it",
+    },
   }),
   RefreshResponse: closed("A new token pair of the same session, and its user", TOKEN_PAIR),
   HealthResponse: closed("Whether the services a request needs answer", {
@@ -306,7 +322,13 @@ export const SCHEMAS: Record<SchemaName, JsonSchema> = {
     by_status: { ...closed("How many loans there are of each status", Object.fromEntries(LOAN_STATUSES.map((s) => [s, { type: "integer", minimum: 0 }]))) },
     active_outstanding_principal: { ...money, description: "The principal still owed on ACTIVE loans" },
     overdue_amount: { ...money, description: "What ACTIVE loans should have paid before `as_of` and have not" },
-    par30: { type: "string", format: "decimal", pattern: "^(100\\.00|\\d{1,2}\\.\\d{2})$", description: "Portfolio at risk: outstanding principal of loans more than 30 days past due, in percent of all active outstanding principal", examples: ["4.17"] },
+    par30: {
+      type: "string",
+      format: "decimal",
+      pattern: "^(100\\.00|\\d{1,2}\\.\\d{2})$",
+      description: "Portfolio at risk: outstanding principal of loans more than 30 days past due, in percent of all active outstanding principal",
+      examples: ["4.17"],
+    },
   }),
   // ---- sessions ----
   SessionInfo: {

@@ -63,9 +63,21 @@ export async function cli(ctx: BenchContext): Promise<ScenarioResult> {
     const helpMedian = median(help.ms);
     return {
       rows: [
-        { id: "cli-help", title: "6 loanctl --help", loanstack: wall(help), baseline: base, note: `wall ms, median (p50) and slowest (p99) of ${opts.cliRuns}; baseline column: node -e 0${help.failures ? `; failures: ${help.lastError}` : ""}` },
+        {
+          id: "cli-help",
+          title: "6 loanctl --help",
+          loanstack: wall(help),
+          baseline: base,
+          note: `wall ms, median (p50) and slowest (p99) of ${opts.cliRuns}; baseline column: node -e 0${help.failures ? `; failures: ${help.lastError}` : ""}`,
+        },
         list
-          ? { id: "cli-list", title: "6 loanctl loans list --json", loanstack: wall(list), baseline: base, note: `wall ms as the admin against a one-process loanstack${listNote ? `; ${listNote}` : ""}` }
+          ? {
+              id: "cli-list",
+              title: "6 loanctl loans list --json",
+              loanstack: wall(list),
+              baseline: base,
+              note: `wall ms as the admin against a one-process loanstack${listNote ? `; ${listNote}` : ""}`,
+            }
           : { id: "cli-list", title: "6 loanctl loans list --json", skipped: listNote },
       ],
       targets: [

@@ -77,10 +77,25 @@ export async function flood(ctx: BenchContext): Promise<ScenarioResult> {
     return {
       rows: [
         row("flood-quiet", "4 read, no flood", (s) => s.quiet, "scenario 1's load, just before each flooded run"),
-        { ...row("flood-read", "4 read during login flood", (s) => s.flooded, `p99 during / without flood: loanstack ${growth.loanstack.toFixed(2)}×, baseline ${growth.baseline.toFixed(2)}×${stallNote ? `; ${stallNote}` : ""}`), cpuAsShare: true },
+        {
+          ...row(
+            "flood-read",
+            "4 read during login flood",
+            (s) => s.flooded,
+            `p99 during / without flood: loanstack ${growth.loanstack.toFixed(2)}×, baseline ${growth.baseline.toFixed(2)}×${stallNote ? `; ${stallNote}` : ""}`,
+          ),
+          cpuAsShare: true,
+        },
         row("flood-logins", `4 the flood: ${opts.floodConnections} concurrent logins`, (s) => s.logins, `bcrypt cost ${opts.bcryptRounds}; runs a second longer than the read at each end`),
       ],
-      targets: [{ scenario: "4 login flood", target: "read p99 during flood ≤ 2× without", measured: `${growth.loanstack.toFixed(2)}×${stalls(sides.loanstack) ? "+ (stalled)" : ""} (baseline ${growth.baseline.toFixed(2)}×${stalls(sides.baseline) ? "+" : ""})`, pass: growth.loanstack <= 2 }],
+      targets: [
+        {
+          scenario: "4 login flood",
+          target: "read p99 during flood ≤ 2× without",
+          measured: `${growth.loanstack.toFixed(2)}×${stalls(sides.loanstack) ? "+ (stalled)" : ""} (baseline ${growth.baseline.toFixed(2)}×${stalls(sides.baseline) ? "+" : ""})`,
+          pass: growth.loanstack <= 2,
+        },
+      ],
       extra: { p99Growth: { loanstack: p99Growth(sides.loanstack), baseline: p99Growth(sides.baseline) } },
     };
   } finally {

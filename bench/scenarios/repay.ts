@@ -24,7 +24,13 @@ export async function repay(ctx: BenchContext): Promise<ScenarioResult> {
     await disburseAll(ctx, loanstack, ids, (id) => 10 + (id % 300));
     ctx.log(`  disbursed ${ids.length} loans through loanstack`);
     const body = JSON.stringify({ amount: "1.00" });
-    const request: Request = { method: "POST", path: `/api/loan/repayment/${ids[0]}`, paths: ids.map((id) => `/api/loan/repayment/${id}`), headers: { authorization: `Bearer ${ctx.tokens.agent}` }, body };
+    const request: Request = {
+      method: "POST",
+      path: `/api/loan/repayment/${ids[0]}`,
+      paths: ids.map((id) => `/api/loan/repayment/${id}`),
+      headers: { authorization: `Bearer ${ctx.tokens.agent}` },
+      body,
+    };
     const note = await sameAnswer(ctx, loanstack, { ...request, paths: undefined, body }, false);
     const c = await compare(ctx, loanstack, request, "repay");
     return {

@@ -67,7 +67,13 @@ export async function scale(ctx: BenchContext): Promise<ScenarioResult> {
       const a = latencyOnly(ls[page]!, peakRssMb(loanstack.procs));
       const b = latencyOnly(base[page]!, peakRssMb(ctx.baseline.procs));
       ctx.log(`  uncached page ${page}: loanstack p50 ${a.p50.toFixed(1)} ms p99 ${a.p99.toFixed(1)} ms | baseline p50 ${b.p50.toFixed(1)} ms p99 ${b.p99.toFixed(1)} ms`);
-      rows.push({ id: `scale-p${page}-uncached`, title: `5 scale, page ${page}, uncached`, loanstack: a, baseline: b, note: `${opts.uncachedSamples} sequential first requests, each ${SETTLE_MS} ms after a write that cleared the cache (latency only)` });
+      rows.push({
+        id: `scale-p${page}-uncached`,
+        title: `5 scale, page ${page}, uncached`,
+        loanstack: a,
+        baseline: b,
+        note: `${opts.uncachedSamples} sequential first requests, each ${SETTLE_MS} ms after a write that cleared the cache (latency only)`,
+      });
       targets.push({ scenario: `5 scale, page ${page}, uncached`, target: "p99 ≤ 50 ms", measured: `${a.p99.toFixed(1)} ms`, pass: a.p99 <= 50 });
     }
     return { rows, targets, extra };

@@ -85,7 +85,12 @@ export async function schedule(ctx: BenchContext): Promise<ScenarioResult> {
     const note = await sameAnswer(ctx, loanstack, read(ids[1]!), true);
     const c = await compare(ctx, loanstack, request, "schedule");
     const title = `11 schedule read, ${opts.scaleLoans.toLocaleString("en")} loans`;
-    rows.push({ id: "schedule", title: `${title}, under load`, ...c, note: `${note}; ${SAMPLE} loans in turn (tenures 12–360 months), each schedule recomputed from the terms and the loan row's figures` });
+    rows.push({
+      id: "schedule",
+      title: `${title}, under load`,
+      ...c,
+      note: `${note}; ${SAMPLE} loans in turn (tenures 12–360 months), each schedule recomputed from the terms and the loan row's figures`,
+    });
     targets.push({ scenario: `${title}, under load`, target: "p99 ≤ 50 ms", measured: `${c.loanstack.p99} ms`, pass: c.loanstack.p99 <= 50 });
 
     const ls = await oneAtATime(loanstack, SEQUENTIAL, (i) => read(ids[(i * 7) % ids.length]!));
@@ -104,13 +109,23 @@ export async function schedule(ctx: BenchContext): Promise<ScenarioResult> {
     );
     const o = latencyOnly(overdue, peakRssMb(loanstack.procs));
     ctx.log(`  ?overdue=true, uncached: loanstack p50 ${o.p50.toFixed(1)} ms p99 ${o.p99.toFixed(1)} ms`);
-    rows.push({ id: "overdue-uncached", title: `11 overdue list, ${opts.scaleLoans.toLocaleString("en")} loans, uncached`, loanstack: o, note: "100 sequential first requests of page 1 (most overdue first, with its total), each after a repayment that cleared the cache; loanstack only (latency)" });
+    rows.push({
+      id: "overdue-uncached",
+      title: `11 overdue list, ${opts.scaleLoans.toLocaleString("en")} loans, uncached`,
+      loanstack: o,
+      note: "100 sequential first requests of page 1 (most overdue first, with its total), each after a repayment that cleared the cache; loanstack only (latency)",
+    });
     targets.push({ scenario: "11 overdue list, uncached", target: "p99 ≤ 50 ms", measured: `${o.p99.toFixed(1)} ms`, pass: o.p99 <= 50 });
 
     const book = await oneAtATime(loanstack, 20, () => ({ method: "GET", path: "/api/loan/portfolio", headers: admin }));
     const p = latencyOnly(book, peakRssMb(loanstack.procs));
     ctx.log(`  portfolio: loanstack p50 ${p.p50.toFixed(1)} ms p99 ${p.p99.toFixed(1)} ms`);
-    rows.push({ id: "portfolio", title: `11 portfolio, ${opts.scaleLoans.toLocaleString("en")} loans`, loanstack: p, note: "20 sequential requests (latency only; also the cost of each refresh of the portfolio gauges)" });
+    rows.push({
+      id: "portfolio",
+      title: `11 portfolio, ${opts.scaleLoans.toLocaleString("en")} loans`,
+      loanstack: p,
+      note: "20 sequential requests (latency only; also the cost of each refresh of the portfolio gauges)",
+    });
     return { rows, targets, extra: { seeded, activated, sample: SAMPLE } };
   } finally {
     await loanstack.stop();

@@ -65,7 +65,12 @@ export async function soak(ctx: BenchContext, seconds: number): Promise<Scenario
         },
       ],
       targets: [
-        { scenario: title, target: "RSS at the end within 10% of after the first minute", measured: `${first} → ${end} MB (${growth >= 0 ? "+" : ""}${(growth * 100).toFixed(1)}%)`, pass: Math.abs(growth) <= 0.1 },
+        {
+          scenario: title,
+          target: "RSS at the end within 10% of after the first minute",
+          measured: `${first} → ${end} MB (${growth >= 0 ? "+" : ""}${(growth * 100).toFixed(1)}%)`,
+          pass: Math.abs(growth) <= 0.1,
+        },
         { scenario: title, target: "zero errors", measured: String(r.errors), pass: r.errors === 0 },
         { scenario: title, target: "peak RSS ≤ 250 MB", measured: peak === null ? "n/a" : `${peak} MB`, pass: peak === null ? null : peak <= 250 },
       ],

@@ -41,10 +41,7 @@ export function registerAudit(program: Command, io: Io): void {
       .option("--entity-id <id>", "only events of this user or loan", positiveInt)
       .option("--event <name>", "only this event, e.g. loan.decided", eventName),
   )
-    .addHelpText(
-      "after",
-      "\nExamples:\n  $ loanctl audit list --entity loan --entity-id 42\n  $ loanctl --json audit list --event agent.approved\n",
-    )
+    .addHelpText("after", "\nExamples:\n  $ loanctl audit list --entity loan --entity-id 42\n  $ loanctl --json audit list --event agent.approved\n")
     .action(
       action(io, async (ctx) => {
         const options = ctx.opts<AuditOptions>();

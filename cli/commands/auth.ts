@@ -74,17 +74,13 @@ async function signup(ctx: Context, options: SignupOptions): Promise<void> {
 async function logout(ctx: Context): Promise<void> {
   const credentials = ctx.credentials;
   const usable = credentials !== undefined && (!isExpired(credentials) || canRefresh(credentials));
-  let failure: unknown;
-  if (usable) {
-    try {
-      await ctx.client().logout();
-    } catch (error) {
-      failure = error;
-    }
+  let removed = false;
+  try {
+    if (usable) await ctx.client().logout();
+  } finally {
+    // The file goes whatever the server said: nothing of the session is kept on this machine.
+    removed = ctx.store.remove();
   }
-  // The file goes whatever the server said: nothing of the session is kept on this machine.
-  const removed = ctx.store.remove();
-  if (failure !== undefined) throw failure;
   if (removed) ctx.out.success(usable ? `Logged out of ${ctx.apiUrl}: the session is ended (removed ${ctx.store.file})` : `Logged out (removed ${ctx.store.file})`);
   else ctx.out.info("Not logged in");
   if (ctx.json) ctx.out.data({ logged_out: removed, session_ended: usable }, () => "");
@@ -120,7 +116,7 @@ export function registerAuth(program: Command, io: Io): void {
     .addHelpText(
       "after",
       "\nExamples:\n  $ loanctl signup --role agent --email ana@example.com --first-name Ana --last-name Diaz\n" +
-        "  $ echo \"$PASSWORD\" | loanctl signup --role customer --email bo@example.com --first-name Bo --last-name Li --password-stdin\n",
+        '  $ echo "$PASSWORD" | loanctl signup --role customer --email bo@example.com --first-name Bo --last-name Li --password-stdin\n',
     )
     .action(action(io, (ctx) => signup(ctx, ctx.opts<SignupOptions>())));
 
@@ -129,29 +125,17 @@ export function registerAuth(program: Command, io: Io): void {
     .description("log in and keep the session's tokens in your config directory (file mode 0600)")
     .option("--email <email>", "the account's email")
     .option("--password-stdin", PASSWORD_STDIN)
-    .addHelpText(
-      "after",
-      "\nExamples:\n  $ loanctl login --email admin@example.com\n" +
-        "  $ loanctl login --email admin@example.com --password-stdin < password.txt\n",
-    )
+    .addHelpText("after", "\nExamples:\n  $ loanctl login --email admin@example.com\n" + "  $ loanctl login --email admin@example.com --password-stdin < password.txt\n")
     .action(action(io, (ctx) => login(ctx, ctx.opts<LoginOptions>())));
 
-  program
-    .command("logout")
-    .description("end the session on the server and forget the stored tokens")
-    .addHelpText("after", "\nExample:\n  $ loanctl logout\n")
-    .action(action(io, logout));
+  program.command("logout").description("end the session on the server and forget the stored tokens").addHelpText("after", "\nExample:\n  $ loanctl logout\n").action(action(io, logout));
 
-  program
-    .command("whoami")
-    .description("show the signed-in user")
-    .addHelpText("after", "\nExamples:\n  $ loanctl whoami\n  $ loanctl whoami --json\n")
-    .action(action(io, whoami));
+  program.command("whoami").description("show the signed-in user").addHelpText("after", "\nExamples:\n  $ loanctl whoami\n  $ loanctl whoami --json\n").action(action(io, whoami));
 
   program
     .command("passwd")
     .description("change your password (asks for the current one and the new one)")
     .option("--password-stdin", "read the current and the new password from stdin, one line each")
-    .addHelpText("after", "\nExamples:\n  $ loanctl passwd\n  $ printf '%s\\n%s\\n' \"$OLD\" \"$NEW\" | loanctl passwd --password-stdin\n")
+    .addHelpText("after", '\nExamples:\n  $ loanctl passwd\n  $ printf \'%s\\n%s\\n\' "$OLD" "$NEW" | loanctl passwd --password-stdin\n')
     .action(action(io, passwd));
 }

@@ -199,6 +199,7 @@ Example:
           tty: io.stderr.isTTY === true,
         });
         // loaded when used, so every other command starts faster
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
         const { importLoans } = require("../import.js") as typeof import("../import.js");
         const result = await importLoans({
           client,
@@ -212,10 +213,7 @@ Example:
         });
         printImportSummary(ctx, result.summary);
         if (result.exitCode !== 0) {
-          throw new CliError(
-            result.summary.stopped ?? `${result.summary.failed} of ${result.summary.total} rows failed`,
-            result.exitCode,
-          );
+          throw new CliError(result.summary.stopped ?? `${result.summary.failed} of ${result.summary.total} rows failed`, result.exitCode);
         }
       }),
     );

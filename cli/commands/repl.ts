@@ -23,10 +23,7 @@ export function registerRepl(program: Command, io: Io): void {
   program
     .command("repl")
     .description("start a Moleculer REPL node that joins the cluster through TRANSPORTER")
-    .addHelpText(
-      "after",
-      "\nExamples:\n  $ TRANSPORTER=nats://localhost:4222 loanctl repl\n  mol $ call users.listUsers --page 1\n",
-    )
+    .addHelpText("after", "\nExamples:\n  $ TRANSPORTER=nats://localhost:4222 loanctl repl\n  mol $ call users.listUsers --page 1\n")
     .action(
       action(io, async () => {
         let mod: { startRepl?: unknown };
@@ -34,10 +31,7 @@ export function registerRepl(program: Command, io: Io): void {
           mod = (await import(pathToFileURL(REPL_MODULE).href)) as { startRepl?: unknown };
         } catch (error) {
           if (isModuleMissing(error, REPL_MODULE)) {
-            throw new CliError(
-              `loanctl repl needs the services of loanstack, not found at ${REPL_MODULE}; ` +
-                "run it from a built loanstack checkout (npm run build)",
-            );
+            throw new CliError(`loanctl repl needs the services of loanstack, not found at ${REPL_MODULE}; ` + "run it from a built loanstack checkout (npm run build)");
           }
           throw error;
         }

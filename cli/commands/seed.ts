@@ -50,6 +50,7 @@ Examples:
         const password = options.passwordStdin ? checkPassword(await ctx.prompts.password("Password")) : undefined;
         const progress = new Progress(io.stderr, { label: "seed", total: 0, tty: io.stderr.isTTY === true });
         // loaded when used, so every other command starts faster
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
         const { seed } = require("../seed.js") as typeof import("../seed.js");
         const result = await seed({
           anonymous: () => ctx.client(false, { maxRetryDelay: 0 }),
@@ -83,9 +84,7 @@ Examples:
         if (result.stopped) throw new CliError(`seed stopped: ${result.stopped}`);
         if (result.failed > 0) throw new CliError(`${result.failed} of the seed's requests failed`);
         const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" : "s"}`;
-        ctx.out.success(
-          `Seeded ${count(result.customers.length, "customer")}, ${count(result.agents.length, "agent")}, ${count(result.loans.length, "loan")}`,
-        );
+        ctx.out.success(`Seeded ${count(result.customers.length, "customer")}, ${count(result.agents.length, "agent")}, ${count(result.loans.length, "loan")}`);
       }),
     );
 }

@@ -16,9 +16,7 @@ export interface ListOptions {
 
 /** --page and --page-size, on every list. */
 export function withPaging(command: Command): Command {
-  return command
-    .option("--page <n>", "which page", positiveInt)
-    .option("--page-size <n>", "rows per page (at most 100, default 20)", pageSize);
+  return command.option("--page <n>", "which page", positiveInt).option("--page-size <n>", "rows per page (at most 100, default 20)", pageSize);
 }
 
 export function pageQuery(options: ListOptions): PageQuery {
@@ -40,13 +38,7 @@ interface AdminOptions {
 
 export function registerUsers(program: Command, io: Io): void {
   const users = program.command("users").description("the accounts (admin): list them, show one, unlock one");
-  withPaging(
-    users
-      .command("list")
-      .alias("ls")
-      .description("list all users, optionally of one role")
-      .option("--role <role>", "admin, agent or customer", role),
-  )
+  withPaging(users.command("list").alias("ls").description("list all users, optionally of one role").option("--role <role>", "admin, agent or customer", role))
     .addHelpText("after", "\nExamples:\n  $ loanctl users list\n  $ loanctl users list --role agent --page 2\n")
     .action(
       action(io, async (ctx) => {

@@ -12,6 +12,7 @@ import { Layout } from "./components/layout.js";
 import { ErrorSummary, Loading } from "./components/messages.js";
 import { focusHeading } from "./components/page.js";
 import { ConsoleApi } from "./lib/api.js";
+import { handler } from "./lib/handler.js";
 import { paths, BASE } from "./lib/paths.js";
 import { SessionContext, type SessionValue } from "./lib/session-context.js";
 import { currentSession, signOut } from "./lib/session.js";
@@ -106,7 +107,7 @@ function SignedIn(props: { session: ConsoleSession; loaded: boolean; onSignedOut
   );
   return (
     <SessionContext.Provider value={value}>
-      <Layout user={props.session.user} busy={busy} onSignOut={leave}>
+      <Layout user={props.session.user} busy={busy} onSignOut={handler(leave)}>
         <ErrorSummary error={failure} />
         <Router onRouteChange={routeChanged}>
           <Route path={paths.dashboard} component={pages.home} />

@@ -5,14 +5,7 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useId, useRef } from "preact/hooks";
 
-export function ConfirmDialog(props: {
-  title: string;
-  confirmLabel: string;
-  busy?: boolean;
-  onConfirm(): void;
-  onCancel(): void;
-  children?: ComponentChildren;
-}) {
+export function ConfirmDialog(props: { title: string; confirmLabel: string; busy?: boolean; onConfirm: () => void; onCancel: () => void; children?: ComponentChildren }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {

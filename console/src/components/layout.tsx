@@ -10,7 +10,7 @@ function isCurrent(href: string, path: string): boolean {
   return path === href || path.startsWith(`${href}/`);
 }
 
-export function Layout(props: { user?: User; onSignOut?(): void; busy?: boolean; children: ComponentChildren }) {
+export function Layout(props: { user?: User; onSignOut?: () => void; busy?: boolean; children: ComponentChildren }) {
   return (
     <>
       <a class="skip-link" href="#main">

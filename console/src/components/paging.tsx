@@ -12,7 +12,9 @@ export function Paging<T>(props: { page: Page<T>; noun: string; hrefOf: (page: n
           Previous page
         </a>
       ) : (
-        <span class="paging-disabled" aria-hidden="true">Previous page</span>
+        <span class="paging-disabled" aria-hidden="true">
+          Previous page
+        </span>
       )}
       <span class="paging-where">
         Page {Math.min(page, last)} of {last} · {plural(total, props.noun)}
@@ -22,7 +24,9 @@ export function Paging<T>(props: { page: Page<T>; noun: string; hrefOf: (page: n
           Next page
         </a>
       ) : (
-        <span class="paging-disabled" aria-hidden="true">Next page</span>
+        <span class="paging-disabled" aria-hidden="true">
+          Next page
+        </span>
       )}
     </nav>
   );

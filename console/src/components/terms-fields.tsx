@@ -7,14 +7,7 @@ import { previewTerms } from "../lib/terms.js";
 import { useSession } from "../lib/session-context.js";
 import { describedBy, Field } from "./field.js";
 
-export function TermsFields(props: {
-  idPrefix: string;
-  principal: string;
-  tenure: string;
-  onPrincipal(value: string): void;
-  onTenure(value: string): void;
-  errors: Record<string, string>;
-}) {
+export function TermsFields(props: { idPrefix: string; principal: string; tenure: string; onPrincipal: (value: string) => void; onTenure: (value: string) => void; errors: Record<string, string> }) {
   const { rateTable } = useSession();
   const principalId = `${props.idPrefix}-principal`;
   const tenureId = `${props.idPrefix}-tenure`;
@@ -50,8 +43,7 @@ export function TermsFields(props: {
       <output class="preview" for={`${principalId} ${tenureId}`} aria-live="polite" id={`${props.idPrefix}-preview`}>
         {preview.ok ? (
           <>
-            Interest rate <strong>{rate(preview.terms.interest_rate)}</strong> · EMI{" "}
-            <strong>{money(preview.terms.emi)}</strong> a month
+            Interest rate <strong>{rate(preview.terms.interest_rate)}</strong> · EMI <strong>{money(preview.terms.emi)}</strong> a month
           </>
         ) : (
           preview.reason

@@ -10,7 +10,7 @@ export interface SessionValue {
   client: LoanClient;
   rateTable: RateBand[];
   /** The server no longer knows the session (it expired or was ended): back to the sign-in. */
-  expired(): void;
+  expired: () => void;
 }
 
 export const SessionContext = createContext<SessionValue | null>(null);

@@ -7,6 +7,7 @@ import { ErrorSummary, Loading, Notice } from "../components/messages.js";
 import { Page } from "../components/page.js";
 import { Paging } from "../components/paging.js";
 import { fullName, when } from "../lib/format.js";
+import { handler } from "../lib/handler.js";
 import { pageOf, paths, withQuery } from "../lib/paths.js";
 import { useResource } from "../lib/resource.js";
 import { useSession } from "../lib/session-context.js";
@@ -74,7 +75,7 @@ export function Approvals() {
                     class="button"
                     aria-describedby={`agent-${user.id}`}
                     disabled={busy !== null}
-                    onClick={() => act(user, () => client.approveAgent(user.id), `Approved ${fullName(user)} (${user.email}): they can sign in now.`)}
+                    onClick={handler(() => act(user, () => client.approveAgent(user.id), `Approved ${fullName(user)} (${user.email}): they can sign in now.`))}
                   >
                     Approve
                   </button>
@@ -94,11 +95,9 @@ export function Approvals() {
           confirmLabel="Reject"
           busy={busy !== null}
           onCancel={() => setRejecting(null)}
-          onConfirm={() => act(rejecting, () => client.deleteAgent(rejecting.id), `Rejected ${fullName(rejecting)} (${rejecting.email}): the account is removed.`)}
+          onConfirm={handler(() => act(rejecting, () => client.deleteAgent(rejecting.id), `Rejected ${fullName(rejecting)} (${rejecting.email}): the account is removed.`))}
         >
-          <p>
-            The account of {rejecting.email} is removed: they cannot sign in, and would have to sign up again.
-          </p>
+          <p>The account of {rejecting.email} is removed: they cannot sign in, and would have to sign up again.</p>
         </ConfirmDialog>
       )}
     </Page>

@@ -20,8 +20,7 @@ export function Loans() {
   const overdue = query.overdue === "true";
   const [list] = useResource(() => client.listLoans({ status, page, ...(overdue && { overdue }) }), [status, page, overdue]);
   const rows = list.data?.rows ?? [];
-  const filter = (change: { status?: string; overdue?: boolean }) =>
-    withQuery(paths.loans, { status: change.status ?? status, overdue: (change.overdue ?? overdue) ? "true" : undefined });
+  const filter = (change: { status?: string; overdue?: boolean }) => withQuery(paths.loans, { status: change.status ?? status, overdue: (change.overdue ?? overdue) ? "true" : undefined });
   const caption = `${overdue ? "Overdue " : ""}${status ? `${status} loans` : overdue ? "loans" : "All loans"}`;
 
   return (
@@ -53,14 +52,26 @@ export function Loans() {
             <tr>
               <th scope="col">Loan</th>
               <th scope="col">Status</th>
-              <th scope="col" class="number">Principal</th>
-              <th scope="col" class="number">Rate</th>
-              <th scope="col" class="number">Tenure</th>
-              <th scope="col" class="number">EMI</th>
+              <th scope="col" class="number">
+                Principal
+              </th>
+              <th scope="col" class="number">
+                Rate
+              </th>
+              <th scope="col" class="number">
+                Tenure
+              </th>
+              <th scope="col" class="number">
+                EMI
+              </th>
               <th scope="col">Customer</th>
               <th scope="col">Agent</th>
               <th scope="col">Requested</th>
-              {overdue && <th scope="col" class="number">Days past due</th>}
+              {overdue && (
+                <th scope="col" class="number">
+                  Days past due
+                </th>
+              )}
             </tr>
           </thead>
           <tbody>

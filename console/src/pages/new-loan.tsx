@@ -12,6 +12,7 @@ import { TermsFields } from "../components/terms-fields.js";
 import { useFieldForm } from "../lib/form-submit.js";
 import { setFlash } from "../lib/flash.js";
 import { fullName } from "../lib/format.js";
+import { handler } from "../lib/handler.js";
 import { paths } from "../lib/paths.js";
 import { useResource } from "../lib/resource.js";
 import { useSession } from "../lib/session-context.js";
@@ -68,7 +69,7 @@ export function NewLoan() {
       {customers.status === "error" && <ErrorSummary error={customers.error} />}
       {!customers.data && customers.status === "loading" && <Loading what="the customers" />}
       {customers.data && (
-        <form class="form" onSubmit={submit} noValidate>
+        <form class="form" onSubmit={handler(submit)} noValidate>
           <Field id="customer" label="Customer" error={errors.customer_id}>
             <select
               id="customer"

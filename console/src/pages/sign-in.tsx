@@ -4,9 +4,10 @@ import type { ConsoleSession } from "../../../sdk/contracts.js";
 import { ErrorSummary } from "../components/messages.js";
 import { Field } from "../components/field.js";
 import { Page } from "../components/page.js";
+import { handler } from "../lib/handler.js";
 import { signIn } from "../lib/session.js";
 
-export function SignIn(props: { onSignedIn(session: ConsoleSession): void; reason?: string }) {
+export function SignIn(props: { onSignedIn: (session: ConsoleSession) => void; reason?: string }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<unknown>(undefined);
@@ -30,7 +31,7 @@ export function SignIn(props: { onSignedIn(session: ConsoleSession): void; reaso
     <Page title="Sign in">
       {props.reason && error === undefined && <p class="notice">{props.reason}</p>}
       <ErrorSummary error={error} />
-      <form class="form narrow" onSubmit={submit} noValidate>
+      <form class="form narrow" onSubmit={handler(submit)} noValidate>
         <Field id="email" label="Email">
           <input id="email" name="email" type="email" autocomplete="username" spellcheck={false} required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
         </Field>

@@ -10,6 +10,7 @@ import { ErrorSummary, Loading, Notice } from "../components/messages.js";
 import { Page } from "../components/page.js";
 import { Paging } from "../components/paging.js";
 import { fullName, when } from "../lib/format.js";
+import { handler } from "../lib/handler.js";
 import { oneOf, pageOf, paths, withQuery } from "../lib/paths.js";
 import { useResource } from "../lib/resource.js";
 import { useSession } from "../lib/session-context.js";
@@ -96,7 +97,7 @@ export function Users() {
         </table>
       )}
       {ending && (
-        <ConfirmDialog title={`End every session of ${ending.email}?`} confirmLabel="End sessions" busy={busy} onCancel={() => setEnding(null)} onConfirm={() => endSessions(ending)}>
+        <ConfirmDialog title={`End every session of ${ending.email}?`} confirmLabel="End sessions" busy={busy} onCancel={() => setEnding(null)} onConfirm={handler(() => endSessions(ending))}>
           <p>They are signed out everywhere at once (console, loanctl, apps) and must sign in again.</p>
         </ConfirmDialog>
       )}

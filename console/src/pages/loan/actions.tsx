@@ -12,9 +12,9 @@ import { RepayPanel } from "./repay.js";
 export interface LoanActionProps {
   loan: Loan;
   /** The action changed the loan: the page shows `message` and reloads it and its sections. */
-  onChanged(message: string): void;
+  onChanged: (message: string) => void;
   /** Anything a panel does not show itself (a 409, a 403, no connection): the page shows it. */
-  onFailed(error: unknown): void;
+  onFailed: (error: unknown) => void;
 }
 
 export interface LoanAction {

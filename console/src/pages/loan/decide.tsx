@@ -2,6 +2,7 @@
 import { useState } from "preact/hooks";
 import type { LoanDecision } from "../../../../sdk/index.js";
 import { ConfirmDialog } from "../../components/confirm-dialog.js";
+import { handler } from "../../lib/handler.js";
 import { useSession } from "../../lib/session-context.js";
 import type { LoanActionProps } from "./actions.js";
 
@@ -26,14 +27,14 @@ export function DecidePanel(props: LoanActionProps) {
 
   return (
     <div class="action-panel">
-      <button type="button" class="button" disabled={busy} onClick={() => decide("APPROVED")}>
+      <button type="button" class="button" disabled={busy} onClick={handler(() => decide("APPROVED"))}>
         Approve
       </button>
       <button type="button" class="button button-warning" disabled={busy} onClick={() => setConfirming(true)}>
         Reject
       </button>
       {confirming && (
-        <ConfirmDialog title={`Reject loan ${loan.id}?`} confirmLabel="Reject" busy={busy} onCancel={() => setConfirming(false)} onConfirm={() => decide("REJECTED")}>
+        <ConfirmDialog title={`Reject loan ${loan.id}?`} confirmLabel="Reject" busy={busy} onCancel={() => setConfirming(false)} onConfirm={handler(() => decide("REJECTED"))}>
           <p>A rejected loan cannot be approved or changed afterwards.</p>
         </ConfirmDialog>
       )}

@@ -9,6 +9,7 @@ import { describedBy, Field } from "../../components/field.js";
 import { todayUtc } from "../../lib/dates.js";
 import { fieldErrorsOf } from "../../lib/errors.js";
 import { money } from "../../lib/format.js";
+import { handler } from "../../lib/handler.js";
 import { useSession } from "../../lib/session-context.js";
 import type { LoanActionProps } from "./actions.js";
 
@@ -54,7 +55,7 @@ export function DisbursePanel(props: LoanActionProps) {
         Disburse
       </button>
       {confirming && (
-        <ConfirmDialog title={`Disburse loan ${loan.id}?`} confirmLabel="Disburse" busy={busy} onCancel={() => setConfirming(false)} onConfirm={disburse}>
+        <ConfirmDialog title={`Disburse loan ${loan.id}?`} confirmLabel="Disburse" busy={busy} onCancel={() => setConfirming(false)} onConfirm={handler(disburse)}>
           <p>
             {money(loan.principal)} is paid out to user {loan.customer_id}; the first installment falls due a month after.
           </p>

@@ -3,6 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import { ErrorSummary } from "../../components/messages.js";
 import { TermsFields } from "../../components/terms-fields.js";
 import { useFieldForm } from "../../lib/form-submit.js";
+import { handler } from "../../lib/handler.js";
 import { useSession } from "../../lib/session-context.js";
 import { tenureValue } from "../../lib/terms.js";
 import type { LoanActionProps } from "./actions.js";
@@ -47,7 +48,7 @@ export function EditPanel(props: LoanActionProps) {
   }
   const summary = Object.entries(errors).map(([field, message]) => ({ id: FIELD_IDS[field] ?? "edit-principal", message }));
   return (
-    <form class="form action-form" onSubmit={save} noValidate aria-labelledby="edit-title">
+    <form class="form action-form" onSubmit={handler(save)} noValidate aria-labelledby="edit-title">
       <h3 id="edit-title">Edit loan {loan.id}</h3>
       <ErrorSummary fields={summary} message={summary.length ? "The loan was not changed:" : undefined} />
       <TermsFields idPrefix="edit" principal={principal} tenure={tenure} onPrincipal={setPrincipal} onTenure={setTenure} errors={errors} />

@@ -9,6 +9,7 @@ import { ErrorSummary } from "../../components/messages.js";
 import { todayUtc } from "../../lib/dates.js";
 import { useFieldForm } from "../../lib/form-submit.js";
 import { money } from "../../lib/format.js";
+import { handler } from "../../lib/handler.js";
 import { useSession } from "../../lib/session-context.js";
 import type { LoanActionProps } from "./actions.js";
 
@@ -48,7 +49,7 @@ export function RepayPanel(props: LoanActionProps) {
   }
   const summary = Object.entries(errors).map(([field, message]) => ({ id: FIELD_IDS[field] ?? "repay-amount", message }));
   return (
-    <form class="form action-form" onSubmit={save} noValidate aria-labelledby="repay-title">
+    <form class="form action-form" onSubmit={handler(save)} noValidate aria-labelledby="repay-title">
       <h3 id="repay-title">Record repayment on loan {loan.id}</h3>
       <ErrorSummary fields={summary} message={summary.length ? "The repayment was not recorded:" : undefined} />
       <Field id="repay-amount" label="Amount" hint={`The EMI is ${money(loan.emi)}`} error={errors.amount}>

@@ -17,9 +17,15 @@ export function Repayments(props: LoanSectionProps) {
       <thead>
         <tr>
           <th scope="col">Paid on</th>
-          <th scope="col" class="number">Amount</th>
-          <th scope="col" class="number">Principal</th>
-          <th scope="col" class="number">Interest</th>
+          <th scope="col" class="number">
+            Amount
+          </th>
+          <th scope="col" class="number">
+            Principal
+          </th>
+          <th scope="col" class="number">
+            Interest
+          </th>
           <th scope="col">Installments</th>
           <th scope="col">Recorded</th>
         </tr>

@@ -25,24 +25,34 @@ export function Schedule(props: LoanSectionProps) {
     <>
       {!disbursed_on && <p class="muted">Not disbursed yet: a projection, as if disbursed today ({schedule.data.as_of}).</p>}
       <table aria-busy={schedule.status === "loading"}>
-        <caption class="visually-hidden">
-          {disbursed_on ? `Repayment schedule of loan ${loan.id}` : `Projected repayment schedule of loan ${loan.id}`}
-        </caption>
+        <caption class="visually-hidden">{disbursed_on ? `Repayment schedule of loan ${loan.id}` : `Projected repayment schedule of loan ${loan.id}`}</caption>
         <thead>
           <tr>
-            <th scope="col" class="number">No.</th>
+            <th scope="col" class="number">
+              No.
+            </th>
             <th scope="col">Due date</th>
-            <th scope="col" class="number">Installment</th>
-            <th scope="col" class="number">Principal</th>
-            <th scope="col" class="number">Interest</th>
-            <th scope="col" class="number">Paid</th>
+            <th scope="col" class="number">
+              Installment
+            </th>
+            <th scope="col" class="number">
+              Principal
+            </th>
+            <th scope="col" class="number">
+              Interest
+            </th>
+            <th scope="col" class="number">
+              Paid
+            </th>
             <th scope="col">Status</th>
           </tr>
         </thead>
         <tbody>
           {rows.map((row) => (
             <tr key={row.number}>
-              <th scope="row" class="number">{row.number}</th>
+              <th scope="row" class="number">
+                {row.number}
+              </th>
               <td>{row.due_date}</td>
               <td class="number">{money(row.installment)}</td>
               <td class="number">{money(row.principal)}</td>

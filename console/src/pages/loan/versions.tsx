@@ -12,7 +12,16 @@ export function Versions(props: LoanSectionProps) {
   if (!history.data) return history.status === "error" ? <ErrorSummary error={history.error} /> : <Loading what="the versions" />;
   const rows = [
     ...history.data.rows.map((v) => ({ ...v, current: false, changed: `${when(v.edited_at)} by user ${v.edited_by}` })),
-    { version: loan.version, principal: loan.principal, interest_rate: loan.interest_rate, tenure_months: loan.tenure_months, emi: loan.emi, status: loan.status, current: true, changed: when(loan.updated_at) },
+    {
+      version: loan.version,
+      principal: loan.principal,
+      interest_rate: loan.interest_rate,
+      tenure_months: loan.tenure_months,
+      emi: loan.emi,
+      status: loan.status,
+      current: true,
+      changed: when(loan.updated_at),
+    },
   ];
   return (
     <table>
@@ -20,10 +29,18 @@ export function Versions(props: LoanSectionProps) {
       <thead>
         <tr>
           <th scope="col">Version</th>
-          <th scope="col" class="number">Principal</th>
-          <th scope="col" class="number">Rate</th>
-          <th scope="col" class="number">Tenure</th>
-          <th scope="col" class="number">EMI</th>
+          <th scope="col" class="number">
+            Principal
+          </th>
+          <th scope="col" class="number">
+            Rate
+          </th>
+          <th scope="col" class="number">
+            Tenure
+          </th>
+          <th scope="col" class="number">
+            EMI
+          </th>
           <th scope="col">Status</th>
           <th scope="col">Until</th>
         </tr>
