@@ -44,7 +44,9 @@ export function entryOf(name: ServiceName): ServiceEntry {
 
 /** The schemas of the services behind the gateway, in the order the document lists them. */
 export function routedSchemas(): ServiceSchema[] {
-  return SERVICE_NAMES.map(entryOf).filter((e) => e.routed).map((e) => e.schema);
+  return SERVICE_NAMES.map(entryOf)
+    .filter((e) => e.routed)
+    .map((e) => e.schema);
 }
 
 /** The services that own a database, with the variable naming its URL. */
@@ -54,7 +56,10 @@ export const DATABASE_VARIABLES: Partial<Record<ServiceName, string>> = Object.f
 
 /** SERVICES: a comma-separated list of names; none means every service. */
 export function selectServices(value: string | undefined): ServiceName[] {
-  const names = (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const names = (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.length === 0) return [...SERVICE_NAMES];
   const unknown = names.filter((n) => !isServiceName(n));
   if (unknown.length) throw new Error(`SERVICES: unknown service ${unknown.join(", ")}; known: ${SERVICE_NAMES.join(", ")}`);

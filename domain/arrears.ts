@@ -56,7 +56,17 @@ export function summarize(schedule: readonly Installment[], totalPaid: Money, as
     if (status !== "PAID" && nextDue === null) nextDue = row.due_date;
     // Spelled out: an object spread here costs ten times the rest of the loop.
     const f = figures(row);
-    return { number: f.number, due_date: f.due_date, installment: f.installment, principal: f.principal, interest: f.interest, balance: f.balance, paid_principal: fromCents(principal), paid_interest: fromCents(interest), status };
+    return {
+      number: f.number,
+      due_date: f.due_date,
+      installment: f.installment,
+      principal: f.principal,
+      interest: f.interest,
+      balance: f.balance,
+      paid_principal: fromCents(principal),
+      paid_interest: fromCents(interest),
+      status,
+    };
   });
   return {
     rows,

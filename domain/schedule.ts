@@ -59,7 +59,14 @@ export function buildSchedule(terms: ScheduleTerms, disbursedOn: CalendarDate): 
 }
 
 export function figures(row: Installment): InstallmentFigures {
-  return { number: row.number, due_date: row.due_date, installment: fromCents(row.installment), principal: fromCents(row.principal), interest: fromCents(row.interest), balance: fromCents(row.balance) };
+  return {
+    number: row.number,
+    due_date: row.due_date,
+    installment: fromCents(row.installment),
+    principal: fromCents(row.principal),
+    interest: fromCents(row.interest),
+    balance: fromCents(row.balance),
+  };
 }
 
 export function scheduleTotals(rows: readonly Installment[]): ScheduleTotals {

@@ -235,7 +235,10 @@ const ApiService = defineService<ApiVars & ConsoleVars & GatewayInternals>({
       async handler(this: ApiThis, ctx: Context<unknown, ContextMeta>): Promise<HealthResponse> {
         const answers = await Promise.all(
           REQUIRED_SERVICES.map((name) =>
-            ctx.call(`${name}.health`, {}, { timeout: 2000, retries: 0 }).then(() => name, () => null),
+            ctx.call(`${name}.health`, {}, { timeout: 2000, retries: 0 }).then(
+              () => name,
+              () => null,
+            ),
           ),
         );
         const services = answers.filter((s): s is (typeof REQUIRED_SERVICES)[number] => s !== null);

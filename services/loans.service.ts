@@ -245,7 +245,11 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
       ]);
       // A "window" page past the end: no row carries the total, a COUNT of its own does.
       const total = counted ?? (rows[0] ? Number(rows[0].total) : await this.loans.countWhere(plan));
-      return toPage(rows.map((r) => toLoan(r, asOf)), total, window);
+      return toPage(
+        rows.map((r) => toLoan(r, asOf)),
+        total,
+        window,
+      );
     },
   },
 

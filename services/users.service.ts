@@ -71,10 +71,7 @@ function assertPasswordFits(field: string, password: string): void {
 
 const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
   name: "users",
-  mixins: [
-    ownDatabase({ urlVariable: "USERS_DATABASE_URL", defineModels: defineUserModel, migrations: userMigrations, outbox: { source: "users" } }),
-    sessionsMixin,
-  ],
+  mixins: [ownDatabase({ urlVariable: "USERS_DATABASE_URL", defineModels: defineUserModel, migrations: userMigrations, outbox: { source: "users" } }), sessionsMixin],
   settings: {
     fields: ["id", "email", "first_name", "last_name", "role", "is_approved", "created_at", "updated_at"],
   },
@@ -97,7 +94,10 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
         assertPasswordFits("password", ctx.params.password);
         const password_hash = await this.hasher.hash(ctx.params.password);
         const user = await this.unitOfWork.run(ctx, async (work) => {
-          const row = await this.repo.users.insert({ email: ctx.params.email, password_hash, first_name: ctx.params.first_name, last_name: ctx.params.last_name, role: is_customer ? "customer" : "agent", is_approved: is_customer }, work);
+          const row = await this.repo.users.insert(
+            { email: ctx.params.email, password_hash, first_name: ctx.params.first_name, last_name: ctx.params.last_name, role: is_customer ? "customer" : "agent", is_approved: is_customer },
+            work,
+          );
           if (!row) throw emailTaken();
           work.publish("user.created", { actor_id: null, user: toUser(row) });
           return toUser(row);
@@ -214,7 +214,10 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
         assertPasswordFits("password", ctx.params.password);
         const password_hash = await this.hasher.hash(ctx.params.password);
         const user = await this.unitOfWork.run(ctx, async (work) => {
-          const row = await this.repo.users.insert({ email: ctx.params.email, password_hash, first_name: ctx.params.first_name, last_name: ctx.params.last_name, role: "admin", is_approved: true }, work);
+          const row = await this.repo.users.insert(
+            { email: ctx.params.email, password_hash, first_name: ctx.params.first_name, last_name: ctx.params.last_name, role: "admin", is_approved: true },
+            work,
+          );
           if (!row) throw emailTaken();
           work.publish("user.created", { actor_id: callerOf(ctx).id, user: toUser(row) });
           return toUser(row);

@@ -45,7 +45,7 @@ export function toErrorBody(err: unknown, request: RequestFacts = {}): ApiErrorB
     return body(e.name ?? "ValidationError", e.message ?? "Validation failed", 422, typeof e.type === "string" ? e.type : "VALIDATION_ERROR", validationFields(e.data));
   }
   if (code >= 400 && code < 500) {
-    return body(e.name ?? "ClientError", e.message ?? "Bad request", code, typeof e.type === "string" ? e.type : DEFAULT_TYPES[code] ?? "CLIENT_ERROR", e.data);
+    return body(e.name ?? "ClientError", e.message ?? "Bad request", code, typeof e.type === "string" ? e.type : (DEFAULT_TYPES[code] ?? "CLIENT_ERROR"), e.data);
   }
   return body("InternalServerError", "Internal server error", 500, "INTERNAL_ERROR");
 }

@@ -39,7 +39,15 @@ export class AuditRepository {
   async list(filter: AuditFilter, window: PageWindow): Promise<{ rows: AuditRow[]; count: number }> {
     const { entity, entity_id, event } = filter;
     const where: WhereOptions<AuditRow> = { ...(entity && { entity }), ...(entity_id && { entity_id }), ...(event && { event }) };
-    const { rows, count } = await this.events.findAndCountAll({ where, order: [["occurred_at", "ASC"], ["id", "ASC"]], limit: window.limit, offset: window.offset });
+    const { rows, count } = await this.events.findAndCountAll({
+      where,
+      order: [
+        ["occurred_at", "ASC"],
+        ["id", "ASC"],
+      ],
+      limit: window.limit,
+      offset: window.offset,
+    });
     return { rows: rows.map((r) => r.get({ plain: true })), count };
   }
 }

@@ -76,7 +76,10 @@ export class LoanRepository {
    */
   async claimWriteKey(work: StatementWork, key: WriteKey): Promise<"first" | "replay"> {
     if (!key.fingerprint) return "first";
-    const claimed = await work.sql.rows<{ fingerprint: string }>("INSERT INTO idempotency_keys (key, fingerprint) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING fingerprint", [key.key, key.fingerprint]);
+    const claimed = await work.sql.rows<{ fingerprint: string }>("INSERT INTO idempotency_keys (key, fingerprint) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING fingerprint", [
+      key.key,
+      key.fingerprint,
+    ]);
     if (claimed.length > 0) return "first";
     // A statement of its own: a fresh snapshot sees the claim the insert waited for.
     const [stored] = await work.sql.rows<{ fingerprint: string }>("SELECT fingerprint FROM idempotency_keys WHERE key = $1", [key.key]);

@@ -87,7 +87,9 @@ const TRANSITIONS: Record<LoanCommand, { from: LoanStatus; done: string; type: s
 export function assertCan(loan: { id: number; status: LoanStatus }, command: LoanCommand): void {
   const rule = TRANSITIONS[command];
   if (loan.status !== rule.from) {
-    throw new ConflictError(`loan ${loan.id} is ${loan.status}: only ${rule.from === "ACTIVE" || rule.from === "APPROVED" ? "an" : "a"} ${rule.from} loan can be ${rule.done}`, rule.type, { status: loan.status });
+    throw new ConflictError(`loan ${loan.id} is ${loan.status}: only ${rule.from === "ACTIVE" || rule.from === "APPROVED" ? "an" : "a"} ${rule.from} loan can be ${rule.done}`, rule.type, {
+      status: loan.status,
+    });
   }
 }
 

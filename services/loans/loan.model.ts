@@ -70,7 +70,19 @@ const LOAN_ATTRIBUTES = {
 export const LOAN_COLUMNS = Object.keys(LOAN_ATTRIBUTES) as (keyof LoanRow)[];
 
 /** The columns a new loan is inserted with; the others are null (the database's defaults) until a decision or servicing sets them. */
-export const NEW_LOAN_COLUMNS = ["customer_id", "agent_id", "principal", "interest_rate", "tenure_months", "emi", "status", "version", "request_key", "created_at", "updated_at"] as const satisfies readonly (keyof LoanRow)[];
+export const NEW_LOAN_COLUMNS = [
+  "customer_id",
+  "agent_id",
+  "principal",
+  "interest_rate",
+  "tenure_months",
+  "emi",
+  "status",
+  "version",
+  "request_key",
+  "created_at",
+  "updated_at",
+] as const satisfies readonly (keyof LoanRow)[];
 export type NewLoan = Pick<LoanRow, (typeof NEW_LOAN_COLUMNS)[number]>;
 
 /** The columns a new loan's row has null. */

@@ -174,47 +174,59 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
       const request_key = key.key;
       const recorder = callerOf(ctx).id;
       let customerId: number | undefined;
-      return this.unitOfWork
-        .run(ctx, { plainSql: true }, async (work) => {
-          // A client's key first: a retry waits here for the first with it, then finds its repayment below.
-          await this.loans.claimWriteKey(work, key);
-          const locked = await this.loans.lockForRepayment(work, id, request_key);
-          if (!locked) throw new NotFoundError("loan", id);
-          const { loan } = locked;
-          customerId = loan.customer_id;
-          const today = todayOf(this.clock);
-          if (locked.done) return retried(ctx, locked.done, id);
-          let plan: RepaymentPlan;
-          try {
-            plan = planRepayment(loan, amount, paidOnParam, today);
-          } catch (err) {
-            // A retry that waited for the lock while its original committed finds it only now.
-            const done = await this.loans.repaymentByKey(work, request_key);
-            if (done) return retried(ctx, done, id);
-            throw err;
-          }
-          const now = new Date();
-          const change: LoanChange = { ...plan.position, updated_at: now, ...(plan.closes && { status: "CLOSED" as const, closed_at: now }) };
-          const row = { loan_id: id, amount, principal_part: plan.allocation.principal, interest_part: plan.allocation.interest, allocation: plan.allocation.installments, paid_on: plan.paidOn, recorded_by: recorder, request_key, created_at: now };
-          // The id comes from the insert: the stored events get it in SQL, the answer and the live events below.
-          const repayment = toRepayment({ ...row, id: 0 });
-          const before = toLoan(loan, today);
-          const after = toLoan({ ...loan, ...change }, today);
-          work.publish("loan.repaid", { actor_id: recorder, repayment, before, loan: after }, ["repayment", "id"]);
-          if (plan.closes) work.publish("loan.closed", { actor_id: recorder, before, loan: after });
-          const inserted = await this.loans.insertRepayment(work, row, change);
-          if (!inserted) {
-            // The key's repayment committed after this transaction's lock statement began.
-            const done = await this.loans.repaymentByKey(work, request_key);
-            if (!done) throw new Error(`repayment ${request_key} conflicted on its key but no repayment has it`);
-            return retried(ctx, done, id);
-          }
-          repayment.id = Number(inserted.id);
-          repayment.allocation = inserted.allocation; // as stored, as the repayments list reads it
-          return repayment;
-        })
-        // The loan's customer's lists and the admin/agent lists, whatever the outcome.
-        .finally(() => this.clearLists(customerId));
+      return (
+        this.unitOfWork
+          .run(ctx, { plainSql: true }, async (work) => {
+            // A client's key first: a retry waits here for the first with it, then finds its repayment below.
+            await this.loans.claimWriteKey(work, key);
+            const locked = await this.loans.lockForRepayment(work, id, request_key);
+            if (!locked) throw new NotFoundError("loan", id);
+            const { loan } = locked;
+            customerId = loan.customer_id;
+            const today = todayOf(this.clock);
+            if (locked.done) return retried(ctx, locked.done, id);
+            let plan: RepaymentPlan;
+            try {
+              plan = planRepayment(loan, amount, paidOnParam, today);
+            } catch (err) {
+              // A retry that waited for the lock while its original committed finds it only now.
+              const done = await this.loans.repaymentByKey(work, request_key);
+              if (done) return retried(ctx, done, id);
+              throw err;
+            }
+            const now = new Date();
+            const change: LoanChange = { ...plan.position, updated_at: now, ...(plan.closes && { status: "CLOSED" as const, closed_at: now }) };
+            const row = {
+              loan_id: id,
+              amount,
+              principal_part: plan.allocation.principal,
+              interest_part: plan.allocation.interest,
+              allocation: plan.allocation.installments,
+              paid_on: plan.paidOn,
+              recorded_by: recorder,
+              request_key,
+              created_at: now,
+            };
+            // The id comes from the insert: the stored events get it in SQL, the answer and the live events below.
+            const repayment = toRepayment({ ...row, id: 0 });
+            const before = toLoan(loan, today);
+            const after = toLoan({ ...loan, ...change }, today);
+            work.publish("loan.repaid", { actor_id: recorder, repayment, before, loan: after }, ["repayment", "id"]);
+            if (plan.closes) work.publish("loan.closed", { actor_id: recorder, before, loan: after });
+            const inserted = await this.loans.insertRepayment(work, row, change);
+            if (!inserted) {
+              // The key's repayment committed after this transaction's lock statement began.
+              const done = await this.loans.repaymentByKey(work, request_key);
+              if (!done) throw new Error(`repayment ${request_key} conflicted on its key but no repayment has it`);
+              return retried(ctx, done, id);
+            }
+            repayment.id = Number(inserted.id);
+            repayment.allocation = inserted.allocation; // as stored, as the repayments list reads it
+            return repayment;
+          })
+          // The loan's customer's lists and the admin/agent lists, whatever the outcome.
+          .finally(() => this.clearLists(customerId))
+      );
     },
 
     /** Never throws: a failed refresh (the database away) leaves the last figures. */

@@ -33,7 +33,10 @@ export function writeKey(ctx: AppContext): WriteKey {
 /** The action and its params (the path's id and the body's fields), whatever their order. */
 function fingerprintOf(ctx: AppContext): string {
   const action = ctx.action?.name ?? "";
-  return crypto.createHash("sha256").update(`${action}\n${canonicalJson(ctx.params)}`).digest("hex");
+  return crypto
+    .createHash("sha256")
+    .update(`${action}\n${canonicalJson(ctx.params)}`)
+    .digest("hex");
 }
 
 /** JSON with each object's keys sorted; undefined fields left out, as JSON.stringify does. */

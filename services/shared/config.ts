@@ -89,13 +89,22 @@ const EVENT_NAME = /^[\w-]+(\.[\w-]+)*$/;
  * several separated by `;`. Each is a consumer like those of subscriptions.ts (`allConsumers`).
  */
 export function parseEventConsumers(value: string | undefined): Subscription[] {
-  const entries = (value ?? "").split(";").map((s) => s.trim()).filter(Boolean);
+  const entries = (value ?? "")
+    .split(";")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const seen = new Set<string>();
   return entries.map((entry) => {
     const match = /^([^=]+)=([^:]+)(?::(.*))?$/.exec(entry);
     const consumer = match?.[1]?.trim() ?? "";
     const action = match?.[2]?.trim() ?? "";
-    const events = match?.[3] === undefined ? "all" : match[3].split(",").map((e) => e.trim()).filter(Boolean);
+    const events =
+      match?.[3] === undefined
+        ? "all"
+        : match[3]
+            .split(",")
+            .map((e) => e.trim())
+            .filter(Boolean);
     if (!CONSUMER_NAME.test(consumer) || !ACTION_NAME.test(action) || (events !== "all" && (events.length === 0 || !events.every((e) => EVENT_NAME.test(e))))) {
       throw new Error(`EVENT_CONSUMERS: "${entry}" is not name=service.action or name=service.action:event,event`);
     }

@@ -27,11 +27,7 @@ interface EmbeddedServer {
 const USER = "postgres";
 const READY_MARK = "PG_VERSION";
 
-export async function startEmbeddedPostgres(
-  dataDir: string,
-  databases: readonly string[],
-  log: (msg: string) => void = () => undefined,
-): Promise<EmbeddedDatabases> {
+export async function startEmbeddedPostgres(dataDir: string, databases: readonly string[], log: (msg: string) => void = () => undefined): Promise<EmbeddedDatabases> {
   const pgDir = path.join(dataDir, "postgres");
   fs.mkdirSync(dataDir, { recursive: true });
   checkReachableByPostgresUser(pgDir);
@@ -143,8 +139,7 @@ function checkReachableByPostgresUser(pgDir: string): void {
     const mode = fs.statSync(dir).mode;
     if ((mode & 0o001) === 0) {
       throw new Error(
-        `embedded PostgreSQL runs as the "postgres" user, which cannot enter ${dir} (mode ${(mode & 0o777).toString(8)}); ` +
-          `choose a LOANSTACK_DATA_DIR elsewhere or run "chmod o+x ${dir}"`,
+        `embedded PostgreSQL runs as the "postgres" user, which cannot enter ${dir} (mode ${(mode & 0o777).toString(8)}); ` + `choose a LOANSTACK_DATA_DIR elsewhere or run "chmod o+x ${dir}"`,
       );
     }
     if (dir === path.dirname(dir)) return;

@@ -32,7 +32,11 @@ async function call<A extends ActionName>(broker: ServiceBroker, action: A, para
 /** Left-aligned columns, the header first; enough for a terminal, no dependency. */
 export function formatTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
   return [line(header), ...rows.map(line)].join("\n");
 }
 
@@ -55,9 +59,7 @@ export async function pendingApprovals(broker: ServiceBroker): Promise<string> {
 /** `loan-stats`: how many loans are in each status, and in all. */
 export async function loanStats(broker: ServiceBroker): Promise<string> {
   // One page of one row per status: only `total` is wanted, not the loans.
-  const counts = await Promise.all(
-    LOAN_STATUSES.map(async (status) => ({ status, total: (await call(broker, "loans.listAll", { status, pageSize: 1 })).total })),
-  );
+  const counts = await Promise.all(LOAN_STATUSES.map(async (status) => ({ status, total: (await call(broker, "loans.listAll", { status, pageSize: 1 })).total })));
   const sum = counts.reduce((acc, c) => acc + c.total, 0);
   return formatTable(["STATUS", "LOANS"], [...counts.map((c) => [c.status, String(c.total)]), ["TOTAL", String(sum)]]);
 }
@@ -106,7 +108,10 @@ export async function portfolioSummary(broker: ServiceBroker, rawAsOf?: string):
   const book = await call(broker, "loans.portfolio", as_of ? { as_of } : {});
   return [
     `Portfolio as of ${book.as_of}`,
-    formatTable(["STATUS", "LOANS"], LOAN_STATUSES.map((s) => [s, String(book.by_status[s])])),
+    formatTable(
+      ["STATUS", "LOANS"],
+      LOAN_STATUSES.map((s) => [s, String(book.by_status[s])]),
+    ),
     formatTable(
       ["FIGURE", "VALUE"],
       [

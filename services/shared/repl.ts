@@ -96,9 +96,7 @@ export async function startRepl(env: Env = process.env): Promise<void> {
   const options = brokerOptions({ LOG_LEVEL: "warn", NODE_ID: `repl-${os.hostname()}-${process.pid}`, ...env });
   const transporter = env.TRANSPORTER?.trim() ?? "";
   if (!options.transporter) {
-    throw new ReplStartError(
-      "the REPL joins a running loanstack cluster through TRANSPORTER; set it as the services have it, e.g. TRANSPORTER=nats://127.0.0.1:4222 or redis://127.0.0.1:6379",
-    );
+    throw new ReplStartError("the REPL joins a running loanstack cluster through TRANSPORTER; set it as the services have it, e.g. TRANSPORTER=nats://127.0.0.1:4222 or redis://127.0.0.1:6379");
   }
   const replOptions: ReplOptions = { delimiter: "loanstack $", customCommands: REPL_COMMANDS };
   const broker = new ServiceBroker({ ...options, replOptions });

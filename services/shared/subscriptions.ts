@@ -20,9 +20,7 @@ export interface Subscription {
   events: readonly (EventName | (string & {}))[] | "all";
 }
 
-export const SUBSCRIPTIONS: readonly Subscription[] = [
-  { consumer: "audit", action: "audit.record", events: EVENT_NAMES },
-];
+export const SUBSCRIPTIONS: readonly Subscription[] = [{ consumer: "audit", action: "audit.record", events: EVENT_NAMES }];
 
 export function takes(subscription: Subscription, event: string): boolean {
   return subscription.events === "all" || subscription.events.includes(event);

@@ -58,7 +58,10 @@ export class PasswordHasher {
   private readonly queue: Pending[] = [];
 
   // One core stays with the event loop: a login flood then slows logins, not every request.
-  constructor(private readonly rounds: number, size = Math.max(1, Math.min(4, os.availableParallelism() - 1))) {
+  constructor(
+    private readonly rounds: number,
+    size = Math.max(1, Math.min(4, os.availableParallelism() - 1)),
+  ) {
     for (let i = 0; i < size; i++) {
       const worker = new HasherWorker((w) => this.next(w));
       this.all.push(worker);

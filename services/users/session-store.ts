@@ -87,7 +87,15 @@ export class SessionStore {
   async open(work: StatementWork, userId: number, client: ClientInfo): Promise<{ session: SessionRow; refreshToken: string }> {
     const { token, hash } = newRefreshToken();
     const now = new Date();
-    const row: NewSessionRow = { id: crypto.randomUUID(), user_id: userId, refresh_hash: hash, created_at: now, expires_at: this.expiry(now, now), ip: client.ip ?? null, user_agent: client.user_agent ?? null };
+    const row: NewSessionRow = {
+      id: crypto.randomUUID(),
+      user_id: userId,
+      refresh_hash: hash,
+      created_at: now,
+      expires_at: this.expiry(now, now),
+      ip: client.ip ?? null,
+      user_agent: client.user_agent ?? null,
+    };
     const [session] = await work.sql.rows<SessionRow>(
       `INSERT INTO sessions (id, user_id, refresh_hash, created_at, last_used_at, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7) RETURNING ${ROW}`,
       [row.id, row.user_id, row.refresh_hash, row.created_at, row.expires_at, row.ip, row.user_agent],

@@ -50,15 +50,9 @@ describe("CSV", () => {
 describe("import plan", () => {
   test("good rows get a request with a two-place principal and a key; bad rows an error", () => {
     const plan = planImport(
-      [
-        "customer_id,principal,tenure_months,note",
-        "3,250000,24,first",
-        "3,\"1,200,000.5\",120,grouped",
-        "x,100,12,bad id",
-        "4,12.345,12,three decimals",
-        "5,1000,0,zero tenure",
-        "6,1000,12,a,b",
-      ].join("\n"),
+      ["customer_id,principal,tenure_months,note", "3,250000,24,first", '3,"1,200,000.5",120,grouped', "x,100,12,bad id", "4,12.345,12,three decimals", "5,1000,0,zero tenure", "6,1000,12,a,b"].join(
+        "\n",
+      ),
     );
     expect(plan.rows).toHaveLength(6);
     expect(plan.rows[0]).toMatchObject({ line: 2, request: { customer_id: 3, principal: "250000.00", tenure_months: 24 } });

@@ -26,8 +26,7 @@ let dir: string;
 let n = 0;
 
 const email = (kind: string): string => `imp-${kind}-${process.pid}-${++n}@example.com`;
-const run = (args: string[], options: RunOptions = {}): Promise<Result> =>
-  loanctl(args, { ...options, env: { XDG_CONFIG_HOME: home, LOANCTL_API_URL: stack.url, ...options.env } });
+const run = (args: string[], options: RunOptions = {}): Promise<Result> => loanctl(args, { ...options, env: { XDG_CONFIG_HOME: home, LOANCTL_API_URL: stack.url, ...options.env } });
 
 async function signup(kind: "customer" | "agent"): Promise<User> {
   return new LoanClient({ baseUrl: stack.url }).signup({ email: email(kind), password: PASSWORD, first_name: "Imp", last_name: kind, is_customer: kind === "customer", is_agent: kind === "agent" });

@@ -32,8 +32,7 @@ function person(): { home: string; run: (args: string[], options?: RunOptions) =
   homes.push(home);
   return {
     home,
-    run: (args, options = {}) =>
-      loanctl(args, { ...options, env: { XDG_CONFIG_HOME: home, LOANCTL_API_URL: stack.url, ...options.env } }),
+    run: (args, options = {}) => loanctl(args, { ...options, env: { XDG_CONFIG_HOME: home, LOANCTL_API_URL: stack.url, ...options.env } }),
   };
 }
 
@@ -90,12 +89,7 @@ afterAll(() => {
 
 describe("help and usage", () => {
   test("--help at every level, with examples; --version", async () => {
-    const [root, loans, approve, version] = await Promise.all([
-      loanctl(["--help"]),
-      loanctl(["loans", "--help"]),
-      loanctl(["loans", "approve", "--help"]),
-      loanctl(["--version"]),
-    ]);
+    const [root, loans, approve, version] = await Promise.all([loanctl(["--help"]), loanctl(["loans", "--help"]), loanctl(["loans", "approve", "--help"]), loanctl(["--version"])]);
     expect(root.code).toBe(0);
     expect(root.stdout).toMatch(/Usage: loanctl/);
     expect(root.stdout).toContain("Examples:");
@@ -399,10 +393,7 @@ describe("loans", () => {
 
   test("approve; reject needs --yes without a terminal; a second decision exits 1 (409)", async () => {
     const [first, second] = await Promise.all([request(), request()]);
-    const [approved, refused] = await Promise.all([
-      boss.run(["loans", "approve", String(first.id)]),
-      boss.run(["loans", "reject", String(second.id)]),
-    ]);
+    const [approved, refused] = await Promise.all([boss.run(["loans", "approve", String(first.id)]), boss.run(["loans", "reject", String(second.id)])]);
     expect(approved.code).toBe(0);
     expect(approved.stderr).toMatch(new RegExp(`Loan ${first.id} approved`));
     expect(approved.stdout).toMatch(/^Status +APPROVED$/m);
@@ -413,10 +404,7 @@ describe("loans", () => {
     const rejected = parsed<Loan>(await boss.run(["--json", "loans", "reject", String(second.id), "--yes"]));
     expect(rejected.status).toBe("REJECTED");
 
-    const [again, notAdmin] = await Promise.all([
-      boss.run(["loans", "approve", String(first.id)]),
-      customer.run(["loans", "approve", String(second.id)]),
-    ]);
+    const [again, notAdmin] = await Promise.all([boss.run(["loans", "approve", String(first.id)]), customer.run(["loans", "approve", String(second.id)])]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/HTTP 409/);
     oneErrorLine(again);
@@ -662,7 +650,6 @@ describe("repl", () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });
-
 
 // last: it takes the loans service down
 describe("health", () => {

@@ -18,13 +18,7 @@ describe("the root help", () => {
     const commander = renderRootHelp();
     expect(commander).toMatch(/^Usage: loanctl \[options\] \[command\]\n/);
     // --no-color makes the call one that the build's text does not answer: commander itself, in the binary
-    const [viaCommander, help, short, word, bare] = await Promise.all([
-      loanctl(["--no-color", "--help"]),
-      loanctl(["--help"]),
-      loanctl(["-h"]),
-      loanctl(["help"]),
-      loanctl([]),
-    ]);
+    const [viaCommander, help, short, word, bare] = await Promise.all([loanctl(["--no-color", "--help"]), loanctl(["--help"]), loanctl(["-h"]), loanctl(["help"]), loanctl([])]);
     expect(viaCommander).toEqual({ code: 0, stdout: commander, stderr: "" });
     for (const answer of [help, short, word]) expect(answer).toEqual({ code: 0, stdout: commander, stderr: "" });
     // no command is a usage error: the help on stderr, exit 2

@@ -57,7 +57,10 @@ async function signedIn(user: { email: string }, password = PASSWORD) {
 
 async function customer(): Promise<User & { email: string }> {
   const address = email("cli-sess");
-  return { ...(await new LoanClient({ baseUrl: stack.url }).signup({ email: address, password: PASSWORD, first_name: "Cli", last_name: "Session", is_customer: true, is_agent: false })), email: address };
+  return {
+    ...(await new LoanClient({ baseUrl: stack.url }).signup({ email: address, password: PASSWORD, first_name: "Cli", last_name: "Session", is_customer: true, is_agent: false })),
+    email: address,
+  };
 }
 
 const profileStatus = async (token: string) => (await api.call("GET", "/api/user/profile", { token })).status;

@@ -48,7 +48,13 @@ class Probe {
 
   async start(): Promise<void> {
     this.starts += 1;
-    const broker = new ServiceBroker({ namespace: this.namespace, nodeID: `${this.namespace}-probe-${this.starts}`, transporter: brokerOptions({ TRANSPORTER: this.transporter }).transporter, logger: false, skipProcessEventRegistration: true });
+    const broker = new ServiceBroker({
+      namespace: this.namespace,
+      nodeID: `${this.namespace}-probe-${this.starts}`,
+      transporter: brokerOptions({ TRANSPORTER: this.transporter }).transporter,
+      logger: false,
+      skipProcessEventRegistration: true,
+    });
     broker.createService({ name: "probe", actions: { receive: { handler: (ctx) => this.receive(ctx.params as Delivery) } } });
     await broker.start();
     this.broker = broker;
@@ -137,7 +143,11 @@ describeCluster(KIND, `events delivered to every consumer, over ${KIND}`, (trans
     }
   }, 60_000);
 
-  const publishers = () => [["loans", loansDb], ["users", usersDb]] as const;
+  const publishers = () =>
+    [
+      ["loans", loansDb],
+      ["users", usersDb],
+    ] as const;
 
   async function pending(db: Client, consumer: string): Promise<number> {
     return Number((await db.query<{ n: string }>("SELECT count(*) AS n FROM outbox_pending WHERE consumer = $1", [consumer])).rows[0]!.n);
@@ -254,10 +264,13 @@ describeCluster(KIND, `events delivered to every consumer, over ${KIND}`, (trans
     await loansDb.query("INSERT INTO outbox_pending (consumer, outbox_id) VALUES ('audit', $1) ON CONFLICT DO NOTHING", [unknownId]);
     const loan = await requestLoan();
     await auditShows(loan.id, ["loan.created"]);
-    await eventually(async () => {
-      await expectAllDelivered("audit");
-      await expectAllDelivered("probe");
-    }, { what: "both consumers to have acknowledged everything", timeoutMs: 20_000 });
+    await eventually(
+      async () => {
+        await expectAllDelivered("audit");
+        await expectAllDelivered("probe");
+      },
+      { what: "both consumers to have acknowledged everything", timeoutMs: 20_000 },
+    );
     expect(probe.loanEvents(loan.id)).toEqual(["loan.created"]);
     expect(probe.skipped.has(`loans:${unknownId}`)).toBe(true);
     expect((await auditDb.query("SELECT 1 FROM audit_events WHERE source = 'loans' AND source_event_id = $1", [unknownId])).rowCount).toBe(0);
@@ -281,10 +294,13 @@ describeCluster(KIND, `events delivered to every consumer, over ${KIND}`, (trans
     loans = await cluster!.start("loans");
     await waitHealthy(api);
     await auditShows(loan.id, ["loan.created", "loan.decided"]);
-    await eventually(async () => {
-      await expectAllDelivered("audit");
-      await expectAllDelivered("probe");
-    }, { what: "every consumer to have every event", timeoutMs: 20_000 });
+    await eventually(
+      async () => {
+        await expectAllDelivered("audit");
+        await expectAllDelivered("probe");
+      },
+      { what: "every consumer to have every event", timeoutMs: 20_000 },
+    );
     expect(probe.loanEvents(loan.id)).toEqual(["loan.created", "loan.decided"]);
     // The held batch came again (at least once), and was applied once (the probe's dedupe).
     const redelivered = [...probe.deliveries].filter(([key, n]) => key.startsWith("loans:") && n > 1);

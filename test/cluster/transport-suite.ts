@@ -35,12 +35,7 @@ export function transportSuite(kind: TransportKind): void {
       const c = cluster;
       // LOG_LEVEL=debug on loans: each process logs every request it receives, which is how
       // the balancing test tells which instance served a call.
-      const [users, loansProc, audit, gateway] = await Promise.all([
-        c.start("users"),
-        c.start("loans", { name: "loans-a", env: { LOG_LEVEL: "debug" } }),
-        c.start("audit"),
-        c.start("api"),
-      ]);
+      const [users, loansProc, audit, gateway] = await Promise.all([c.start("users"), c.start("loans", { name: "loans-a", env: { LOG_LEVEL: "debug" } }), c.start("audit"), c.start("api")]);
       Object.assign(procs, { users, loans: loansProc, audit, api: gateway });
       loans = loansProc;
       api = new Api(gateway.url!);

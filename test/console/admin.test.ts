@@ -38,7 +38,10 @@ async function loanStatus(id: number): Promise<string> {
 
 /** The value shown next to a term of the figures. */
 function figure(term: string) {
-  return tab.page.locator("dl.figures > div").filter({ has: tab.page.locator("dt", { hasText: new RegExp(`^${term}$`) }) }).locator("dd");
+  return tab.page
+    .locator("dl.figures > div")
+    .filter({ has: tab.page.locator("dt", { hasText: new RegExp(`^${term}$`) }) })
+    .locator("dd");
 }
 
 beforeAll(async () => {
@@ -79,7 +82,12 @@ test("Dashboard: loans by status and the portfolio figures, from the API's own",
   const portfolio = (await api.call("GET", "/api/v1/loan/portfolio", { token: people.admin.token })).body;
   expect(portfolio).toMatchObject({ active_outstanding_principal: "10000.00", par30: "100.00" });
   expect(Number(portfolio.overdue_amount)).toBeGreaterThan(0);
-  const card = (term: string) => tab.page.getByRole("region", { name: "Portfolio" }).locator(".card").filter({ has: tab.page.locator("dt", { hasText: term }) }).locator("dd");
+  const card = (term: string) =>
+    tab.page
+      .getByRole("region", { name: "Portfolio" })
+      .locator(".card")
+      .filter({ has: tab.page.locator("dt", { hasText: term }) })
+      .locator("dd");
   await expectText(card("Outstanding principal"), "10,000.00");
   await expectText(card("Overdue amount"), portfolio.overdue_amount.replace(/\B(?=(\d{3})+(?!\d))/g, ","));
   await expectText(card("PAR30"), "100.00 %");
@@ -281,7 +289,10 @@ test("Audit log: filtered by entity", async () => {
   const events = await tab.page.locator("tbody tr td:nth-child(2)").allTextContents();
   expect(events.length).toBeGreaterThan(0);
   for (const event of events) expect(event).toMatch(/^loan\./);
-  await tab.page.getByRole("link", { name: `Loan ${loanIds[0]}`, exact: true }).first().waitFor();
+  await tab.page
+    .getByRole("link", { name: `Loan ${loanIds[0]}`, exact: true })
+    .first()
+    .waitFor();
   await tab.expectClean("Audit log by entity");
 });
 

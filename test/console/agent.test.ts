@@ -20,7 +20,11 @@ let customerName: string;
 
 const grouped = (money: string) => money.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 /** The figures' value for a term. */
-const figure = (term: string) => tab.page.locator("dl.figures > div").filter({ has: tab.page.locator("dt", { hasText: new RegExp(`^${term}$`) }) }).locator("dd");
+const figure = (term: string) =>
+  tab.page
+    .locator("dl.figures > div")
+    .filter({ has: tab.page.locator("dt", { hasText: new RegExp(`^${term}$`) }) })
+    .locator("dd");
 const preview = () => tab.page.locator("output.preview");
 
 beforeAll(async () => {

@@ -10,8 +10,7 @@ import { email, http } from "../support/http.js";
 const PASSWORD = "password-123";
 const { stack, api, people } = useStack({ people: true });
 
-const signIn = (address: string, password: string, cookie?: string) =>
-  http(stack.url, "POST", "/admin/session", { body: { email: address, password }, headers: cookie ? { cookie } : {} });
+const signIn = (address: string, password: string, cookie?: string) => http(stack.url, "POST", "/admin/session", { body: { email: address, password }, headers: cookie ? { cookie } : {} });
 
 function cookiesOf(setCookie: string[]): Record<string, string> {
   return Object.fromEntries(setCookie.map((c) => c.split(";")[0]!.split("=") as [string, string]).filter(([, v]) => v !== ""));

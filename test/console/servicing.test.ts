@@ -29,7 +29,10 @@ async function approvedLoan(principal: string, months: number): Promise<number> 
 
 /** The value shown next to a term of the figures. */
 function figure(tab: Tab, term: string) {
-  return tab.page.locator("dl.figures > div").filter({ has: tab.page.locator("dt", { hasText: new RegExp(`^${term}$`) }) }).locator("dd");
+  return tab.page
+    .locator("dl.figures > div")
+    .filter({ has: tab.page.locator("dt", { hasText: new RegExp(`^${term}$`) }) })
+    .locator("dd");
 }
 const scheduleRows = (tab: Tab) => tab.page.getByRole("region", { name: "Schedule" }).locator("tbody tr");
 const repaymentRows = (tab: Tab) => tab.page.getByRole("region", { name: "Repayments" }).locator("tbody tr");

@@ -149,7 +149,10 @@ describe("the cookie on API calls", () => {
     const signed = await signIn(agent.email);
     const id = await newLoan();
     expect((await decide(id, { cookie: signed.cookie, "x-csrf-token": signed.csrf })).status).toBe(403);
-    const mine = await http(stack.url, "POST", "/api/loan/customer-loan", { body: { customer_id: people.customer.id, principal: "5000.00", tenure_months: 6 }, headers: { cookie: signed.cookie, "x-csrf-token": signed.csrf } });
+    const mine = await http(stack.url, "POST", "/api/loan/customer-loan", {
+      body: { customer_id: people.customer.id, principal: "5000.00", tenure_months: 6 },
+      headers: { cookie: signed.cookie, "x-csrf-token": signed.csrf },
+    });
     expect(mine.status).toBe(201);
     expect(mine.body.agent_id).toBe(agent.id);
   });

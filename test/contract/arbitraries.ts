@@ -12,11 +12,7 @@ const HUGE = [2 ** 31, 2 ** 53 + 2, 1e21, 1e308, -1e308, -(2 ** 31) - 1, Number.
 const ODD_STRINGS = ["", " ", "\u0000", "\ud800", "\u202eevil", "🦄🦄🦄", "'; DROP TABLE loans; --", "%00", "NaN", "Infinity", "1e400", "-0", "0x10", "../../etc/passwd", "a".repeat(5000)];
 
 /** Any JSON value, unicode included. */
-export const anyJson: fc.Arbitrary<unknown> = fc.oneof(
-  fc.jsonValue(),
-  fc.string({ unit: "binary", maxLength: 40 }),
-  fc.constantFrom<unknown>(...HUGE, ...ODD_STRINGS, null, true, [], {}),
-);
+export const anyJson: fc.Arbitrary<unknown> = fc.oneof(fc.jsonValue(), fc.string({ unit: "binary", maxLength: 40 }), fc.constantFrom<unknown>(...HUGE, ...ODD_STRINGS, null, true, [], {}));
 
 const INT_MAX = 2 ** 31 - 1;
 
@@ -108,7 +104,7 @@ export function invalidBody(schema: JsonSchema): fc.Arbitrary<unknown> {
 
 /** A query or path value that breaks the parameter's schema, as the text a URL carries. */
 export function invalidParamText(schema: JsonSchema): fc.Arbitrary<string> {
-  return wrongValue(schema).map((v) => (typeof v === "string" ? v : JSON.stringify(v) ?? ""));
+  return wrongValue(schema).map((v) => (typeof v === "string" ? v : (JSON.stringify(v) ?? "")));
 }
 
 export function paramText(value: unknown): string {

@@ -26,7 +26,9 @@ test("a field added, dropped or retyped fails, naming it", () => {
 });
 
 test("a status the operation does not list fails, a 500 above all", () => {
-  expect(() => checkAnswer("GET", "/api/v1/loan/loan-details/42", answer(500, { name: "InternalServerError", message: "x", code: 500, type: "INTERNAL_ERROR" }))).toThrow(/answered 500, which the document does not list for getLoan/);
+  expect(() => checkAnswer("GET", "/api/v1/loan/loan-details/42", answer(500, { name: "InternalServerError", message: "x", code: 500, type: "INTERNAL_ERROR" }))).toThrow(
+    /answered 500, which the document does not list for getLoan/,
+  );
   expect(() => checkAnswer("GET", "/api/v1/user/profile", answer(409, { name: "ConflictError", message: "x", code: 409, type: "X" }))).toThrow(/does not list/);
 });
 

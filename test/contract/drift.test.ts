@@ -31,7 +31,13 @@ async function check(dir: string, document: OpenApiDocument): Promise<{ ok: bool
   const depth = path.relative(dir, path.resolve(HERE, "../..")).split(path.sep).join("/");
   const assertions = fs.readFileSync(path.join(HERE, "drift.assert.ts"), "utf8").replaceAll('"../../sdk/', `"${depth}/sdk/`);
   if (dir !== HERE) fs.writeFileSync(path.join(dir, "drift.assert.ts"), assertions);
-  const tsconfig = { extends: path.relative(dir, path.resolve(HERE, "../../tsconfig.json")), compilerOptions: { noEmit: true, types: ["node"], rootDir: depth }, files: ["drift.assert.ts"], include: [], exclude: [] };
+  const tsconfig = {
+    extends: path.relative(dir, path.resolve(HERE, "../../tsconfig.json")),
+    compilerOptions: { noEmit: true, types: ["node"], rootDir: depth },
+    files: ["drift.assert.ts"],
+    include: [],
+    exclude: [],
+  };
   if (dir !== HERE) fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(tsconfig));
   try {
     const { stdout } = await run(process.execPath, [TSC, "-p", path.join(dir, "tsconfig.json")], { cwd: dir });

@@ -14,8 +14,7 @@ const doc: OpenApiDocument = documentFromCode();
 const ops: Array<{ name: string; op: OpenApiOperation }> = Object.entries(doc.paths).flatMap(([path, byMethod]) =>
   Object.entries(byMethod).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })),
 );
-const responsesOf = (status: string): Array<{ name: string; response: OpenApiResponse }> =>
-  ops.flatMap(({ name, op }) => (op.responses[status] ? [{ name, response: op.responses[status] }] : []));
+const responsesOf = (status: string): Array<{ name: string; response: OpenApiResponse }> => ops.flatMap(({ name, op }) => (op.responses[status] ? [{ name, response: op.responses[status] }] : []));
 
 /** Every schema object inside `schema`, with where it sits. */
 function walk(schema: JsonSchema | undefined, at: string, out: Array<{ at: string; schema: JsonSchema }> = []) {

@@ -78,7 +78,11 @@ export function readEnvExample(): EnvExampleEntry[] {
 
 /** The values a shell would export from .env.example (the commented-out lines are not). */
 export function envExampleValues(): Record<string, string> {
-  return Object.fromEntries(readEnvExample().filter((e) => !e.commentedOut).map((e) => [e.name, e.value]));
+  return Object.fromEntries(
+    readEnvExample()
+      .filter((e) => !e.commentedOut)
+      .map((e) => [e.name, e.value]),
+  );
 }
 
 // ---------------------------------------------------------------- docker compose -----------
@@ -169,7 +173,10 @@ export interface Kustomization {
 }
 
 export function k8sFiles(): string[] {
-  return fs.readdirSync(path.join(ROOT, "k8s")).filter((f) => /\.ya?ml$/.test(f) && f !== "kustomization.yaml").sort();
+  return fs
+    .readdirSync(path.join(ROOT, "k8s"))
+    .filter((f) => /\.ya?ml$/.test(f) && f !== "kustomization.yaml")
+    .sort();
 }
 
 export function readK8s(): K8sObject[] {

@@ -52,7 +52,10 @@ const databaseVarOf = (service: string): string | undefined =>
   (isServiceName(service) ? DATABASE_VARIABLES[service] : undefined) ?? (PENDING_SERVICES.includes(service) && !isServiceName(service) ? `${service.toUpperCase()}_DATABASE_URL` : undefined);
 
 function servicesIn(value: string | undefined): string[] {
-  return (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  return (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 describe("the code's environment", () => {
@@ -356,7 +359,9 @@ describe("Dockerfile", () => {
   });
 
   it("leaves dependencies, build output, data and env files out of the build context", () => {
-    const ignored = readText(".dockerignore").split("\n").map((l) => l.trim());
+    const ignored = readText(".dockerignore")
+      .split("\n")
+      .map((l) => l.trim());
     for (const entry of ["node_modules", "dist", "data", ".env"]) expect(ignored).toContain(entry);
     // Whatever the build compiles must reach the build stage.
     const tsconfig = JSON.parse(readText("tsconfig.build.json")) as { include: string[] };
@@ -368,6 +373,10 @@ describe("Dockerfile", () => {
     const tsconfig = JSON.parse(readText("tsconfig.build.json")) as { include: string[] };
     expect(tsconfig.include.filter((p) => p.split("/")[0] === "bench")).toEqual([]);
     expect(pkg.files.filter((p) => p.split("/")[0] === "bench")).toEqual([]);
-    expect(readText(".dockerignore").split("\n").map((l) => l.trim())).toContain("bench");
+    expect(
+      readText(".dockerignore")
+        .split("\n")
+        .map((l) => l.trim()),
+    ).toContain("bench");
   });
 });

@@ -108,7 +108,11 @@ describe("docs/configuration.md", () => {
   });
 
   it("gives each variable .env.example lists with a value that same default", () => {
-    const example = new Map(readEnvExample().filter((e) => !e.commentedOut).map((e) => [e.name, e.value]));
+    const example = new Map(
+      readEnvExample()
+        .filter((e) => !e.commentedOut)
+        .map((e) => [e.name, e.value]),
+    );
     for (const { names, defaultCell } of rows) {
       for (const name of names) {
         const value = example.get(name);

@@ -44,7 +44,9 @@ describe(`${OVERRIDE_FILE} over docker-compose.yml`, () => {
   const base = readCompose();
   const override = readComposeOverride(OVERRIDE_FILE);
   const merged = mergeCompose<ComposeFile & { services: Record<string, { profiles?: string[]; hostname?: string }> }>(base, override);
-  const apps = Object.entries(base.services).filter(([, s]) => s.build !== undefined).map(([name]) => name);
+  const apps = Object.entries(base.services)
+    .filter(([, s]) => s.build !== undefined)
+    .map(([name]) => name);
   const rabbit = merged.services.rabbitmq!;
   const rabbitEnv = environmentOf(rabbit);
 
@@ -162,7 +164,11 @@ describeKubectl("k8s/rabbitmq, a kustomize Component over k8s/", () => {
 
   it("gives every loanstack pod TRANSPORTER from the loanstack-rabbitmq Secret, once", () => {
     const deployments = appDeployments(withRabbit);
-    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(appDeployments(plain).map((d) => d.metadata.name).sort());
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(
+      appDeployments(plain)
+        .map((d) => d.metadata.name)
+        .sort(),
+    );
     for (const d of deployments) {
       const env = (container(d).env ?? []).filter(isAmqpEnv);
       expect({ d: d.metadata.name, env }).toEqual({ d: d.metadata.name, env: [{ name: "TRANSPORTER", valueFrom: { secretKeyRef: { name: "loanstack-rabbitmq", key: "TRANSPORTER" } } }] });

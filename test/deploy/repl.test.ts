@@ -59,8 +59,7 @@ describe("the REPL commands against the services", () => {
   const { stack, api, people } = useStack({ people: true, clock: testClock });
 
   beforeAll(async () => {
-    const request = () =>
-      api.call("POST", "/api/loan/customer-loan", { token: people.agent.token, body: { customer_id: people.customer.id, principal: "250000.00", tenure_months: 24 } });
+    const request = () => api.call("POST", "/api/loan/customer-loan", { token: people.agent.token, body: { customer_id: people.customer.id, principal: "250000.00", tenure_months: 24 } });
     const [first] = await Promise.all([request(), request()]);
     const decided = await api.call("PUT", `/api/loan/approve-reject-loan/${first.body.id}`, { token: people.admin.token, body: { status: "APPROVED" } });
     expect(decided.status).toBe(200);

@@ -206,27 +206,36 @@ const ENDPOINTS: Endpoint[] = [
     route: "/api/user/list-agents",
     allowed: ["agent", "admin"],
     success: 200,
-    prepare: async () => ({ path: "/api/user/list-agents", check: async (res, allowed) => {
-      if (allowed) expect(res.body.rows.length).toBeGreaterThan(0);
-    } }),
+    prepare: async () => ({
+      path: "/api/user/list-agents",
+      check: async (res, allowed) => {
+        if (allowed) expect(res.body.rows.length).toBeGreaterThan(0);
+      },
+    }),
   },
   {
     method: "GET",
     route: "/api/user/list-users",
     allowed: ["admin"],
     success: 200,
-    prepare: async () => ({ path: "/api/user/list-users", check: async (res, allowed) => {
-      if (allowed) expect(res.body.total).toBeGreaterThan(0);
-    } }),
+    prepare: async () => ({
+      path: "/api/user/list-users",
+      check: async (res, allowed) => {
+        if (allowed) expect(res.body.total).toBeGreaterThan(0);
+      },
+    }),
   },
   {
     method: "GET",
     route: "/api/user/list-approvals",
     allowed: ["admin"],
     success: 200,
-    prepare: async () => ({ path: "/api/user/list-approvals", check: async (res, allowed) => {
-      if (allowed) expect(Array.isArray(res.body.rows)).toBe(true);
-    } }),
+    prepare: async () => ({
+      path: "/api/user/list-approvals",
+      check: async (res, allowed) => {
+        if (allowed) expect(Array.isArray(res.body.rows)).toBe(true);
+      },
+    }),
   },
   {
     method: "PUT",
@@ -313,9 +322,12 @@ const ENDPOINTS: Endpoint[] = [
     success: 200,
     prepare: async () => {
       const id = await newLoan();
-      return { path: `/api/loan/loan-details/${id}`, check: async (res, allowed) => {
-        if (allowed) expect(res.body.id).toBe(id);
-      } };
+      return {
+        path: `/api/loan/loan-details/${id}`,
+        check: async (res, allowed) => {
+          if (allowed) expect(res.body.id).toBe(id);
+        },
+      };
     },
   },
   {
@@ -325,9 +337,12 @@ const ENDPOINTS: Endpoint[] = [
     success: 200,
     prepare: async () => {
       const id = await newLoan();
-      return { path: `/api/loan/loan-history/${id}`, check: async (res, allowed) => {
-        if (allowed) expect(res.body).toEqual({ rows: [] });
-      } };
+      return {
+        path: `/api/loan/loan-history/${id}`,
+        check: async (res, allowed) => {
+          if (allowed) expect(res.body).toEqual({ rows: [] });
+        },
+      };
     },
   },
   {
@@ -367,9 +382,12 @@ const ENDPOINTS: Endpoint[] = [
     success: 200,
     prepare: async () => {
       const id = await activeLoan();
-      return { path: `/api/loan/loan-schedule/${id}`, check: async (res, allowed) => {
-        if (allowed) expect(res.body).toMatchObject({ loan_id: id, disbursed_on: "2026-01-31", rows: expect.arrayContaining([expect.objectContaining({ number: 12 })]) });
-      } };
+      return {
+        path: `/api/loan/loan-schedule/${id}`,
+        check: async (res, allowed) => {
+          if (allowed) expect(res.body).toMatchObject({ loan_id: id, disbursed_on: "2026-01-31", rows: expect.arrayContaining([expect.objectContaining({ number: 12 })]) });
+        },
+      };
     },
   },
   {
@@ -396,9 +414,12 @@ const ENDPOINTS: Endpoint[] = [
     success: 200,
     prepare: async () => {
       const id = await activeLoan();
-      return { path: `/api/loan/repayments/${id}`, check: async (res, allowed) => {
-        if (allowed) expect(res.body).toEqual({ rows: [] });
-      } };
+      return {
+        path: `/api/loan/repayments/${id}`,
+        check: async (res, allowed) => {
+          if (allowed) expect(res.body).toEqual({ rows: [] });
+        },
+      };
     },
   },
   {
@@ -411,9 +432,12 @@ const ENDPOINTS: Endpoint[] = [
       const id = await activeLoan();
       const made = await call("POST", `/api/loan/repayment/${id}`, { token: people.admin.token, body: { amount: "100.00", paid_on: "2026-02-01" } });
       if (made.status !== 201) throw new Error(`repayment: ${made.status} ${JSON.stringify(made.body)}`);
-      return { path: `/api/loan/repayment/${made.body.id}`, check: async (res, allowed) => {
-        if (allowed) expect(res.body).toEqual(made.body);
-      } };
+      return {
+        path: `/api/loan/repayment/${made.body.id}`,
+        check: async (res, allowed) => {
+          if (allowed) expect(res.body).toEqual(made.body);
+        },
+      };
     },
   },
   {
@@ -423,9 +447,12 @@ const ENDPOINTS: Endpoint[] = [
     success: 200,
     prepare: async () => {
       await activeLoan();
-      return { path: "/api/loan/portfolio", check: async (res, allowed) => {
-        if (allowed) expect(res.body.by_status.ACTIVE).toBeGreaterThan(0);
-      } };
+      return {
+        path: "/api/loan/portfolio",
+        check: async (res, allowed) => {
+          if (allowed) expect(res.body.by_status.ACTIVE).toBeGreaterThan(0);
+        },
+      };
     },
   },
   // ---- sessions ----
@@ -579,8 +606,7 @@ describe("a loan's own customer", () => {
 });
 
 describe("the token", () => {
-  const sign = (payload: object, secret: string | Buffer, options: jwt.SignOptions = {}) =>
-    jwt.sign(payload, secret, { algorithm: "HS256", issuer: "loanstack", ...options });
+  const sign = (payload: object, secret: string | Buffer, options: jwt.SignOptions = {}) => jwt.sign(payload, secret, { algorithm: "HS256", issuer: "loanstack", ...options });
 
   test("a deleted agent's token stops working at once", async () => {
     const agent = await approvedAgent(api, people.admin.token);

@@ -11,7 +11,27 @@ import { email, type HttpAnswer, type HttpOptions } from "../support/http.js";
 
 const PASSWORD = "password-123";
 const USER_KEYS = ["created_at", "email", "first_name", "id", "is_approved", "last_name", "role", "updated_at"];
-const LOAN_KEYS = ["agent_id", "closed_at", "created_at", "customer_id", "days_past_due", "decided_at", "decided_by", "disbursed_on", "emi", "id", "interest_rate", "next_due_date", "outstanding_interest", "outstanding_principal", "principal", "status", "tenure_months", "updated_at", "version"];
+const LOAN_KEYS = [
+  "agent_id",
+  "closed_at",
+  "created_at",
+  "customer_id",
+  "days_past_due",
+  "decided_at",
+  "decided_by",
+  "disbursed_on",
+  "emi",
+  "id",
+  "interest_rate",
+  "next_due_date",
+  "outstanding_interest",
+  "outstanding_principal",
+  "principal",
+  "status",
+  "tenure_months",
+  "updated_at",
+  "version",
+];
 const VERSION_KEYS = ["edited_at", "edited_by", "emi", "interest_rate", "principal", "status", "tenure_months", "version"];
 const PAGE_KEYS = ["page", "pageSize", "rows", "total", "totalPages"];
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -231,7 +251,10 @@ describe("POST /api/user/create-admin", () => {
   });
 
   test("a taken email → 409", async () => {
-    expectError(await call("POST", "/api/user/create-admin", { token: people.admin.token, body: { email: people.customer.email.toUpperCase(), password: PASSWORD, first_name: "A", last_name: "B" } }), 409);
+    expectError(
+      await call("POST", "/api/user/create-admin", { token: people.admin.token, body: { email: people.customer.email.toUpperCase(), password: PASSWORD, first_name: "A", last_name: "B" } }),
+      409,
+    );
   });
 
   test("a missing field → 422", async () => {

@@ -236,7 +236,11 @@ describe("too long → 422; the longest allowed is fine", () => {
     expect(res.status).toBe(201);
     expect(res.body[field]).toBe("n".repeat(100));
     expectError(await call("POST", "/api/user/signup", { body: signupBody({ [field]: "n".repeat(101) }) }), 422, field);
-    expectError(await call("POST", "/api/user/create-admin", { token: people.admin.token, body: { email: email("adm"), password: PASSWORD, first_name: "A", last_name: "B", [field]: "n".repeat(101) } }), 422, field);
+    expectError(
+      await call("POST", "/api/user/create-admin", { token: people.admin.token, body: { email: email("adm"), password: PASSWORD, first_name: "A", last_name: "B", [field]: "n".repeat(101) } }),
+      422,
+      field,
+    );
   });
 
   test("a password of 72 characters is accepted and works; 73 is refused and not echoed", async () => {

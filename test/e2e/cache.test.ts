@@ -57,7 +57,12 @@ test("a cached answer is sent as the very bytes and headers of the answer that f
   };
   const filled = await raw();
   expect(filled.status).toBe(200);
-  expect(filled.headers).toEqual(expect.arrayContaining([["content-type", "application/json; charset=utf-8"], ["x-content-type-options", "nosniff"]]));
+  expect(filled.headers).toEqual(
+    expect.arrayContaining([
+      ["content-type", "application/json; charset=utf-8"],
+      ["x-content-type-options", "nosniff"],
+    ]),
+  );
   expect(filled.text).toBe(JSON.stringify(JSON.parse(filled.text)));
   for (let i = 0; i < 3; i++) expect(await raw()).toEqual(filled);
   // Once a write clears the list, its new text is sent.

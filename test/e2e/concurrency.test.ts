@@ -59,7 +59,9 @@ describe("concurrent decisions", () => {
     const loans = await Promise.all(Array.from({ length: 5 }, () => newLoan()));
     const answers = await Promise.all(
       loans.flatMap((loan) =>
-        admins.flatMap((token, a) => ["APPROVED", "REJECTED"].map((status) => call("PUT", `/api/loan/approve-reject-loan/${loan.id}`, { token, body: { status } }).then((res) => ({ loan: loan.id, a, status, res })))),
+        admins.flatMap((token, a) =>
+          ["APPROVED", "REJECTED"].map((status) => call("PUT", `/api/loan/approve-reject-loan/${loan.id}`, { token, body: { status } }).then((res) => ({ loan: loan.id, a, status, res }))),
+        ),
       ),
     );
     for (const loan of loans) {
@@ -132,7 +134,9 @@ describe("concurrent edits", () => {
 
   test("concurrent edits on different loans do not disturb each other", async () => {
     const loans = await Promise.all(Array.from({ length: 4 }, () => newLoan()));
-    const answers = await Promise.all(loans.flatMap((loan) => Array.from({ length: 3 }, (_, i) => call("PUT", `/api/loan/edit-loan/${loan.id}`, { token: people.agent.token, body: { tenure_months: 30 + i } }))));
+    const answers = await Promise.all(
+      loans.flatMap((loan) => Array.from({ length: 3 }, (_, i) => call("PUT", `/api/loan/edit-loan/${loan.id}`, { token: people.agent.token, body: { tenure_months: 30 + i } }))),
+    );
     expect(answers.every((a) => a.status === 200)).toBe(true);
     for (const loan of loans) {
       expect((await details(loan.id)).version).toBe(4);
@@ -146,7 +150,9 @@ describe("concurrent account changes", () => {
     const address = email("race");
     const variants = Array.from({ length: 10 }, (_, i) => (i % 3 === 0 ? address : i % 3 === 1 ? address.toUpperCase() : address.replace(/^./, (c) => c.toUpperCase())));
     const answers = await Promise.all(
-      variants.map((e, i) => call("POST", "/api/user/signup", { body: { email: e, password: "password-123", first_name: "Race", last_name: String(i), is_customer: i % 2 === 0, is_agent: i % 2 === 1 } })),
+      variants.map((e, i) =>
+        call("POST", "/api/user/signup", { body: { email: e, password: "password-123", first_name: "Race", last_name: String(i), is_customer: i % 2 === 0, is_agent: i % 2 === 1 } }),
+      ),
     );
     const statuses = answers.map((a) => a.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);

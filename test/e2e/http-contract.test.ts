@@ -46,7 +46,10 @@ async function consoleCookie(): Promise<{ cookie: string; csrf: string }> {
 }
 
 function allowOf(res: RawAnswer): string[] {
-  return String(res.headers.allow ?? "").split(/\s*,\s*/).filter(Boolean).sort();
+  return String(res.headers.allow ?? "")
+    .split(/\s*,\s*/)
+    .filter(Boolean)
+    .sort();
 }
 
 function expectErrorShape(res: RawAnswer, code: number, type?: string): void {
@@ -58,7 +61,12 @@ function expectErrorShape(res: RawAnswer, code: number, type?: string): void {
 describe("OPTIONS never runs an action", () => {
   test("the issue's attack: an admin's OPTIONS with Access-Control-Request-Method: PUT and a body leaves the loan NEW", async () => {
     const id = await newLoan();
-    const res = await raw("OPTIONS", `/api/v1/loan/approve-reject-loan/${id}`, { ...bearer(people.admin.token), ...JSON_TYPE, "access-control-request-method": "PUT" }, JSON.stringify({ status: "REJECTED" }));
+    const res = await raw(
+      "OPTIONS",
+      `/api/v1/loan/approve-reject-loan/${id}`,
+      { ...bearer(people.admin.token), ...JSON_TYPE, "access-control-request-method": "PUT" },
+      JSON.stringify({ status: "REJECTED" }),
+    );
     expect(res.status).toBe(204);
     expect(res.raw.length).toBe(0);
     expect(allowOf(res)).toEqual(["OPTIONS", "PUT"]);
@@ -92,7 +100,10 @@ describe("OPTIONS never runs an action", () => {
 
 describe("HEAD, 405 and 415", () => {
   test("HEAD answers as GET without a body: /health and an authenticated read", async () => {
-    for (const [url, headers] of [["/health", {}], ["/api/v1/user/profile", bearer(people.customer.token)]] as const) {
+    for (const [url, headers] of [
+      ["/health", {}],
+      ["/api/v1/user/profile", bearer(people.customer.token)],
+    ] as const) {
       const [get, head] = [await raw("GET", url, headers), await raw("HEAD", url, headers)];
       expect(get.status).toBe(200);
       expect(head.status).toBe(200);
@@ -129,7 +140,11 @@ describe("HEAD, 405 and 415", () => {
     }
     // a body without any Content-Type is not taken for JSON either
     expectErrorShape(await raw("POST", "/api/v1/loan/customer-loan", bearer(people.agent.token), loan), 415, "UNSUPPORTED_MEDIA_TYPE");
-    expectErrorShape(await raw("POST", "/api/v1/user/login", { "content-type": "text/plain" }, JSON.stringify({ email: stack.admin.email, password: stack.admin.password })), 415, "UNSUPPORTED_MEDIA_TYPE");
+    expectErrorShape(
+      await raw("POST", "/api/v1/user/login", { "content-type": "text/plain" }, JSON.stringify({ email: stack.admin.email, password: stack.admin.password })),
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+    );
     expect((await api.call("GET", "/api/v1/loan/list-loans-admin-agent", { token: people.admin.token })).body.total).toBe(before);
     // JSON with its parameters is JSON; a write with no body at all needs no Content-Type
     expect((await raw("POST", "/api/v1/loan/customer-loan", { ...bearer(people.agent.token), "content-type": "application/json; charset=utf-8" }, loan)).status).toBe(201);
@@ -145,7 +160,11 @@ describe("no 500 from input", () => {
 
   test("corrupt gzip, deflate and br bodies on signup and login → 400", async () => {
     for (const coding of ["gzip", "deflate", "br"]) {
-      for (const [url, body] of [["/api/v1/user/login", login()], ["/api/v1/user/signup", signup()], ["/api/user/login", login()]] as const) {
+      for (const [url, body] of [
+        ["/api/v1/user/login", login()],
+        ["/api/v1/user/signup", signup()],
+        ["/api/user/login", login()],
+      ] as const) {
         const corrupt = Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), body]);
         const truncated = compress[coding]!(body).subarray(0, 12);
         for (const payload of [corrupt, truncated, body]) {
@@ -168,7 +187,12 @@ describe("no 500 from input", () => {
     const odd = ["r".repeat(201), "x".repeat(5000), "a b c", "id;drop table loans", "\u00e9t\u00e9", "<script>", "%00", '"quoted"'];
     for (const value of odd) {
       for (const header of ["x-request-id", "x-correlation-id"]) {
-        const res = await raw("POST", "/api/v1/loan/customer-loan", { ...bearer(people.agent.token), ...JSON_TYPE, [header]: Buffer.from(value, "utf8").toString("latin1") }, JSON.stringify({ customer_id: people.customer.id, principal: "1000.00", tenure_months: 1 }));
+        const res = await raw(
+          "POST",
+          "/api/v1/loan/customer-loan",
+          { ...bearer(people.agent.token), ...JSON_TYPE, [header]: Buffer.from(value, "utf8").toString("latin1") },
+          JSON.stringify({ customer_id: people.customer.id, principal: "1000.00", tenure_months: 1 }),
+        );
         expect(res.status).toBe(201);
         expect(res.headers["x-request-id"]).not.toBe(value);
         expect(String(res.headers["x-request-id"]).length).toBeLessThanOrEqual(128);
@@ -247,7 +271,13 @@ describe("compression", () => {
     const plain = await raw("GET", "/api/v1/openapi.json");
     expect(plain.headers["content-encoding"]).toBeUndefined();
     expect(plain.raw.length).toBeGreaterThan(100_000);
-    for (const [accept, coding] of [["gzip", "gzip"], ["br", "br"], ["gzip, deflate, br", "br"], ["br;q=0, gzip", "gzip"], ["*", "br"]] as const) {
+    for (const [accept, coding] of [
+      ["gzip", "gzip"],
+      ["br", "br"],
+      ["gzip, deflate, br", "br"],
+      ["br;q=0, gzip", "gzip"],
+      ["*", "br"],
+    ] as const) {
       const res = await raw("GET", "/api/v1/openapi.json", { "accept-encoding": accept });
       expect(res.status).toBe(200);
       expect(res.headers["content-encoding"]).toBe(coding);

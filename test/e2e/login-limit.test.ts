@@ -40,7 +40,10 @@ beforeAll(async () => {
   for (const nodeID of ["users-1", "users-2"]) {
     usersNodes.push(await startNode({ services: ["users"], broker: { logger: false, transporter: "Fake", namespace, nodeID, middlewares: [countLogins(nodeID)] }, log: () => undefined }));
   }
-  await eventually(() => expect(stack.broker.registry.getServiceList({ onlyAvailable: true }).filter((s) => s.name === "users")).toHaveLength(2), { what: "the gateway to see both users instances", intervalMs: 20 });
+  await eventually(() => expect(stack.broker.registry.getServiceList({ onlyAvailable: true }).filter((s) => s.name === "users")).toHaveLength(2), {
+    what: "the gateway to see both users instances",
+    intervalMs: 20,
+  });
   db = new Client({ connectionString: stack.databases.users });
   await db.connect();
 }, 60_000);
@@ -85,7 +88,10 @@ const loginOn = (nodeID: string, emailAddress: string, password: string) =>
   );
 
 function expectLocked(res: HttpAnswer<any>): void {
-  expect({ status: res.status, body: res.body }).toEqual({ status: 429, body: { name: expect.any(String), message: expect.any(String), code: 429, type: "LOGIN_ATTEMPTS_EXCEEDED", data: expect.anything() } });
+  expect({ status: res.status, body: res.body }).toEqual({
+    status: 429,
+    body: { name: expect.any(String), message: expect.any(String), code: 429, type: "LOGIN_ATTEMPTS_EXCEEDED", data: expect.anything() },
+  });
   expect(res.body).not.toHaveProperty("token");
   const retryAfter = Number(res.headers.get("retry-after"));
   expect(retryAfter).toBeGreaterThan(800);

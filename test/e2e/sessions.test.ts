@@ -63,7 +63,15 @@ describe("login", () => {
     const user = await customer();
     const res = await api.call<LoginResponse>("POST", "/api/user/login", { body: { email: user.email, password: PASSWORD } });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ token: expect.any(String), token_type: "Bearer", expires_in: 7200, refresh_token: expect.stringMatching(/^[\w-]{43}$/), refresh_expires_in: 2592000, user: expect.objectContaining({ id: user.id }), device_token: expect.stringMatching(/^d1\./) });
+    expect(res.body).toEqual({
+      token: expect.any(String),
+      token_type: "Bearer",
+      expires_in: 7200,
+      refresh_token: expect.stringMatching(/^[\w-]{43}$/),
+      refresh_expires_in: 2592000,
+      user: expect.objectContaining({ id: user.id }),
+      device_token: expect.stringMatching(/^d1\./),
+    });
     const decoded = jwt.decode(res.body.token, { complete: true })!;
     expect(decoded.header).toMatchObject({ alg: "HS256", kid: expect.stringMatching(/^[0-9a-f]{16}$/) });
     expect(decoded.payload).toMatchObject({ sub: String(user.id), role: "customer", sid: expect.stringMatching(/^[0-9a-f-]{36}$/) });
@@ -159,7 +167,11 @@ describe("POST /api/user/token/refresh", () => {
       const answers = await Promise.all(racing);
       expect(answers.map((a) => a.status).sort()).toEqual([200, 401]);
       const winner = answers.find((a) => a.status === 200)!;
-      expectError(answers.find((a) => a.status === 401)!, 401, "REFRESH_TOKEN_INVALID");
+      expectError(
+        answers.find((a) => a.status === 401)!,
+        401,
+        "REFRESH_TOKEN_INVALID",
+      );
       expect((await profile(winner.body.token)).status).toBe(200);
       expect((await refresh(winner.body.refresh_token)).status).toBe(200);
     } finally {

@@ -37,14 +37,18 @@ test("a database server that does not answer: exit 1 after DB_CONNECT_TIMEOUT, o
   const port = await closedPort();
   const run = await runServerUntilExit({ ...base, LOANS_DATABASE_URL: `postgres://loans:s3cret-pw@127.0.0.1:${port}/loans` }, ENDS_WITHIN_MS);
   expect(run.code).toBe(1);
-  expect(lastLine(run.stderr)).toBe(`loanstack could not start: LOANS_DATABASE_URL: no connection to 127.0.0.1:${port}/loans (connect ECONNREFUSED 127.0.0.1:${port}); gave up after 2 s (DB_CONNECT_TIMEOUT)`);
+  expect(lastLine(run.stderr)).toBe(
+    `loanstack could not start: LOANS_DATABASE_URL: no connection to 127.0.0.1:${port}/loans (connect ECONNREFUSED 127.0.0.1:${port}); gave up after 2 s (DB_CONNECT_TIMEOUT)`,
+  );
   expect(run.stdout + run.stderr).not.toContain("s3cret-pw");
 });
 
 test("a database that does not exist on a live server: the same, with the server's reason", async () => {
   const run = await runServerUntilExit({ ...base, LOANS_DATABASE_URL: onTestServer("loanstack_no_such_database") }, ENDS_WITHIN_MS);
   expect(run.code).toBe(1);
-  expect(lastLine(run.stderr)).toMatch(/^loanstack could not start: LOANS_DATABASE_URL: no connection to 127\.0\.0\.1:\d+\/loanstack_no_such_database \(.*"loanstack_no_such_database" does not exist\); gave up after 2 s \(DB_CONNECT_TIMEOUT\)$/);
+  expect(lastLine(run.stderr)).toMatch(
+    /^loanstack could not start: LOANS_DATABASE_URL: no connection to 127\.0\.0\.1:\d+\/loanstack_no_such_database \(.*"loanstack_no_such_database" does not exist\); gave up after 2 s \(DB_CONNECT_TIMEOUT\)$/,
+  );
 });
 
 test("a DB_CONNECT_TIMEOUT that is not a whole number of seconds is refused at once", async () => {

@@ -44,7 +44,11 @@ test("a loan request, edit, decision, disbursement and repayment each retried af
   losing = true;
   try {
     const before = await loanTotal();
-    const made = await call("POST", "/api/loan/customer-loan", { token: people.agent.token, body: { customer_id: people.customer.id, principal: "30000.00", tenure_months: 12 }, headers: { "x-request-id": "client-chosen" } });
+    const made = await call("POST", "/api/loan/customer-loan", {
+      token: people.agent.token,
+      body: { customer_id: people.customer.id, principal: "30000.00", tenure_months: 12 },
+      headers: { "x-request-id": "client-chosen" },
+    });
     expectStatus(made, 201);
     expect(made.headers.get("idempotent-replayed")).toBe("true"); // the retry answered the first attempt's loan
     expect(await loanTotal()).toBe(before + 1);

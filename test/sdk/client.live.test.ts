@@ -231,8 +231,7 @@ describe("loans", () => {
     await customerClient.login({ email: customer.email, password: PASSWORD });
   });
 
-  const request = (principal: string | number = "250000.00", tenure = 24): Promise<Loan> =>
-    agent.requestLoan({ customer_id: customer.id, principal, tenure_months: tenure });
+  const request = (principal: string | number = "250000.00", tenure = 24): Promise<Loan> => agent.requestLoan({ customer_id: customer.id, principal, tenure_months: tenure });
 
   test("requestLoan answers a NEW loan with decimal strings and the spec's EMI", async () => {
     const loan = await request();

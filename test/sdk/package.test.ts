@@ -28,7 +28,23 @@ const node = (args: string[]): string => execFileSync(process.execPath, args, { 
 const tsc = (file: string): string =>
   execFileSync(
     process.execPath,
-    [path.join(root, "node_modules/typescript/bin/tsc"), "--noEmit", "--strict", "--skipLibCheck", "--module", "node16", "--moduleResolution", "node16", "--target", "es2022", "--types", "node", "--typeRoots", path.join(root, "node_modules/@types"), file],
+    [
+      path.join(root, "node_modules/typescript/bin/tsc"),
+      "--noEmit",
+      "--strict",
+      "--skipLibCheck",
+      "--module",
+      "node16",
+      "--moduleResolution",
+      "node16",
+      "--target",
+      "es2022",
+      "--types",
+      "node",
+      "--typeRoots",
+      path.join(root, "node_modules/@types"),
+      file,
+    ],
     { cwd: project, encoding: "utf8" },
   );
 

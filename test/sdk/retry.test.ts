@@ -134,11 +134,7 @@ describe("retries", () => {
   });
 
   test("a POST is repeated after 429 and 503, honouring Retry-After", async () => {
-    const { fetch, calls } = scripted(
-      json(429, { message: "slow down", code: 429 }, { "retry-after": "0" }),
-      json(503, unavailable, { "retry-after": "0" }),
-      json(201, loan),
-    );
+    const { fetch, calls } = scripted(json(429, { message: "slow down", code: 429 }, { "retry-after": "0" }), json(503, unavailable, { "retry-after": "0" }), json(201, loan));
     await expect(new LoanClient({ fetch, ...fast }).requestLoan({ customer_id: 1, principal: 1000, tenure_months: 1 })).resolves.toEqual(loan);
     expect(calls).toHaveLength(3);
   });
@@ -199,8 +195,7 @@ describe("policy helpers", () => {
 
   test("a GET 500 is not retried (a bug stays a bug); a 502 is", () => {
     const error = (status: number): LoanApiError => LoanApiError.fromResponse(status, {});
-    const decide = (method: string, status: number) =>
-      retryDecision({ method, error: error(status), code: undefined, attempt: 0, maxRetries: 2, maxRetryDelayMs: 60_000 }).retry;
+    const decide = (method: string, status: number) => retryDecision({ method, error: error(status), code: undefined, attempt: 0, maxRetries: 2, maxRetryDelayMs: 60_000 }).retry;
     expect(decide("GET", 500)).toBe(false);
     expect(decide("GET", 502)).toBe(true);
     expect(decide("PUT", 502)).toBe(false);

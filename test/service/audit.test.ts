@@ -38,7 +38,11 @@ test("a loan's life is recorded: who, what, when, before and after", async () =>
   await stack.broker.call("loans.edit", { id: loan.id, tenure_months: 24 }, { meta: { user: agent } });
   await stack.broker.call("loans.decide", { id: loan.id, status: "APPROVED" }, { meta: { user: admin } });
   const log = await auditHolds("loan", loan.id, 3);
-  expect(log.rows.map((e) => [e.event, e.actor_id])).toEqual([["loan.created", agent.id], ["loan.updated", agent.id], ["loan.decided", admin.id]]);
+  expect(log.rows.map((e) => [e.event, e.actor_id])).toEqual([
+    ["loan.created", agent.id],
+    ["loan.updated", agent.id],
+    ["loan.decided", admin.id],
+  ]);
   expect(log.rows[1]).toMatchObject({ before: { tenure_months: 12, version: 1 }, after: { tenure_months: 24, version: 2 } });
   expect(log.rows[2]).toMatchObject({ before: { status: "NEW" }, after: { status: "APPROVED", decided_by: admin.id } });
 });

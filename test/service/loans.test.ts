@@ -19,11 +19,24 @@ const request = (principal: string | number = "250000.00", tenure = 24) =>
 
 test("a request is priced from the rate table and starts NEW at version 1", async () => {
   const loan = await request();
-  expect(loan).toMatchObject({ customer_id: customer.id, agent_id: agent.id, principal: "250000.00", interest_rate: "12.00", tenure_months: 24, emi: "11768.37", status: "NEW", version: 1, decided_by: null });
+  expect(loan).toMatchObject({
+    customer_id: customer.id,
+    agent_id: agent.id,
+    principal: "250000.00",
+    interest_rate: "12.00",
+    tenure_months: 24,
+    emi: "11768.37",
+    status: "NEW",
+    version: 1,
+    decided_by: null,
+  });
 });
 
 test("the customer is checked with the users service", async () => {
-  await expect(stack.broker.call("loans.request", { customer_id: 999999, principal: "5000", tenure_months: 12 }, { meta: { user: agent } })).rejects.toMatchObject({ code: 422, data: [expect.objectContaining({ field: "customer_id" })] });
+  await expect(stack.broker.call("loans.request", { customer_id: 999999, principal: "5000", tenure_months: 12 }, { meta: { user: agent } })).rejects.toMatchObject({
+    code: 422,
+    data: [expect.objectContaining({ field: "customer_id" })],
+  });
 });
 
 test("an edit keeps the replaced version in the history, written in the same transaction", async () => {

@@ -32,7 +32,11 @@ test("undelivered events of a database from before become audit's pending events
 
   await runMigrations(db, outboxMigrations, () => undefined);
   expect(await pendingOf("audit")).toEqual([2, 3]);
-  expect(await select("SELECT id, version FROM outbox ORDER BY id")).toEqual([{ id: "1", version: 1 }, { id: "2", version: 1 }, { id: "3", version: 1 }]);
+  expect(await select("SELECT id, version FROM outbox ORDER BY id")).toEqual([
+    { id: "1", version: 1 },
+    { id: "2", version: 1 },
+    { id: "3", version: 1 },
+  ]);
 });
 
 test("each consumer gets a pending row for each event it takes", async () => {

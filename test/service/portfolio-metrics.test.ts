@@ -29,7 +29,14 @@ const { stack } = useStack(async () => {
 /** The value of a metric's sample in the reporter's text, e.g. `name{namespace=...,status="ACTIVE"} 1`. */
 function sample(text: string, name: string, label = ""): number | undefined {
   const line = text.split("\n").find((l) => l.startsWith(`${name}{`) && l.includes(label));
-  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf("}") + 1).trim().split(" ")[0]);
+  return line === undefined
+    ? undefined
+    : Number(
+        line
+          .slice(line.lastIndexOf("}") + 1)
+          .trim()
+          .split(" ")[0],
+      );
 }
 
 test("loans by status, outstanding principal, overdue amount and PAR30 as gauges", async () => {

@@ -84,6 +84,11 @@ test("the book's arrears in SQL agree with each loan's schedule, on any date", a
     });
     // and the overdue list holds exactly the loans whose schedule has days past due
     const listed = await call<Page<Loan>>("loans.listAll", { overdue: true, as_of: asOf, pageSize: 100 });
-    expect(listed.rows.map((l) => l.id).sort()).toEqual(schedules.filter((s) => s.days_past_due > 0).map((s) => s.loan_id).sort());
+    expect(listed.rows.map((l) => l.id).sort()).toEqual(
+      schedules
+        .filter((s) => s.days_past_due > 0)
+        .map((s) => s.loan_id)
+        .sort(),
+    );
   }
 });

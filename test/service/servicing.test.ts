@@ -64,9 +64,26 @@ test("disbursement: ACTIVE, its schedule stored as figures on the loan, the firs
   // Today (2026-06-15, the stack's clock) it is past due since 2026-02-28, with nothing paid.
   expect(loan.days_past_due).toBe(107);
   const s = await schedule(loan.id, "2026-02-01");
-  expect(s).toMatchObject({ loan_id: loan.id, disbursed_on: "2026-01-31", as_of: "2026-02-01", totals: { principal: "250000.00", interest: "32440.84", installment: "282440.84" }, overdue_amount: "0.00", days_past_due: 0 });
+  expect(s).toMatchObject({
+    loan_id: loan.id,
+    disbursed_on: "2026-01-31",
+    as_of: "2026-02-01",
+    totals: { principal: "250000.00", interest: "32440.84", installment: "282440.84" },
+    overdue_amount: "0.00",
+    days_past_due: 0,
+  });
   expect(s.rows).toHaveLength(24);
-  expect(s.rows[0]).toEqual({ number: 1, due_date: "2026-02-28", installment: "11768.37", principal: "9268.37", interest: "2500.00", balance: "240731.63", paid_principal: "0.00", paid_interest: "0.00", status: "DUE" });
+  expect(s.rows[0]).toEqual({
+    number: 1,
+    due_date: "2026-02-28",
+    installment: "11768.37",
+    principal: "9268.37",
+    interest: "2500.00",
+    balance: "240731.63",
+    paid_principal: "0.00",
+    paid_interest: "0.00",
+    status: "DUE",
+  });
   expect(s.rows[23]).toMatchObject({ number: 24, due_date: "2028-01-31", installment: "11768.33", principal: "11651.81", interest: "116.52", balance: "0.00" });
   expect(await auditEvents(loan.id, "loan.disbursed", 1)).toBe(1);
 });
@@ -74,7 +91,15 @@ test("disbursement: ACTIVE, its schedule stored as figures on the loan, the firs
 test("before disbursement the schedule is a projection as if disbursed on as_of", async () => {
   const loan = await approvedLoan("100000.00", 12);
   const s = await schedule(loan.id, "2026-01-31");
-  expect(s).toMatchObject({ disbursed_on: null, as_of: "2026-01-31", outstanding_principal: "100000.00", outstanding_interest: "6618.53", next_due_date: "2026-02-28", overdue_amount: "0.00", days_past_due: 0 });
+  expect(s).toMatchObject({
+    disbursed_on: null,
+    as_of: "2026-01-31",
+    outstanding_principal: "100000.00",
+    outstanding_interest: "6618.53",
+    next_due_date: "2026-02-28",
+    overdue_amount: "0.00",
+    days_past_due: 0,
+  });
   expect(s.rows.map((r) => r.status)).toEqual(Array(12).fill("DUE"));
 });
 
@@ -89,7 +114,14 @@ test("the full cycle: every installment paid on its date, then CLOSED with the t
   expect(rows).toHaveLength(24);
   const sum = (pick: (r: Repayment) => string) => rows.reduce((acc, r) => acc.plus(pick(r)), new Decimal(0)).toFixed(2);
   expect([sum((r) => r.amount), sum((r) => r.principal_part), sum((r) => r.interest_part)]).toEqual(["282440.84", "250000.00", "32440.84"]);
-  expect(rows[0]).toMatchObject({ amount: "11768.37", principal_part: "9268.37", interest_part: "2500.00", paid_on: "2024-02-29", recorded_by: agent.id, allocation: [{ number: 1, principal: "9268.37", interest: "2500.00" }] });
+  expect(rows[0]).toMatchObject({
+    amount: "11768.37",
+    principal_part: "9268.37",
+    interest_part: "2500.00",
+    paid_on: "2024-02-29",
+    recorded_by: agent.id,
+    allocation: [{ number: 1, principal: "9268.37", interest: "2500.00" }],
+  });
   expect(rows[23]).toMatchObject({ amount: "11768.33", principal_part: "11651.81", interest_part: "116.52", paid_on: "2026-01-31" });
   const after = await schedule(loan.id);
   expect(after.rows.map((r) => r.status)).toEqual(Array(24).fill("PAID"));
@@ -219,7 +251,10 @@ test("the list cache is cleared by disbursements and repayments", async () => {
 
 test("today is the stack's clock (2026-06-15): the default dates, the last date allowed, days past due, the schedule's as_of", async () => {
   const approved = await approvedLoan("1000.00", 1);
-  await expect(call("loans.disburse", { id: approved.id, disbursed_on: "2026-06-16" })).rejects.toMatchObject({ code: 422, data: [expect.objectContaining({ field: "disbursed_on", type: "dateMax" })] });
+  await expect(call("loans.disburse", { id: approved.id, disbursed_on: "2026-06-16" })).rejects.toMatchObject({
+    code: 422,
+    data: [expect.objectContaining({ field: "disbursed_on", type: "dateMax" })],
+  });
   const loan = await call<Loan>("loans.disburse", { id: approved.id });
   expect(loan).toMatchObject({ disbursed_on: "2026-06-15", next_due_date: "2026-07-15", days_past_due: 0 });
   await expect(repay(loan.id, "1.00", "2026-06-16")).rejects.toMatchObject({ code: 422, data: [expect.objectContaining({ field: "paid_on", type: "dateMax" })] });

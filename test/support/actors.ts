@@ -69,11 +69,6 @@ export async function createActors(stack: Stack): Promise<Actors> {
   const adminToken = await api.login(stack.admin.email, stack.admin.password);
   const profile = await api.call("GET", "/api/user/profile", { token: adminToken });
   const admin = { id: profile.body.id as number, email: stack.admin.email, token: adminToken };
-  const [customer, otherCustomer, agent, pending] = await Promise.all([
-    signedUp(api, "customer"),
-    signedUp(api, "customer"),
-    approvedAgent(api, adminToken),
-    signedUp(api, "agent"),
-  ]);
+  const [customer, otherCustomer, agent, pending] = await Promise.all([signedUp(api, "customer"), signedUp(api, "customer"), approvedAgent(api, adminToken), signedUp(api, "agent")]);
   return { admin, customer, otherCustomer, agent, pendingAgent: { ...pending, token: await mintToken(stack, pending.id, "agent") } };
 }

@@ -5,7 +5,4 @@
  */
 import { closeAbandonedOpenings } from "./open-resources.js";
 
-afterAll(
-  () => closeAbandonedOpenings((what) => console.warn(`${what} was still being opened when the file ended (a set-up failed or timed out); closing it`)),
-  120_000,
-);
+afterAll(() => closeAbandonedOpenings((what) => console.warn(`${what} was still being opened when the file ended (a set-up failed or timed out); closing it`)), 120_000);

@@ -19,7 +19,10 @@ export function trackOpening<T>(what: string, opening: Promise<T>, close: (value
   const entry: Opening = {
     what,
     async close() {
-      const opened = await opening.then((value) => ({ value }), () => undefined);
+      const opened = await opening.then(
+        (value) => ({ value }),
+        () => undefined,
+      );
       if (opened) await close(opened.value);
     },
   };

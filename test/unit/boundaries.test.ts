@@ -33,7 +33,8 @@ function specifiersOf(file: string): string[] {
   const found: string[] = [];
   const visit = (node: ts.Node): void => {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) found.push(node.moduleSpecifier.text);
-    if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) found.push(node.moduleReference.expression.text);
+    if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression))
+      found.push(node.moduleReference.expression.text);
     if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === "require"))) {
       const [first] = node.arguments;
       if (first && ts.isStringLiteralLike(first)) found.push(first.text);
@@ -94,8 +95,7 @@ function transitiveViolations(root: string, entries: string[], forbidden: (p: st
 
 const sharedViolations = (root: string) => directViolations(root, "services/shared", (p) => isService(p) || p.startsWith("app/"));
 const consoleViolations = (root: string) => directViolations(root, "console/src", (p) => p.startsWith("services/"));
-const gatewayViolations = (root: string) =>
-  transitiveViolations(root, [path.join(root, "services/api.service.ts"), ...sourceFiles(path.join(root, "services/api"))], isDomainService);
+const gatewayViolations = (root: string) => transitiveViolations(root, [path.join(root, "services/api.service.ts"), ...sourceFiles(path.join(root, "services/api"))], isDomainService);
 
 describe("the import boundaries", () => {
   test("services/shared imports no service module, nor the composition root", () => {

@@ -3,7 +3,7 @@ import { Cachers } from "moleculer";
 import { CachedJson } from "../../services/api/cached-json.js";
 
 const cachedLocal = { local: true, action: { cache: { keys: ["id"] } } };
-const page = () => ({ rows: [{ id: 1, amount: "1000.00", note: "é \u2028 \"q\"" }], total: 1 });
+const page = () => ({ rows: [{ id: 1, amount: "1000.00", note: 'é \u2028 "q"' }], total: 1 });
 // The cachers as moleculer.config.ts makes them; the memo only looks at their kind and `clone`.
 const memory = () => new Cachers.Memory({ ttl: 60, clone: false });
 

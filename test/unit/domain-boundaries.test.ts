@@ -61,7 +61,8 @@ function consoleViolation(fromFile: string, specifier: string): string | undefin
 }
 
 function sourceFiles(folder: string): string[] {
-  return fs.readdirSync(folder, { withFileTypes: true, recursive: true })
+  return fs
+    .readdirSync(folder, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile() && /\.(ts|tsx|mts)$/.test(e.name) && !e.name.endsWith(".d.ts"))
     .map((e) => path.join(e.parentPath, e.name));
 }

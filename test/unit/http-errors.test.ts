@@ -13,11 +13,15 @@ describe("gateway error bodies", () => {
   });
 
   test("validation errors list the fields without the rejected values", () => {
-    const err = new Errors.ValidationError("Parameters validation error!", "VALIDATION_ERROR", [
-      { type: "stringMin", field: "password", message: "too short", actual: "secret1" },
-    ]);
+    const err = new Errors.ValidationError("Parameters validation error!", "VALIDATION_ERROR", [{ type: "stringMin", field: "password", message: "too short", actual: "secret1" }]);
     const body = toErrorBody(err);
-    expect(body).toEqual({ name: "ValidationError", message: "Parameters validation error!", code: 422, type: "VALIDATION_ERROR", data: [{ field: "password", message: "too short", type: "stringMin" }] });
+    expect(body).toEqual({
+      name: "ValidationError",
+      message: "Parameters validation error!",
+      code: 422,
+      type: "VALIDATION_ERROR",
+      data: [{ field: "password", message: "too short", type: "stringMin" }],
+    });
     expect(JSON.stringify(body)).not.toContain("secret1");
   });
 

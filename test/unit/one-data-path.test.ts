@@ -59,7 +59,7 @@ test("the loans and audit handlers reach their tables only through their reposit
 
 test("the rules see what they look for (a rule that never matches checks nothing)", () => {
   expect(RULES[0]!.pattern.test("await this.adapter.db.transaction(async (t) => {")).toBe(true);
-  expect(RULES[1]!.pattern.test("db.connectionManager.getConnection({ type: \"write\" })")).toBe(true);
+  expect(RULES[1]!.pattern.test('db.connectionManager.getConnection({ type: "write" })')).toBe(true);
   expect(RULES[3]!.pattern.test('await sql.rows("BEGIN", [])')).toBe(true);
   expect(TABLE_ACCESS.test("await this.model.findByPk(id)")).toBe(true);
   expect(TABLE_ACCESS.test("await this.loans.update(work, id, change)".replace(REPOSITORY_CALL, ""))).toBe(false);

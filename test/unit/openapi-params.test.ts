@@ -26,7 +26,10 @@ test("shorthand, enums, multi rules, arrays, objects and $$strict", () => {
       $$strict: true,
       name: "string|min:2|max:5",
       role: { type: "enum", values: ["a", "b"], optional: true },
-      amount: [{ type: "string", pattern: /^\d+$/ }, { type: "number", min: 1 }],
+      amount: [
+        { type: "string", pattern: /^\d+$/ },
+        { type: "number", min: 1 },
+      ],
       tags: { type: "array", items: "string", max: 3 },
       address: { type: "object", props: { city: "string", zip: { type: "string", optional: true } } },
       when: { type: "date", convert: true, nullable: true },
@@ -36,7 +39,12 @@ test("shorthand, enums, multi rules, arrays, objects and $$strict", () => {
   expect(schema.properties).toEqual({
     name: { type: "string", minLength: 2, maxLength: 5 },
     role: { type: "string", enum: ["a", "b"] },
-    amount: { oneOf: [{ type: "string", pattern: "^\\d+$" }, { type: "number", minimum: 1 }] },
+    amount: {
+      oneOf: [
+        { type: "string", pattern: "^\\d+$" },
+        { type: "number", minimum: 1 },
+      ],
+    },
     tags: { type: "array", maxItems: 3, items: { type: "string" } },
     address: { type: "object", properties: { city: { type: "string" }, zip: { type: "string" } }, required: ["city"] },
     when: { type: ["string", "null"], format: "date-time" },

@@ -63,7 +63,9 @@ describe("allocation: due order, interest first, then principal", () => {
 
   test("two payments allocate as their sum would", () => {
     const split = [allocatePayment(schedule, "0.00", "12345.67"), allocatePayment(schedule, "12345.67", "17654.33")];
-    const covered = coverage(schedule, toCents("30000.00")).slice(0, 3).map((c) => [fromCents(c.principal), fromCents(c.interest)]);
+    const covered = coverage(schedule, toCents("30000.00"))
+      .slice(0, 3)
+      .map((c) => [fromCents(c.principal), fromCents(c.interest)]);
     expect(covered).toEqual([
       ["9268.37", "2500.00"],
       ["9361.05", "2407.32"],

@@ -111,7 +111,12 @@ describe("TokenService with its memo", () => {
   test("a token with a not-before is checked in full every time: refused before it, accepted after", () => {
     let now = T0;
     const service = new TokenService(SECRET, "2h", { nowMs: () => now });
-    const token = jwt.sign({ role: "customer", sid, iat: T0 / 1000, nbf: T0 / 1000 + 10, exp: T0 / 1000 + 3600 }, SECRET, { algorithm: "HS256", keyid: keyId(SECRET), subject: "7", issuer: "loanstack" });
+    const token = jwt.sign({ role: "customer", sid, iat: T0 / 1000, nbf: T0 / 1000 + 10, exp: T0 / 1000 + 3600 }, SECRET, {
+      algorithm: "HS256",
+      keyid: keyId(SECRET),
+      subject: "7",
+      issuer: "loanstack",
+    });
     expect(service.verify(token)).toBeNull();
     now += 10_000;
     expect(service.verify(token)).not.toBeNull();

@@ -115,7 +115,13 @@ export function buildOpenApiDocument({ routes, actions, version }: DocumentSourc
       license: { name: "MIT", identifier: "MIT" },
     },
     // Absolute, as generators and API tools need it (hey-api, Postman, Portman cannot use "/").
-    servers: [{ url: "{baseUrl}", description: "A loanstack gateway", variables: { baseUrl: { default: DEFAULT_BASE_URL, description: "Its scheme, host and port, without a trailing slash (`npm start` listens on http://localhost:8000)" } } }],
+    servers: [
+      {
+        url: "{baseUrl}",
+        description: "A loanstack gateway",
+        variables: { baseUrl: { default: DEFAULT_BASE_URL, description: "Its scheme, host and port, without a trailing slash (`npm start` listens on http://localhost:8000)" } },
+      },
+    ],
     tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     paths,
     components: {
@@ -131,7 +137,7 @@ const INTRO = [
   "Every path here is under `/api/v1`; the same operations answer under the unversioned `/api/...` paths of the original design, with the same behaviour.",
   "Errors have one shape, `ApiError` (`{ name, message, code, type, data }`, the HTTP status in `code`, `type` one of a fixed list, the enum of `ApiError.type`); a 422 lists the failed fields in `data`.",
   "Money is sent and answered as decimal strings (`format: decimal`); a request also takes a JSON number, but only a string is exact.",
-  "Money and rates are decimal strings with two places (`\"250000.00\"`), never floats. Lists take `page` (from 1) and `pageSize` (default 20, at most 100).",
+  'Money and rates are decimal strings with two places (`"250000.00"`), never floats. Lists take `page` (from 1) and `pageSize` (default 20, at most 100).',
   "Sign in with `POST /api/v1/user/login` and send its token as `Authorization: Bearer <token>`. Login and signup are rate limited per client address (`RATE_LIMIT_AUTH_PER_MINUTE`, default 60 a minute).",
   "The login also answers a refresh token: trade it at `POST /api/v1/user/token/refresh` for a new pair (each refresh token works once); `POST /api/v1/user/logout` ends the session.",
 ].join("\n");
@@ -224,7 +230,13 @@ function responses(alias: RoutedAlias, declared: ActionDeclaration, doc: Operati
   if (success.schema) ok.content = { "application/json": { schema: ref(success.schema), ...(success.example !== undefined && { example: success.example }) } };
   if (success.location) ok.headers = { Location: { description: success.location, required: true, schema: { type: "string", pattern: "^/api/v1/" } } };
   if (alias.method !== "GET" && alias.route.onBeforeCall === takeIdempotencyKey) {
-    ok.headers = { ...ok.headers, "Idempotent-Replayed": { description: "`true` when this is the answer of an earlier request with the same Idempotency-Key, replayed (nothing was done again)", schema: { type: "string", enum: ["true"] } } };
+    ok.headers = {
+      ...ok.headers,
+      "Idempotent-Replayed": {
+        description: "`true` when this is the answer of an earlier request with the same Idempotency-Key, replayed (nothing was done again)",
+        schema: { type: "string", enum: ["true"] },
+      },
+    };
   }
   const out: Record<string, OpenApiResponse> = { [success.status]: ok };
   const errors = { ...implied(alias, declared, hasBody), ...doc.errors };
@@ -252,7 +264,14 @@ function errorResponse(status: ErrorStatus, description: string): OpenApiRespons
   const response: OpenApiResponse = { description, content: { "application/json": { schema, example: ERROR_EXAMPLES[status] } } };
   if (status === 429 || status === 503) response.headers = { "Retry-After": seconds("Seconds to wait before trying again") };
   // RFC 9110: a 401 names the scheme the client should sign in with.
-  if (status === 401) response.headers = { "WWW-Authenticate": { required: true, description: "`Bearer` (send the token of POST /api/v1/user/login as `Authorization: Bearer <token>`), with an `error` parameter when a token was sent but refused", schema: { type: "string", pattern: "^Bearer\\b" } } };
+  if (status === 401)
+    response.headers = {
+      "WWW-Authenticate": {
+        required: true,
+        description: "`Bearer` (send the token of POST /api/v1/user/login as `Authorization: Bearer <token>`), with an `error` parameter when a token was sent but refused",
+        schema: { type: "string", pattern: "^Bearer\\b" },
+      },
+    };
   return response;
 }
 
@@ -265,7 +284,13 @@ const ERROR_EXAMPLES: Record<ErrorStatus, unknown> = {
   409: { name: "ConflictError", message: "loan 42 is APPROVED: only a NEW loan can be decided", code: 409, type: "LOAN_ALREADY_DECIDED", data: { status: "APPROVED" } },
   413: { name: "PayloadTooLarge", message: "The request body is larger than the limit", code: 413, type: "PAYLOAD_TOO_LARGE" },
   415: { name: "UnsupportedMediaTypeError", message: "Send the body as JSON: Content-Type: application/json", code: 415, type: "UNSUPPORTED_MEDIA_TYPE" },
-  422: { name: "ValidationError", message: "Parameters validation error!", code: 422, type: "VALIDATION_ERROR", data: [{ field: "tenure_months", message: "The 'tenure_months' field must be less than or equal to 360.", type: "numberMax" }] },
+  422: {
+    name: "ValidationError",
+    message: "Parameters validation error!",
+    code: 422,
+    type: "VALIDATION_ERROR",
+    data: [{ field: "tenure_months", message: "The 'tenure_months' field must be less than or equal to 360.", type: "numberMax" }],
+  },
   429: { name: "RateLimitExceeded", message: "Rate limit exceeded", code: 429, type: "RATE_LIMIT_EXCEEDED" },
   503: { name: "ServiceUnavailableError", message: "A service needed for this request is not available; retry shortly", code: 503, type: "SERVICE_UNAVAILABLE" },
 };

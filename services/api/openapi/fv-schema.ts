@@ -106,7 +106,7 @@ function decimalOf(alternatives: JsonSchema[]): JsonSchema | undefined {
   const text = alternatives.find((s) => s.type === "string" && s.format === "decimal");
   const others = alternatives.filter((s) => s !== text);
   if (!text || others.length === 0 || !others.every((s) => s.type === "number" || s.type === "integer")) return undefined;
-  return { ...text, description: "A decimal string, e.g. \"250000.00\"; a JSON number is accepted too, but only a string is exact" };
+  return { ...text, description: 'A decimal string, e.g. "250000.00"; a JSON number is accepted too, but only a string is exact' };
 }
 
 /** Patterns whose strings are a calendar date, or a decimal number: those get a `format`. */

@@ -49,8 +49,14 @@ async function main(): Promise<void> {
   const unique = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
   const password = "generated-client-1";
 
-  const customer: User = must("signup customer", await api.signup({ body: { email: `gen-customer-${unique}@example.com`, password, first_name: "Gen", last_name: "Customer", is_customer: true, is_agent: false } }));
-  const agent: User = must("signup agent", await api.signup({ body: { email: `gen-agent-${unique}@example.com`, password, first_name: "Gen", last_name: "Agent", is_customer: false, is_agent: true } }));
+  const customer: User = must(
+    "signup customer",
+    await api.signup({ body: { email: `gen-customer-${unique}@example.com`, password, first_name: "Gen", last_name: "Customer", is_customer: true, is_agent: false } }),
+  );
+  const agent: User = must(
+    "signup agent",
+    await api.signup({ body: { email: `gen-agent-${unique}@example.com`, password, first_name: "Gen", last_name: "Agent", is_customer: false, is_agent: true } }),
+  );
 
   const admin = must("login admin", await api.login({ body: { email: adminEmail, password: adminPassword } }));
   must("approve agent", await api.approveAgent({ auth: admin.token, path: { id: agent.id } }));
@@ -70,7 +76,10 @@ async function main(): Promise<void> {
     steps.push({ step: "invalid principal fields", status: 422, body: fields });
   }
 
-  const requested: Loan = must("request loan", await api.requestLoan({ auth: agentSession.token, body: { customer_id: customer.id, principal: "250000.00", tenure_months: 24 }, headers: { "Idempotency-Key": `life-${unique}` } }));
+  const requested: Loan = must(
+    "request loan",
+    await api.requestLoan({ auth: agentSession.token, body: { customer_id: customer.id, principal: "250000.00", tenure_months: 24 }, headers: { "Idempotency-Key": `life-${unique}` } }),
+  );
   must("approve loan", await api.decideLoan({ auth: admin.token, path: { id: requested.id }, body: { status: "APPROVED" } }));
   must("disburse", await api.disburseLoan({ auth: admin.token, path: { id: requested.id }, body: { disbursed_on: "2025-01-15" } }));
   must("repay", await api.recordRepayment({ auth: agentSession.token, path: { id: requested.id }, body: { amount: "11768.37", paid_on: "2025-02-10" } }));
