@@ -22,7 +22,7 @@ export interface RunningNode {
   /** The gateway's port, when this node runs the api service. */
   httpPort?: number;
   /** Creates one of the registry's services again on this broker, with this node's config and database (tests take one down and bring it back). */
-  createService(name: ServiceName): Service;
+  createService: (name: ServiceName) => Service;
 }
 
 export interface StartOptions {

@@ -5,14 +5,14 @@
  * 360-month schedule is computed on every read of it. Amounts enter and leave as the
  * API's two-place strings.
  */
-import type { Money, Rate } from "../sdk/contracts.js";
+import type { Money } from "../sdk/contracts.js";
 
 export type Cents = bigint;
 
 const TWO_PLACES = /^(-?)(\d+)(?:\.(\d{1,2}))?$/;
 
 /** "250000.00" → 25000000n; throws on anything but a decimal with at most two places. */
-export function toCents(value: Money | Rate): Cents {
+export function toCents(value: Money): Cents {
   const match = TWO_PLACES.exec(value);
   if (!match) throw new RangeError(`not an amount with at most two decimal places: "${value}"`);
   const cents = BigInt(match[2]!) * 100n + BigInt((match[3] ?? "").padEnd(2, "0"));

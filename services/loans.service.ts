@@ -123,7 +123,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
         const admin = callerOf(ctx).id;
         const key = writeKey(ctx);
         const decision_key = key.key;
-        return this.lockedUpdate(ctx, ctx.params.id, "loan.decided", key, async (loan) => {
+        return this.lockedUpdate(ctx, ctx.params.id, "loan.decided", key, (loan) => {
           if (loan.decision_key === decision_key) return null; // this very decision, retried
           assertNew(loan, "decide");
           return { status: ctx.params.status, decided_by: admin, decided_at: new Date(), decision_key };

@@ -63,7 +63,12 @@ function isDecompressionError(e: LooseError): boolean {
 /** The validator's entries carry the rejected value (`actual`), a password maybe: dropped. */
 function validationFields(data: unknown): ValidationFieldError[] {
   if (!Array.isArray(data)) return [];
-  return data.map((d: Record<string, unknown>) => ({ field: String(d.field ?? ""), message: String(d.message ?? "invalid"), type: typeof d.type === "string" ? d.type : undefined }));
+  return data.map((d: Record<string, unknown>) => ({ field: textOf(d.field, ""), message: textOf(d.message, "invalid"), type: typeof d.type === "string" ? d.type : undefined }));
+}
+
+/** The validator's field names and messages are strings or numbers (an array index). */
+function textOf(value: unknown, otherwise: string): string {
+  return typeof value === "string" || typeof value === "number" ? String(value) : otherwise;
 }
 
 function body(name: string, message: string, code: number, type?: string, data?: unknown): ApiErrorBody {

@@ -18,7 +18,8 @@ export type LoanChangeEvent = "loan.updated" | "loan.decided" | "loan.disbursed"
  * A change of a locked loan: the columns it sets, or null for a retry of work its key
  * already did. It may write more in the work (an edit's history row).
  */
-export type LockedChange = (loan: LoanRow, work: Work) => Promise<Omit<LoanChange, "updated_at"> | null>;
+export type LockedChange = (loan: LoanRow, work: Work) => Promise<LockedChangeColumns> | LockedChangeColumns;
+type LockedChangeColumns = Omit<LoanChange, "updated_at"> | null;
 
 export interface LoansVars {
   config: AppConfig;

@@ -87,7 +87,7 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
         const admin = callerOf(ctx).id;
         const key = writeKey(ctx);
         const disbursement_key = key.key;
-        return this.lockedUpdate(ctx, ctx.params.id, "loan.disbursed", key, async (loan) => {
+        return this.lockedUpdate(ctx, ctx.params.id, "loan.disbursed", key, (loan) => {
           if (loan.disbursement_key === disbursement_key) return null; // this very disbursement, retried
           assertCan(loan, "disburse");
           const schedule = buildSchedule(loan, disbursedOn);

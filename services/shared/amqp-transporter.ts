@@ -55,7 +55,7 @@ export class AmqpTransporter extends Transporters.AMQP {
     try {
       return super.send(topic, data, meta);
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(err as Error);
     }
   }
 }

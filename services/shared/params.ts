@@ -2,9 +2,12 @@
 import { PASSWORD_MAX, PASSWORD_MIN } from "../../sdk/contracts.js";
 
 export const idParam = { type: "number", integer: true, positive: true, convert: true } as const;
-// No control characters (a NUL would be stored changed) and no spaces in an address.
+// No control characters (a NUL would be stored changed) and no spaces in an address: matching
+// control characters is these patterns' purpose.
+/* eslint-disable no-control-regex */
 const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
 const EMAIL = /^[^\s@\u0000-\u001f\u007f]+@[^\s@\u0000-\u001f\u007f]+\.[^\s@\u0000-\u001f\u007f]+$/;
+/* eslint-enable no-control-regex */
 
 export const passwordParam = { type: "string", min: PASSWORD_MIN, max: PASSWORD_MAX } as const;
 export const nameParam = { type: "string", trim: true, min: 1, max: 100, pattern: NO_CONTROL, messages: { stringPattern: "The '{field}' field must not contain control characters." } } as const;

@@ -7,7 +7,7 @@ import jwt from "jsonwebtoken";
 import { CookieSession } from "../../services/api/cookie-session.js";
 import { approvedAgent } from "../support/actors.js";
 import { useStack } from "../support/fixture.js";
-import { http, type HttpAnswer } from "../support/http.js";
+import { http, type HttpAnswer, type Json } from "../support/http.js";
 import { JWT_PATTERN } from "./browser.js";
 
 const PASSWORD = "password-123";
@@ -17,7 +17,7 @@ interface Signed {
   cookie: string;
   setCookie: string;
   csrf: string;
-  answer: HttpAnswer<any>;
+  answer: HttpAnswer<Json>;
 }
 
 async function signIn(email: string, password = PASSWORD, headers: Record<string, string> = {}): Promise<Signed> {

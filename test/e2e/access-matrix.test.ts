@@ -9,7 +9,7 @@ import crypto from "node:crypto";
 import jwt from "jsonwebtoken";
 import { approvedAgent, mintToken, openSession, signedUp, type Actor } from "../support/actors.js";
 import { useStack } from "../support/fixture.js";
-import { email, type HttpAnswer, type HttpOptions } from "../support/http.js";
+import { email, type HttpAnswer, type HttpOptions, type Json } from "../support/http.js";
 
 type Role = "anonymous" | "customer" | "pendingAgent" | "agent" | "admin";
 const ROLES: Role[] = ["anonymous", "customer", "pendingAgent", "agent", "admin"];
@@ -18,7 +18,7 @@ const PASSWORD = "password-123";
 const { stack, api, people } = useStack({ people: true });
 
 /** Every answer of this file passes through here: no hash or password field ever leaves. */
-async function call(method: string, path: string, options: HttpOptions = {}): Promise<HttpAnswer<any>> {
+async function call(method: string, path: string, options: HttpOptions = {}): Promise<HttpAnswer<Json>> {
   const res = await api.call(method, path, options);
   expect(JSON.stringify(res.body ?? "")).not.toMatch(/password_hash|\$2[aby]\$/);
   return res;
@@ -28,7 +28,7 @@ function tokenOf(role: Role): string | undefined {
   return role === "anonymous" ? undefined : people[role].token;
 }
 
-function expectErrorShape(res: HttpAnswer<any>, status: number): void {
+function expectErrorShape(res: HttpAnswer<Json>, status: number): void {
   expect(res.body).toEqual(expect.objectContaining({ name: expect.any(String), message: expect.any(String), code: status, type: expect.any(String) }));
 }
 
@@ -60,7 +60,7 @@ async function repaymentCount(id: number): Promise<number> {
   return res.body.rows.length as number;
 }
 
-async function loanAsAdmin(id: number): Promise<any> {
+async function loanAsAdmin(id: number): Promise<Json> {
   const res = await call("GET", `/api/loan/loan-details/${id}`, { token: people.admin.token });
   expect(res.status).toBe(200);
   return res.body;
@@ -104,7 +104,7 @@ interface Case {
   /** Replaces the role's token (a fresh actor of that role). */
   token?: string;
   /** Runs after the call: what a success did, or that a denial changed nothing. */
-  check?: (res: HttpAnswer<any>, allowed: boolean) => Promise<void>;
+  check?: (res: HttpAnswer<Json>, allowed: boolean) => Promise<void>;
 }
 
 interface Endpoint {

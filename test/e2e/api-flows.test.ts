@@ -7,7 +7,7 @@
 import Decimal from "decimal.js";
 import { approvedAgent, mintToken, signedUp } from "../support/actors.js";
 import { useStack } from "../support/fixture.js";
-import { email, type HttpAnswer, type HttpOptions } from "../support/http.js";
+import { email, type HttpAnswer, type HttpOptions, type Json } from "../support/http.js";
 
 const PASSWORD = "password-123";
 const USER_KEYS = ["created_at", "email", "first_name", "id", "is_approved", "last_name", "role", "updated_at"];
@@ -39,36 +39,36 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const { stack, api, people } = useStack({ people: true });
 
 /** Every answer of this file passes through here: no hash or password field ever leaves. */
-async function call(method: string, path: string, options: HttpOptions = {}): Promise<HttpAnswer<any>> {
+async function call(method: string, path: string, options: HttpOptions = {}): Promise<HttpAnswer<Json>> {
   const res = await api.call(method, path, options);
   expect(JSON.stringify(res.body ?? "")).not.toMatch(/password_hash|\$2[aby]\$/);
   return res;
 }
 
 /** Status and body together, so that a wrong status shows the body that explains it. */
-function expectStatus(res: HttpAnswer<any>, status: number): void {
+function expectStatus(res: HttpAnswer<Json>, status: number): void {
   expect({ status: res.status, body: res.body }).toEqual({ status, body: res.body });
 }
 
-function expectError(res: HttpAnswer<any>, status: number, field?: string): void {
+function expectError(res: HttpAnswer<Json>, status: number, field?: string): void {
   expectStatus(res, status);
   expect(res.body).toEqual(expect.objectContaining({ name: expect.any(String), message: expect.any(String), code: status, type: expect.any(String) }));
   if (field) expect(res.body.data.map((d: { field: string }) => d.field)).toContain(field);
 }
 
-function expectUser(body: any): void {
+function expectUser(body: Json): void {
   expect(Object.keys(body).sort()).toEqual(USER_KEYS);
   expect(Number.isInteger(body.id)).toBe(true);
   expect(body.created_at).toMatch(ISO);
   expect(body.updated_at).toMatch(ISO);
 }
 
-function expectLoan(body: any): void {
+function expectLoan(body: Json): void {
   expect(Object.keys(body).sort()).toEqual(LOAN_KEYS);
   for (const money of [body.principal, body.interest_rate, body.emi]) expect(money).toMatch(/^\d+\.\d{2}$/);
 }
 
-function expectPage(body: any, page: number, pageSize: number): void {
+function expectPage(body: Json, page: number, pageSize: number): void {
   expect(Object.keys(body).sort()).toEqual(PAGE_KEYS);
   expect(body).toMatchObject({ page, pageSize, totalPages: Math.ceil(body.total / pageSize) });
   expect(body.rows.length).toBe(Math.max(0, Math.min(pageSize, body.total - (page - 1) * pageSize)));
@@ -89,7 +89,7 @@ function signupBody(overrides: Record<string, unknown> = {}): Record<string, unk
   return { email: email("flow"), password: PASSWORD, first_name: "Flow", last_name: "Tester", is_customer: true, is_agent: false, ...overrides };
 }
 
-async function requestLoan(body: Record<string, unknown>, token = people.agent.token): Promise<HttpAnswer<any>> {
+async function requestLoan(body: Record<string, unknown>, token = people.agent.token): Promise<HttpAnswer<Json>> {
   return call("POST", "/api/loan/customer-loan", { token, body: { customer_id: people.customer.id, tenure_months: 24, principal: "250000.00", ...body } });
 }
 
@@ -99,13 +99,13 @@ async function newLoanId(body: Record<string, unknown> = {}): Promise<number> {
   return res.body.id;
 }
 
-async function decide(id: number, status: string): Promise<HttpAnswer<any>> {
+async function decide(id: number, status: string): Promise<HttpAnswer<Json>> {
   return call("PUT", `/api/loan/approve-reject-loan/${id}`, { token: people.admin.token, body: { status } });
 }
 
 /** Every row of a list, page by page. */
-async function allRows(path: string, token: string): Promise<any[]> {
-  const rows: any[] = [];
+async function allRows(path: string, token: string): Promise<Json[]> {
+  const rows: Json[] = [];
   for (let page = 1; ; page += 1) {
     const res = await call("GET", `${path}${path.includes("?") ? "&" : "?"}page=${page}&pageSize=100`, { token });
     expectStatus(res, 200);
@@ -516,7 +516,7 @@ describe("PUT /api/loan/edit-loan/{loan_id}", () => {
     const rows = history.body.rows;
     expect(rows.map((r: { version: number }) => r.version)).toEqual([1, 2, 3]);
     rows.forEach((r: object) => expect(Object.keys(r).sort()).toEqual(VERSION_KEYS));
-    const pick = (l: any) => ({ principal: l.principal, interest_rate: l.interest_rate, tenure_months: l.tenure_months, emi: l.emi, status: l.status });
+    const pick = (l: Json) => ({ principal: l.principal, interest_rate: l.interest_rate, tenure_months: l.tenure_months, emi: l.emi, status: l.status });
     expect(rows.map(pick)).toEqual([v1, e1.body, e2.body].map(pick));
     expect(rows.map((r: { edited_by: number }) => r.edited_by)).toEqual([people.agent.id, people.agent.id, people.agent.id]);
     for (const r of rows) {

@@ -6,7 +6,7 @@
  */
 import crypto from "node:crypto";
 import { useStack } from "../support/fixture.js";
-import { email, type HttpAnswer, type HttpOptions } from "../support/http.js";
+import { email, type HttpAnswer, type HttpOptions, type Json } from "../support/http.js";
 
 const PASSWORD = "password-123";
 const LIMIT = 1024 * 1024; // the gateway's JSON body limit, "1MB"
@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 
 /** Every answer of this file passes through here. */
-async function call(method: string, path: string, options: HttpOptions = {}): Promise<HttpAnswer<any>> {
+async function call(method: string, path: string, options: HttpOptions = {}): Promise<HttpAnswer<Json>> {
   const res = await api.call(method, path, options);
   const text = JSON.stringify(res.body ?? "");
   expect(text).not.toMatch(/password_hash|\$2[aby]\$/);
@@ -33,7 +33,7 @@ async function call(method: string, path: string, options: HttpOptions = {}): Pr
 }
 
 /** The error shape of moleculer-web, with the HTTP status in `code`. */
-function expectError(res: HttpAnswer<any>, status: number, field?: string): void {
+function expectError(res: HttpAnswer<Json>, status: number, field?: string): void {
   expect({ status: res.status, body: res.body }).toEqual({ status, body: res.body });
   expect(res.body).toEqual(expect.objectContaining({ name: expect.any(String), message: expect.any(String), code: status, type: expect.any(String) }));
   for (const key of Object.keys(res.body)) expect(["name", "message", "code", "type", "data"]).toContain(key);

@@ -6,7 +6,7 @@
  */
 import { approvedAgent, type Actor } from "../support/actors.js";
 import { useStack } from "../support/fixture.js";
-import { email, type HttpAnswer, type HttpOptions } from "../support/http.js";
+import { email, type HttpAnswer, type HttpOptions, type Json } from "../support/http.js";
 
 const { api, people } = useStack({ people: true });
 let agents: Actor[];
@@ -15,20 +15,20 @@ beforeAll(async () => {
   agents = [people.agent, ...(await Promise.all(Array.from({ length: 4 }, () => approvedAgent(api, people.admin.token))))];
 });
 
-async function call(method: string, path: string, options: HttpOptions = {}): Promise<HttpAnswer<any>> {
+async function call(method: string, path: string, options: HttpOptions = {}): Promise<HttpAnswer<Json>> {
   const res = await api.call(method, path, options);
   expect(JSON.stringify(res.body ?? "")).not.toMatch(/password_hash|\$2[aby]\$/);
   return res;
 }
 
-async function newLoan(principal = "100000.00", tenure_months = 12): Promise<any> {
+async function newLoan(principal = "100000.00", tenure_months = 12): Promise<Json> {
   const res = await call("POST", "/api/loan/customer-loan", { token: people.agent.token, body: { customer_id: people.customer.id, principal, tenure_months } });
   expect({ status: res.status, body: res.body }).toEqual({ status: 201, body: res.body });
   return res.body;
 }
 
 const details = async (id: number) => (await call("GET", `/api/loan/loan-details/${id}`, { token: people.admin.token })).body;
-const history = async (id: number) => (await call("GET", `/api/loan/loan-history/${id}`, { token: people.admin.token })).body.rows as any[];
+const history = async (id: number) => (await call("GET", `/api/loan/loan-history/${id}`, { token: people.admin.token })).body.rows as Json[];
 
 describe("concurrent decisions", () => {
   test.each([1, 2, 3])("10 decisions at once on one NEW loan: exactly one 200, nine 409, the loan shows the winner (round %i)", async () => {

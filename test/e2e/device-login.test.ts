@@ -8,7 +8,7 @@
  */
 import { Client } from "pg";
 import { useStack } from "../support/fixture.js";
-import { email, type HttpAnswer } from "../support/http.js";
+import { email, type HttpAnswer, type Json } from "../support/http.js";
 
 const PASSWORD = "password-123";
 const { stack, api, people, beforeStop } = useStack({ people: true });
@@ -26,7 +26,7 @@ async function customer(): Promise<{ id: number; email: string }> {
   return { id: user.id, email: address };
 }
 
-const login = (address: string, password: string, deviceToken?: string): Promise<HttpAnswer<any>> =>
+const login = (address: string, password: string, deviceToken?: string): Promise<HttpAnswer<Json>> =>
   api.call("POST", "/api/v1/user/login", { body: { email: address, password, ...(deviceToken !== undefined && { device_token: deviceToken }) } });
 
 /** The owner signs in once from their device, which keeps the answer's device token. */
@@ -37,7 +37,7 @@ async function ownerDevice(address: string): Promise<string> {
   return res.body.device_token as string;
 }
 
-function expectLocked(res: HttpAnswer<any>): void {
+function expectLocked(res: HttpAnswer<Json>): void {
   expect({ status: res.status, type: res.body?.type }).toEqual({ status: 429, type: "LOGIN_ATTEMPTS_EXCEEDED" });
   expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
 }

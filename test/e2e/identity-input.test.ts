@@ -5,7 +5,7 @@
  * of signup or create-admin names the user's own resource, GET /api/v1/user/users/{id} (admin).
  */
 import { useStack } from "../support/fixture.js";
-import { email } from "../support/http.js";
+import { email, type Json } from "../support/http.js";
 
 const PASSWORD = "password-123";
 const { api, people } = useStack({ people: true });
@@ -33,7 +33,7 @@ const INVISIBLE: Array<[string, string]> = [
   ["C1 control", "\u0085"],
 ];
 
-function expect422(res: { status: number; body: any }, field: string): void {
+function expect422(res: { status: number; body: Json }, field: string): void {
   expect(res.status).toBe(422);
   expect(res.body.type).toBe("VALIDATION_ERROR");
   expect(res.body.data).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));

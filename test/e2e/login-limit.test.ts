@@ -12,7 +12,7 @@ import { Client } from "pg";
 import { startNode, type RunningNode } from "../../app/node.js";
 import { eventually } from "../support/eventually.js";
 import { useStack } from "../support/fixture.js";
-import { email, type HttpAnswer } from "../support/http.js";
+import { email, type HttpAnswer, type Json } from "../support/http.js";
 
 const PASSWORD = "password-123";
 const namespace = `limit-${crypto.randomBytes(3).toString("hex")}`;
@@ -59,7 +59,7 @@ async function customer(): Promise<string> {
 }
 
 /** A login over HTTP from a loopback address of its own (the per-address limiter keys the socket's). */
-function loginFrom(address: string, emailAddress: string, password: string): Promise<HttpAnswer<any>> {
+function loginFrom(address: string, emailAddress: string, password: string): Promise<HttpAnswer<Json>> {
   const body = JSON.stringify({ email: emailAddress, password });
   const { port } = new URL(stack.url);
   return new Promise((resolve, reject) => {
@@ -87,7 +87,7 @@ const loginOn = (nodeID: string, emailAddress: string, password: string) =>
     (err: { code?: number }) => err.code,
   );
 
-function expectLocked(res: HttpAnswer<any>): void {
+function expectLocked(res: HttpAnswer<Json>): void {
   expect({ status: res.status, body: res.body }).toEqual({
     status: 429,
     body: { name: expect.any(String), message: expect.any(String), code: 429, type: "LOGIN_ATTEMPTS_EXCEEDED", data: expect.anything() },
@@ -127,7 +127,7 @@ test("through the gateway alone: the 11th attempt is refused, whichever instance
 test("an unknown email gets the same answers as a known one: the same 401, then the same 429", async () => {
   const known = await customer();
   const unknown = email("nobody");
-  const strip = (res: HttpAnswer<any>) => ({ status: res.status, name: res.body.name, message: res.body.message, type: res.body.type });
+  const strip = (res: HttpAnswer<Json>) => ({ status: res.status, name: res.body.name, message: res.body.message, type: res.body.type });
   for (let i = 0; i < 10; i++) {
     const [k, u] = await Promise.all([login(known, "wrong-password"), login(unknown, "wrong-password")]);
     expect(strip(u)).toEqual(strip(k));

@@ -10,7 +10,7 @@
 import http from "node:http";
 import { checkAnswer } from "../support/contract.js";
 import { useStack } from "../support/fixture.js";
-import { email, type HttpAnswer, type HttpOptions } from "../support/http.js";
+import { email, type HttpAnswer, type HttpOptions, type Json } from "../support/http.js";
 
 const LIMIT = 5;
 const PASSWORD = "password-123";
@@ -36,12 +36,12 @@ class Client {
   constructor(readonly address: string) {}
 
   /** Plain HTTP from this client's address; every answer is checked to carry no hash. */
-  async call(method: string, path: string, options: HttpOptions = {}): Promise<HttpAnswer<any>> {
+  async call(method: string, path: string, options: HttpOptions = {}): Promise<HttpAnswer<Json>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     if (body !== undefined) headers["content-type"] = "application/json";
-    const res = await new Promise<HttpAnswer<any>>((resolve, reject) => {
+    const res = await new Promise<HttpAnswer<Json>>((resolve, reject) => {
       const req = http.request({ host: "127.0.0.1", port, localAddress: this.address, method, path, headers, agent: false }, (answer) => {
         let text = "";
         answer.setEncoding("utf8");
@@ -119,7 +119,7 @@ async function inOneWindow(body: (client: () => Client) => Promise<void>): Promi
 }
 
 /** 429 with Retry-After (the shape in full is its own test, so a shape bug does not hide the counters). */
-function expectLimited(res: HttpAnswer<any>): void {
+function expectLimited(res: HttpAnswer<Json>): void {
   expect({ status: res.status, body: res.body }).toEqual({ status: 429, body: res.body });
   expect(res.body).toEqual(expect.objectContaining({ name: expect.any(String), message: expect.any(String), code: 429 }));
   expect(res.body).not.toHaveProperty("token");

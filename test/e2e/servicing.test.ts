@@ -8,17 +8,17 @@ import Decimal from "decimal.js";
 import { eventually } from "../support/eventually.js";
 import { useStack } from "../support/fixture.js";
 import { TEST_TODAY, testClock } from "../support/clock.js";
-import type { HttpAnswer, HttpOptions } from "../support/http.js";
+import type { HttpAnswer, HttpOptions, Json } from "../support/http.js";
 
 const { api, people } = useStack({ people: true, clock: testClock });
 
-const call = (method: string, path: string, options: HttpOptions = {}): Promise<HttpAnswer<any>> => api.call(method, path, options);
+const call = (method: string, path: string, options: HttpOptions = {}): Promise<HttpAnswer<Json>> => api.call(method, path, options);
 
-function expectStatus(res: HttpAnswer<any>, status: number): void {
+function expectStatus(res: HttpAnswer<Json>, status: number): void {
   expect({ status: res.status, body: res.body }).toEqual({ status, body: res.body });
 }
 
-function expectError(res: HttpAnswer<any>, status: number, field?: string): void {
+function expectError(res: HttpAnswer<Json>, status: number, field?: string): void {
   expectStatus(res, status);
   expect(res.body).toEqual(expect.objectContaining({ name: expect.any(String), message: expect.any(String), code: status, type: expect.any(String) }));
   if (field) expect(res.body.data.map((d: { field: string }) => d.field)).toContain(field);

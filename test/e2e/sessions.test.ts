@@ -11,7 +11,7 @@ import type { LoginResponse, SessionList } from "../../sdk/contracts.js";
 import { approvedAgent, signedUp } from "../support/actors.js";
 import { eventually } from "../support/eventually.js";
 import { useStack } from "../support/fixture.js";
-import { email, type HttpAnswer } from "../support/http.js";
+import { email, type HttpAnswer, type Json } from "../support/http.js";
 
 const PASSWORD = "password-123";
 const { stack, api, beforeStop } = useStack();
@@ -41,7 +41,7 @@ const refresh = (token: unknown, headers?: Record<string, string>) => api.call<L
 const profile = (token: string) => api.call("GET", "/api/user/profile", { token });
 const sidOf = (token: string): string => (jwt.decode(token) as { sid: string }).sid;
 
-function expectError(res: HttpAnswer<any>, status: number, type?: string): void {
+function expectError(res: HttpAnswer<Json>, status: number, type?: string): void {
   expect({ status: res.status, body: res.body }).toEqual({ status, body: expect.objectContaining({ name: expect.any(String), message: expect.any(String), code: status, ...(type ? { type } : {}) }) });
   expect(res.body).not.toHaveProperty("token");
 }

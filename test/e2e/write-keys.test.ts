@@ -7,7 +7,7 @@
  */
 import { approvedAgent, type Actor } from "../support/actors.js";
 import { useStack } from "../support/fixture.js";
-import type { HttpAnswer, HttpOptions } from "../support/http.js";
+import type { HttpAnswer, HttpOptions, Json } from "../support/http.js";
 
 const { api, people } = useStack({ people: true });
 let otherAgent: Actor;
@@ -16,13 +16,13 @@ beforeAll(async () => {
   otherAgent = await approvedAgent(api, people.admin.token);
 });
 
-const call = (method: string, path: string, options: HttpOptions = {}): Promise<HttpAnswer<any>> => api.call(method, path, options);
+const call = (method: string, path: string, options: HttpOptions = {}): Promise<HttpAnswer<Json>> => api.call(method, path, options);
 
-function expectStatus(res: HttpAnswer<any>, status: number): void {
+function expectStatus(res: HttpAnswer<Json>, status: number): void {
   expect({ status: res.status, body: res.body }).toEqual({ status, body: res.body });
 }
 
-function expectMismatch(res: HttpAnswer<any>): void {
+function expectMismatch(res: HttpAnswer<Json>): void {
   expectStatus(res, 422);
   expect(res.body).toMatchObject({ code: 422, type: "IDEMPOTENCY_KEY_MISMATCH", name: expect.any(String), message: expect.any(String) });
 }

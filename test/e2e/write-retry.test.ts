@@ -7,7 +7,7 @@
 import { Errors, type Context, type Middleware } from "moleculer";
 import type { ContextMeta } from "../../sdk/contracts.js";
 import { useStack } from "../support/fixture.js";
-import type { HttpAnswer, HttpOptions } from "../support/http.js";
+import type { HttpAnswer, HttpOptions, Json } from "../support/http.js";
 
 const LOSING = new Set(["loans.request", "loans.edit", "loans.decide", "loans.disburse", "loans.repay"]);
 const attempts = new Map<string, number>();
@@ -32,9 +32,9 @@ const loseFirstAnswer: Middleware = {
 
 const { api, people } = useStack({ people: true, broker: { middlewares: [loseFirstAnswer] } });
 
-const call = (method: string, path: string, options: HttpOptions = {}): Promise<HttpAnswer<any>> => api.call(method, path, options);
+const call = (method: string, path: string, options: HttpOptions = {}): Promise<HttpAnswer<Json>> => api.call(method, path, options);
 
-function expectStatus(res: HttpAnswer<any>, status: number): void {
+function expectStatus(res: HttpAnswer<Json>, status: number): void {
   expect({ status: res.status, body: res.body }).toEqual({ status, body: res.body });
 }
 

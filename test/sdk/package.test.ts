@@ -4,6 +4,7 @@
  * loanctl load nothing of the services (no Moleculer). Needs the build (npm test runs it).
  */
 import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -96,7 +97,7 @@ test("the public entry exports the REST client, its errors and the REST types, n
      export type Used = [Loan, LoginResponse, Repayment, ActionContracts, ContextMeta, OutboxEvent, AuditRecordParams];\n`,
   );
   tsc("internal.ts");
-  const exported = Object.keys(require(path.join(dist, "sdk/index.js")) as object);
+  const exported = Object.keys(createRequire(__filename)(path.join(dist, "sdk/index.js")) as object);
   expect(exported).toEqual(expect.arrayContaining(["LoanClient", "LoanApiError", "ROLES", "LOAN_STATUSES"]));
 });
 

@@ -144,7 +144,8 @@ describe("retries", () => {
     const fetch: FetchLike = (_url, init) => {
       calls++;
       return new Promise((_resolve, reject) => {
-        init.signal?.addEventListener("abort", () => reject(init.signal?.reason));
+        // What a fetch aborted by its signal rejects with: the signal's reason (a DOMException).
+        init.signal?.addEventListener("abort", () => reject(init.signal?.reason as Error));
       });
     };
     const error = await new LoanClient({ fetch, timeout: 30, ...fast }).requestLoan({ customer_id: 1, principal: 1000, tenure_months: 1 }).catch((e: unknown) => e);

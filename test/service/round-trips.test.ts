@@ -21,6 +21,7 @@ const agent: AuthUser = { id: 4242, email: "round-trips-agent@example.test", rol
 /** The statements sent to the loans database while counting. */
 const sent: string[] = [];
 let counting = false;
+// eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be called with apply on its client, and put back
 const query = pg.Client.prototype.query;
 
 beforeAll(async () => {

@@ -24,9 +24,9 @@ export interface StackFixture {
   /** Its people, with tokens (`people: true`). */
   people: Actors;
   /** Runs `close` when the stack is about to stop (after the tests, before the stack's databases go): a pg client, a browser, a server of the file's own. */
-  beforeStop(close: () => unknown): void;
+  beforeStop: (close: () => unknown) => void;
   /** Stops the broker and starts a new one on the same databases, as a restarted process would find them. */
-  restart(): Promise<void>;
+  restart: () => Promise<void>;
 }
 
 interface Started {

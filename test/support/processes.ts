@@ -30,7 +30,7 @@ function stateOf(pid: number): string | undefined {
 export async function killAll(children: ChildProcess[]): Promise<void> {
   await Promise.all(
     children.map((child) => {
-      if (child.exitCode !== null || child.signalCode !== null) return undefined;
+      if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGKILL");
       return exited;

@@ -4,6 +4,7 @@
  * these; the protocol tests (methods, encodings, headers) need all of them.
  */
 import http, { type IncomingHttpHeaders } from "node:http";
+import type { Json } from "./http.js";
 
 export interface RawAnswer {
   status: number;
@@ -11,7 +12,7 @@ export interface RawAnswer {
   /** The body as it came over the wire (still compressed if it was). */
   raw: Buffer;
   /** The raw body read as JSON, or null when it is empty or not JSON. */
-  json: any;
+  json: Json;
 }
 
 export interface RawOptions {

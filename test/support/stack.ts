@@ -17,7 +17,7 @@ export interface Stack {
   jwtSecret: string;
   databases: TestDatabases;
   /** Brings back a service taken down (`broker.destroyService`), created as the root creates it. */
-  createService(name: ServiceName): Service;
+  createService: (name: ServiceName) => Service;
   /** Stops the broker; the databases stay until `drop()` (restart tests reuse them). */
   stopBroker(): Promise<void>;
   stop(): Promise<void>;

@@ -28,7 +28,8 @@ test("past the time, fails with the check's last error, what was awaited and how
     (error: unknown) => error as Error,
   );
   expect(Date.now() - started).toBeGreaterThanOrEqual(200);
-  const plain = failure.message.replace(/\u001b\[\d+m/g, ""); // Jest colours its matchers' messages
+  // eslint-disable-next-line no-control-regex -- Jest colours its matchers' messages with ESC sequences
+  const plain = failure.message.replace(/\u001b\[\d+m/g, "");
   expect(plain).toMatch(new RegExp(`^a count of zero: still failing after \\d+ ms \\(${tries} tries\\): expect\\(received\\)\\.toBe\\(expected\\)`));
   expect(plain).toContain(`Received: ${tries}`);
   expect(failure.stack).toContain("a count of zero: still failing");
