@@ -1,7 +1,9 @@
 /** fastest-validator rules used by more than one action. */
 import { PASSWORD_MAX, PASSWORD_MIN } from "../../sdk/contracts.js";
 
-export const idParam = { type: "number", integer: true, positive: true, convert: true } as const;
+/** The largest SERIAL id: a larger one names no row, and PostgreSQL refuses it as an INTEGER parameter. */
+export const ID_MAX = 2_147_483_647;
+export const idParam = { type: "number", integer: true, positive: true, max: ID_MAX, convert: true } as const;
 // No control characters (a NUL would be stored changed) and no spaces in an address: matching
 // control characters is these patterns' purpose.
 /* eslint-disable no-control-regex */

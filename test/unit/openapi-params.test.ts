@@ -10,7 +10,7 @@ import { emailParam, idParam } from "../../services/shared/params.js";
 test("numbers: integer, positive as exclusiveMinimum 0, min and max, default", () => {
   const { properties, required } = paramsSchema({ ...pageParams, id: idParam }, "t");
   expect(properties.pageSize).toEqual({ type: "integer", exclusiveMinimum: 0, maximum: 100, default: 20 });
-  expect(properties.id).toEqual({ type: "integer", exclusiveMinimum: 0 });
+  expect(properties.id).toEqual({ type: "integer", exclusiveMinimum: 0, maximum: 2147483647 });
   expect(required).toEqual(["id"]);
 });
 
