@@ -6,6 +6,7 @@
 import { startNode } from "./app/node.js";
 import { loadConfig } from "./services/shared/config.js";
 import { applyHeapGrowth } from "./services/shared/heap-growth.js";
+import { ROOT_LINKS } from "./services/api/root-links.js";
 
 async function start() {
   const config = loadConfig();
@@ -17,6 +18,8 @@ start().then(
   ({ services, httpPort }) => {
     const where = httpPort ? ` — gateway on http://localhost:${httpPort}` : "";
     console.log(`loanstack running ${services.join(", ")}${where}`);
+    // The two pages a person opens first: the console for the staff, the reference for integrators.
+    if (httpPort) console.log(`  console:  http://localhost:${httpPort}${ROOT_LINKS.console}\n  API docs: http://localhost:${httpPort}${ROOT_LINKS.docs}`);
   },
   (err: unknown) => {
     console.error(`loanstack could not start: ${err instanceof Error ? err.message : String(err)}`);

@@ -40,6 +40,7 @@ import type { OpenApiDocument } from "./api/openapi/types.js";
 import { consoleRoutes } from "./api/console-routes.js";
 import { ConsoleSessionMixin, type ConsoleVars } from "./api/console-session.js";
 import { SESSION_COOKIE } from "./api/cookie-session.js";
+import { ROOT_LINKS, type RootLinks } from "./api/root-links.js";
 
 const { ERR_NO_TOKEN, ERR_INVALID_TOKEN } = ApiGateway.Errors;
 
@@ -134,6 +135,8 @@ function documentRoutes() {
   return [
     { name: "openapi", path: "/api/v1", documented: false, mappingPolicy: "restrict", aliases: { "GET openapi.json": "api.openapi" }, bodyParsers: false },
     { name: "docs", path: DOCS_PATH, documented: false, mappingPolicy: "restrict", use: [docsAssets()], aliases: { "GET /": "api.docsPage", "GET init.js": "api.docsScript" }, bodyParsers: false },
+    // A browser pointed at the server's bare address lands on the console, not on a 404.
+    { name: "root", path: "/", documented: false, mappingPolicy: "restrict", aliases: { "GET /": "api.root" }, bodyParsers: false },
   ];
 }
 
@@ -259,6 +262,15 @@ const ApiService = defineService<ApiVars & ConsoleVars & GatewayInternals>({
           version: packageVersion(),
         });
         return this.openapiDocument;
+      },
+    },
+
+    root: {
+      access: "public",
+      handler(ctx: Context<unknown, ContextMeta>): RootLinks {
+        ctx.meta.$statusCode = 302;
+        ctx.meta.$location = ROOT_LINKS.console;
+        return ROOT_LINKS;
       },
     },
 

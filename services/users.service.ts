@@ -338,7 +338,12 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
     /** ADMIN_EMAIL / ADMIN_PASSWORD: the first admin, made once when none exists. */
     async bootstrapAdmin(this: UsersThis): Promise<void> {
       const admin = this.config.admin;
-      if (!admin || (await this.repo.users.anyWithRole("admin"))) return;
+      if (await this.repo.users.anyWithRole("admin")) return;
+      if (!admin) {
+        // Without an admin nobody can approve agents or decide loans: say how to make one.
+        this.logger.warn("no admin yet: start once with ADMIN_EMAIL and ADMIN_PASSWORD set to create the first one");
+        return;
+      }
       const created = await this.repo.users.insert({
         email: normaliseEmail(admin.email),
         password_hash: await this.hasher.hash(admin.password),

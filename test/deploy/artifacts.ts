@@ -160,6 +160,7 @@ export interface K8sObject {
   data?: Record<string, string>;
   stringData?: Record<string, string>;
   spec?: {
+    replicas?: number;
     selector?: { matchLabels?: Record<string, string> } & Record<string, unknown>;
     template?: { metadata: { labels: Record<string, string> }; spec: { containers: K8sContainer[] } };
     ports?: { name?: string; port: number; targetPort?: string | number }[];

@@ -33,6 +33,21 @@ const PENDING_SERVICES: string[] = [];
 const PENDING_VARS: string[] = [];
 /** Read by the compose files only, to build the *_DATABASE_URL and TRANSPORTER values; documented in .env.example. */
 const COMPOSE_ONLY_VARS = ["USERS_DB_PASSWORD", "LOANS_DB_PASSWORD", "AUDIT_DB_PASSWORD", "RABBITMQ_PASSWORD"];
+/** .env.example variables docker-compose.yml sets itself instead of passing on from .env, and why. */
+const COMPOSE_SETS: Record<string, string> = {
+  NODE_ENV: "production in every container",
+  SERVICES: "one Moleculer service per container",
+  LOANSTACK_DATA_DIR: "the embedded PostgreSQL's; compose runs a PostgreSQL per service",
+  PORT: "the gateway's container port, published as 8000",
+  HOST: "the code's default, every interface of the container",
+  USERS_DATABASE_URL: "built from USERS_DB_PASSWORD",
+  LOANS_DATABASE_URL: "built from LOANS_DB_PASSWORD",
+  AUDIT_DATABASE_URL: "built from AUDIT_DB_PASSWORD",
+  TRANSPORTER: "the compose network's NATS (or RabbitMQ, in docker-compose.rabbitmq.yml)",
+  NODE_ID: "each container's hostname, unique under --scale",
+  RABBITMQ_PASSWORD: "read by docker-compose.rabbitmq.yml",
+  NO_COLOR: "the containers log JSON (LOG_FORMAT), which has no colours",
+};
 /** Values that must never be filled in a file that is committed. */
 const SECRET_VARS = /(SECRET|PASSWORD|_DATABASE_URL)$/;
 
@@ -135,6 +150,12 @@ describe("docker-compose.yml", () => {
     }
     const undocumented = interpolatedNames(readText("docker-compose.yml")).filter((v) => !envExampleNames.has(v));
     expect(undocumented).toEqual([]);
+  });
+
+  it("passes on every variable .env.example lists, but those it sets itself", () => {
+    const fromEnvFile = new Set(interpolatedNames(readText("docker-compose.yml")));
+    expect(envExample.map((e) => e.name).filter((n) => !fromEnvFile.has(n) && !(n in COMPOSE_SETS))).toEqual([]);
+    expect(Object.keys(COMPOSE_SETS).filter((n) => !envExampleNames.has(n))).toEqual([]);
   });
 
   it("joins every app container over NATS with JetStream, in production mode, with the JWT secret required", () => {
@@ -299,6 +320,18 @@ describe("k8s/", () => {
     expect(nats?.spec?.ports?.map((p) => p.port)).toContain(Number(url.port));
     const natsDeployment = ofKind("Deployment").find((d) => d.metadata.name === url.hostname)!;
     expect(containerOf(natsDeployment).args).toContain("-js");
+  });
+
+  it("shares one Redis cache between the replicas of a service that runs more than one", () => {
+    const scaled = appDeployments.filter((d) => (d.spec!.replicas ?? 1) > 1).map((d) => d.metadata.name);
+    expect(scaled.length).toBeGreaterThan(0);
+    const url = new URL(configMap.data!.CACHER!);
+    expect(url.protocol).toBe("redis:");
+    const svc = ofKind("Service").find((s) => s.metadata.name === url.hostname);
+    expect(svc?.spec?.ports?.map((p) => p.port)).toContain(Number(url.port));
+    const redis = ofKind("Deployment").find((d) => d.metadata.name === url.hostname)!;
+    expect(containerOf(redis).image).toMatch(/^redis:/);
+    for (const d of appDeployments) expect({ d: d.metadata.name, cacher: containerOf(d).env?.find((e) => e.name === "CACHER") }).toEqual({ d: d.metadata.name, cacher: undefined });
   });
 
   it("serves the gateway on PORT's default, probed on /health", () => {
