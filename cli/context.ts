@@ -8,6 +8,7 @@ import { CredentialStore, canRefresh, credentialsOf, isExpired, withFileLock, ty
 import { CliError, EXIT, NOT_LOGGED_IN, usageError } from "./errors.js";
 import { Output, type OutStream } from "./output.js";
 import { type InStream, Prompter } from "./prompts.js";
+import { userAgent } from "./version.js";
 
 export interface Io {
   stdin: InStream;
@@ -79,8 +80,9 @@ export class Context {
    */
   client(auth = true, options: LoanClientOptions = {}): LoanClient {
     const debug = this.debug ? (line: string) => void this.io.stderr.write(`debug: ${line}\n`) : undefined;
+    const headers = { "user-agent": userAgent(), ...options.headers };
     // Without auth (signup, login, the seed's demo logins) nothing is read from or kept in the file.
-    if (!auth) return new LoanClient({ baseUrl: this.apiUrl, debug, ...options });
+    if (!auth) return new LoanClient({ baseUrl: this.apiUrl, debug, ...options, headers });
     const stored = this.requireLogin();
     return new LoanClient({
       baseUrl: this.apiUrl,
@@ -95,6 +97,7 @@ export class Context {
       onTokens: (tokens) => this.store.save(credentialsOf(this.apiUrl, tokens)),
       debug,
       ...options,
+      headers,
     });
   }
 

@@ -26,9 +26,16 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode: number = EXIT.FAILED,
+    /** Printed without the "error:" label: the run ended as the user chose, nothing went wrong. */
+    readonly plain = false,
   ) {
     super(message);
   }
+}
+
+/** The user answered no to a confirmation: exit 1, and "cancelled" is all there is to say. */
+export function cancelled(): CliError {
+  return new CliError("cancelled", EXIT.FAILED, true);
 }
 
 export function usageError(message: string): CliError {

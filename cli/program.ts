@@ -2,8 +2,6 @@
  * The loanctl program: global options, the command tree, and how a run ends (exit status,
  * one error line, a stack trace only with --debug).
  */
-import fs from "node:fs";
-import path from "node:path";
 import { Command, CommanderError } from "commander";
 import { registerApprovals } from "./commands/approvals.js";
 import { registerAudit } from "./commands/audit.js";
@@ -18,6 +16,7 @@ import { registerUsers } from "./commands/users.js";
 import type { Io } from "./context.js";
 import { CliError, EXIT } from "./errors.js";
 import { colorEnabled, paint } from "./output.js";
+import { packageVersion } from "./version.js";
 
 const ROOT_HELP = `
 Examples:
@@ -37,19 +36,6 @@ Exit status:
   0 success, 1 the request failed, 2 usage error, 3 the API cannot be reached,
   4 not logged in or session expired, 130 interrupted
 `;
-
-export function packageVersion(): string {
-  // dist/cli/program.js and cli/program.ts both find the package.json of loanstack above them
-  for (let dir = __dirname, i = 0; i < 4; i++, dir = path.dirname(dir)) {
-    try {
-      const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
-      if (pkg.name === "loanstack" && pkg.version) return pkg.version;
-    } catch {
-      // not here, look one level up
-    }
-  }
-  return "0.0.0";
-}
 
 export function buildProgram(io: Io): Command {
   const program = new Command("loanctl")
@@ -94,8 +80,24 @@ export function buildProgram(io: Io): Command {
   return program;
 }
 
+/** Global options followed by a value: the word after them is not the command. */
+const VALUE_OPTIONS = new Set(["--api-url"]);
+
+/**
+ * `loanctl help loans disburse` as `loanctl loans disburse --help`: commander's help command
+ * looks one level down only, and would print the help of `loans`.
+ */
+export function helpAsFlag(argv: string[]): string[] {
+  let at = 0;
+  while (at < argv.length && argv[at]!.startsWith("-")) at += VALUE_OPTIONS.has(argv[at]!) ? 2 : 1;
+  const words = argv.slice(at + 1);
+  if (argv[at] !== "help" || words.length < 2 || words.some((w) => w.startsWith("-"))) return argv;
+  return [...argv.slice(0, at), ...words, "--help"];
+}
+
 /** Runs loanctl with `argv` (without node and script); answers the exit status. */
-export async function run(argv: string[], io: Io): Promise<number> {
+export async function run(given: string[], io: Io): Promise<number> {
+  const argv = helpAsFlag(given);
   const debug = argv.includes("--debug") || io.env.LOANCTL_DEBUG === "1";
   const errColor = colorEnabled(io.stderr, io.env, argv.includes("--no-color") ? false : undefined);
   try {
@@ -111,7 +113,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     }
     const label = paint("error:", "red", errColor);
     if (error instanceof CliError) {
-      io.stderr.write(`${label} ${error.message}\n`);
+      io.stderr.write(error.plain ? `${error.message}\n` : `${label} ${error.message}\n`);
       if (debug && error.stack) io.stderr.write(`${error.stack}\n`);
       return error.exitCode;
     }

@@ -4,7 +4,7 @@
  * stdin one line each (--password-stdin), other missing values are usage errors, and a
  * destructive command needs --yes.
  */
-import { CliError, EXIT, usageError } from "./errors.js";
+import { CliError, EXIT, cancelled, usageError } from "./errors.js";
 
 export interface InStream extends NodeJS.ReadableStream {
   isTTY?: boolean;
@@ -132,7 +132,7 @@ export class Prompter {
     if (yes) return;
     if (!this.interactive) throw usageError(`refusing to ${what} without confirmation: pass --yes`);
     const answer = (await this.ask(`${question} [y/N] `)).trim().toLowerCase();
-    if (answer !== "y" && answer !== "yes") throw new CliError("cancelled", EXIT.FAILED);
+    if (answer !== "y" && answer !== "yes") throw cancelled();
   }
 
   /** A line typed on the terminal (echoed, as usual); Ctrl-D is an interruption. */

@@ -4,7 +4,7 @@
 import { Command, Option } from "commander";
 import { PASSWORD_MAX, PASSWORD_MIN, type Role } from "../../sdk/contracts.js";
 import type { Context, Io } from "../context.js";
-import { DeviceStore, canRefresh, credentialsOf, isExpired } from "../credentials.js";
+import { DeviceStore, canRefresh, credentialsOf, isExpired, type StoredCredentials } from "../credentials.js";
 import { usageError } from "../errors.js";
 import { action } from "../action.js";
 import { userRecord } from "../views.js";
@@ -31,6 +31,7 @@ interface SignupOptions {
 }
 
 export async function login(ctx: Context, options: LoginOptions): Promise<void> {
+  const previous = ctx.credentials;
   const email = await ctx.prompts.text("Email", "--email", options.email);
   const password = await ctx.prompts.password("Password");
   // This machine's device token for the account: others' failed guesses cannot lock it out.
@@ -40,7 +41,21 @@ export async function login(ctx: Context, options: LoginOptions): Promise<void> 
   ctx.store.save(stored);
   devices.set(ctx.apiUrl, email, result.device_token);
   ctx.out.success(`Logged in to ${ctx.apiUrl} as ${result.user.email} (${result.user.role})`);
+  if (previous && (await endSession(ctx, previous))) ctx.out.info(`Ended the previous session of ${previous.user.email}`);
   if (ctx.json) ctx.out.data({ api_url: ctx.apiUrl, user: result.user, expires_at: stored.expiresAt, session_expires_at: stored.refreshExpiresAt }, () => "");
+}
+
+/**
+ * Ends a session this config held before a new login replaced it: a login forgotten on this
+ * machine must not stay alive on the server. Best effort: an expired or already ended one is gone anyway.
+ */
+async function endSession(ctx: Context, previous: StoredCredentials): Promise<boolean> {
+  try {
+    await ctx.client(false, { token: previous.token, refreshToken: canRefresh(previous) ? previous.refreshToken : undefined }).logout();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function signup(ctx: Context, options: SignupOptions): Promise<void> {
@@ -122,7 +137,7 @@ export function registerAuth(program: Command, io: Io): void {
 
   program
     .command("login")
-    .description("log in and keep the session's tokens in your config directory (file mode 0600)")
+    .description("log in and keep the session's tokens in your config directory (file mode 0600); a session kept there before is ended")
     .option("--email <email>", "the account's email")
     .option("--password-stdin", PASSWORD_STDIN)
     .addHelpText("after", "\nExamples:\n  $ loanctl login --email admin@example.com\n" + "  $ loanctl login --email admin@example.com --password-stdin < password.txt\n")

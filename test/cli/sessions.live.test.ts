@@ -195,3 +195,17 @@ test("sessions end-all <user-id> (admin) asks first, then ends every session of 
   const refused = await victim.run(["sessions", "end-all", String(user.id), "--yes"]);
   expect(refused.code).toBe(4);
 });
+
+test("a new login ends the session this config held before, and sessions list loanctl by name and version", async () => {
+  const user = await customer();
+  const me = await signedIn(user);
+  const first = me.stored().token;
+  const again = await me.run(["login", "--email", user.email, "--password-stdin"], { input: `${PASSWORD}\n` });
+  expect(again.code).toBe(0);
+  expect(again.stderr).toContain(`Ended the previous session of ${user.email}`);
+  expect(await profileStatus(first)).toBe(401);
+  expect(await profileStatus(me.stored().token)).toBe(200);
+  const list = parsed<SessionList>(await me.run(["--json", "sessions", "list"]));
+  const version = (JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../package.json"), "utf8")) as { version: string }).version;
+  expect(list.rows).toEqual([expect.objectContaining({ current: true, user_agent: `loanctl/${version}` })]);
+});
