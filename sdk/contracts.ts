@@ -354,6 +354,13 @@ export type AuditRecordParams = EventDelivery;
 /** A calendar date "YYYY-MM-DD" (UTC), not a timestamp. */
 export type CalendarDate = string;
 
+/**
+ * Every money movement on a loan is a transaction, kept forever (a repayment is reversed, not
+ * deleted): the schedule's paid state and the outstanding figures are a replay of them.
+ */
+export const TRANSACTION_TYPES = ["DISBURSEMENT", "REPAYMENT", "FEE", "PENALTY", "WAIVER", "WRITE_OFF"] as const;
+export type TransactionType = (typeof TRANSACTION_TYPES)[number];
+
 export const INSTALLMENT_STATUSES = ["PAID", "PARTIAL", "OVERDUE", "DUE"] as const;
 /**
  * PAID: fully paid; OVERDUE: due before `as_of`, not fully paid; PARTIAL: something paid,
