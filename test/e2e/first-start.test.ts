@@ -51,9 +51,10 @@ const NO_ADMIN_HINT = /no admin yet: start once with ADMIN_EMAIL and ADMIN_PASSW
 test("plain npm start prints the console and docs URLs and how to make the first admin", async () => {
   server = await startServerProcess(env());
   const port = new URL(server.url).port;
+  // The lines come from separate writes: wait for the last of them before reading all.
+  await eventually(() => expect(server!.output()).toContain(`API docs: http://localhost:${port}/docs`), { what: "the docs URL" });
   await eventually(() => expect(server!.output()).toMatch(NO_ADMIN_HINT), { what: "the no-admin hint" });
   expect(server.output()).toContain(`console:  http://localhost:${port}/admin`);
-  expect(server.output()).toContain(`API docs: http://localhost:${port}/docs`);
   expect(server.output().match(new RegExp(NO_ADMIN_HINT.source, "g"))).toHaveLength(1);
 });
 
