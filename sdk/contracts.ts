@@ -239,7 +239,7 @@ export interface ActionContracts {
   "users.listCustomers": { params: PageQuery; result: Page<User> };
   "users.listUsers": { params: ListUsersQuery; result: Page<User> };
   "users.listApprovals": { params: PageQuery; result: Page<User> };
-  "users.approveAgent": { params: IdParam; result: User };
+  "users.approveAgent": { params: IdParam & ApproveAgentRequest; result: User };
   "users.deleteAgent": { params: IdParam; result: null };
   "users.isCustomer": { params: IdParam; result: boolean };
   "loans.request": { params: LoanRequest; result: Loan };
@@ -272,7 +272,8 @@ export interface EventActor {
 /** Domain events and their payloads. */
 export interface EventContracts {
   "user.created": EventActor & { user: User };
-  "agent.approved": EventActor & { user: User };
+  /** `lending_limit`: the limit the admin gave at approval, null for AGENT_DEFAULT_LIMIT. */
+  "agent.approved": EventActor & { user: User; lending_limit: Money | null };
   "user.deleted": EventActor & { user: User };
   "user.passwordChanged": EventActor & { user_id: number };
   "session.revoked": EventActor & SessionsRevoked;
@@ -285,7 +286,7 @@ export type EventPayload<E extends EventName> = EventContracts[E];
 
 // ---- the audit log ----
 
-export const AUDIT_ENTITIES = ["user", "loan"] as const;
+export const AUDIT_ENTITIES = ["user", "loan", "product", "agent_limit"] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 
 /** One recorded domain event: who did what to which entity, when, before and after. */
@@ -548,4 +549,110 @@ export interface ConsoleSession {
   csrf_token: string;
   expires_at: Timestamp | null;
   rate_table: LoanRateBand[];
+}
+
+// ---- loan products (SPEC "Products and agent lending limits") ----
+
+/** A product code: 2–32 of A-Z 0-9 _ -, unique, never changed. */
+export const PRODUCT_CODE_PATTERN = "^[A-Z0-9_-]{2,32}$";
+/** The product made at first start from LOAN_RATE_TABLE; a request without `product_code` uses it. */
+export const STANDARD_PRODUCT_CODE = "STANDARD";
+export const CHARGE_KINDS = ["FLAT", "PERCENT"] as const;
+/** FLAT: `amount` is money; PERCENT: `amount` is a rate ("1.50" = 1.50 %), half-up to cents. */
+export type ChargeKind = (typeof CHARGE_KINDS)[number];
+
+export interface DisbursementFeeRule {
+  kind: ChargeKind;
+  amount: Money;
+}
+
+export interface PenaltyRule {
+  grace_days: number;
+  kind: ChargeKind;
+  amount: Money;
+}
+
+export interface Product {
+  code: string;
+  name: string;
+  active: boolean;
+  min_principal: Money;
+  max_principal: Money;
+  min_tenure_months: number;
+  max_tenure_months: number;
+  /** Ascending `up_to`; the last band has `up_to: null`. */
+  rate_bands: LoanRateBand[];
+  disbursement_fee: DisbursementFeeRule | null;
+  penalty: PenaltyRule | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** The copy of a product's terms a loan keeps: taken at request and at each edit, frozen from the decision on. */
+export type ProductTerms = Pick<Product, "code" | "min_principal" | "max_principal" | "min_tenure_months" | "max_tenure_months" | "rate_bands" | "disbursement_fee" | "penalty">;
+
+/** Money fields accept a decimal string or a number, as the loan request's principal does. */
+export interface ProductCreateRequest {
+  code: string;
+  name: string;
+  min_principal: Money | number;
+  max_principal: Money | number;
+  min_tenure_months: number;
+  max_tenure_months: number;
+  rate_bands: { up_to: Money | number | null; rate: Rate | number }[];
+  disbursement_fee?: { kind: ChargeKind; amount: Money | number } | null;
+  penalty?: { grace_days: number; kind: ChargeKind; amount: Money | number } | null;
+}
+
+/** Any field but `code`; `active: true` reactivates a deactivated product. */
+export type ProductUpdateRequest = Partial<Omit<ProductCreateRequest, "code">> & { active?: boolean };
+
+export interface ListProductsQuery extends PageQuery {
+  active?: boolean;
+}
+
+export interface ProductCodeParam {
+  code: string;
+}
+
+// ---- agent lending limits ----
+
+/** What an approved agent may lend until the admin's limit (or agent.approved's) arrives. */
+export const AGENT_DEFAULT_LIMIT = "5000000.00";
+
+/** `used` = principals of the agent's NEW and APPROVED loans + outstanding principal of ACTIVE ones. */
+export interface AgentLimit {
+  agent_id: number;
+  limit: Money;
+  used: Money;
+  available: Money;
+}
+
+export interface SetAgentLimitRequest {
+  limit: Money | number;
+}
+
+export interface ApproveAgentRequest {
+  lending_limit?: Money | number;
+}
+
+export interface AgentIdParam {
+  agent_id: number;
+}
+
+export interface ActionContracts {
+  "loans.listProducts": { params: ListProductsQuery; result: Page<Product> };
+  "loans.getProduct": { params: ProductCodeParam; result: Product };
+  "loans.createProduct": { params: ProductCreateRequest; result: Product };
+  "loans.updateProduct": { params: ProductUpdateRequest & ProductCodeParam; result: Product };
+  "loans.deactivateProduct": { params: ProductCodeParam; result: null };
+  "loans.listAgentLimits": { params: PageQuery; result: Page<AgentLimit> };
+  "loans.getAgentLimit": { params: AgentIdParam; result: AgentLimit };
+  "loans.setAgentLimit": { params: SetAgentLimitRequest & AgentIdParam; result: AgentLimit };
+}
+
+export interface EventContracts {
+  /** `product_id`: the product's row id, the audit log's entity id (codes are text). */
+  "product.changed": EventActor & { product_id: number; before: Product | null; product: Product };
+  "agent_limit.changed": EventActor & { before: AgentLimit | null; limit: AgentLimit };
 }

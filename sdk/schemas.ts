@@ -56,6 +56,8 @@ export const EVENT_NAMES = [
   "loan.repaid",
   "loan.closed",
   "session.revoked",
+  "product.changed",
+  "agent_limit.changed",
 ] as const satisfies readonly EventName[];
 type MissingEventName = Exclude<EventName, (typeof EVENT_NAMES)[number]>;
 const _everyEventNamed: [MissingEventName] extends [never] ? true : MissingEventName = true;
@@ -77,6 +79,8 @@ export const EVENT_VERSIONS: { readonly [E in EventName]: number } = {
   "loan.disbursed": 1,
   "loan.repaid": 1,
   "loan.closed": 1,
+  "product.changed": 1,
+  "agent_limit.changed": 1,
 };
 
 /** The named schemas of `components.schemas`. */

@@ -284,7 +284,7 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
         if (agent.is_approved) return toUser(agent);
         const user = await this.unitOfWork.run(ctx, async (work) => {
           const approved = await this.repo.users.approve(work, agent.id);
-          if (approved) work.publish("agent.approved", { actor_id: callerOf(ctx).id, user: toUser(approved) });
+          if (approved) work.publish("agent.approved", { actor_id: callerOf(ctx).id, user: toUser(approved), lending_limit: null });
           // None: approved (or deleted) meanwhile by another admin, whose write published its event.
           const now = approved ?? (await this.repo.users.byId(agent.id, work));
           if (!now) throw new NotFoundError("agent", agent.id);

@@ -33,6 +33,10 @@ function subjectOf(e: DomainEvent): Subject {
     case "loan.repaid":
       // The loan after, with the repayment that changed it: who recorded what, paid when.
       return { entity: "loan", entity_id: e.payload.loan.id, before: e.payload.before, after: { ...e.payload.loan, repayment: e.payload.repayment } };
+    case "product.changed":
+      return { entity: "product", entity_id: e.payload.product_id, before: e.payload.before, after: e.payload.product };
+    case "agent_limit.changed":
+      return { entity: "agent_limit", entity_id: e.payload.limit.agent_id, before: e.payload.before, after: e.payload.limit };
   }
 }
 
