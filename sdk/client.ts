@@ -28,6 +28,7 @@ import type {
   User,
 } from "./contracts.js";
 import type { AsOfQuery, DisburseRequest, LoanSchedule, Portfolio, Repayment, RepaymentRequest, RepaymentsResponse } from "./contracts.js";
+import type { ListProductsQuery, Product, ProductCreateRequest, ProductUpdateRequest } from "./contracts.js";
 import { AuthenticationError, ConnectionError, ConnectionTimeoutError, LoanApiError, RequestAbortedError, systemErrorCode } from "./errors.js";
 import { parseRetryAfter, retryDecision, sleep } from "./retry.js";
 
@@ -292,6 +293,33 @@ export class LoanClient {
   /** GET /api/v1/loan/portfolio (admin): counts by status, outstanding principal, overdue amount, PAR30, as of `as_of`. */
   portfolio(query: AsOfQuery = {}, options?: RequestOptions): Promise<Portfolio> {
     return this.request({ method: "GET", path: "/api/v1/loan/portfolio", query: { as_of: query.as_of } }, options);
+  }
+
+  // ---- products ----
+
+  /** GET /api/v1/loan/products (admin, approved agent): the loan products by code; `active` filters. */
+  listProducts(query: ListProductsQuery = {}, options?: RequestOptions): Promise<Page<Product>> {
+    return this.request({ method: "GET", path: "/api/v1/loan/products", query: { active: query.active, ...pageQuery(query) } }, options);
+  }
+
+  /** GET /api/v1/loan/products/{code} (admin, approved agent): one product. */
+  getProduct(code: string, options?: RequestOptions): Promise<Product> {
+    return this.request({ method: "GET", path: `/api/v1/loan/products/${encodeURIComponent(code)}` }, options);
+  }
+
+  /** POST /api/v1/loan/products (admin): a new product (201; its code taken → 409). */
+  createProduct(body: ProductCreateRequest, options?: RequestOptions): Promise<Product> {
+    return this.request({ method: "POST", path: "/api/v1/loan/products", body }, options);
+  }
+
+  /** PUT /api/v1/loan/products/{code} (admin): any field but the code; `active: true` reactivates. Existing loans keep their terms. */
+  updateProduct(code: string, body: ProductUpdateRequest, options?: RequestOptions): Promise<Product> {
+    return this.request({ method: "PUT", path: `/api/v1/loan/products/${encodeURIComponent(code)}`, body }, options);
+  }
+
+  /** DELETE /api/v1/loan/products/{code} (admin): deactivate (204): no new loans with it; the last active product → 409. */
+  async deactivateProduct(code: string, options?: RequestOptions): Promise<void> {
+    await this.request<undefined>({ method: "DELETE", path: `/api/v1/loan/products/${encodeURIComponent(code)}` }, options);
   }
 
   // ---- audit ----

@@ -54,6 +54,10 @@ export interface Loan {
   next_due_date: CalendarDate | null;
   /** Days from next_due_date to the list's `as_of` (default today) when it is past, else 0. */
   days_past_due: number | null;
+  /** The product whose terms the loan copied at its request and at each edit (STANDARD by default). */
+  product_code: string;
+  /** The product's disbursement fee on this principal, "0.00" when it has none. */
+  disbursement_fee: Money;
 }
 
 /** One earlier version of a loan, as it was before an edit. */
@@ -160,6 +164,8 @@ export interface LoanRequest {
   /** Accepts a decimal string ("250000.00") or a number; answered as a two-place string. */
   principal: Money | number;
   tenure_months: number;
+  /** The loan product (default STANDARD); principal and tenure must lie in its bounds. */
+  product_code?: string;
 }
 
 export interface LoanEditRequest {

@@ -45,6 +45,8 @@ export const ERROR_TYPES = [
   "LOAN_NOT_DISBURSABLE",
   "LOAN_NOT_REPAYABLE",
   "IDEMPOTENCY_KEY_REUSED",
+  "PRODUCT_CODE_TAKEN", // a product with this code exists
+  "LAST_ACTIVE_PRODUCT", // deactivating it would leave no product to lend with
   // 413
   "PAYLOAD_TOO_LARGE",
   // 415: a body whose content type is not JSON

@@ -16,7 +16,7 @@
  * is missing, until all of it is there.
  */
 import type { ActionName } from "./contracts.js";
-import { EXAMPLE_LOAN, EXAMPLE_SESSION, EXAMPLE_USER, type SchemaName } from "./schemas.js";
+import { EXAMPLE_LOAN, EXAMPLE_PRODUCT, EXAMPLE_SESSION, EXAMPLE_USER, type SchemaName } from "./schemas.js";
 import { EXAMPLE_ACTIVE_LOAN, EXAMPLE_AS_OF, EXAMPLE_DISBURSED_ON, EXAMPLE_PORTFOLIO, EXAMPLE_REPAYMENT, EXAMPLE_SCHEDULE } from "./servicing-examples.js";
 
 export const TAGS = {
@@ -26,6 +26,7 @@ export const TAGS = {
   audit: "The audit log of every domain event",
   servicing: "After approval: disbursement, the repayment schedule, repayments, arrears and the portfolio",
   sessions: "Refresh tokens, logout, and the sessions a user (or an admin) can end",
+  products: "Loan products: principal and tenure bounds, rate bands, disbursement fee and penalty",
 } as const;
 export type Tag = keyof typeof TAGS;
 
@@ -88,6 +89,22 @@ const loanListFields = {
 };
 /** Every write that honours `Idempotency-Key` may answer this 422. */
 const KEY_MISMATCH = "this Idempotency-Key was already sent with another request — another method, path or body (IDEMPOTENCY_KEY_MISMATCH)";
+const productCode = { code: { description: "The product's code", examples: ["MICRO"] } };
+const PRODUCT_REQUEST = {
+  code: "MICRO",
+  name: "Micro loan",
+  min_principal: "1000.00",
+  max_principal: "50000.00",
+  min_tenure_months: 3,
+  max_tenure_months: 24,
+  rate_bands: [
+    { up_to: "10000.00", rate: "18.00" },
+    { up_to: null, rate: "16.00" },
+  ],
+  disbursement_fee: { kind: "PERCENT", amount: "1.50" },
+  penalty: { grace_days: 5, kind: "FLAT", amount: "200.00" },
+};
+const PRODUCT_EXAMPLE = { ...PRODUCT_REQUEST, active: true, created_at: "2026-01-15T09:00:00.000Z", updated_at: "2026-01-15T09:00:00.000Z" };
 const NOT_ACTIVE = "The loan is not ACTIVE: NEW, APPROVED, REJECTED or CLOSED (LOAN_NOT_REPAYABLE)";
 
 export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
@@ -226,9 +243,15 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
       "The rate follows from the principal (≤ 50,000.00: 14.00; ≤ 500,000.00: 12.00; ≤ 2,000,000.00: 10.50; above: 9.50 by default), the EMI from rate, principal and tenure. " +
       "`principal` is 1000.00 to 10000000.00 with at most two places, sent as a decimal string (or a number). Honours `Idempotency-Key`: a retried request makes one loan; a replay answers `Idempotent-Replayed: true`.",
     success: { status: 201, schema: "Loan", description: "The new loan", example: EXAMPLE_LOAN, location: "The new loan" },
-    errors: { 422: `A field is invalid, the principal out of range, or \`customer_id\` not a customer; or ${KEY_MISMATCH}` },
+    errors: {
+      422: `A field is invalid, the principal out of range, or \`customer_id\` not a customer; \`product_code\` unknown or deactivated; principal or tenure outside the product's bounds (the 422 names the field and the bound); or ${KEY_MISMATCH}`,
+    },
     requestExample: { customer_id: 7, principal: "250000.00", tenure_months: 24 },
-    fields: { principal: { description: "1000.00 to 10000000.00, at most two places", examples: ["250000.00"] }, tenure_months: { examples: [24] } },
+    fields: {
+      principal: { description: "1000.00 to 10000000.00, at most two places, and within the product's bounds", examples: ["250000.00"] },
+      tenure_months: { examples: [24] },
+      product_code: { description: "The loan product (default STANDARD): rate from its bands, bounds and fee from it", examples: ["STANDARD"] },
+    },
   },
   "loans.decide": {
     operationId: "decideLoan",
@@ -364,6 +387,52 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
     success: { status: 200, schema: "Portfolio", description: "The portfolio figures", example: EXAMPLE_PORTFOLIO },
     errors: { 422: "`as_of` is not a calendar date" },
     fields: asOf,
+  },
+
+  // ---- products ----
+  "loans.listProducts": {
+    operationId: "listProducts",
+    tag: "products",
+    summary: "The loan products, by code; `active` filters",
+    success: { status: 200, schema: "ProductPage", description: "A page of products", example: page([EXAMPLE_PRODUCT]) },
+    fields: { ...pageFields, active: { description: "true: only the active products; false: only the deactivated ones", examples: [true] } },
+  },
+  "loans.getProduct": {
+    operationId: "getProduct",
+    tag: "products",
+    summary: "One product",
+    success: { status: 200, schema: "Product", description: "The product", example: EXAMPLE_PRODUCT },
+    errors: { 404: "No product has this code" },
+    fields: productCode,
+  },
+  "loans.createProduct": {
+    operationId: "createProduct",
+    tag: "products",
+    summary: "Create a loan product",
+    description:
+      "`rate_bands` ascend by `up_to`, the last with `up_to: null`; rates are 0.00–100.00. Principal bounds lie in 1000.00–10000000.00 and tenure bounds in 1–360, min ≤ max. " +
+      "`disbursement_fee` and `penalty` are null or `{ kind: FLAT|PERCENT, amount }` (a PERCENT amount is a rate, at most 100.00); the penalty has `grace_days` ≥ 0.",
+    success: { status: 201, schema: "Product", description: "The new product", example: PRODUCT_EXAMPLE, location: "The new product, GET /api/v1/loan/products/{code}" },
+    errors: { 409: "A product has this code (PRODUCT_CODE_TAKEN)", 422: "A field is invalid: the 422 names it (`rate_bands[1].up_to`, `min_principal`, `disbursement_fee.amount`, …)" },
+    requestExample: PRODUCT_REQUEST,
+  },
+  "loans.updateProduct": {
+    operationId: "updateProduct",
+    tag: "products",
+    summary: "Change any field of a product but its code; `active: true` reactivates it",
+    description: "Applies to loans requested or edited afterwards only: a loan keeps the copy of the terms it took. The fields sent are checked with those kept (a new minimum against the kept maximum).",
+    success: { status: 200, schema: "Product", description: "The product after the change", example: { ...PRODUCT_EXAMPLE, name: "Micro loan (2026)", updated_at: "2026-01-16T09:00:00.000Z" } },
+    errors: { 404: "No product has this code", 409: "`active: false` for the last active product (LAST_ACTIVE_PRODUCT)", 422: "A field is invalid: the 422 names it" },
+    requestExample: { name: "Micro loan (2026)" },
+    fields: productCode,
+  },
+  "loans.deactivateProduct": {
+    operationId: "deactivateProduct",
+    tag: "products",
+    summary: "Deactivate a product: no new loans with it; its loans are unaffected",
+    success: { status: 204, description: "Deactivated (also when it already was)" },
+    errors: { 404: "No product has this code", 409: "It is the last active product (LAST_ACTIVE_PRODUCT)" },
+    fields: productCode,
   },
 
   "audit.listEvents": {

@@ -8,7 +8,7 @@
  * Objects list every property as required and allow no other: an answer that gains,
  * loses or renames a field without this file fails the contract tests.
  */
-import { AUDIT_ENTITIES, INSTALLMENT_STATUSES, LOAN_STATUSES, ROLES, type EventName } from "./contracts.js";
+import { AUDIT_ENTITIES, CHARGE_KINDS, INSTALLMENT_STATUSES, LOAN_STATUSES, PRODUCT_CODE_PATTERN, ROLES, type EventName } from "./contracts.js";
 import { ERROR_TYPES } from "./errors.js";
 
 export type JsonType = "string" | "number" | "integer" | "boolean" | "object" | "array" | "null";
@@ -108,7 +108,13 @@ export type SchemaName =
   | "Portfolio"
   // sessions
   | "SessionInfo"
-  | "SessionList";
+  | "SessionList"
+  // products
+  | "RateBand"
+  | "DisbursementFeeRule"
+  | "PenaltyRule"
+  | "Product"
+  | "ProductPage";
 
 export const ref = (name: SchemaName): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
 
@@ -133,6 +139,7 @@ const timestamp: JsonSchema = { type: "string", format: "date-time", examples: [
 // `format: decimal` tells generators the string is a number kept exact (not a float to parse).
 const money: JsonSchema = { type: "string", format: "decimal", pattern: "^\\d+\\.\\d{2}$", description: "A decimal amount with exactly two places, never a float", examples: ["250000.00"] };
 const rate: JsonSchema = { type: "string", format: "decimal", pattern: "^\\d+\\.\\d{2}$", description: "An annual interest rate in percent, two places", examples: ["12.00"] };
+const productCode: JsonSchema = { type: "string", pattern: PRODUCT_CODE_PATTERN, description: "2 to 32 of A-Z, 0-9, _ and -", examples: ["STANDARD"] };
 const loanStatus: JsonSchema = { type: "string", enum: LOAN_STATUSES };
 const calendarDate: JsonSchema = { type: "string", format: "date", pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "A calendar date YYYY-MM-DD (UTC), not a timestamp", examples: ["2026-01-31"] };
 const nullable = (schema: JsonSchema, description: string): JsonSchema => ({ ...schema, type: [schema.type as JsonType, "null"], description });
@@ -179,6 +186,28 @@ export const EXAMPLE_LOAN = {
   outstanding_interest: null,
   next_due_date: null,
   days_past_due: null,
+  product_code: "STANDARD",
+  disbursement_fee: "0.00",
+} as const;
+
+export const EXAMPLE_PRODUCT = {
+  code: "STANDARD",
+  name: "Standard",
+  active: true,
+  min_principal: "1000.00",
+  max_principal: "10000000.00",
+  min_tenure_months: 1,
+  max_tenure_months: 360,
+  rate_bands: [
+    { up_to: "50000.00", rate: "14.00" },
+    { up_to: "500000.00", rate: "12.00" },
+    { up_to: "2000000.00", rate: "10.50" },
+    { up_to: null, rate: "9.50" },
+  ],
+  disbursement_fee: null,
+  penalty: null,
+  created_at: "2026-01-15T09:00:00.000Z",
+  updated_at: "2026-01-15T09:00:00.000Z",
 } as const;
 
 export const EXAMPLE_SESSION = {
@@ -242,6 +271,8 @@ export const SCHEMAS: Record<SchemaName, JsonSchema> = {
       outstanding_interest: nullable(money, "Scheduled interest still owed (ACTIVE, CLOSED); null before disbursement"),
       next_due_date: nullable(calendarDate, "The due date of the oldest installment not fully paid; null before disbursement and once CLOSED"),
       days_past_due: { type: ["integer", "null"], minimum: 0, description: "Days from next_due_date to `as_of` (default today) when it is past, else 0; null before disbursement" },
+      product_code: { ...productCode, description: "The product whose terms the loan copied at its request and each edit (STANDARD by default)" },
+      disbursement_fee: { ...money, description: 'The product\'s disbursement fee on this principal, "0.00" when it has none', examples: ["0.00"] },
     }),
     examples: [EXAMPLE_LOAN],
   },
@@ -347,4 +378,36 @@ export const SCHEMAS: Record<SchemaName, JsonSchema> = {
     examples: [EXAMPLE_SESSION],
   },
   SessionList: closed("The caller's live sessions, the most recently used first", { rows: { type: "array", items: ref("SessionInfo") } }),
+  // ---- products ----
+  RateBand: closed("A band of principal and its annual rate", {
+    up_to: nullable(money, "The band's upper bound of principal, inclusive; null for the last band, every larger principal"),
+    rate,
+  }),
+  DisbursementFeeRule: closed("Charged at disbursement, due with installment 1", {
+    kind: { type: "string", enum: CHARGE_KINDS, description: "FLAT: `amount` is money; PERCENT: `amount` is a rate of the principal, half-up to cents" },
+    amount: { ...money, examples: ["1.50"] },
+  }),
+  PenaltyRule: closed("Charged once per installment not fully paid by its due date + grace_days", {
+    grace_days: { type: "integer", minimum: 0 },
+    kind: { type: "string", enum: CHARGE_KINDS, description: "FLAT: `amount` is money; PERCENT: a rate of the installment's unpaid principal + interest, half-up" },
+    amount: { ...money, examples: ["500.00"] },
+  }),
+  Product: {
+    ...closed("A loan product: bounds, rate bands and charges; a loan copies its terms at request and each edit", {
+      code: productCode,
+      name: { type: "string", minLength: 1, maxLength: 100 },
+      active: { type: "boolean", description: "A deactivated product takes no new loans; its loans are unaffected" },
+      min_principal: money,
+      max_principal: money,
+      min_tenure_months: { type: "integer", minimum: 1, maximum: 360 },
+      max_tenure_months: { type: "integer", minimum: 1, maximum: 360 },
+      rate_bands: { type: "array", items: ref("RateBand"), minItems: 1, description: "Ascending `up_to`; the last band has `up_to: null`" },
+      disbursement_fee: { oneOf: [ref("DisbursementFeeRule"), { type: "null" }], description: "null: no fee" },
+      penalty: { oneOf: [ref("PenaltyRule"), { type: "null" }], description: "null: no penalty" },
+      created_at: timestamp,
+      updated_at: timestamp,
+    }),
+    examples: [EXAMPLE_PRODUCT],
+  },
+  ProductPage: page("Product", "A page of products, by code"),
 };

@@ -194,6 +194,12 @@ export function gatewaySettings(config: AppConfig) {
           "GET loan/repayments/:id": "loans.repayments",
           "GET loan/repayment/:id": "loans.repayment",
           "GET loan/portfolio": "loans.portfolio",
+          // products
+          "GET loan/products": "loans.listProducts",
+          "POST loan/products": "loans.createProduct",
+          "GET loan/products/:code": "loans.getProduct",
+          "PUT loan/products/:code": "loans.updateProduct",
+          "DELETE loan/products/:code": "loans.deactivateProduct",
           "GET audit/events": "audit.listEvents",
           // sessions
           "POST user/logout": "users.logout",

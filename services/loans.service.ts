@@ -14,7 +14,6 @@ import { callerOf, type AppContext } from "./shared/context.js";
 import { pageParams, pageWindow, toPage } from "./shared/pagination.js";
 import { dateParam, idParam } from "./shared/params.js";
 import { LOANS_CACHE_EVENT, listCachePatterns, listPlan, type LoanListFilter } from "./loans/loan-lists.js";
-import { loanTerms } from "../domain/loan-math.js";
 import { todayOf } from "../domain/clock.js";
 import { createdLoanRow, defineLoanModels, type LoanModel, type LoanRow } from "./loans/loan.model.js";
 import { assertNew, parseAsOf, parsePrincipal } from "./loans/loan-rules.js";
@@ -23,6 +22,8 @@ import type { LoanChangeEvent, LoansThis, LoansVars, LockedChange } from "./loan
 import { toLoan, toLoanVersion } from "./loans/loan-view.js";
 import { loanMigrations } from "./loans/migrations.js";
 import { servicing } from "./loans/servicing.js";
+import { products } from "./loans/products.js";
+import { productLoanTerms, resolveProductTerms } from "./loans/product-terms.js";
 import { markReplayed, writeKey, type WriteKey } from "./loans/write-key.js";
 
 type Ctx<A extends "loans.request" | "loans.edit" | "loans.decide" | "loans.details" | "loans.listAll"> = AppContext<ActionParams<A>>;
@@ -40,14 +41,15 @@ const listFilters = {
 
 const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
   name: "loans",
-  mixins: [ownDatabase({ urlVariable: "LOANS_DATABASE_URL", defineModels: (s) => defineLoanModels(s).Loan, migrations: loanMigrations, outbox: { source: "loans" } }), servicing],
+  mixins: [ownDatabase({ urlVariable: "LOANS_DATABASE_URL", defineModels: (s) => defineLoanModels(s).Loan, migrations: loanMigrations, outbox: { source: "loans" } }), servicing, products],
 
   actions: {
     request: {
       access: ["agent"],
-      params: { customer_id: idParam, principal: principalParam, tenure_months: tenureParam },
+      params: { customer_id: idParam, principal: principalParam, tenure_months: tenureParam, product_code: { type: "string", min: 1, max: 100, optional: true } },
       async handler(this: LoansThis, ctx: Ctx<"loans.request">): Promise<ActionResult<"loans.request">> {
-        const terms = loanTerms(parsePrincipal(ctx.params.principal), ctx.params.tenure_months, this.config.rateTable);
+        const product = await resolveProductTerms(this.products, ctx.params.product_code ?? undefined, "request");
+        const terms = productLoanTerms(product, parsePrincipal(ctx.params.principal), ctx.params.tenure_months);
         const isCustomer: boolean = await ctx.call("users.isCustomer", { id: ctx.params.customer_id });
         if (!isCustomer) throw fieldError("customer_id", `user ${ctx.params.customer_id} is not a customer`, "customer");
         const agentId = callerOf(ctx).id;
@@ -97,7 +99,9 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
           if (current.agent_id !== editor) throw new ForbiddenError("only the agent who requested this loan may edit it");
           if (await this.loans.hasVersionByKey(work, current.id, request_key)) return null; // already done
           assertNew(current, "edit");
-          const terms = loanTerms(principal === undefined ? current.principal : parsePrincipal(principal), tenure_months ?? current.tenure_months, this.config.rateTable);
+          // The product's terms as they are now: copied again while the loan is NEW.
+          const product = await resolveProductTerms(this.products, current.product_code, "edit");
+          const terms = productLoanTerms(product, principal === undefined ? current.principal : parsePrincipal(principal), tenure_months ?? current.tenure_months);
           // The version being replaced goes to the history in the same transaction.
           await this.loans.insertVersion(work, {
             loan_id: current.id,
@@ -259,8 +263,9 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
   },
 
   // After the database mixin's `started` connected (the mixins' handlers run first).
-  started(this: LoansThis) {
+  async started(this: LoansThis) {
     this.loans = new LoanRepository(this.adapter.db);
+    await this.startProducts();
   },
 });
 

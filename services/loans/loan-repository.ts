@@ -36,13 +36,18 @@ export interface LockedForRepayment {
   done: RepaymentRow | null;
 }
 
+/** A JSONB column's value as its JSON text (pg would send an array as a PostgreSQL array). */
+function jsonColumn(column: string, value: unknown): unknown {
+  return column === "product_terms" && value !== null ? JSON.stringify(value) : value;
+}
+
 /** `SET a = $n, …` for the defined columns of `change`, its values appended to `values`. */
 function setClause(change: LoanChange, values: unknown[]): string {
   return Object.entries(change)
     .filter(([, value]) => value !== undefined)
     .map(([column, value]) => {
       if (!(LOAN_COLUMNS as string[]).includes(column)) throw new Error(`a loan has no column ${column}`);
-      values.push(value);
+      values.push(jsonColumn(column, value));
       return `${column} = $${values.length}`;
     })
     .join(", ");
@@ -126,7 +131,7 @@ export class LoanRepository {
    */
   insert(work: StatementWork, loan: NewLoan): Promise<number | null> {
     return work.storeEventsIn(async (events) => {
-      const values: unknown[] = NEW_LOAN_COLUMNS.map((c) => loan[c]);
+      const values: unknown[] = NEW_LOAN_COLUMNS.map((c) => jsonColumn(c, loan[c]));
       const [row] = await work.sql.rows<{ id: number }>(
         `WITH loan AS (
            INSERT INTO loans (${NEW_LOAN_COLUMNS.join(", ")})

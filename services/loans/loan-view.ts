@@ -29,6 +29,8 @@ export function toLoan(row: LoanRow, asOf: CalendarDate): Loan {
     outstanding_interest: serviced ? row.outstanding_interest : null,
     next_due_date: serviced ? row.next_due_date : null,
     days_past_due: serviced ? daysPastDue(row.next_due_date, asOf) : null,
+    product_code: row.product_code,
+    disbursement_fee: row.disbursement_fee,
   };
 }
 

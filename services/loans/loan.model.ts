@@ -1,6 +1,6 @@
 /** The loans and loan_versions tables, as the loans service (and only it) sees them. */
 import { DataTypes, Model, type ModelAttributes, type ModelStatic, type Sequelize } from "sequelize";
-import type { Loan, LoanVersion, Money } from "../../sdk/contracts.js";
+import type { Loan, LoanVersion, Money, ProductTerms } from "../../sdk/contracts.js";
 import { defineRepaymentModel, type RepaymentModel } from "./repayment.model.js";
 
 /**
@@ -19,6 +19,8 @@ export type LoanRow = Omit<Loan, "decided_at" | "created_at" | "updated_at" | "c
   disbursed_by: number | null;
   /** The schedule's interest, fixed at disbursement: with the outstanding figures, what was paid. */
   total_interest: Money | null;
+  /** The copy of its product's terms, taken at request and at each edit; null for loans made before products. */
+  product_terms: ProductTerms | null;
 };
 
 export type LoanVersionRow = Omit<LoanVersion, "edited_at"> & { id: number; loan_id: number; edited_at: Date; request_key: string | null };
@@ -62,6 +64,9 @@ const LOAN_ATTRIBUTES = {
   outstanding_principal: { type: DataTypes.DECIMAL(14, 2), allowNull: true },
   outstanding_interest: { type: DataTypes.DECIMAL(14, 2), allowNull: true },
   next_due_date: { type: DataTypes.DATEONLY, allowNull: true },
+  product_code: { type: DataTypes.STRING(32), allowNull: false },
+  product_terms: { type: DataTypes.JSONB, allowNull: true },
+  disbursement_fee: money(),
   created_at: { type: DataTypes.DATE, allowNull: false },
   updated_at: { type: DataTypes.DATE, allowNull: false },
 } satisfies ModelAttributes<LoanModel, LoanRow>;
@@ -80,6 +85,9 @@ export const NEW_LOAN_COLUMNS = [
   "status",
   "version",
   "request_key",
+  "product_code",
+  "product_terms",
+  "disbursement_fee",
   "created_at",
   "updated_at",
 ] as const satisfies readonly (keyof LoanRow)[];

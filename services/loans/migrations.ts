@@ -161,4 +161,37 @@ export const loanMigrations: Migration[] = [
       `);
     },
   },
+  {
+    // Loan products (SPEC "Products and agent lending limits"). STANDARD is not inserted here:
+    // its bands come from LOAN_RATE_TABLE, which only the running service knows
+    // (products-start.ts inserts it at every start, ON CONFLICT DO NOTHING). A loan keeps a
+    // copy of its product's terms (NULL for the loans made before products: STANDARD then
+    // was LOAN_RATE_TABLE, and their rate and EMI are stored).
+    name: "0006-products",
+    async up({ context: q }) {
+      await q.sequelize.query(`
+        CREATE TABLE products (
+          id                SERIAL PRIMARY KEY,
+          code              VARCHAR(32)   NOT NULL UNIQUE,
+          name              VARCHAR(100)  NOT NULL,
+          active            BOOLEAN       NOT NULL DEFAULT true,
+          min_principal     NUMERIC(14,2) NOT NULL CHECK (min_principal > 0),
+          max_principal     NUMERIC(14,2) NOT NULL,
+          min_tenure_months INTEGER       NOT NULL CHECK (min_tenure_months >= 1),
+          max_tenure_months INTEGER       NOT NULL CHECK (max_tenure_months <= 360),
+          rate_bands        JSONB         NOT NULL,
+          disbursement_fee  JSONB,
+          penalty           JSONB,
+          created_at        TIMESTAMPTZ   NOT NULL DEFAULT now(),
+          updated_at        TIMESTAMPTZ   NOT NULL DEFAULT now(),
+          CHECK (min_principal <= max_principal),
+          CHECK (min_tenure_months <= max_tenure_months)
+        );
+        ALTER TABLE loans
+          ADD COLUMN product_code     VARCHAR(32)   NOT NULL DEFAULT 'STANDARD',
+          ADD COLUMN product_terms    JSONB,
+          ADD COLUMN disbursement_fee NUMERIC(14,2) NOT NULL DEFAULT 0 CHECK (disbursement_fee >= 0);
+      `);
+    },
+  },
 ];

@@ -34,6 +34,8 @@ const loan = (id: number, principal: string, status: Loan["status"]): Loan => ({
   outstanding_interest: null,
   next_due_date: null,
   days_past_due: null,
+  product_code: "STANDARD",
+  disbursement_fee: "0.00",
 });
 
 describe("tables", () => {

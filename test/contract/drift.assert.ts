@@ -63,6 +63,12 @@ export const schemas: Record<string, true> = {
   SessionInfo: {} as Equals<Schemas["SessionInfo"], C.SessionInfo>,
   SessionList: {} as Equals<Schemas["SessionList"], C.SessionList>,
   RefreshResponse: {} as Equals<SuccessBody<"refresh">, C.RefreshResponse>,
+  // products
+  RateBand: {} as Equals<Schemas["RateBand"], C.LoanRateBand>,
+  DisbursementFeeRule: {} as Equals<Schemas["DisbursementFeeRule"], C.DisbursementFeeRule>,
+  PenaltyRule: {} as Equals<Schemas["PenaltyRule"], C.PenaltyRule>,
+  Product: {} as Equals<Schemas["Product"], C.Product>,
+  ProductPage: {} as Equals<Schemas["ProductPage"], C.Page<C.Product>>,
   // The server always sends `type`; the SDK's type also reads bodies of other servers.
   ApiError: {} as Gives<Schemas["ApiError"], C.ApiErrorBody>,
 };
@@ -92,4 +98,8 @@ export const requests: Record<string, true> = {
   refresh: {} as Accepts<RequestBody<"refresh">, C.RefreshRequest>,
   endSession: {} as Accepts<operations["endSession"]["parameters"]["path"], C.SessionIdParam>,
   endSessionsOf: {} as Accepts<operations["endSessionsOf"]["parameters"]["path"], C.UserIdParam>,
+  // products
+  listProducts: {} as Accepts<Query<"listProducts">, C.ListProductsQuery>,
+  getProduct: {} as Accepts<operations["getProduct"]["parameters"]["path"], C.ProductCodeParam>,
+  createProduct: {} as Accepts<RequestBody<"createProduct">, MoneyAsString<C.ProductCreateRequest>>,
 };
