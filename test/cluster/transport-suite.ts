@@ -183,6 +183,25 @@ export function transportSuite(kind: TransportKind): void {
         expect(list.body.rows.map((l) => l.id).sort((x, y) => x - y)).toEqual([...ids].sort((x, y) => x - y));
       }
 
+      // A product change reaches both instances' memory of it (product-cache.ts's broadcast):
+      // after it, every request, whichever instance serves it, uses the product as it now is.
+      const code = `CLUSTER-${kind.toUpperCase()}`;
+      const product = { code, name: "Cluster", min_principal: "1000.00", max_principal: "50000.00", min_tenure_months: 1, max_tenure_months: 24, rate_bands: [{ up_to: null, rate: "20.00" }] };
+      expect((await api.call("POST", "/api/loan/products", { token: adminToken, body: product })).status).toBe(201);
+      const rates = async () => {
+        const got: string[] = [];
+        for (let i = 0; i < 6; i += 1) {
+          const res = await api.call<Loan>("POST", "/api/loan/customer-loan", { token: agentToken, body: { customer_id: customer.id, principal: "5000.00", tenure_months: 6, product_code: code } });
+          got.push(res.status === 201 ? res.body.interest_rate : String(res.status));
+        }
+        return [...new Set(got)];
+      };
+      expect(await rates()).toEqual(["20.00"]);
+      expect((await api.call("PUT", `/api/loan/products/${code}`, { token: adminToken, body: { rate_bands: [{ up_to: null, rate: "7.00" }] } })).status).toBe(200);
+      await eventually(async () => expect(await rates()).toEqual(["7.00"]), { what: "both loans instances to use the changed product" });
+      expect((await api.call("DELETE", `/api/loan/products/${code}`, { token: adminToken })).status).toBe(204);
+      await eventually(async () => expect(await rates()).toEqual(["422"]), { what: "both loans instances to refuse the deactivated product" });
+
       expect(await second.stop("SIGTERM")).toMatchObject({ code: 0 });
       // With the second gone, the first serves everything again.
       expect((await api.call("GET", "/api/loan/list-loans-admin-agent", { token: adminToken })).status).toBe(200);
