@@ -28,6 +28,7 @@ import type {
   User,
 } from "./contracts.js";
 import type { AsOfQuery, DisburseRequest, LoanSchedule, Portfolio, Repayment, RepaymentRequest, RepaymentsResponse } from "./contracts.js";
+import type { AgentLimit, ApproveAgentRequest, SetAgentLimitRequest } from "./contracts.js";
 import { AuthenticationError, ConnectionError, ConnectionTimeoutError, LoanApiError, RequestAbortedError, systemErrorCode } from "./errors.js";
 import { parseRetryAfter, retryDecision, sleep } from "./retry.js";
 
@@ -202,9 +203,9 @@ export class LoanClient {
     return this.request({ method: "GET", path: "/api/v1/user/list-approvals", query: pageQuery(query) }, options);
   }
 
-  /** PUT /api/v1/user/approve-delete/{id} (admin): approve an agent. */
-  approveAgent(id: number, options?: RequestOptions): Promise<User> {
-    return this.request({ method: "PUT", path: `/api/v1/user/approve-delete/${pathId(id)}` }, options);
+  /** PUT /api/v1/user/approve-delete/{id} (admin): approve an agent, with their lending limit if given (else AGENT_DEFAULT_LIMIT). */
+  approveAgent(id: number, body: ApproveAgentRequest = {}, options?: RequestOptions): Promise<User> {
+    return this.request({ method: "PUT", path: `/api/v1/user/approve-delete/${pathId(id)}`, body }, options);
   }
 
   /** GET /api/v1/user/users/{id} (admin): one user, where a new user's Location points. */
@@ -292,6 +293,23 @@ export class LoanClient {
   /** GET /api/v1/loan/portfolio (admin): counts by status, outstanding principal, overdue amount, PAR30, as of `as_of`. */
   portfolio(query: AsOfQuery = {}, options?: RequestOptions): Promise<Portfolio> {
     return this.request({ method: "GET", path: "/api/v1/loan/portfolio", query: { as_of: query.as_of } }, options);
+  }
+
+  // ---- agent lending limits ----
+
+  /** GET /api/v1/loan/agent-limits (admin): the agents' lending limits, used and available. */
+  listAgentLimits(query: PageQuery = {}, options?: RequestOptions): Promise<Page<AgentLimit>> {
+    return this.request({ method: "GET", path: "/api/v1/loan/agent-limits", query: pageQuery(query) }, options);
+  }
+
+  /** GET /api/v1/loan/agent-limits/{agent_id} (admin, or that agent): one agent's limit, used and available. */
+  getAgentLimit(agentId: number, options?: RequestOptions): Promise<AgentLimit> {
+    return this.request({ method: "GET", path: `/api/v1/loan/agent-limits/${pathId(agentId)}` }, options);
+  }
+
+  /** PUT /api/v1/loan/agent-limits/{agent_id} (admin): set an agent's lending limit. */
+  setAgentLimit(agentId: number, body: SetAgentLimitRequest, options?: RequestOptions): Promise<AgentLimit> {
+    return this.request({ method: "PUT", path: `/api/v1/loan/agent-limits/${pathId(agentId)}`, body }, options);
   }
 
   // ---- audit ----

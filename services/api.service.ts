@@ -194,6 +194,10 @@ export function gatewaySettings(config: AppConfig) {
           "GET loan/repayments/:id": "loans.repayments",
           "GET loan/repayment/:id": "loans.repayment",
           "GET loan/portfolio": "loans.portfolio",
+          // agent lending limits
+          "GET loan/agent-limits": "loans.listAgentLimits",
+          "GET loan/agent-limits/:agent_id": "loans.getAgentLimit",
+          "PUT loan/agent-limits/:agent_id": "loans.setAgentLimit",
           "GET audit/events": "audit.listEvents",
           // sessions
           "POST user/logout": "users.logout",

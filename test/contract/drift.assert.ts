@@ -65,6 +65,9 @@ export const schemas: Record<string, true> = {
   RefreshResponse: {} as Equals<SuccessBody<"refresh">, C.RefreshResponse>,
   // The server always sends `type`; the SDK's type also reads bodies of other servers.
   ApiError: {} as Gives<Schemas["ApiError"], C.ApiErrorBody>,
+  // agent lending limits
+  AgentLimit: {} as Equals<Schemas["AgentLimit"], C.AgentLimit>,
+  AgentLimitPage: {} as Equals<Schemas["AgentLimitPage"], C.Page<C.AgentLimit>>,
 };
 
 export const requests: Record<string, true> = {
@@ -92,4 +95,9 @@ export const requests: Record<string, true> = {
   refresh: {} as Accepts<RequestBody<"refresh">, C.RefreshRequest>,
   endSession: {} as Accepts<operations["endSession"]["parameters"]["path"], C.SessionIdParam>,
   endSessionsOf: {} as Accepts<operations["endSessionsOf"]["parameters"]["path"], C.UserIdParam>,
+  // agent lending limits
+  approveAgent: {} as Accepts<RequestBody<"approveAgent">, MoneyAsString<C.ApproveAgentRequest>>,
+  listAgentLimits: {} as Accepts<Query<"listAgentLimits">, C.PageQuery>,
+  getAgentLimit: {} as Accepts<operations["getAgentLimit"]["parameters"]["path"], C.AgentIdParam>,
+  setAgentLimit: {} as Accepts<RequestBody<"setAgentLimit">, MoneyAsString<C.SetAgentLimitRequest>>,
 };
