@@ -82,6 +82,9 @@ export const schemas: Record<string, true> = {
   ProductPage: {} as Equals<Schemas["ProductPage"], C.Page<C.Product>>,
   // The server always sends `type`; the SDK's type also reads bodies of other servers.
   ApiError: {} as Gives<Schemas["ApiError"], C.ApiErrorBody>,
+  // agent lending limits
+  AgentLimit: {} as Equals<Schemas["AgentLimit"], C.AgentLimit>,
+  AgentLimitPage: {} as Equals<Schemas["AgentLimitPage"], C.Page<C.AgentLimit>>,
 };
 
 export const requests: Record<string, true> = {
@@ -114,4 +117,9 @@ export const requests: Record<string, true> = {
   getProduct: {} as Accepts<operations["getProduct"]["parameters"]["path"], C.ProductCodeParam>,
   createProduct: {} as Accepts<RequestBody<"createProduct">, DeepMoneyAsString<C.ProductCreateRequest>>,
   updateProduct: {} as Accepts<RequestBody<"updateProduct">, DeepMoneyAsString<C.ProductUpdateRequest>>,
+  // agent lending limits
+  approveAgent: {} as Accepts<RequestBody<"approveAgent">, MoneyAsString<C.ApproveAgentRequest>>,
+  listAgentLimits: {} as Accepts<Query<"listAgentLimits">, C.PageQuery>,
+  getAgentLimit: {} as Accepts<operations["getAgentLimit"]["parameters"]["path"], C.AgentIdParam>,
+  setAgentLimit: {} as Accepts<RequestBody<"setAgentLimit">, MoneyAsString<C.SetAgentLimitRequest>>,
 };
