@@ -29,6 +29,7 @@ import type {
 } from "./contracts.js";
 import type { AsOfQuery, DisburseRequest, LoanSchedule, Portfolio, Repayment, RepaymentRequest, RepaymentsResponse } from "./contracts.js";
 import type { ListProductsQuery, Product, ProductCreateRequest, ProductUpdateRequest } from "./contracts.js";
+import type { AgentLimit, ApproveAgentRequest, SetAgentLimitRequest } from "./contracts.js";
 import { AuthenticationError, ConnectionError, ConnectionTimeoutError, LoanApiError, RequestAbortedError, systemErrorCode } from "./errors.js";
 import { parseRetryAfter, retryDecision, sleep } from "./retry.js";
 
@@ -203,9 +204,9 @@ export class LoanClient {
     return this.request({ method: "GET", path: "/api/v1/user/list-approvals", query: pageQuery(query) }, options);
   }
 
-  /** PUT /api/v1/user/approve-delete/{id} (admin): approve an agent. */
-  approveAgent(id: number, options?: RequestOptions): Promise<User> {
-    return this.request({ method: "PUT", path: `/api/v1/user/approve-delete/${pathId(id)}` }, options);
+  /** PUT /api/v1/user/approve-delete/{id} (admin): approve an agent, with their lending limit if given (else AGENT_DEFAULT_LIMIT). */
+  approveAgent(id: number, body: ApproveAgentRequest = {}, options?: RequestOptions): Promise<User> {
+    return this.request({ method: "PUT", path: `/api/v1/user/approve-delete/${pathId(id)}`, body }, options);
   }
 
   /** GET /api/v1/user/users/{id} (admin): one user, where a new user's Location points. */
@@ -320,6 +321,23 @@ export class LoanClient {
   /** DELETE /api/v1/loan/products/{code} (admin): deactivate (204): no new loans with it; the last active product → 409. */
   async deactivateProduct(code: string, options?: RequestOptions): Promise<void> {
     await this.request<undefined>({ method: "DELETE", path: `/api/v1/loan/products/${encodeURIComponent(code)}` }, options);
+  }
+
+  // ---- agent lending limits ----
+
+  /** GET /api/v1/loan/agent-limits (admin): the agents' lending limits, used and available. */
+  listAgentLimits(query: PageQuery = {}, options?: RequestOptions): Promise<Page<AgentLimit>> {
+    return this.request({ method: "GET", path: "/api/v1/loan/agent-limits", query: pageQuery(query) }, options);
+  }
+
+  /** GET /api/v1/loan/agent-limits/{agent_id} (admin, or that agent): one agent's limit, used and available. */
+  getAgentLimit(agentId: number, options?: RequestOptions): Promise<AgentLimit> {
+    return this.request({ method: "GET", path: `/api/v1/loan/agent-limits/${pathId(agentId)}` }, options);
+  }
+
+  /** PUT /api/v1/loan/agent-limits/{agent_id} (admin): set an agent's lending limit. */
+  setAgentLimit(agentId: number, body: SetAgentLimitRequest, options?: RequestOptions): Promise<AgentLimit> {
+    return this.request({ method: "PUT", path: `/api/v1/loan/agent-limits/${pathId(agentId)}`, body }, options);
   }
 
   // ---- audit ----

@@ -662,3 +662,8 @@ export interface EventContracts {
   "product.changed": EventActor & { product_id: number; before: Product | null; product: Product };
   "agent_limit.changed": EventActor & { before: AgentLimit | null; limit: AgentLimit };
 }
+
+export interface ActionContracts {
+  /** The users outbox's relay delivers `agent.approved` here (internal, not routed); `applied`: how many were new. */
+  "loans.receiveEvents": { params: EventDelivery; result: { applied: number } };
+}

@@ -54,6 +54,7 @@ export const ERROR_TYPES = [
   // 422
   "VALIDATION_ERROR",
   "IDEMPOTENCY_KEY_MISMATCH",
+  "AGENT_LIMIT_EXCEEDED", // a request or edit would take the agent's used amount past their lending limit
   // 429
   "RATE_LIMIT_EXCEEDED",
   "LOGIN_ATTEMPTS_EXCEEDED",

@@ -16,7 +16,7 @@
  * is missing, until all of it is there.
  */
 import type { ActionName } from "./contracts.js";
-import { EXAMPLE_LOAN, EXAMPLE_PRODUCT, EXAMPLE_SESSION, EXAMPLE_USER, type SchemaName } from "./schemas.js";
+import { EXAMPLE_AGENT_LIMIT, EXAMPLE_LOAN, EXAMPLE_PRODUCT, EXAMPLE_SESSION, EXAMPLE_USER, type SchemaName } from "./schemas.js";
 import { EXAMPLE_ACTIVE_LOAN, EXAMPLE_AS_OF, EXAMPLE_DISBURSED_ON, EXAMPLE_PORTFOLIO, EXAMPLE_REPAYMENT, EXAMPLE_SCHEDULE } from "./servicing-examples.js";
 
 export const TAGS = {
@@ -105,6 +105,8 @@ const PRODUCT_REQUEST = {
   penalty: { grace_days: 5, kind: "FLAT", amount: "200.00" },
 };
 const PRODUCT_EXAMPLE = { ...PRODUCT_REQUEST, active: true, created_at: "2026-01-15T09:00:00.000Z", updated_at: "2026-01-15T09:00:00.000Z" };
+/** A request or a raised principal over the agent's lending limit. */
+const LIMIT_EXCEEDED = "the principal would take the agent's used amount past their lending limit (AGENT_LIMIT_EXCEEDED; the message says how much is still available)";
 const NOT_ACTIVE = "The loan is not ACTIVE: NEW, APPROVED, REJECTED or CLOSED (LOAN_NOT_REPAYABLE)";
 
 export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
@@ -206,9 +208,16 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
     operationId: "approveAgent",
     tag: "users",
     summary: "Approve an agent (approving an approved one changes nothing)",
+    description:
+      "The optional `lending_limit` becomes the agent's lending limit in the loans service, carried by the `agent.approved` event (without it, AGENT_DEFAULT_LIMIT); " +
+      "a limit an admin set there (PUT /api/v1/loan/agent-limits/{agent_id}) is never overwritten by it. Approving an approved agent changes nothing, its limit included.",
     success: { status: 200, schema: "User", description: "The approved agent", example: AGENT },
-    errors: { 404: "No agent has this id" },
-    fields: { id: { description: "The agent's user id", examples: [3] } },
+    errors: { 404: "No agent has this id", 422: "`lending_limit` is not an amount from 0.00 with at most two places" },
+    requestExample: { lending_limit: "2000000.00" },
+    fields: {
+      id: { description: "The agent's user id", examples: [3] },
+      lending_limit: { description: "The agent's lending limit (optional; default AGENT_DEFAULT_LIMIT, 5000000.00 unless configured)", examples: ["2000000.00"] },
+    },
   },
   "users.getUser": {
     operationId: "getUser",
@@ -244,7 +253,7 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
       "`principal` is 1000.00 to 10000000.00 with at most two places, sent as a decimal string (or a number). Honours `Idempotency-Key`: a retried request makes one loan; a replay answers `Idempotent-Replayed: true`.",
     success: { status: 201, schema: "Loan", description: "The new loan", example: EXAMPLE_LOAN, location: "The new loan" },
     errors: {
-      422: `A field is invalid, the principal out of range, or \`customer_id\` not a customer; \`product_code\` unknown or deactivated; principal or tenure outside the product's bounds (the 422 names the field and the bound); or ${KEY_MISMATCH}`,
+      422: `A field is invalid, the principal out of range, or \`customer_id\` not a customer; \`product_code\` unknown or deactivated; principal or tenure outside the product's bounds (the 422 names the field and the bound); or ${LIMIT_EXCEEDED}; or ${KEY_MISMATCH}`,
     },
     requestExample: { customer_id: 7, principal: "250000.00", tenure_months: 24 },
     fields: {
@@ -271,7 +280,7 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
       403: "The loan was requested by another agent: an agent edits only their own loans",
       404: "No loan has this id",
       409: NOT_NEW,
-      422: `A field is invalid, or neither principal nor tenure_months was sent; or ${KEY_MISMATCH}`,
+      422: `A field is invalid, or neither principal nor tenure_months was sent; or a raised principal ${LIMIT_EXCEEDED}; or ${KEY_MISMATCH}`,
     },
     requestExample: { tenure_months: 36 },
     fields: { id: { description: "The loan's id", examples: [42] }, principal: { description: "1000.00 to 10000000.00, at most two places", examples: ["250000.00"] } },
@@ -433,6 +442,41 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
     success: { status: 204, description: "Deactivated (also when it already was)" },
     errors: { 404: "No product has this code", 409: "It is the last active product (LAST_ACTIVE_PRODUCT)" },
     fields: productCode,
+  },
+  // ---- agent lending limits ----
+  "loans.listAgentLimits": {
+    operationId: "listAgentLimits",
+    tag: "loans",
+    summary: "The agents' lending limits, with what their open loans use, by agent id",
+    description: "Lists the agents the loans service holds a limit for: those approved (through agent.approved), given a limit by an admin, or who requested a loan.",
+    success: { status: 200, schema: "AgentLimitPage", description: "A page of lending limits", example: page([EXAMPLE_AGENT_LIMIT]) },
+    fields: pageFields,
+  },
+  "loans.getAgentLimit": {
+    operationId: "getAgentLimit",
+    tag: "loans",
+    summary: "An agent's lending limit, used and available (an agent reads only their own)",
+    description:
+      "`used` is the principal of the agent's NEW and APPROVED loans plus the outstanding principal of their ACTIVE ones. " +
+      "Until an admin or the agent's approval set a limit it is AGENT_DEFAULT_LIMIT.",
+    success: { status: 200, schema: "AgentLimit", description: "The agent's limit", example: EXAMPLE_AGENT_LIMIT },
+    errors: { 403: "An agent asked for another agent's limit", 404: "No agent has this id" },
+    fields: { agent_id: { description: "The agent's user id", examples: [3] } },
+  },
+  "loans.setAgentLimit": {
+    operationId: "setAgentLimit",
+    tag: "loans",
+    summary: "Set an agent's lending limit",
+    description:
+      "Applies to the requests and edits that follow; loans already requested stay (a limit below `used` leaves `available` at 0.00). " +
+      "A later agent.approved never overwrites it. Each change is an `agent_limit.changed` event in the audit log.",
+    success: { status: 200, schema: "AgentLimit", description: "The agent's limit after the change", example: { ...EXAMPLE_AGENT_LIMIT, limit: "2000000.00", available: "1750000.00" } },
+    errors: { 404: "No agent has this id", 422: "`limit` is not an amount from 0.00 with at most two places" },
+    requestExample: { limit: "2000000.00" },
+    fields: {
+      agent_id: { description: "The agent's user id", examples: [3] },
+      limit: { description: "The new limit, from 0.00, at most two places", examples: ["2000000.00"] },
+    },
   },
 
   "audit.listEvents": {

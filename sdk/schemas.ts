@@ -114,7 +114,10 @@ export type SchemaName =
   | "DisbursementFeeRule"
   | "PenaltyRule"
   | "Product"
-  | "ProductPage";
+  | "ProductPage"
+  // agent lending limits
+  | "AgentLimit"
+  | "AgentLimitPage";
 
 export const ref = (name: SchemaName): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
 
@@ -218,6 +221,8 @@ export const EXAMPLE_SESSION = {
   ip: "203.0.113.7",
   current: true,
 } as const;
+
+export const EXAMPLE_AGENT_LIMIT = { agent_id: 3, limit: "5000000.00", used: "250000.00", available: "4750000.00" } as const;
 
 export const SCHEMAS: Record<SchemaName, JsonSchema> = {
   ApiError: closed(
@@ -410,4 +415,15 @@ export const SCHEMAS: Record<SchemaName, JsonSchema> = {
     examples: [EXAMPLE_PRODUCT],
   },
   ProductPage: page("Product", "A page of products, by code"),
+  // ---- agent lending limits ----
+  AgentLimit: {
+    ...closed("An agent's lending limit and what of it their open loans use", {
+      agent_id: id,
+      limit: { ...money, description: "The most the agent's open loans may use: an admin's, else agent.approved's, else AGENT_DEFAULT_LIMIT" },
+      used: { ...money, description: "Principals of the agent's NEW and APPROVED loans + outstanding principal of their ACTIVE ones" },
+      available: { ...money, description: "limit − used, never below 0.00" },
+    }),
+    examples: [EXAMPLE_AGENT_LIMIT],
+  },
+  AgentLimitPage: page("AgentLimit", "A page of agents' lending limits, by agent id"),
 };

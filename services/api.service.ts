@@ -200,6 +200,10 @@ export function gatewaySettings(config: AppConfig) {
           "GET loan/products/:code": "loans.getProduct",
           "PUT loan/products/:code": "loans.updateProduct",
           "DELETE loan/products/:code": "loans.deactivateProduct",
+          // agent lending limits
+          "GET loan/agent-limits": "loans.listAgentLimits",
+          "GET loan/agent-limits/:agent_id": "loans.getAgentLimit",
+          "PUT loan/agent-limits/:agent_id": "loans.setAgentLimit",
           "GET audit/events": "audit.listEvents",
           // sessions
           "POST user/logout": "users.logout",

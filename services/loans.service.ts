@@ -15,6 +15,7 @@ import { pageParams, pageWindow, toPage } from "./shared/pagination.js";
 import { dateParam, idParam } from "./shared/params.js";
 import { LOANS_CACHE_EVENT, listCachePatterns, listPlan, type LoanListFilter } from "./loans/loan-lists.js";
 import { todayOf } from "../domain/clock.js";
+import { toCents } from "../domain/cents.js";
 import { createdLoanRow, defineLoanModels, type LoanModel, type LoanRow } from "./loans/loan.model.js";
 import { assertNew, parseAsOf, parsePrincipal } from "./loans/loan-rules.js";
 import { LoanRepository } from "./loans/loan-repository.js";
@@ -24,6 +25,8 @@ import { loanMigrations } from "./loans/migrations.js";
 import { servicing } from "./loans/servicing.js";
 import { products } from "./loans/products.js";
 import { productLoanTerms, resolveProductTerms } from "./loans/product-terms.js";
+import { AgentLimits } from "./loans/agent-limits.js";
+import { agentLimitActions } from "./loans/agent-limit-actions.js";
 import { markReplayed, writeKey, type WriteKey } from "./loans/write-key.js";
 
 type Ctx<A extends "loans.request" | "loans.edit" | "loans.decide" | "loans.details" | "loans.listAll"> = AppContext<ActionParams<A>>;
@@ -41,7 +44,7 @@ const listFilters = {
 
 const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
   name: "loans",
-  mixins: [ownDatabase({ urlVariable: "LOANS_DATABASE_URL", defineModels: (s) => defineLoanModels(s).Loan, migrations: loanMigrations, outbox: { source: "loans" } }), servicing, products],
+  mixins: [ownDatabase({ urlVariable: "LOANS_DATABASE_URL", defineModels: (s) => defineLoanModels(s).Loan, migrations: loanMigrations, outbox: { source: "loans" } }), servicing, products, agentLimitActions],
 
   actions: {
     request: {
@@ -55,8 +58,8 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
         const agentId = callerOf(ctx).id;
         const key = writeKey(ctx);
         const request_key = key.key;
-        // A client's key is claimed beside the loan, so the two need a transaction; else one statement.
-        const loan = await this.unitOfWork.run(ctx, key.fingerprint ? { plainSql: true } : { autocommit: true }, async (work) => {
+        // The agent's limit is locked and checked beside the loan (and a client's key claimed): one transaction.
+        const loan = await this.unitOfWork.run(ctx, { plainSql: true }, async (work) => {
           const replayed = async () => {
             const done = await this.loans.byRequestKey(work, request_key);
             if (!done) throw new Error(`loan request ${request_key} conflicted on its key but no loan has it`);
@@ -64,6 +67,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
             return toLoan(done, todayOf(this.clock));
           };
           if ((await this.loans.claimWriteKey(work, key)) === "replay") return replayed();
+          await this.agentLimits.assertFits(work, agentId, terms.principal, { requestKey: request_key });
           const now = new Date();
           const row = { ...terms, customer_id: ctx.params.customer_id, agent_id: agentId, status: "NEW" as const, version: 1, request_key, created_at: now, updated_at: now };
           // The id comes from the insert: the stored event gets it in SQL, the answer and the live event below.
@@ -102,6 +106,8 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
           // The product's terms as they are now: copied again while the loan is NEW.
           const product = await resolveProductTerms(this.products, current.product_code, "edit");
           const terms = productLoanTerms(product, principal === undefined ? current.principal : parsePrincipal(principal), tenure_months ?? current.tenure_months);
+          // A raised principal must fit the agent's limit (this loan's old principal left out of `used`).
+          if (toCents(terms.principal) > toCents(current.principal)) await this.agentLimits.assertFits(work, current.agent_id, terms.principal, { loanId: current.id });
           // The version being replaced goes to the history in the same transaction.
           await this.loans.insertVersion(work, {
             loan_id: current.id,
@@ -266,6 +272,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
   async started(this: LoansThis) {
     this.loans = new LoanRepository(this.adapter.db);
     await this.startProducts();
+    this.agentLimits = new AgentLimits(this.adapter.db, this.config.agentDefaultLimit);
   },
 });
 

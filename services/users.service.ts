@@ -11,6 +11,7 @@ import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, fieldE
 import { callerOf, type AppContext } from "./shared/context.js";
 import { pageParams, pageWindow, toPage } from "./shared/pagination.js";
 import { idParam, passwordFits, passwordParam } from "./shared/params.js";
+import { moneyParam, parseMoney } from "./shared/money-param.js";
 import { resolveJwtSecrets } from "./shared/secret.js";
 import { TokenService } from "./shared/tokens.js";
 import { DeviceTokens } from "./users/device-token.js";
@@ -278,13 +279,16 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
 
     approveAgent: {
       access: ["admin"],
-      params: { id: idParam },
-      async handler(this: UsersThis, ctx: Ctx<"byId">): Promise<ActionResult<"users.approveAgent">> {
+      // `lending_limit`: the agent's lending limit, carried to the loans service by agent.approved.
+      params: { id: idParam, lending_limit: { ...moneyParam, optional: true } },
+      async handler(this: UsersThis, ctx: AppContext<ActionParams<"users.approveAgent">>): Promise<ActionResult<"users.approveAgent">> {
+        // The validator's `optional` lets null through: null means "not sent".
+        const lending_limit = ctx.params.lending_limit === undefined || ctx.params.lending_limit === null ? null : parseMoney("lending_limit", ctx.params.lending_limit);
         const agent = await this.findRole(ctx.params.id, "agent");
         if (agent.is_approved) return toUser(agent);
         const user = await this.unitOfWork.run(ctx, async (work) => {
           const approved = await this.repo.users.approve(work, agent.id);
-          if (approved) work.publish("agent.approved", { actor_id: callerOf(ctx).id, user: toUser(approved), lending_limit: null });
+          if (approved) work.publish("agent.approved", { actor_id: callerOf(ctx).id, user: toUser(approved), lending_limit });
           // None: approved (or deleted) meanwhile by another admin, whose write published its event.
           const now = approved ?? (await this.repo.users.byId(agent.id, work));
           if (!now) throw new NotFoundError("agent", agent.id);

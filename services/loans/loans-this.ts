@@ -8,6 +8,7 @@ import type { DbServiceThis } from "../shared/db.js";
 import type { Work } from "../shared/unit-of-work.js";
 import type { LoanListFilter } from "./loan-lists.js";
 import type { LoanChange, LoanRepository } from "./loan-repository.js";
+import type { AgentLimits } from "./agent-limits.js";
 import type { LoanModel, LoanRow } from "./loan.model.js";
 import type { ProductRepository } from "./product-repository.js";
 import type { WriteKey } from "./write-key.js";
@@ -26,6 +27,8 @@ export interface LoansVars {
   config: AppConfig;
   /** The loans database's tables (loan-repository.ts), once the service started. */
   loans: LoanRepository;
+  /** The agents' lending limits (agent-limits.ts), once the service started. */
+  agentLimits: AgentLimits;
   /** Where "today" comes from (the node's clock, deps.ts); handlers pass `todayOf(this.clock)` down. */
   clock: Clock;
   findVisible(id: number, caller: AuthUser): Promise<LoanRow>;

@@ -1,5 +1,6 @@
 /** The loans database schema, one versioned step at a time (applied by umzug at start). */
 import type { Migration } from "../shared/db.js";
+import { agentLimitsMigration } from "./agent-limits.js";
 
 export const loanMigrations: Migration[] = [
   {
@@ -194,4 +195,5 @@ export const loanMigrations: Migration[] = [
       `);
     },
   },
+  agentLimitsMigration,
 ];

@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import ms from "ms";
-import { PASSWORD_MAX, PASSWORD_MIN } from "../../sdk/contracts.js";
+import { AGENT_DEFAULT_LIMIT, PASSWORD_MAX, PASSWORD_MIN, type Money } from "../../sdk/contracts.js";
 import type { Subscription } from "./subscriptions.js";
 import { parseRateTable, type RateBand } from "../../domain/rate-table.js";
 
@@ -38,6 +38,8 @@ export interface AppConfig {
   corsOrigins: string[];
   /** HEAP_GROWING_PERCENT: V8's heap growth between full collections (heap-growth.ts); 0 = V8's own. */
   heapGrowingPercent: number;
+  /** AGENT_DEFAULT_LIMIT: an approved agent's lending limit until an admin sets one (default 5000000.00). */
+  agentDefaultLimit: Money;
 }
 
 type Env = Record<string, string | undefined>;
@@ -78,6 +80,15 @@ export function parseOrigins(raw: string | undefined): string[] {
     }
     return origin;
   });
+}
+
+/** A money setting: a decimal with at most two places, answered with two. */
+export function moneyFromEnv(env: Env, name: string, fallback: Money): Money {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return fallback;
+  const match = /^(\d{1,12})(?:\.(\d{1,2}))?$/.exec(raw);
+  if (!match) throw new Error(`${name} must be an amount such as 5000000.00 (at most two places), got "${raw}"`);
+  return `${BigInt(match[1]!).toString()}.${(match[2] ?? "").padEnd(2, "0")}`;
 }
 
 const CONSUMER_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
@@ -141,5 +152,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sessionMaxAge: secondsFromEnv(env, "SESSION_MAX_AGE", "90d"),
     corsOrigins: parseOrigins(env.CORS_ORIGINS),
     heapGrowingPercent: intFromEnv(env, "HEAP_GROWING_PERCENT", 100),
+    agentDefaultLimit: moneyFromEnv(env, "AGENT_DEFAULT_LIMIT", AGENT_DEFAULT_LIMIT),
   };
 }

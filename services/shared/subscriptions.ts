@@ -20,7 +20,11 @@ export interface Subscription {
   events: readonly (EventName | (string & {}))[] | "all";
 }
 
-export const SUBSCRIPTIONS: readonly Subscription[] = [{ consumer: "audit", action: "audit.record", events: EVENT_NAMES }];
+export const SUBSCRIPTIONS: readonly Subscription[] = [
+  { consumer: "audit", action: "audit.record", events: EVENT_NAMES },
+  // The loans service's copy of the agents' lending limits (loans/agent-limit-actions.ts).
+  { consumer: "loans", action: "loans.receiveEvents", events: ["agent.approved"] },
+];
 
 export function takes(subscription: Subscription, event: string): boolean {
   return subscription.events === "all" || subscription.events.includes(event);

@@ -71,6 +71,9 @@ export const schemas: Record<string, true> = {
   ProductPage: {} as Equals<Schemas["ProductPage"], C.Page<C.Product>>,
   // The server always sends `type`; the SDK's type also reads bodies of other servers.
   ApiError: {} as Gives<Schemas["ApiError"], C.ApiErrorBody>,
+  // agent lending limits
+  AgentLimit: {} as Equals<Schemas["AgentLimit"], C.AgentLimit>,
+  AgentLimitPage: {} as Equals<Schemas["AgentLimitPage"], C.Page<C.AgentLimit>>,
 };
 
 export const requests: Record<string, true> = {
@@ -102,4 +105,9 @@ export const requests: Record<string, true> = {
   listProducts: {} as Accepts<Query<"listProducts">, C.ListProductsQuery>,
   getProduct: {} as Accepts<operations["getProduct"]["parameters"]["path"], C.ProductCodeParam>,
   createProduct: {} as Accepts<RequestBody<"createProduct">, MoneyAsString<C.ProductCreateRequest>>,
+  // agent lending limits
+  approveAgent: {} as Accepts<RequestBody<"approveAgent">, MoneyAsString<C.ApproveAgentRequest>>,
+  listAgentLimits: {} as Accepts<Query<"listAgentLimits">, C.PageQuery>,
+  getAgentLimit: {} as Accepts<operations["getAgentLimit"]["parameters"]["path"], C.AgentIdParam>,
+  setAgentLimit: {} as Accepts<RequestBody<"setAgentLimit">, MoneyAsString<C.SetAgentLimitRequest>>,
 };

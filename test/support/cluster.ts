@@ -164,6 +164,7 @@ export interface ClusterOptions {
 const LOANSTACK_VARIABLES = [
   "ADMIN_EMAIL",
   "ADMIN_PASSWORD",
+  "AGENT_DEFAULT_LIMIT",
   "AUDIT_DATABASE_URL",
   "BCRYPT_ROUNDS",
   "BODY_LIMIT",
