@@ -22,7 +22,9 @@ export function LoanFigures(props: { loan: Loan }) {
   const { loan } = props;
   const figures: [string, string][] = [
     ["Status", loan.status],
+    ["Product", loan.product_code],
     ["Principal", money(loan.principal)],
+    ["Disbursement fee", money(loan.disbursement_fee)],
     ["Interest rate", rate(loan.interest_rate)],
     ["Tenure", `${loan.tenure_months} months`],
     ["EMI", money(loan.emi)],
