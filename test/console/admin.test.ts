@@ -107,6 +107,7 @@ test("Approvals: approve one waiting agent, reject another after a confirm", asy
   // A Lending limit beside Approve (empty would give the default).
   await row(first).getByLabel("Lending limit").fill("750000");
   await tab.expectClean("Approvals, a lending limit typed");
+  await tab.screenshot(screenshotPath("console-approvals-limit.png"));
   await row(first).getByRole("button", { name: "Approve" }).click();
   await expectText(tab.page.getByRole("status"), `Approved Test agent (${first.email})`);
   await expectText(tab.page.getByRole("status"), "lending up to 750,000.00");

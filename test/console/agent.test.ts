@@ -217,6 +217,7 @@ test("New loan with a product: its bounds and fee show by the select, the previe
   const stored = await api.call("GET", `/api/loan/loan-details/${id}`, { token: people.admin.token });
   expect(stored.body).toMatchObject({ product_code: "AGRI-6", disbursement_fee: "800.00", interest_rate: "18.00", emi: expected.emi });
   await tab.expectClean("a loan with a product");
+  await tab.screenshot(screenshotPath("console-loan-product.png"));
 
   // Edit keeps the loan's product, shown with its terms, its bands applying to the new principal.
   await tab.page.getByRole("button", { name: "Edit" }).click();

@@ -3,7 +3,7 @@
  * product form's text fields turned into the API's request.
  */
 import Decimal from "decimal.js";
-import { CHARGE_KINDS, type ChargeKind, type Product, type ProductCreateRequest } from "../../../sdk/contracts.js";
+import { CHARGE_KINDS, type ChargeKind, type LoanRateBand, type Product, type ProductCreateRequest } from "../../../sdk/contracts.js";
 import { money, rate } from "./format.js";
 
 export function principalBounds(product: Pick<Product, "min_principal" | "max_principal">): string {
@@ -14,9 +14,9 @@ export function tenureBounds(product: Pick<Product, "min_tenure_months" | "max_t
   return `${product.min_tenure_months} – ${product.max_tenure_months} months`;
 }
 
-/** "up to 100,000.00: 14.00 %; above: 12.00 %". */
-export function bandsText(product: Pick<Product, "rate_bands">): string {
-  return product.rate_bands.map((band) => `${band.up_to === null ? "above" : `up to ${money(band.up_to)}`}: ${rate(band.rate)}`).join("; ");
+/** "up to 100,000.00: 14.00 %", "above: 12.00 %". */
+export function bandText(band: LoanRateBand): string {
+  return `${band.up_to === null ? "above" : `up to ${money(band.up_to)}`}: ${rate(band.rate)}`;
 }
 
 function chargeText(kind: ChargeKind, amount: string, of: string): string {

@@ -99,15 +99,19 @@ export function ProductForm(props: { product?: Product; onSaved: (product: Produ
   const summary = Object.keys(byInput).map((id) => ({ id, message: byInput[id]! }));
   const last = draft.rate_bands.length - 1;
   return (
-    <form class="form action-form" id={formId} onSubmit={handler(save)} noValidate aria-labelledby={`${formId}-title`}>
+    <form class="form action-form product-form" id={formId} onSubmit={handler(save)} noValidate aria-labelledby={`${formId}-title`}>
       <h2 id={`${formId}-title`}>{editing ? `Edit product ${editing.code}` : "New product"}</h2>
       <ErrorSummary error={failure} fields={summary} message={summary.length > 0 ? (editing ? "The product was not changed:" : "The product was not created:") : undefined} />
       {text("product-code", "code", "Code", { hint: editing ? "A product's code never changes." : "2 to 32 of A–Z, 0–9, _ and -, e.g. SME-12", size: "input-medium", disabled: Boolean(editing) })}
       {text("product-name", "name", "Name")}
-      {text("product-min-principal", "min_principal", "Minimum principal", { inputMode: "decimal" })}
-      {text("product-max-principal", "max_principal", "Maximum principal", { inputMode: "decimal" })}
-      {text("product-min-tenure-months", "min_tenure_months", "Minimum tenure (months)", { inputMode: "numeric", size: "input-short" })}
-      {text("product-max-tenure-months", "max_tenure_months", "Maximum tenure (months)", { inputMode: "numeric", size: "input-short" })}
+      <div class="pair">
+        {text("product-min-principal", "min_principal", "Minimum principal", { inputMode: "decimal" })}
+        {text("product-max-principal", "max_principal", "Maximum principal", { inputMode: "decimal" })}
+      </div>
+      <div class="pair">
+        {text("product-min-tenure-months", "min_tenure_months", "Minimum tenure (months)", { inputMode: "numeric" })}
+        {text("product-max-tenure-months", "max_tenure_months", "Maximum tenure (months)", { inputMode: "numeric" })}
+      </div>
 
       <fieldset class="fieldset">
         <legend>Rate bands</legend>

@@ -11,7 +11,7 @@ import { ErrorSummary, Loading, Notice } from "../../components/messages.js";
 import { Page } from "../../components/page.js";
 import { Paging } from "../../components/paging.js";
 import { handler } from "../../lib/handler.js";
-import { bandsText, feeText, penaltyText, principalBounds, tenureBounds } from "../../lib/products.js";
+import { bandText, feeText, penaltyText, principalBounds, tenureBounds } from "../../lib/products.js";
 import { pageOf, paths, withQuery } from "../../lib/paths.js";
 import { useResource } from "../../lib/resource.js";
 import { useSession } from "../../lib/session-context.js";
@@ -67,7 +67,7 @@ export function Products() {
       <Notice text={notice} />
       <ErrorSummary error={error ?? (list.status === "error" ? list.error : undefined)} />
       {admin && editing.kind === "none" && (
-        <div class="action-panel">
+        <div class="action-panel page-actions">
           <button type="button" class="button" id="product-new" onClick={() => open({ kind: "new" }, "product-new")}>
             New product
           </button>
@@ -90,7 +90,7 @@ export function Products() {
       {list.data && rows.length === 0 && <p>No product yet.</p>}
       {rows.length > 0 && (
         <div class="table-scroll" role="region" aria-labelledby="products-caption" tabIndex={0}>
-          <table aria-busy={list.status === "loading"}>
+          <table class="products-table" aria-busy={list.status === "loading"}>
             <caption id="products-caption">Loan products</caption>
             <thead>
               <tr>
@@ -114,37 +114,41 @@ export function Products() {
                   <td>{product.name}</td>
                   <td>{principalBounds(product)}</td>
                   <td>{tenureBounds(product)}</td>
-                  <td>{bandsText(product)}</td>
+                  <td>
+                    <RateBands product={product} />
+                  </td>
                   <td>{feeText(product)}</td>
                   <td>{penaltyText(product)}</td>
                   <td>{product.active ? "yes" : "no"}</td>
                   {admin && (
-                    <td class="row-actions">
-                      <button
-                        type="button"
-                        class="button button-secondary"
-                        id={`product-edit-${product.code}`}
-                        aria-describedby={`product-${product.code}`}
-                        disabled={busy}
-                        onClick={() => open({ kind: "edit", product }, `product-edit-${product.code}`)}
-                      >
-                        Edit
-                      </button>
-                      {product.active ? (
-                        <button type="button" class="button button-warning" aria-describedby={`product-${product.code}`} disabled={busy} onClick={() => setDeactivating(product)}>
-                          Deactivate
-                        </button>
-                      ) : (
+                    <td>
+                      <div class="row-actions">
                         <button
                           type="button"
-                          class="button"
+                          class="button button-secondary"
+                          id={`product-edit-${product.code}`}
                           aria-describedby={`product-${product.code}`}
                           disabled={busy}
-                          onClick={handler(() => act(() => client.updateProduct(product.code, { active: true }), `Product ${product.code} reactivated: new loans may take it again.`))}
+                          onClick={() => open({ kind: "edit", product }, `product-edit-${product.code}`)}
                         >
-                          Reactivate
+                          Edit
                         </button>
-                      )}
+                        {product.active ? (
+                          <button type="button" class="button button-warning" aria-describedby={`product-${product.code}`} disabled={busy} onClick={() => setDeactivating(product)}>
+                            Deactivate
+                          </button>
+                        ) : (
+                          <button
+                            type="button"
+                            class="button"
+                            aria-describedby={`product-${product.code}`}
+                            disabled={busy}
+                            onClick={handler(() => act(() => client.updateProduct(product.code, { active: true }), `Product ${product.code} reactivated: new loans may take it again.`))}
+                          >
+                            Reactivate
+                          </button>
+                        )}
+                      </div>
                     </td>
                   )}
                 </tr>
@@ -168,5 +172,20 @@ export function Products() {
         </ConfirmDialog>
       )}
     </Page>
+  );
+}
+
+/** One band a line; the separators are there for screen readers and the text of the cell. */
+function RateBands(props: { product: Product }) {
+  const bands = props.product.rate_bands;
+  return (
+    <>
+      {bands.map((band, i) => (
+        <span class="band" key={i}>
+          {bandText(band)}
+          {i < bands.length - 1 && <span class="visually-hidden">; </span>}
+        </span>
+      ))}
+    </>
   );
 }
