@@ -165,6 +165,24 @@ test("Edit: the code stays, the rest changes; the table and the API show the new
   await tab.expectFocusOn(`product-edit-${CODE}`);
 });
 
+test("the Audit log shows the product's changes as words", async () => {
+  await tab.goto("/admin/audit?entity=product");
+  await tab.heading("Audit log").waitFor();
+  const changed = tab.page.getByRole("row").filter({ hasText: "disbursement_fee:" });
+  await eventually(
+    async () => {
+      if ((await changed.count()) === 0) await tab.page.reload();
+      expect(await changed.first().textContent()).toContain("disbursement_fee: 500.00 → 1.50 %");
+    },
+    { what: "the product's edit in the audit log" },
+  );
+  await expectText(changed.first(), `Product ${CODE}`);
+  await expectText(changed.first(), "penalty: 2.00 % after 5 days' grace → —");
+  await tab.expectClean("Audit log of products");
+  await tab.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Products", exact: true }).click();
+  await row(CODE).waitFor();
+});
+
 test("Deactivate asks to confirm; Reactivate brings the product back", async () => {
   await row(CODE).getByRole("button", { name: "Deactivate" }).click();
   const dialog = tab.page.getByRole("dialog", { name: `Deactivate ${CODE}?` });
