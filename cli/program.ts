@@ -11,6 +11,7 @@ import { registerLoans } from "./commands/loans.js";
 import { registerRepl } from "./commands/repl.js";
 import { registerSeed } from "./commands/seed.js";
 import { registerPortfolio } from "./commands/servicing.js";
+import { registerProducts } from "./commands/products.js";
 import { registerSessions } from "./commands/sessions.js";
 import { registerUsers } from "./commands/users.js";
 import type { Io } from "./context.js";
@@ -61,6 +62,7 @@ export function buildProgram(io: Io): Command {
   registerUsers(program, io);
   registerApprovals(program, io);
   registerLoans(program, io);
+  registerProducts(program, io);
   registerAudit(program, io);
   registerPortfolio(program, io);
   registerSeed(program, io);

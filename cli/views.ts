@@ -89,6 +89,8 @@ export function loanRecord(loan: Loan, color: boolean): string {
       ["Interest rate", `${loan.interest_rate} %`],
       ["Tenure", `${loan.tenure_months} months`],
       ["EMI", loan.emi],
+      ["Product", loan.product_code],
+      ["Disbursement fee", loan.disbursement_fee],
       ["Status", loan.status, statusStyle(loan.status)],
       ["Version", String(loan.version)],
       ["Decided by", loan.decided_by === null ? "-" : String(loan.decided_by)],

@@ -429,7 +429,8 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
     operationId: "updateProduct",
     tag: "products",
     summary: "Change any field of a product but its code; `active: true` reactivates it",
-    description: "Applies to loans requested or edited afterwards only: a loan keeps the copy of the terms it took. The fields sent are checked with those kept (a new minimum against the kept maximum).",
+    description:
+      "Applies to loans requested or edited afterwards only: a loan keeps the copy of the terms it took. The fields sent are checked with those kept (a new minimum against the kept maximum).",
     success: { status: 200, schema: "Product", description: "The product after the change", example: { ...PRODUCT_EXAMPLE, name: "Micro loan (2026)", updated_at: "2026-01-16T09:00:00.000Z" } },
     errors: { 404: "No product has this code", 409: "`active: false` for the last active product (LAST_ACTIVE_PRODUCT)", 422: "A field is invalid: the 422 names it" },
     requestExample: { name: "Micro loan (2026)" },

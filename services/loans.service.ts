@@ -27,6 +27,7 @@ import { products } from "./loans/products.js";
 import { productLoanTerms, resolveProductTerms } from "./loans/product-terms.js";
 import { AgentLimits } from "./loans/agent-limits.js";
 import { agentLimitActions } from "./loans/agent-limit-actions.js";
+import { productCodeParam } from "./loans/product-rules.js";
 import { markReplayed, writeKey, type WriteKey } from "./loans/write-key.js";
 
 type Ctx<A extends "loans.request" | "loans.edit" | "loans.decide" | "loans.details" | "loans.listAll"> = AppContext<ActionParams<A>>;
@@ -49,7 +50,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
   actions: {
     request: {
       access: ["agent"],
-      params: { customer_id: idParam, principal: principalParam, tenure_months: tenureParam, product_code: { type: "string", min: 1, max: 100, optional: true } },
+      params: { customer_id: idParam, principal: principalParam, tenure_months: tenureParam, product_code: { ...productCodeParam, optional: true } },
       async handler(this: LoansThis, ctx: Ctx<"loans.request">): Promise<ActionResult<"loans.request">> {
         const product = await resolveProductTerms(this.products, ctx.params.product_code ?? undefined, "request");
         const terms = productLoanTerms(product, parsePrincipal(ctx.params.principal), ctx.params.tenure_months);

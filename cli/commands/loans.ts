@@ -18,6 +18,7 @@ interface RequestOptions {
   customer: number;
   principal: string;
   tenure: number;
+  product?: string;
 }
 
 interface EditOptions {
@@ -56,7 +57,8 @@ export function registerLoans(program: Command, io: Io): void {
     .requiredOption("--customer <id>", "the customer's user id", positiveInt)
     .requiredOption("--principal <amount>", "the amount, e.g. 250000 or 250000.00", money)
     .requiredOption("--tenure <months>", "the tenure in months (1-360)", positiveInt)
-    .addHelpText("after", "\nExample:\n  $ loanctl loans request --customer 3 --principal 250000 --tenure 24\n")
+    .option("--product <code>", "the loan product (default STANDARD): its bounds, rate bands and fee apply")
+    .addHelpText("after", "\nExamples:\n  $ loanctl loans request --customer 3 --principal 250000 --tenure 24\n  $ loanctl loans request --customer 3 --principal 20000 --tenure 12 --product MICRO\n")
     .action(
       action(io, async (ctx) => {
         const options = ctx.opts<RequestOptions>();
@@ -64,6 +66,7 @@ export function registerLoans(program: Command, io: Io): void {
           customer_id: options.customer,
           principal: options.principal,
           tenure_months: options.tenure,
+          ...(options.product !== undefined && { product_code: options.product }),
         });
         ctx.out.data(loan, () => loanRecord(loan, ctx.out.color));
         ctx.out.success(`Requested loan ${loan.id}: EMI ${loan.emi} over ${loan.tenure_months} months at ${loan.interest_rate} %`);

@@ -35,6 +35,8 @@ export interface ProductFields {
 }
 
 const CODE = new RegExp(PRODUCT_CODE_PATTERN);
+/** The validator's rule for a product code (a body field or a path parameter). */
+export const productCodeParam = { type: "string", pattern: CODE, messages: { stringPattern: "The '{field}' field must be a product code: 2 to 32 of A-Z, 0-9, _ and -." } } as const;
 /** Grace beyond ten years would be no penalty at all; the bound keeps it an INTEGER. */
 export const GRACE_DAYS_MAX = 3650;
 

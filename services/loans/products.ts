@@ -17,7 +17,7 @@ import { toMoney } from "../../domain/loan-math.js";
 import type { SqlTransactionWork } from "../shared/unit-of-work.js";
 import type { LoansThis } from "./loans-this.js";
 import { ProductRepository, toProduct, type ProductRow } from "./product-repository.js";
-import { GRACE_DAYS_MAX, parseProductCreate, parseProductUpdate, type ProductFields } from "./product-rules.js";
+import { GRACE_DAYS_MAX, productCodeParam, parseProductCreate, parseProductUpdate, type ProductFields } from "./product-rules.js";
 
 interface ProductsVars {
   products: ProductRepository;
@@ -31,7 +31,9 @@ type Ctx<A extends "loans.listProducts" | "loans.getProduct" | "loans.createProd
 const decimal = { type: "string", pattern: /^\s*\d+(\.\d+)?\s*$/, messages: { stringPattern: "The '{field}' field must be a decimal amount like 250000.00." } } as const;
 const moneyParam = { type: "multi", rules: [decimal, { type: "number", min: 0 }] } as const;
 const tenure = { type: "number", integer: true, min: TENURE_MIN, max: TENURE_MAX, convert: true } as const;
-const codeParam = { type: "string", min: 2, max: 32, pattern: /^[A-Z0-9_-]{2,32}$/, messages: { stringPattern: "The 'code' field must be 2 to 32 of A-Z, 0-9, _ and -." } } as const;
+/** A code no product could have is refused before the database sees it (a NUL would fail there). */
+const codeParam = productCodeParam;
+const codePathParam = productCodeParam;
 const bandParam = { type: "object", props: { up_to: { ...moneyParam, nullable: true }, rate: moneyParam } } as const;
 const feeParam = { type: "object", optional: true, nullable: true, props: { kind: { type: "enum", values: [...CHARGE_KINDS] }, amount: moneyParam } } as const;
 const penaltyParam = {
@@ -66,7 +68,7 @@ export const products = defineMixin<Omit<ProductsThis, keyof Service>>({
 
     getProduct: {
       access: ["admin", "agent"],
-      params: { code: { type: "string", min: 1, max: 100 } },
+      params: { code: codePathParam },
       async handler(this: ProductsThis, ctx: Ctx<"loans.getProduct">): Promise<ActionResult<"loans.getProduct">> {
         const row = await this.products.byCode(ctx.params.code);
         if (!row) throw new NotFoundError("product", ctx.params.code);
@@ -94,7 +96,7 @@ export const products = defineMixin<Omit<ProductsThis, keyof Service>>({
 
     updateProduct: {
       access: ["admin"],
-      params: { code: { type: "string", min: 1, max: 100 }, ...optionalFields, active: { type: "boolean", optional: true } },
+      params: { code: codePathParam, ...optionalFields, active: { type: "boolean", optional: true } },
       async handler(this: ProductsThis, ctx: Ctx<"loans.updateProduct">): Promise<ActionResult<"loans.updateProduct">> {
         const { code, active, ...sent } = ctx.params;
         return this.changeProduct(ctx, code, (current) => ({ fields: parseProductUpdate(current, sent), active: active ?? current.active }));
@@ -103,7 +105,7 @@ export const products = defineMixin<Omit<ProductsThis, keyof Service>>({
 
     deactivateProduct: {
       access: ["admin"],
-      params: { code: { type: "string", min: 1, max: 100 } },
+      params: { code: codePathParam },
       async handler(this: ProductsThis, ctx: Ctx<"loans.deactivateProduct">): Promise<ActionResult<"loans.deactivateProduct">> {
         await this.changeProduct(ctx, ctx.params.code, (current) => ({ fields: current, active: false }));
         ctx.meta.$statusCode = 204;

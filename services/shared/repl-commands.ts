@@ -17,7 +17,7 @@ const DISCOVERY_TIMEOUT_MS = 5_000;
 /** The most approvals one command lists: the actions' own page size limit. */
 const APPROVALS_PAGE_SIZE = 100;
 
-async function call<A extends ActionName>(broker: ServiceBroker, action: A, params: ActionParams<A>): Promise<ActionResult<A>> {
+export async function call<A extends ActionName>(broker: ServiceBroker, action: A, params: ActionParams<A>): Promise<ActionResult<A>> {
   const service = action.slice(0, action.indexOf("."));
   try {
     // A REPL that just joined may not have heard of every node yet; waiting a moment

@@ -2,15 +2,17 @@
  * The operator REPL: a Moleculer node with no services of its own that joins a running
  * loanstack cluster through TRANSPORTER. It has Moleculer's REPL commands (nodes, services,
  * actions, call, emit, ...) plus a few operators want: approvals, loan-stats, whois, overdue,
- * portfolio.
+ * portfolio, products.
  * `npm run repl` runs it through repl-main.ts.
  */
 import os from "node:os";
 import { ServiceBroker, type ReplOptions } from "moleculer";
 import { brokerOptions } from "../../moleculer.config.js";
 import { loanStats, overdueLoans, pendingApprovals, portfolioSummary, whois } from "./repl-commands.js";
+import { productsSummary } from "./repl-products.js";
 
 export { formatTable, loanStats, overdueLoans, pendingApprovals, portfolioSummary, ReplUsageError, whois } from "./repl-commands.js";
+export { productsSummary } from "./repl-products.js";
 
 type ReplCommand = NonNullable<ReplOptions["customCommands"]>[number];
 type Env = Record<string, string | undefined>;
@@ -64,6 +66,11 @@ export const REPL_COMMANDS: ReplCommand[] = [
     command: "portfolio [as_of]",
     description: "Loans by status, outstanding principal, overdue amount, PAR30 (loans.portfolio)",
     action: (broker, args: unknown) => printing(() => portfolioSummary(broker, argOf(args, "as_of"))),
+  },
+  {
+    command: "products [code]",
+    description: "The loan products, or one product's terms (loans.listProducts, loans.getProduct)",
+    action: (broker, args: unknown) => printing(() => productsSummary(broker, argOf(args, "code"))),
   },
 ];
 

@@ -27,6 +27,17 @@ type Gives<Doc, Sdk> = Equals<keyof Doc, keyof Sdk> extends true ? ([Doc] extend
  */
 type MoneyAsString<T> = { [K in keyof T]: string extends T[K] ? (number extends T[K] ? Exclude<T[K], number> : T[K]) : T[K] };
 
+/** MoneyAsString in nested objects and lists too (a product's bands and charges). */
+type DeepMoneyAsString<T> = string extends T
+  ? number extends T
+    ? Exclude<T, number>
+    : T
+  : T extends readonly (infer U)[]
+    ? DeepMoneyAsString<U>[]
+    : T extends object
+      ? { [K in keyof T]: DeepMoneyAsString<T[K]> }
+      : T;
+
 type Schemas = components["schemas"];
 
 type SuccessOf<R> = R extends { 200: infer S } ? S : R extends { 201: infer S } ? S : R extends { 204: infer S } ? S : never;
@@ -104,7 +115,8 @@ export const requests: Record<string, true> = {
   // products
   listProducts: {} as Accepts<Query<"listProducts">, C.ListProductsQuery>,
   getProduct: {} as Accepts<operations["getProduct"]["parameters"]["path"], C.ProductCodeParam>,
-  createProduct: {} as Accepts<RequestBody<"createProduct">, MoneyAsString<C.ProductCreateRequest>>,
+  createProduct: {} as Accepts<RequestBody<"createProduct">, DeepMoneyAsString<C.ProductCreateRequest>>,
+  updateProduct: {} as Accepts<RequestBody<"updateProduct">, DeepMoneyAsString<C.ProductUpdateRequest>>,
   // agent lending limits
   approveAgent: {} as Accepts<RequestBody<"approveAgent">, MoneyAsString<C.ApproveAgentRequest>>,
   listAgentLimits: {} as Accepts<Query<"listAgentLimits">, C.PageQuery>,

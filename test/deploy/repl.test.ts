@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import type { ServiceBroker } from "moleculer";
 import { startNode, type RunningNode } from "../../app/node";
-import { REPL_COMMANDS, ReplUsageError, loanStats, overdueLoans, pendingApprovals, portfolioSummary, whois } from "../../services/shared/repl";
+import { REPL_COMMANDS, ReplUsageError, loanStats, overdueLoans, pendingApprovals, portfolioSummary, productsSummary, whois } from "../../services/shared/repl";
 import { createTestDatabases, type TestDatabases } from "../support/databases";
 import { eventually } from "../support/eventually";
 import { testClock } from "../support/clock";
@@ -89,7 +89,7 @@ describe("the REPL commands against the services", () => {
   });
 
   it("are registered as REPL commands that print their answer, and errors as one line", async () => {
-    expect(REPL_COMMANDS.map((c) => c.command)).toEqual(["approvals", "loan-stats", "whois <id>", "overdue [as_of]", "portfolio [as_of]"]);
+    expect(REPL_COMMANDS.map((c) => c.command)).toEqual(["approvals", "loan-stats", "whois <id>", "overdue [as_of]", "portfolio [as_of]", "products [code]"]);
     const whoisCommand = REPL_COMMANDS.find((c) => c.command.startsWith("whois"))!;
     const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
     const error = jest.spyOn(console, "error").mockImplementation(() => undefined);
@@ -104,6 +104,17 @@ describe("the REPL commands against the services", () => {
       log.mockRestore();
       error.mockRestore();
     }
+  });
+
+  it("products lists the loan products, or shows one product's terms", async () => {
+    const list = await productsSummary(stack.broker);
+    expect(list).toMatch(/^1 product\(s\):/);
+    expect(list).toMatch(/^STANDARD\s+Standard\s+yes\s+1000\.00-10000000\.00\s+1-360\s+<= 50000\.00: 14\.00, .*above: 9\.50\s+none$/m);
+    const one = await productsSummary(stack.broker, "STANDARD");
+    expect(one).toMatch(/^tenure \(months\)\s+1 to 360$/m);
+    expect(one).toMatch(/^penalty\s+none$/m);
+    await expect(productsSummary(stack.broker, "no such")).rejects.toBeInstanceOf(ReplUsageError);
+    await expect(productsSummary(stack.broker, "NOPE")).rejects.toThrow(/product NOPE not found/);
   });
 
   it("overdue lists the loans past due as of a date, most overdue first; portfolio sums the book", async () => {

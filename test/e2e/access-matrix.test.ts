@@ -66,6 +66,29 @@ async function loanAsAdmin(id: number): Promise<Json> {
   return res.body;
 }
 
+let products = 0;
+const newProductCode = () => `MATRIX-${process.pid}-${++products}`;
+const productBody = (code: string) => ({
+  code,
+  name: "Matrix product",
+  min_principal: "1000.00",
+  max_principal: "50000.00",
+  min_tenure_months: 1,
+  max_tenure_months: 24,
+  rate_bands: [{ up_to: null, rate: "15.00" }],
+});
+
+async function newProduct(): Promise<string> {
+  const code = newProductCode();
+  const res = await call("POST", "/api/loan/products", { token: people.admin.token, body: productBody(code) });
+  if (res.status !== 201) throw new Error(`new product: ${res.status} ${JSON.stringify(res.body)}`);
+  return code;
+}
+
+async function productStatus(code: string): Promise<number> {
+  return (await call("GET", `/api/loan/products/${code}`, { token: people.admin.token })).status;
+}
+
 async function loginStatus(address: string, password: string): Promise<number> {
   return (await call("POST", "/api/user/login", { body: { email: address, password } })).status;
 }
@@ -455,6 +478,78 @@ const ENDPOINTS: Endpoint[] = [
       };
     },
   },
+  // ---- products ----
+  {
+    method: "GET",
+    route: "/api/loan/products",
+    allowed: ["agent", "admin"],
+    success: 200,
+    prepare: async () => ({
+      path: "/api/loan/products",
+      check: async (res, allowed) => {
+        if (allowed) expect(res.body.rows.map((p: { code: string }) => p.code)).toContain("STANDARD");
+      },
+    }),
+  },
+  {
+    method: "GET",
+    route: "/api/loan/products/{code}",
+    allowed: ["agent", "admin"],
+    success: 200,
+    prepare: async () => ({
+      path: "/api/loan/products/STANDARD",
+      check: async (res, allowed) => {
+        if (allowed) expect(res.body).toMatchObject({ code: "STANDARD", active: true });
+      },
+    }),
+  },
+  {
+    method: "POST",
+    route: "/api/loan/products",
+    allowed: ["admin"],
+    success: 201,
+    prepare: async () => {
+      const code = newProductCode();
+      return {
+        path: "/api/loan/products",
+        body: productBody(code),
+        check: async (_res, allowed) => expect(await productStatus(code)).toBe(allowed ? 200 : 404),
+      };
+    },
+  },
+  {
+    method: "PUT",
+    route: "/api/loan/products/{code}",
+    allowed: ["admin"],
+    success: 200,
+    prepare: async () => {
+      const code = await newProduct();
+      return {
+        path: `/api/loan/products/${code}`,
+        body: { name: "Renamed" },
+        check: async (_res, allowed) => {
+          const res = await call("GET", `/api/loan/products/${code}`, { token: people.admin.token });
+          expect(res.body.name).toBe(allowed ? "Renamed" : "Matrix product");
+        },
+      };
+    },
+  },
+  {
+    method: "DELETE",
+    route: "/api/loan/products/{code}",
+    allowed: ["admin"],
+    success: 204,
+    prepare: async () => {
+      const code = await newProduct();
+      return {
+        path: `/api/loan/products/${code}`,
+        check: async (_res, allowed) => {
+          const res = await call("GET", `/api/loan/products/${code}`, { token: people.admin.token });
+          expect(res.body.active).toBe(!allowed);
+        },
+      };
+    },
+  },
   // ---- sessions ----
   {
     method: "POST",
@@ -582,7 +677,7 @@ describe.each(ENDPOINTS.map((e) => [`${e.method} ${e.route}`, e] as const))("%s"
 
 test("the matrix covers every row of the API table", () => {
   const rows = ENDPOINTS.map((e) => `${e.method} ${e.route}`);
-  expect(new Set(rows).size).toBe(31); // 18 of the core API, 6 of servicing, 5 of sessions, 2 of the accounts' admin
+  expect(new Set(rows).size).toBe(36); // 18 of the core API, 6 of servicing, 5 of sessions, 2 of the accounts' admin, 5 of products
 });
 
 describe("a loan's own customer", () => {
