@@ -7,6 +7,7 @@ import { registerApprovals } from "./commands/approvals.js";
 import { registerAudit } from "./commands/audit.js";
 import { registerAuth } from "./commands/auth.js";
 import { registerHealth } from "./commands/health.js";
+import { registerLimits } from "./commands/limits.js";
 import { registerLoans } from "./commands/loans.js";
 import { registerRepl } from "./commands/repl.js";
 import { registerSeed } from "./commands/seed.js";
@@ -63,6 +64,7 @@ export function buildProgram(io: Io): Command {
   registerApprovals(program, io);
   registerLoans(program, io);
   registerProducts(program, io);
+  registerLimits(program, io);
   registerAudit(program, io);
   registerPortfolio(program, io);
   registerSeed(program, io);

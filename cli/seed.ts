@@ -57,6 +57,17 @@ export function demoPrincipal(random: () => number): string {
   return `${Math.max(10, hundreds) * 100}.00`;
 }
 
+/**
+ * A lending limit that lets one agent make every loan of the run (each at most 5000000.00),
+ * within what the limit column holds.
+ */
+export function seedLimit(loans: number): string {
+  const cents = BigInt(Math.max(1, loans)) * 500_000_000n;
+  const max = 99_999_999_999_999n;
+  const limit = cents < max ? cents : max;
+  return `${limit / 100n}.${String(limit % 100n).padStart(2, "0")}`;
+}
+
 export function demoPassword(): string {
   return `Demo-${randomBytes(9).toString("base64url")}`;
 }
@@ -140,8 +151,11 @@ export async function seed(options: SeedOptions): Promise<SeedResult> {
         const email = `demo-${run}-agent-${i + 1}@example.com`;
         const user = await attempt(`agent ${email}`, () => options.anonymous().signup({ email, password, ...name(i + 7), is_customer: false, is_agent: true }));
         if (!user) return;
-        const approved = await attempt(`approve agent ${user.id}`, () => admin.approveAgent(user.id));
+        const lending_limit = seedLimit(options.loans);
+        const approved = await attempt(`approve agent ${user.id}`, () => admin.approveAgent(user.id, { lending_limit }));
         if (!approved) return;
+        // Set at once as well: the approval's limit reaches the loans service by an event, maybe after the first loans.
+        if (options.loans > 0 && !(await attempt(`lending limit of agent ${user.id}`, () => admin.setAgentLimit(user.id, { limit: lending_limit })))) return;
         result.agents.push({ id: user.id, email: user.email });
         if (options.loans > 0) {
           const client = options.anonymous();

@@ -78,6 +78,9 @@ export type {
 } from "./contracts.js";
 export { CHARGE_KINDS, PRODUCT_CODE_PATTERN, STANDARD_PRODUCT_CODE } from "./contracts.js";
 export type { ChargeKind, DisbursementFeeRule, ListProductsQuery, PenaltyRule, Product, ProductCreateRequest, ProductTerms, ProductUpdateRequest } from "./contracts.js";
+// agent lending limits
+export { AGENT_DEFAULT_LIMIT } from "./contracts.js";
+export type { AgentIdParam, AgentLimit, ApproveAgentRequest, SetAgentLimitRequest } from "./contracts.js";
 export { LoanClient, paginate, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_DELAY_MS, DEFAULT_TIMEOUT_MS } from "./client.js";
 export type { FetchLike, LoanClientOptions, RequestOptions } from "./client.js";
 export {

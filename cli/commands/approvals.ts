@@ -3,7 +3,7 @@
  */
 import type { Command } from "commander";
 import { action } from "../action.js";
-import { positiveInt } from "../args.js";
+import { money, positiveInt } from "../args.js";
 import type { Io } from "../context.js";
 import { userRecord } from "../views.js";
 import { type ListOptions, pageQuery, printUsers, withPaging } from "./users.js";
@@ -24,12 +24,14 @@ export function registerApprovals(program: Command, io: Io): void {
     .command("approve")
     .description("approve an agent, who can then log in and request loans")
     .argument("<user-id>", "the agent's user id", positiveInt)
-    .addHelpText("after", "\nExample:\n  $ loanctl approvals approve 7\n")
+    .option("--limit <amount>", "the agent's lending limit, e.g. 2000000 (default: the server's AGENT_DEFAULT_LIMIT)", money)
+    .addHelpText("after", "\nExamples:\n  $ loanctl approvals approve 7\n  $ loanctl approvals approve 7 --limit 2000000\n")
     .action(
       action(io, async (ctx, id: number) => {
-        const user = await ctx.client().approveAgent(id);
+        const limit = ctx.opts<{ limit?: string }>().limit;
+        const user = await ctx.client().approveAgent(id, limit === undefined ? {} : { lending_limit: limit });
         ctx.out.data(user, () => userRecord(user, ctx.out.color));
-        ctx.out.success(`Approved agent ${user.email} (id ${user.id})`);
+        ctx.out.success(`Approved agent ${user.email} (id ${user.id})${limit === undefined ? "" : `, lending limit ${limit}`}`);
       }),
     );
 

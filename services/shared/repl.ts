@@ -2,7 +2,7 @@
  * The operator REPL: a Moleculer node with no services of its own that joins a running
  * loanstack cluster through TRANSPORTER. It has Moleculer's REPL commands (nodes, services,
  * actions, call, emit, ...) plus a few operators want: approvals, loan-stats, whois, overdue,
- * portfolio, products.
+ * portfolio, products, limits.
  * `npm run repl` runs it through repl-main.ts.
  */
 import os from "node:os";
@@ -10,7 +10,9 @@ import { ServiceBroker, type ReplOptions } from "moleculer";
 import { brokerOptions } from "../../moleculer.config.js";
 import { loanStats, overdueLoans, pendingApprovals, portfolioSummary, whois } from "./repl-commands.js";
 import { productsSummary } from "./repl-products.js";
+import { agentLimits } from "./repl-limits.js";
 
+export { agentLimits } from "./repl-limits.js";
 export { formatTable, loanStats, overdueLoans, pendingApprovals, portfolioSummary, ReplUsageError, whois } from "./repl-commands.js";
 export { productsSummary } from "./repl-products.js";
 
@@ -71,6 +73,11 @@ export const REPL_COMMANDS: ReplCommand[] = [
     command: "products [code]",
     description: "The loan products, or one product's terms (loans.listProducts, loans.getProduct)",
     action: (broker, args: unknown) => printing(() => productsSummary(broker, argOf(args, "code"))),
+  },
+  {
+    command: "limits",
+    description: "Agents' lending limits: limit, used, available (loans.listAgentLimits)",
+    action: (broker) => printing(() => agentLimits(broker)),
   },
 ];
 

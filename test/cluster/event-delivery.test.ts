@@ -218,7 +218,8 @@ describeCluster(KIND, `events delivered to every consumer, over ${KIND}`, (trans
     await auditShows(b.id, ["loan.created", "loan.decided"]);
     await eventually(() => expectAllDelivered("audit"), { what: "audit to have every event", timeoutMs: 20_000 });
     await sleep(1000); // the probe stays away a while: its events wait
-    expect(await pending(loansDb, "probe")).toBe(3);
+    // The three loan events, and the new agent's lending limit (loans consumes agent.approved: agent_limit.changed).
+    await eventually(async () => expect(await pending(loansDb, "probe")).toBe(4), { what: "the loans outbox to keep four events for the probe" });
     expect(await pending(usersDb, "probe")).toBeGreaterThanOrEqual(2);
     expect(probe.loanEvents(b.id)).toEqual([]);
 

@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import type { ServiceBroker } from "moleculer";
 import { startNode, type RunningNode } from "../../app/node";
-import { REPL_COMMANDS, ReplUsageError, loanStats, overdueLoans, pendingApprovals, portfolioSummary, productsSummary, whois } from "../../services/shared/repl";
+import { REPL_COMMANDS, ReplUsageError, agentLimits, loanStats, overdueLoans, pendingApprovals, portfolioSummary, productsSummary, whois } from "../../services/shared/repl";
 import { createTestDatabases, type TestDatabases } from "../support/databases";
 import { eventually } from "../support/eventually";
 import { testClock } from "../support/clock";
@@ -89,7 +89,7 @@ describe("the REPL commands against the services", () => {
   });
 
   it("are registered as REPL commands that print their answer, and errors as one line", async () => {
-    expect(REPL_COMMANDS.map((c) => c.command)).toEqual(["approvals", "loan-stats", "whois <id>", "overdue [as_of]", "portfolio [as_of]", "products [code]"]);
+    expect(REPL_COMMANDS.map((c) => c.command)).toEqual(["approvals", "loan-stats", "whois <id>", "overdue [as_of]", "portfolio [as_of]", "products [code]", "limits"]);
     const whoisCommand = REPL_COMMANDS.find((c) => c.command.startsWith("whois"))!;
     const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
     const error = jest.spyOn(console, "error").mockImplementation(() => undefined);
@@ -142,6 +142,18 @@ describe("the REPL commands against the services", () => {
     // older: 3 installments due before 2026-05-15 (76 days past due), newer: 1 (2026-04-15, 30 days: not yet at risk)
     expect(book).toMatch(/^overdue amount\s+47073\.48$/m);
     expect(book).toMatch(/^PAR30 \(%\)\s+50\.00$/m);
+  });
+
+  it("limits: each agent's lending limit, used and available", async () => {
+    const text = await eventually(
+      async () => {
+        const answer = await agentLimits(stack.broker);
+        expect(answer).toMatch(new RegExp(`^${people.agent.id}\\s+\\d+\\.\\d{2}\\s+\\d+\\.\\d{2}\\s+\\d+\\.\\d{2}$`, "m"));
+        return answer;
+      },
+      { what: "the agent's limit in the REPL's limits" },
+    );
+    expect(text).toMatch(/^\d+ agent\(s\) with a lending limit:\nAGENT\s+LIMIT\s+USED\s+AVAILABLE$/m);
   });
 });
 

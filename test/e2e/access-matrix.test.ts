@@ -656,6 +656,49 @@ const ENDPOINTS: Endpoint[] = [
       };
     },
   },
+  // ---- agent lending limits ----
+  {
+    method: "GET",
+    route: "/api/loan/agent-limits",
+    allowed: ["admin"],
+    success: 200,
+    prepare: async () => ({
+      path: "/api/loan/agent-limits",
+      check: async (res, allowed) => {
+        if (allowed) expect(Array.isArray(res.body.rows)).toBe(true);
+      },
+    }),
+  },
+  {
+    // An agent reads only their own (the agent's case is theirs; another's is 403, e2e/agent-limits).
+    method: "GET",
+    route: "/api/loan/agent-limits/{agent_id}",
+    allowed: ["admin", "agent"],
+    success: 200,
+    prepare: async () => ({
+      path: `/api/loan/agent-limits/${people.agent.id}`,
+      check: async (res, allowed) => {
+        if (allowed) expect(res.body).toMatchObject({ agent_id: people.agent.id, limit: expect.any(String) });
+      },
+    }),
+  },
+  {
+    method: "PUT",
+    route: "/api/loan/agent-limits/{agent_id}",
+    allowed: ["admin"],
+    success: 200,
+    prepare: async () => {
+      const target = await approvedAgent(api, people.admin.token);
+      return {
+        path: `/api/loan/agent-limits/${target.id}`,
+        body: { limit: "1234.56" },
+        check: async (_res, allowed) => {
+          const now = await call("GET", `/api/loan/agent-limits/${target.id}`, { token: people.admin.token });
+          expect(now.body.limit === "1234.56").toBe(allowed);
+        },
+      };
+    },
+  },
 ];
 
 function expectedStatus(endpoint: Endpoint, role: Role): number {
@@ -677,7 +720,7 @@ describe.each(ENDPOINTS.map((e) => [`${e.method} ${e.route}`, e] as const))("%s"
 
 test("the matrix covers every row of the API table", () => {
   const rows = ENDPOINTS.map((e) => `${e.method} ${e.route}`);
-  expect(new Set(rows).size).toBe(36); // 18 of the core API, 6 of servicing, 5 of sessions, 2 of the accounts' admin, 5 of products
+  expect(new Set(rows).size).toBe(39); // 18 of the core API, 6 of servicing, 5 of sessions, 2 of the accounts' admin, 5 of products, 3 of agent limits
 });
 
 describe("a loan's own customer", () => {

@@ -1,9 +1,10 @@
 /**
  * The statements each loans write sends to its database, counted on the wire (pg's
  * Client#query, wrapped: each is noted, then sent): what the benchmark's write and repay scenarios cost
- * in round trips must not grow, and the other writes keep theirs. A loan request without a
- * client key is one autocommit statement (the loan and its event); with one, the key's
- * claim joins it in a transaction; a repayment locks its loan, then writes the repayment,
+ * in round trips must not grow, and the other writes keep theirs. A loan request is a
+ * transaction: the agent's limit row locked, their used amount summed after the lock (issue
+ * 18), then the loan and its event in one statement; with a client key, the key's claim
+ * first; a repayment locks its loan, then writes the repayment,
  * the loan's figures and its events in one statement; a locked change writes the loan and
  * its event in one.
  */
@@ -59,12 +60,16 @@ function call<T>(action: string, params: object, user: AuthUser, key?: string): 
 
 const request = (key?: string) => call<Loan>("loans.request", { customer_id: customer.id, principal: "250000.00", tenure_months: 24 }, agent, key);
 
-test("a loan request: one statement; with an Idempotency-Key: BEGIN, the claim, the loan, COMMIT", async () => {
+test("a loan request: BEGIN, the agent's limit locked, its used amount, the loan with its event, COMMIT; with an Idempotency-Key the claim besides", async () => {
+  // The agent's first request makes their limit row (issue 18: the default until told otherwise).
+  const first = await statementsOf(() => request());
+  expect(first.map((s) => s.split(" ")[0])).toEqual(["BEGIN", "SELECT", "INSERT", "SELECT", "SELECT", "WITH", "COMMIT"]);
   const plain = await statementsOf(() => request());
-  expect(plain).toHaveLength(1);
-  expect(plain[0]).toMatch(/^WITH loan AS \( INSERT INTO loans.*INSERT INTO outbox/);
+  expect(plain.map((s) => s.split(" ")[0])).toEqual(["BEGIN", "SELECT", "SELECT", "WITH", "COMMIT"]);
+  expect(plain[1]).toMatch(/FROM agent_limits WHERE agent_id = \$1 FOR UPDATE$/);
+  expect(plain[3]).toMatch(/^WITH loan AS \( INSERT INTO loans.*INSERT INTO outbox/);
   const keyed = await statementsOf(() => request("round-trips-1"));
-  expect(keyed.map((s) => s.split(" ")[0])).toEqual(["BEGIN", "INSERT", "WITH", "COMMIT"]);
+  expect(keyed.map((s) => s.split(" ")[0])).toEqual(["BEGIN", "INSERT", "SELECT", "SELECT", "WITH", "COMMIT"]);
 });
 
 test("a repayment: BEGIN, the locked loan, the repayment with the loan's figures and events, COMMIT (and the claim with a key)", async () => {
@@ -83,6 +88,10 @@ test("a decision, a disbursement, an edit: the locked loan, then the change and 
   const edit = await statementsOf(() => call("loans.edit", { id: loan.id, tenure_months: 12 }, agent));
   // The version check and the history row besides.
   expect(edit).toHaveLength(6);
+  // A raised principal locks the agent's limit and sums their used amount too.
+  const raised = await statementsOf(() => call("loans.edit", { id: loan.id, principal: "260000.00" }, agent));
+  expect(raised).toHaveLength(8);
+  expect(raised.filter((s) => /agent_limits .*FOR UPDATE|AS used FROM loans/.test(s))).toHaveLength(2);
   const decide = await statementsOf(() => call("loans.decide", { id: loan.id, status: "APPROVED" }, admin));
   expect(decide.map((s) => s.split(" ")[0])).toEqual(["START", "SELECT", "WITH", "COMMIT;"]);
   expect(decide[2]).toMatch(/UPDATE loans.*INSERT INTO outbox/);

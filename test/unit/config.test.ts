@@ -35,7 +35,7 @@ describe("settings from the environment", () => {
     for (const bad of ["reports", "reports=take", "Reports=r.take", "r=r.take:", "r=r.take;r=s.take"]) {
       expect(() => loadConfig({ EVENT_CONSUMERS: bad })).toThrow(/EVENT_CONSUMERS/);
     }
-    expect(allConsumers(loadConfig({ EVENT_CONSUMERS: "reports=reports.take" }).eventConsumers).map((s) => s.consumer)).toEqual(["audit", "reports"]);
+    expect(allConsumers(loadConfig({ EVENT_CONSUMERS: "reports=reports.take" }).eventConsumers).map((s) => s.consumer)).toEqual(["audit", "loans", "reports"]);
     expect(() => allConsumers(loadConfig({ EVENT_CONSUMERS: "audit=other.record" }).eventConsumers)).toThrow(/declared twice/);
   });
 
@@ -44,6 +44,9 @@ describe("settings from the environment", () => {
     expect(() => loadConfig({ BCRYPT_ROUNDS: "2" })).toThrow(/BCRYPT_ROUNDS/);
     expect(() => loadConfig({ DB_CONNECT_TIMEOUT: "1.5" })).toThrow(/DB_CONNECT_TIMEOUT must be an integer >= 1/);
     expect(() => loadConfig({ HEAP_GROWING_PERCENT: "-5" })).toThrow(/HEAP_GROWING_PERCENT must be an integer >= 0/);
+    for (const bad of ["abc", "-1", "1.234", "1e6"]) expect(() => loadConfig({ AGENT_DEFAULT_LIMIT: bad })).toThrow(/AGENT_DEFAULT_LIMIT must be an amount/);
+    expect(loadConfig({ AGENT_DEFAULT_LIMIT: "250000.5" }).agentDefaultLimit).toBe("250000.50");
+    expect(loadConfig({}).agentDefaultLimit).toBe("5000000.00");
     expect(() => loadConfig({ ADMIN_EMAIL: "a@b.c", ADMIN_PASSWORD: "short" })).toThrow(/ADMIN_PASSWORD/);
     expect(() => brokerOptions({ TRANSPORTER: "kafka://x" })).toThrow(/TRANSPORTER must be none, nats:\/\/.*, redis:\/\/.* or amqp:\/\/user:password@host:port, got "kafka:\/\/x"/);
     // The value is echoed to say what was wrong, but never its password.
