@@ -125,6 +125,14 @@ test("Approvals: approve one waiting agent, reject another after a confirm", asy
     { what: "the limit given at approval" },
   );
 
+  // A Lending limit the service refuses: its 422 by the field, the agent still waiting.
+  await row(second).getByLabel("Lending limit").fill("lots");
+  await row(second).getByRole("button", { name: "Approve" }).click();
+  await tab.page.locator(`#limit-${second.id}-error`).waitFor();
+  expect(await row(second).getByLabel("Lending limit").getAttribute("aria-invalid")).toBe("true");
+  expect(await row(second).count()).toBe(1);
+  await tab.expectClean("Approvals, a lending limit refused");
+
   // Reject asks first; Cancel leaves the agent waiting.
   await row(second).getByRole("button", { name: "Reject" }).click();
   const dialog = tab.page.getByRole("dialog", { name: "Reject Test agent?" });
