@@ -90,20 +90,22 @@ export function Approvals() {
                 </th>
                 <td>{user.email}</td>
                 <td>{when(user.created_at)}</td>
-                <td class="row-actions">
-                  <LimitInput
-                    id={`limit-${user.id}`}
-                    agentId={`agent-${user.id}`}
-                    value={limits[user.id] ?? ""}
-                    error={limitError?.id === user.id ? limitError.message : undefined}
-                    onInput={(value) => setLimits((all) => ({ ...all, [user.id]: value }))}
-                  />
-                  <button type="button" class="button" aria-describedby={`agent-${user.id}`} disabled={busy !== null} onClick={handler(() => approve(user))}>
-                    Approve
-                  </button>
-                  <button type="button" class="button button-warning" aria-describedby={`agent-${user.id}`} disabled={busy !== null} onClick={() => setRejecting(user)}>
-                    Reject
-                  </button>
+                <td>
+                  <div class="row-actions decision">
+                    <LimitInput
+                      id={`limit-${user.id}`}
+                      agentId={`agent-${user.id}`}
+                      value={limits[user.id] ?? ""}
+                      error={limitError?.id === user.id ? limitError.message : undefined}
+                      onInput={(value) => setLimits((all) => ({ ...all, [user.id]: value }))}
+                    />
+                    <button type="button" class="button" aria-describedby={`agent-${user.id}`} disabled={busy !== null} onClick={handler(() => approve(user))}>
+                      Approve
+                    </button>
+                    <button type="button" class="button button-warning" aria-describedby={`agent-${user.id}`} disabled={busy !== null} onClick={() => setRejecting(user)}>
+                      Reject
+                    </button>
+                  </div>
                 </td>
               </tr>
             ))}
