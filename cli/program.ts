@@ -26,6 +26,7 @@ Examples:
   $ loanctl approvals list
   $ loanctl loans list --status NEW
   $ loanctl loans approve 42
+  $ loanctl products list
   $ loanctl --json loans show 42 | jq .emi
   $ loanctl sessions list
 
@@ -41,7 +42,7 @@ Exit status:
 
 export function buildProgram(io: Io): Command {
   const program = new Command("loanctl")
-    .description("Work with a loanstack loan back office: accounts, approvals and loans.")
+    .description("Work with a loanstack loan back office: accounts, approvals, loans and loan products.")
     .version(packageVersion(), "-V, --version", "print the version")
     .option("--api-url <url>", "the API's URL (default: $LOANCTL_API_URL, else the one you logged in to, else http://localhost:8000)")
     .option("--json", "print JSON for scripts instead of tables")

@@ -52,7 +52,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
       access: ["agent"],
       params: { customer_id: idParam, principal: principalParam, tenure_months: tenureParam, product_code: { ...productCodeParam, optional: true } },
       async handler(this: LoansThis, ctx: Ctx<"loans.request">): Promise<ActionResult<"loans.request">> {
-        const product = await resolveProductTerms(this.products, ctx.params.product_code ?? undefined, "request");
+        const product = await resolveProductTerms(this.productCache, ctx.params.product_code ?? undefined, "request");
         const terms = productLoanTerms(product, parsePrincipal(ctx.params.principal), ctx.params.tenure_months);
         const isCustomer: boolean = await ctx.call("users.isCustomer", { id: ctx.params.customer_id });
         if (!isCustomer) throw fieldError("customer_id", `user ${ctx.params.customer_id} is not a customer`, "customer");
@@ -105,7 +105,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
           if (await this.loans.hasVersionByKey(work, current.id, request_key)) return null; // already done
           assertNew(current, "edit");
           // The product's terms as they are now: copied again while the loan is NEW.
-          const product = await resolveProductTerms(this.products, current.product_code, "edit");
+          const product = await resolveProductTerms(this.productCache, current.product_code, "edit");
           const terms = productLoanTerms(product, principal === undefined ? current.principal : parsePrincipal(principal), tenure_months ?? current.tenure_months);
           // A raised principal must fit the agent's limit (this loan's old principal left out of `used`).
           if (toCents(terms.principal) > toCents(current.principal)) await this.agentLimits.assertFits(work, current.agent_id, terms.principal, { loanId: current.id });

@@ -129,16 +129,15 @@ export function registerProducts(program: Command, io: Io): void {
       action(io, async (ctx, code: string) => {
         const options = ctx.opts<TermsOptions>();
         const terms = termsOf(options);
-        const missing = [
+        const required: [string, unknown][] = [
           ["--name", terms.name],
           ["--min-principal", terms.min_principal],
           ["--max-principal", terms.max_principal],
           ["--min-tenure", terms.min_tenure_months],
           ["--max-tenure", terms.max_tenure_months],
           ["--band", terms.rate_bands],
-        ]
-          .filter(([, v]) => v === undefined)
-          .map(([flag]) => flag);
+        ];
+        const missing = required.filter(([, v]) => v === undefined).map(([flag]) => flag);
         if (missing.length > 0) throw usageError(`missing ${missing.join(", ")}`);
         const product = await ctx.client().createProduct({ code, ...terms } as ProductCreateRequest);
         ctx.out.data(product, () => productRecord(product, ctx.out.color));

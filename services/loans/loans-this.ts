@@ -10,6 +10,7 @@ import type { LoanListFilter } from "./loan-lists.js";
 import type { LoanChange, LoanRepository } from "./loan-repository.js";
 import type { AgentLimits } from "./agent-limits.js";
 import type { LoanModel, LoanRow } from "./loan.model.js";
+import type { ProductCache } from "./product-cache.js";
 import type { ProductRepository } from "./product-repository.js";
 import type { WriteKey } from "./write-key.js";
 
@@ -34,8 +35,9 @@ export interface LoansVars {
   findVisible(id: number, caller: AuthUser): Promise<LoanRow>;
   lockedUpdate(ctx: AppContext, id: number, event: LoanChangeEvent, key: WriteKey, change: LockedChange): Promise<Loan>;
   listLoans(filter: LoanListFilter, params: { page?: number; pageSize?: number; as_of?: string }): Promise<Page<Loan>>;
-  /** The products table (products.ts), once the service started. */
+  /** The products table (products.ts), and the products as the request path reads them, once the service started. */
   products: ProductRepository;
+  productCache: ProductCache;
   startProducts(): Promise<void>;
   /** Cleans the lists a write to a loan of `customerId` changed, here and on every instance. */
   clearLists(customerId?: number): Promise<void>;

@@ -8,7 +8,8 @@ import { chargeOn } from "../../domain/charges.js";
 import { loanTerms, type LoanTerms } from "../../domain/loan-math.js";
 import type { RateBand } from "../../domain/rate-table.js";
 import { fieldError } from "../shared/errors.js";
-import type { ProductRepository, ProductRow } from "./product-repository.js";
+import type { ProductCache } from "./product-cache.js";
+import type { ProductRow } from "./product-repository.js";
 import { assertWithinProduct } from "./product-rules.js";
 
 export function termsOf(product: ProductRow): ProductTerms {
@@ -22,7 +23,7 @@ export function termsOf(product: ProductRow): ProductTerms {
  * edit re-copies the terms of the loan's own product even if it was deactivated since: the
  * loan exists, and deactivation leaves a product's loans alone.
  */
-export async function resolveProductTerms(products: ProductRepository, code: string | undefined, use: "request" | "edit"): Promise<ProductTerms> {
+export async function resolveProductTerms(products: Pick<ProductCache, "byCode">, code: string | undefined, use: "request" | "edit"): Promise<ProductTerms> {
   const wanted = code ?? STANDARD_PRODUCT_CODE;
   const product = await products.byCode(wanted);
   if (!product) throw fieldError("product_code", `product ${wanted} does not exist`, "product");

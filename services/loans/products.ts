@@ -5,7 +5,7 @@
  * after) through the outbox. STANDARD is inserted at every start unless it exists, from
  * LOAN_RATE_TABLE: idempotent, and safe with several instances starting at once.
  */
-import type { Service } from "moleculer";
+import type { Context, Service } from "moleculer";
 import { CHARGE_KINDS, PRINCIPAL_MAX, PRINCIPAL_MIN, STANDARD_PRODUCT_CODE, TENURE_MAX, TENURE_MIN, type ActionParams, type ActionResult, type Product } from "../../sdk/contracts.js";
 import { callerOf, type AppContext } from "../shared/context.js";
 import { ConflictError, NotFoundError } from "../shared/errors.js";
@@ -16,6 +16,7 @@ import { selectRows } from "../shared/sql.js";
 import { toMoney } from "../../domain/loan-math.js";
 import type { SqlTransactionWork } from "../shared/unit-of-work.js";
 import type { LoansThis } from "./loans-this.js";
+import { PRODUCTS_CACHE_EVENT, ProductCache } from "./product-cache.js";
 import { ProductRepository, toProduct, type ProductRow } from "./product-repository.js";
 import { GRACE_DAYS_MAX, productCodeParam, parseProductCreate, parseProductUpdate, type ProductFields } from "./product-rules.js";
 
@@ -23,6 +24,7 @@ interface ProductsVars {
   products: ProductRepository;
   /** Called from the loans service's `started`, once its database is connected. */
   startProducts(): Promise<void>;
+  forgetProduct(code: string): void;
   changeProduct(ctx: AppContext, code: string, change: (current: ProductRow) => { fields: ProductFields; active: boolean }): Promise<Product>;
 }
 type ProductsThis = LoansThis & ProductsVars;
@@ -114,9 +116,18 @@ export const products = defineMixin<Omit<ProductsThis, keyof Service>>({
     },
   },
 
+  events: {
+    // Every loans instance (this one included) forgets a product that changed (product-cache.ts).
+    [PRODUCTS_CACHE_EVENT](this: ProductsThis, ctx: Context<{ code?: unknown } | null | undefined>) {
+      const code = ctx.params?.code;
+      this.productCache.forget(typeof code === "string" ? code : undefined);
+    },
+  },
+
   methods: {
     async startProducts(this: ProductsThis): Promise<void> {
       this.products = new ProductRepository(this.adapter.db);
+      this.productCache = new ProductCache(this.products);
       const fields: ProductFields = {
         name: "Standard",
         min_principal: PRINCIPAL_MIN,
@@ -134,6 +145,8 @@ export const products = defineMixin<Omit<ProductsThis, keyof Service>>({
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (code) DO NOTHING RETURNING id`,
         [STANDARD_PRODUCT_CODE, fields.name, fields.min_principal, fields.max_principal, fields.min_tenure_months, fields.max_tenure_months, JSON.stringify(fields.rate_bands)],
       );
+      // Read once now: a request without a product then costs no read of it.
+      await this.productCache.byCode(STANDARD_PRODUCT_CODE);
     },
 
     /**
@@ -143,18 +156,26 @@ export const products = defineMixin<Omit<ProductsThis, keyof Service>>({
      * concurrent deactivations of the last two, the second sees the first.
      */
     async changeProduct(this: ProductsThis, ctx: AppContext, code: string, change: (current: ProductRow) => { fields: ProductFields; active: boolean }): Promise<Product> {
-      return this.unitOfWork.run(ctx, async (work: SqlTransactionWork) => {
-        const current = await this.products.lock(work, code, true);
-        if (!current) throw new NotFoundError("product", code);
-        const next = change(current);
-        if (current.active && !next.active && (await this.products.otherActive(work, code)) === 0) {
-          throw new ConflictError(`product ${code} is the last active product: activate another before deactivating it`, "LAST_ACTIVE_PRODUCT", { code });
-        }
-        const row = await this.products.update(work, code, next.fields, next.active, new Date());
-        const product = toProduct(row);
-        work.publish("product.changed", { actor_id: callerOf(ctx).id, product_id: row.id, before: toProduct(current), product });
-        return product;
-      });
+      return this.unitOfWork
+        .run(ctx, async (work: SqlTransactionWork) => {
+          const current = await this.products.lock(work, code, true);
+          if (!current) throw new NotFoundError("product", code);
+          const next = change(current);
+          if (current.active && !next.active && (await this.products.otherActive(work, code)) === 0) {
+            throw new ConflictError(`product ${code} is the last active product: activate another before deactivating it`, "LAST_ACTIVE_PRODUCT", { code });
+          }
+          const row = await this.products.update(work, code, next.fields, next.active, new Date());
+          const product = toProduct(row);
+          work.publish("product.changed", { actor_id: callerOf(ctx).id, product_id: row.id, before: toProduct(current), product });
+          return product;
+        })
+        .finally(() => this.forgetProduct(code));
+    },
+
+    /** Here at once, elsewhere by the broadcast: whatever the outcome (a failed COMMIT may still have committed). */
+    forgetProduct(this: ProductsThis, code: string): void {
+      this.productCache.forget(code);
+      this.broker.broadcast(PRODUCTS_CACHE_EVENT, { code }).catch((err: unknown) => this.logger.warn("products cache broadcast failed:", err));
     },
   },
 });
