@@ -82,7 +82,7 @@ const USED_SQL = `
 
 /** A change of a limit: the agent's limit before and after. */
 export interface LimitChange {
-  before: AgentLimit | null;
+  before: AgentLimit;
   after: AgentLimit;
 }
 
