@@ -239,6 +239,7 @@ test("New loan over the agent's lending limit: the 422 shows by Principal", asyn
   await tab.page.getByLabel("Customer").selectOption(String(people.customer.id));
   await tab.page.getByLabel("Principal").fill("5000");
   await tab.page.getByLabel("Tenure (months)").fill("12");
+  await expectText(tab.page.locator("#lending-limit"), "You can lend 1,000.00 more");
   await tab.page.getByRole("button", { name: "Request loan" }).click();
   await expectText(tab.page.getByRole("alert"), "The loan was not requested:");
   await tab.page.locator("#new-principal-error").waitFor();

@@ -12,7 +12,7 @@ import { initialProduct, ProductSelect, useActiveProducts } from "../components/
 import { TermsFields } from "../components/terms-fields.js";
 import { useFieldForm } from "../lib/form-submit.js";
 import { setFlash } from "../lib/flash.js";
-import { fullName } from "../lib/format.js";
+import { fullName, money } from "../lib/format.js";
 import { handler } from "../lib/handler.js";
 import { paths } from "../lib/paths.js";
 import { useResource } from "../lib/resource.js";
@@ -34,8 +34,10 @@ async function allCustomers(list: (query: PageQuery) => Promise<ListPage<User>>)
 }
 
 export function NewLoan() {
-  const { client } = useSession();
+  const { client, session } = useSession();
   const { query, route } = useLocation();
+  // What the agent may still lend: a request above it is refused (422 by Principal).
+  const [limit] = useResource(() => client.getAgentLimit(session.user.id), []);
   const [customers] = useResource(() => allCustomers((q) => client.listCustomers(q)), []);
   const products = useActiveProducts();
   const [customer, setCustomer] = useState(query.customer ?? "");
@@ -74,6 +76,11 @@ export function NewLoan() {
   return (
     <Page title="New loan">
       <ErrorSummary error={failure} fields={summary} message={summary.length > 0 ? "The loan was not requested:" : undefined} />
+      {limit.data && (
+        <p class="lending-limit" id="lending-limit">
+          You can lend <strong>{money(limit.data.available)}</strong> more: your lending limit is {money(limit.data.limit)}, your open loans use {money(limit.data.used)}.
+        </p>
+      )}
       {customers.status === "error" && <ErrorSummary error={customers.error} />}
       {products.status === "error" && <ErrorSummary error={products.error} />}
       {(!customers.data || !products.data) && (customers.status === "loading" || products.status === "loading") && <Loading what="the customers and products" />}
