@@ -123,6 +123,9 @@ function loanstackEnv(opts: BenchOptions, dbs: DatabaseUrls, namespace: string):
     ADMIN_PASSWORD: ADMIN.password,
     BCRYPT_ROUNDS: String(opts.bcryptRounds),
     RATE_LIMIT_AUTH_PER_MINUTE: "100000000",
+    // The seeded agents hold a million loans between them, far past the product default
+    // (5000000.00 each): the write scenario measures requests, not AGENT_LIMIT_EXCEEDED.
+    AGENT_DEFAULT_LIMIT: "999999999999.99",
     NAMESPACE: namespace,
     LOG_LEVEL: "warn",
     HOST: "127.0.0.1",
