@@ -25,6 +25,7 @@ import { LoanPage } from "./pages/loan/loan-page.js";
 import { Loans } from "./pages/loans.js";
 import { NewLoan } from "./pages/new-loan.js";
 import { NotAllowed, NotFound } from "./pages/not-found.js";
+import { Products } from "./pages/products/products.js";
 import { SignIn } from "./pages/sign-in.js";
 import { Users } from "./pages/users.js";
 
@@ -118,6 +119,7 @@ function SignedIn(props: { session: ConsoleSession; loaded: boolean; onSignedOut
           <Route path={paths.users} component={pages.users} />
           <Route path={paths.audit} component={pages.audit} />
           <Route path={paths.customers} component={Customers} />
+          <Route path={paths.products} component={Products} />
           <Route default component={NotFound} />
         </Router>
       </Layout>

@@ -68,8 +68,8 @@ test("sign-in: a wrong password shows in an alert; the right one opens the Dashb
   await tab.heading("Dashboard").waitFor();
   await tab.page.getByRole("button", { name: "Sign out" }).waitFor();
   const nav = tab.page.getByRole("navigation", { name: "Main" });
-  for (const name of ["Dashboard", "Approvals", "Loans", "Users", "Audit log"]) await nav.getByRole("link", { name, exact: true }).waitFor();
-  expect(await nav.getByRole("link").count()).toBe(5);
+  for (const name of ["Dashboard", "Approvals", "Loans", "Users", "Products", "Audit log"]) await nav.getByRole("link", { name, exact: true }).waitFor();
+  expect(await nav.getByRole("link").count()).toBe(6);
 });
 
 test("Dashboard: loans by status and the portfolio figures, from the API's own", async () => {
@@ -104,10 +104,34 @@ test("Approvals: approve one waiting agent, reject another after a confirm", asy
   await row(first).waitFor();
   await tab.expectClean("Approvals");
 
+  // A Lending limit beside Approve (empty would give the default).
+  await row(first).getByLabel("Lending limit").fill("750000");
+  await tab.expectClean("Approvals, a lending limit typed");
+  await tab.screenshot(screenshotPath("console-approvals-limit.png"));
   await row(first).getByRole("button", { name: "Approve" }).click();
   await expectText(tab.page.getByRole("status"), `Approved Test agent (${first.email})`);
+  await expectText(tab.page.getByRole("status"), "lending up to 750,000.00");
   await row(first).waitFor({ state: "detached" });
   expect((await api.call("POST", "/api/user/login", { body: { email: first.email, password: "password-123" } })).status).toBe(200);
+  // agent.approved carries the limit to the loans service.
+  await eventually(
+    async () =>
+      expect((await api.call("GET", `/api/v1/loan/agent-limits/${first.id}`, { token: people.admin.token })).body).toMatchObject({
+        agent_id: first.id,
+        limit: "750000.00",
+        used: "0.00",
+        available: "750000.00",
+      }),
+    { what: "the limit given at approval" },
+  );
+
+  // A Lending limit the service refuses: its 422 by the field, the agent still waiting.
+  await row(second).getByLabel("Lending limit").fill("lots");
+  await row(second).getByRole("button", { name: "Approve" }).click();
+  await tab.page.locator(`#limit-${second.id}-error`).waitFor();
+  expect(await row(second).getByLabel("Lending limit").getAttribute("aria-invalid")).toBe("true");
+  expect(await row(second).count()).toBe(1);
+  await tab.expectClean("Approvals, a lending limit refused");
 
   // Reject asks first; Cancel leaves the agent waiting.
   await row(second).getByRole("button", { name: "Reject" }).click();
@@ -249,6 +273,35 @@ test("Users: listed by role", async () => {
   expect(new Set(roles)).toEqual(new Set(["agent"]));
   expect(await tab.page.getByRole("cell", { name: people.customer.email, exact: true }).count()).toBe(0);
   await tab.expectClean("Users by role");
+});
+
+test("Users: an approved agent's lending limit, used and available; Set limit in a dialog", async () => {
+  const first = waiting[0]!;
+  const agentRow = tab.page.getByRole("row").filter({ hasText: first.email });
+  await expectText(agentRow, "750,000.00");
+  await expectText(agentRow, "used 0.00, available 750,000.00");
+  // The agent of the fixture has requested loans: used counts them.
+  const mine = (await api.call("GET", `/api/v1/loan/agent-limits/${people.agent.id}`, { token: people.admin.token })).body;
+  await expectText(tab.page.getByRole("row").filter({ hasText: people.agent.email }), `used ${mine.used.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}`);
+
+  await agentRow.getByRole("button", { name: `Set limit of ${first.email}` }).click();
+  const dialog = tab.page.getByRole("dialog", { name: "Set the lending limit of Test agent" });
+  await dialog.waitFor();
+  expect(await dialog.getByLabel("Lending limit").inputValue()).toBe("750000.00");
+  await dialog.getByLabel("Lending limit").fill("-5");
+  await dialog.getByRole("button", { name: "Set limit" }).click();
+  await dialog.locator("#set-limit-error").waitFor();
+  expect(await dialog.getByLabel("Lending limit").getAttribute("aria-invalid")).toBe("true");
+  await tab.expectClean("Users, Set limit with a 422");
+  await tab.screenshot(screenshotPath("console-set-limit.png"));
+  await dialog.getByLabel("Lending limit").fill("900000");
+  await dialog.getByRole("button", { name: "Set limit" }).click();
+  await expectText(tab.page.getByRole("status"), `The lending limit of ${first.email} is 900,000.00: 900,000.00 available.`);
+  await dialog.waitFor({ state: "detached" });
+  await expectText(agentRow, "900,000.00");
+  expect((await api.call("GET", `/api/v1/loan/agent-limits/${first.id}`, { token: people.admin.token })).body).toMatchObject({ limit: "900000.00" });
+  await tab.expectClean("Users, after Set limit");
+  await tab.screenshot(screenshotPath("console-users-limits.png"));
 });
 
 test("Users: End sessions of a user, after a confirm, makes that user's existing token answer 401", async () => {

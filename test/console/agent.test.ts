@@ -8,7 +8,7 @@
 import { loanTerms } from "../../domain/loan-math.js";
 import { approvedAgent, type Actor } from "../support/actors.js";
 import { useStack } from "../support/fixture.js";
-import { expectText, Tab, useBrowser } from "./browser.js";
+import { expectText, screenshotPath, Tab, useBrowser } from "./browser.js";
 
 jest.setTimeout(60_000);
 
@@ -27,8 +27,26 @@ const figure = (term: string) =>
     .locator("dd");
 const preview = () => tab.page.locator("output.preview");
 
+/** A product of the admin's with its own bounds, bands and a PERCENT fee. */
+const PRODUCT = {
+  code: "AGRI-6",
+  name: "Farm season",
+  min_principal: "2000.00",
+  max_principal: "300000.00",
+  min_tenure_months: 3,
+  max_tenure_months: 12,
+  rate_bands: [
+    { up_to: "50000.00", rate: "18.00" },
+    { up_to: null, rate: "15.00" },
+  ],
+  disbursement_fee: { kind: "PERCENT", amount: "2.00" },
+  penalty: null,
+};
+
 beforeAll(async () => {
   agent = await approvedAgent(api, people.admin.token);
+  const created = await api.call("POST", "/api/v1/loan/products", { token: people.admin.token, body: PRODUCT });
+  if (created.status !== 201) throw new Error(`product: ${created.status} ${JSON.stringify(created.body)}`);
   customerName = "Test customer";
   tab = await Tab.open(browser, stack.url);
 });
@@ -39,8 +57,8 @@ test("an approved agent signs in and lands on Loans, with the agent's navigation
   await tab.heading("Loans").waitFor();
   await tab.page.waitForURL(/\/admin\/loans$/);
   const nav = tab.page.getByRole("navigation", { name: "Main" });
-  for (const name of ["Loans", "Customers", "New loan"]) await nav.getByRole("link", { name, exact: true }).waitFor();
-  expect(await nav.getByRole("link").count()).toBe(3);
+  for (const name of ["Loans", "Customers", "New loan", "Products"]) await nav.getByRole("link", { name, exact: true }).waitFor();
+  expect(await nav.getByRole("link").count()).toBe(4);
   await tab.expectClean("Loans (agent)");
 });
 
@@ -161,6 +179,73 @@ test("an admin's page is not for agents; the keyboard alone reaches the navigati
   await tab.page.keyboard.press("Enter");
   await tab.heading("Loans").waitFor();
   await tab.page.getByRole("link", { name: `Loan ${loanId}`, exact: true }).waitFor();
+});
+
+test("New loan with a product: its bounds and fee show by the select, the preview takes its bands, the loan's page shows both", async () => {
+  await tab.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "New loan" }).click();
+  await tab.heading("New loan").waitFor();
+  const select = tab.page.getByLabel("Product");
+  expect(await select.inputValue()).toBe("STANDARD");
+  const terms = tab.page.locator("#product-terms");
+  await expectText(terms, "Principal 1,000.00 – 10,000,000.00 · Tenure 1 – 360 months · Disbursement fee none");
+  expect(await select.getAttribute("aria-describedby")).toContain("product-terms");
+  expect(await select.locator("option").allTextContents()).toEqual(expect.arrayContaining(["Farm season (AGRI-6)"]));
+
+  await tab.page.getByLabel("Customer").selectOption(String(people.customer.id));
+  await select.selectOption("AGRI-6");
+  await expectText(terms, "Principal 2,000.00 – 300,000.00 · Tenure 3 – 12 months · Disbursement fee 2.00 % of the principal");
+  await tab.page.getByLabel("Principal").fill("40000");
+  await tab.page.getByLabel("Tenure (months)").fill("24");
+  await expectText(preview(), "Enter a tenure of 3 to 12 months.");
+  await tab.page.getByLabel("Tenure (months)").fill("12");
+  const expected = loanTerms("40000", 12, [
+    { upTo: "50000.00", rate: "18.00" },
+    { upTo: null, rate: "15.00" },
+  ]);
+  expect(expected.interest_rate).toBe("18.00");
+  await expectText(preview(), `Interest rate 18.00 % · EMI ${grouped(expected.emi)} a month · Disbursement fee 800.00`);
+  await tab.expectClean("New loan, a product chosen");
+  await tab.screenshot(screenshotPath("console-new-loan-product.png"));
+
+  await tab.page.getByRole("button", { name: "Request loan" }).click();
+  await tab.heading(/^Loan \d+$/).waitFor();
+  const id = Number((await tab.heading(/^Loan \d+$/).textContent())!.replace("Loan ", ""));
+  await expectText(figure("Product"), "AGRI-6");
+  await expectText(figure("Disbursement fee"), "800.00");
+  await expectText(figure("Interest rate"), "18.00 %");
+  await expectText(figure("EMI"), grouped(expected.emi));
+  const stored = await api.call("GET", `/api/loan/loan-details/${id}`, { token: people.admin.token });
+  expect(stored.body).toMatchObject({ product_code: "AGRI-6", disbursement_fee: "800.00", interest_rate: "18.00", emi: expected.emi });
+  await tab.expectClean("a loan with a product");
+  await tab.screenshot(screenshotPath("console-loan-product.png"));
+
+  // Edit keeps the loan's product, shown with its terms, its bands applying to the new principal.
+  await tab.page.getByRole("button", { name: "Edit" }).click();
+  await expectText(tab.page.getByRole("form", { name: `Edit loan ${id}` }), "Product Farm season (AGRI-6)");
+  await tab.page.getByLabel("Principal").fill("60000");
+  await expectText(preview(), "Interest rate 15.00 %");
+  await expectText(preview(), "Disbursement fee 1,200.00");
+  await tab.page.getByRole("button", { name: "Save" }).click();
+  await expectText(tab.page.getByRole("status"), `Loan ${id} changed`);
+  await expectText(figure("Disbursement fee"), "1,200.00");
+});
+
+test("New loan over the agent's lending limit: the 422 shows by Principal", async () => {
+  const limit = (await api.call("GET", `/api/v1/loan/agent-limits/${agent.id}`, { token: agent.token })).body;
+  const used = Number(limit.used);
+  expect((await api.call("PUT", `/api/v1/loan/agent-limits/${agent.id}`, { token: people.admin.token, body: { limit: (used + 1000).toFixed(2) } })).status).toBe(200);
+  await tab.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "New loan" }).click();
+  await tab.heading("New loan").waitFor();
+  await tab.page.getByLabel("Customer").selectOption(String(people.customer.id));
+  await tab.page.getByLabel("Principal").fill("5000");
+  await tab.page.getByLabel("Tenure (months)").fill("12");
+  await expectText(tab.page.locator("#lending-limit"), "You can lend 1,000.00 more");
+  await tab.page.getByRole("button", { name: "Request loan" }).click();
+  await expectText(tab.page.getByRole("alert"), "The loan was not requested:");
+  await tab.page.locator("#new-principal-error").waitFor();
+  await expectText(tab.page.locator("#new-principal-error"), "1000.00");
+  expect(await tab.page.getByLabel("Principal").getAttribute("aria-invalid")).toBe("true");
+  await tab.expectClean("New loan, over the limit");
 });
 
 test("nothing of the session reached web storage or a URL; Sign out", async () => {

@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import type { ServiceBroker } from "moleculer";
 import { startNode, type RunningNode } from "../../app/node";
-import { REPL_COMMANDS, ReplUsageError, loanStats, overdueLoans, pendingApprovals, portfolioSummary, productsSummary, agentLimits, whois } from "../../services/shared/repl";
+import { REPL_COMMANDS, ReplUsageError, agentLimits, loanStats, overdueLoans, pendingApprovals, portfolioSummary, productsSummary, whois } from "../../services/shared/repl";
 import { createTestDatabases, type TestDatabases } from "../support/databases";
 import { eventually } from "../support/eventually";
 import { testClock } from "../support/clock";

@@ -1,17 +1,35 @@
 /**
- * Principal and Tenure (months), with the rate and EMI they give shown as they are typed
- * (the loans service's own arithmetic, see lib/terms.ts). New loan and Edit share it.
+ * Principal and Tenure (months), with the rate, EMI and disbursement fee they give shown as
+ * they are typed (the loans service's own arithmetic, see lib/terms.ts), by the chosen
+ * product's bounds and rate bands (the session's rate table until the products have loaded).
+ * New loan and Edit share it.
  */
+import type { Product } from "../../../sdk/contracts.js";
 import { money, rate } from "../lib/format.js";
-import { previewTerms } from "../lib/terms.js";
+import { feeOf } from "../lib/products.js";
+import { previewTerms, rateTableOf, type TermBounds } from "../lib/terms.js";
 import { useSession } from "../lib/session-context.js";
 import { describedBy, Field } from "./field.js";
 
-export function TermsFields(props: { idPrefix: string; principal: string; tenure: string; onPrincipal: (value: string) => void; onTenure: (value: string) => void; errors: Record<string, string> }) {
+function boundsOf(product: Product): TermBounds {
+  return { minPrincipal: product.min_principal, maxPrincipal: product.max_principal, minTenure: product.min_tenure_months, maxTenure: product.max_tenure_months };
+}
+
+export function TermsFields(props: {
+  idPrefix: string;
+  principal: string;
+  tenure: string;
+  product?: Product;
+  onPrincipal: (value: string) => void;
+  onTenure: (value: string) => void;
+  errors: Record<string, string>;
+}) {
   const { rateTable } = useSession();
+  const { product } = props;
   const principalId = `${props.idPrefix}-principal`;
   const tenureId = `${props.idPrefix}-tenure`;
-  const preview = previewTerms(props.principal, props.tenure, rateTable);
+  const preview = product ? previewTerms(props.principal, props.tenure, rateTableOf(product.rate_bands), boundsOf(product)) : previewTerms(props.principal, props.tenure, rateTable);
+  const fee = product && preview.ok ? feeOf(product, props.principal) : undefined;
   return (
     <>
       <Field id={principalId} label="Principal" hint="The amount lent, e.g. 250000.00" error={props.errors.principal}>
@@ -44,6 +62,12 @@ export function TermsFields(props: { idPrefix: string; principal: string; tenure
         {preview.ok ? (
           <>
             Interest rate <strong>{rate(preview.terms.interest_rate)}</strong> · EMI <strong>{money(preview.terms.emi)}</strong> a month
+            {fee !== undefined && (
+              <>
+                {" "}
+                · Disbursement fee <strong>{money(fee)}</strong>
+              </>
+            )}
           </>
         ) : (
           preview.reason

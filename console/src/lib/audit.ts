@@ -8,9 +8,21 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function shown(value: unknown): string {
+/** A product's rate bands, fee and penalty read as words (they are objects in the event). */
+function productField(key: string, value: unknown): string | undefined {
+  if (key === "rate_bands" && Array.isArray(value)) {
+    return (value as unknown[]).map((band) => (isRecord(band) ? `${typeof band.up_to === "string" ? `up to ${band.up_to}` : "above"}: ${shown(band.rate)} %` : shown(band))).join("; ");
+  }
+  if ((key === "disbursement_fee" || key === "penalty") && isRecord(value)) {
+    const amount = value.kind === "PERCENT" ? `${shown(value.amount)} %` : shown(value.amount);
+    return typeof value.grace_days === "number" ? `${amount} after ${value.grace_days} days' grace` : amount;
+  }
+  return undefined;
+}
+
+function shown(value: unknown, key = ""): string {
   if (value === null || value === undefined) return "—";
-  return typeof value === "string" ? value : JSON.stringify(value);
+  return productField(key, value) ?? (typeof value === "string" ? value : JSON.stringify(value));
 }
 
 export function changeOf(event: AuditEvent): string {
@@ -18,7 +30,7 @@ export function changeOf(event: AuditEvent): string {
   if (isRecord(before) && isRecord(after)) {
     const changes = Object.keys(after)
       .filter((key) => !NOISE.has(key) && JSON.stringify(before[key]) !== JSON.stringify(after[key]))
-      .map((key) => `${key}: ${shown(before[key])} → ${shown(after[key])}`);
+      .map((key) => `${key}: ${shown(before[key], key)} → ${shown(after[key], key)}`);
     return changes.join("; ") || "no field changed";
   }
   if (isRecord(after)) return "created";

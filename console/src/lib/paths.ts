@@ -12,6 +12,7 @@ export const paths = {
   users: `${BASE}/users`,
   audit: `${BASE}/audit`,
   customers: `${BASE}/customers`,
+  products: `${BASE}/products`,
 };
 
 /** A path with its query, leaving out what is empty or the default. */
@@ -47,6 +48,7 @@ export function navigationFor(role: Role): NavLink[] {
       { label: "Approvals", href: paths.approvals },
       { label: "Loans", href: paths.loans },
       { label: "Users", href: paths.users },
+      { label: "Products", href: paths.products },
       { label: "Audit log", href: paths.audit },
     ];
   }
@@ -54,5 +56,6 @@ export function navigationFor(role: Role): NavLink[] {
     { label: "Loans", href: paths.loans },
     { label: "Customers", href: paths.customers },
     { label: "New loan", href: paths.newLoan },
+    { label: "Products", href: paths.products },
   ];
 }

@@ -17,14 +17,24 @@ export function rateTableOf(bands: LoanRateBand[]): RateBand[] {
   return bands.map((band) => ({ upTo: band.up_to, rate: band.rate }));
 }
 
-export function previewTerms(principal: string, tenure: string, table: RateBand[]): Preview {
+/** The principal and tenure a loan may have: the API's own, or a product's. */
+export interface TermBounds {
+  minPrincipal: string;
+  maxPrincipal: string;
+  minTenure: number;
+  maxTenure: number;
+}
+
+const API_BOUNDS: TermBounds = { minPrincipal: PRINCIPAL_MIN, maxPrincipal: PRINCIPAL_MAX, minTenure: TENURE_MIN, maxTenure: TENURE_MAX };
+
+export function previewTerms(principal: string, tenure: string, table: RateBand[], bounds: TermBounds = API_BOUNDS): Preview {
   const amount = principal.trim();
   const months = tenure.trim();
-  if (!AMOUNT.test(amount) || new Decimal(amount).lt(PRINCIPAL_MIN) || new Decimal(amount).gt(PRINCIPAL_MAX)) {
-    return { ok: false, reason: `Enter a principal from ${PRINCIPAL_MIN} to ${PRINCIPAL_MAX}, with at most two decimal places.` };
+  if (!AMOUNT.test(amount) || new Decimal(amount).lt(bounds.minPrincipal) || new Decimal(amount).gt(bounds.maxPrincipal)) {
+    return { ok: false, reason: `Enter a principal from ${bounds.minPrincipal} to ${bounds.maxPrincipal}, with at most two decimal places.` };
   }
-  if (!MONTHS.test(months) || Number(months) < TENURE_MIN || Number(months) > TENURE_MAX) {
-    return { ok: false, reason: `Enter a tenure of ${TENURE_MIN} to ${TENURE_MAX} months.` };
+  if (!MONTHS.test(months) || Number(months) < bounds.minTenure || Number(months) > bounds.maxTenure) {
+    return { ok: false, reason: `Enter a tenure of ${bounds.minTenure} to ${bounds.maxTenure} months.` };
   }
   return { ok: true, terms: loanTerms(amount, Number(months), table) };
 }

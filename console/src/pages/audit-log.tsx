@@ -19,7 +19,14 @@ function positiveId(value: string | undefined): number | undefined {
 function Subject(props: { event: AuditEvent }) {
   const { entity, entity_id } = props.event;
   if (entity === "loan") return <a href={paths.loan(entity_id)}>Loan {entity_id}</a>;
+  // A product's entity id is its row id; people know it by its code, which the event carries.
+  if (entity === "product") return <a href={paths.products}>Product {codeOf(props.event.after) ?? codeOf(props.event.before) ?? entity_id}</a>;
+  if (entity === "agent_limit") return <>Lending limit of user {entity_id}</>;
   return <>User {entity_id}</>;
+}
+
+function codeOf(value: unknown): string | undefined {
+  return typeof value === "object" && value !== null && "code" in value && typeof value.code === "string" ? value.code : undefined;
 }
 
 export function AuditLog() {

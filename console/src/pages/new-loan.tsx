@@ -1,6 +1,6 @@
 /**
- * New loan (agent): Customer, Principal, Tenure (months); the rate and EMI show before
- * sending; Request loan. A 422 shows next to its field and in the summary above the form.
+ * New loan (agent): Customer, Product, Principal, Tenure (months); the product's bounds and
+ * fee, and the rate and EMI by its bands, show before sending; Request loan. A 422 shows next to its field and in the summary above the form.
  */
 import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
@@ -8,10 +8,11 @@ import { paginate, type Page as ListPage, type PageQuery, type User } from "../.
 import { describedBy, Field } from "../components/field.js";
 import { ErrorSummary, Loading } from "../components/messages.js";
 import { Page } from "../components/page.js";
+import { initialProduct, ProductSelect, useActiveProducts } from "../components/product-select.js";
 import { TermsFields } from "../components/terms-fields.js";
 import { useFieldForm } from "../lib/form-submit.js";
 import { setFlash } from "../lib/flash.js";
-import { fullName } from "../lib/format.js";
+import { fullName, money } from "../lib/format.js";
 import { handler } from "../lib/handler.js";
 import { paths } from "../lib/paths.js";
 import { useResource } from "../lib/resource.js";
@@ -19,7 +20,7 @@ import { useSession } from "../lib/session-context.js";
 import { tenureValue } from "../lib/terms.js";
 
 /** The form's inputs by the API's field names. */
-const FIELD_IDS: Record<string, string> = { customer_id: "customer", principal: "new-principal", tenure_months: "new-tenure" };
+const FIELD_IDS: Record<string, string> = { customer_id: "customer", product_code: "product", principal: "new-principal", tenure_months: "new-tenure" };
 /** Enough for a branch's customers; past it, the select lists the first ones only. */
 const MAX_CUSTOMERS = 1000;
 
@@ -33,18 +34,27 @@ async function allCustomers(list: (query: PageQuery) => Promise<ListPage<User>>)
 }
 
 export function NewLoan() {
-  const { client } = useSession();
+  const { client, session } = useSession();
   const { query, route } = useLocation();
+  // What the agent may still lend: a request above it is refused (422 by Principal).
+  const [limit] = useResource(() => client.getAgentLimit(session.user.id), []);
   const [customers] = useResource(() => allCustomers((q) => client.listCustomers(q)), []);
+  const products = useActiveProducts();
   const [customer, setCustomer] = useState(query.customer ?? "");
+  const [chosenProduct, setProduct] = useState<string | undefined>(undefined);
   const [principal, setPrincipal] = useState("");
   const [tenure, setTenure] = useState("");
   const [failure, setFailure] = useState<unknown>(undefined);
+  const productList = products.data ?? [];
+  // Until a product is chosen, the one the page was opened for (?product=), else STANDARD.
+  const productCode = chosenProduct ?? initialProduct(productList, query.product);
+  const product = productList.find((p) => p.code === productCode);
   const { errors, setErrors, busy, send } = useFieldForm(setFailure);
 
   function localErrors(): Record<string, string> {
     const found: Record<string, string> = {};
     if (!customer) found.customer_id = "Choose the customer the loan is for";
+    if (!productCode) found.product_code = "Choose the loan's product";
     if (tenureValue(tenure) === undefined) found.tenure_months = "Enter the tenure as a whole number of months";
     return found;
   }
@@ -56,7 +66,7 @@ export function NewLoan() {
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     await send(async () => {
-      const loan = await client.requestLoan({ customer_id: Number(customer), principal: principal.trim(), tenure_months: tenureValue(tenure)! });
+      const loan = await client.requestLoan({ customer_id: Number(customer), product_code: productCode, principal: principal.trim(), tenure_months: tenureValue(tenure)! });
       setFlash(`Loan ${loan.id} requested: it waits for an admin's decision.`);
       route(paths.loan(loan.id));
     });
@@ -66,9 +76,15 @@ export function NewLoan() {
   return (
     <Page title="New loan">
       <ErrorSummary error={failure} fields={summary} message={summary.length > 0 ? "The loan was not requested:" : undefined} />
+      {limit.data && (
+        <p class="lending-limit" id="lending-limit">
+          You can lend <strong>{money(limit.data.available)}</strong> more: your lending limit is {money(limit.data.limit)}, your open loans use {money(limit.data.used)}.
+        </p>
+      )}
       {customers.status === "error" && <ErrorSummary error={customers.error} />}
-      {!customers.data && customers.status === "loading" && <Loading what="the customers" />}
-      {customers.data && (
+      {products.status === "error" && <ErrorSummary error={products.error} />}
+      {(!customers.data || !products.data) && (customers.status === "loading" || products.status === "loading") && <Loading what="the customers and products" />}
+      {customers.data && products.data && (
         <form class="form" onSubmit={handler(submit)} noValidate>
           <Field id="customer" label="Customer" error={errors.customer_id}>
             <select
@@ -87,7 +103,8 @@ export function NewLoan() {
               ))}
             </select>
           </Field>
-          <TermsFields idPrefix="new" principal={principal} tenure={tenure} onPrincipal={setPrincipal} onTenure={setTenure} errors={errors} />
+          <ProductSelect id="product" products={productList} value={productCode} onChange={setProduct} error={errors.product_code} />
+          <TermsFields idPrefix="new" product={product} principal={principal} tenure={tenure} onPrincipal={setPrincipal} onTenure={setTenure} errors={errors} />
           <button type="submit" class="button" disabled={busy}>
             Request loan
           </button>

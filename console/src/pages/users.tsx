@@ -1,15 +1,18 @@
 /**
  * Users (admin): everyone, by role, a page at a time; End sessions (after a confirm) signs a
  * user out everywhere: every access and refresh token of theirs stops working at once.
+ * Approved agents show their lending limit (used, available) and Set limit.
  */
 import { useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import { ROLES, type User } from "../../../sdk/index.js";
+import type { AgentLimit } from "../../../sdk/contracts.js";
 import { ConfirmDialog } from "../components/confirm-dialog.js";
 import { ErrorSummary, Loading, Notice } from "../components/messages.js";
 import { Page } from "../components/page.js";
 import { Paging } from "../components/paging.js";
-import { fullName, when } from "../lib/format.js";
+import { SetLimitDialog } from "../components/set-limit-dialog.js";
+import { fullName, money, when } from "../lib/format.js";
 import { handler } from "../lib/handler.js";
 import { oneOf, pageOf, paths, withQuery } from "../lib/paths.js";
 import { useResource } from "../lib/resource.js";
@@ -42,6 +45,10 @@ export function Users() {
   const page = pageOf(query);
   const [list] = useResource(() => client.listUsers({ role, page }), [role, page]);
   const rows = list.data?.rows ?? [];
+  // The lending limits of the page's approved agents (the loans service's copy), by agent id.
+  const agentIds = rows.filter((u) => u.role === "agent" && u.is_approved).map((u) => u.id);
+  const [limits, reloadLimits] = useResource(async () => new Map((await Promise.all(agentIds.map((id) => client.getAgentLimit(id)))).map((limit) => [limit.agent_id, limit])), [agentIds.join(",")]);
+  const [setting, setSetting] = useState<{ user: User; limit: AgentLimit } | null>(null);
   return (
     <Page title="Users">
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
@@ -71,6 +78,7 @@ export function Users() {
               <th scope="col">Role</th>
               <th scope="col">Approved</th>
               <th scope="col">Signed up</th>
+              <th scope="col">Lending limit</th>
               <th scope="col">Sessions</th>
             </tr>
           </thead>
@@ -82,6 +90,9 @@ export function Users() {
                 <td>{user.role}</td>
                 <td>{user.is_approved ? "yes" : "waiting"}</td>
                 <td>{when(user.created_at)}</td>
+                <td>
+                  <LimitCell user={user} limit={limits.data?.get(user.id)} loading={limits.status === "loading"} busy={busy} onSet={(limit) => setSetting({ user, limit })} />
+                </td>
                 <td>
                   {user.id === session.user.id ? (
                     <span class="muted">You (use Sign out)</span>
@@ -101,7 +112,42 @@ export function Users() {
           <p>They are signed out everywhere at once (console, loanctl, apps) and must sign in again.</p>
         </ConfirmDialog>
       )}
+      {setting && (
+        <SetLimitDialog
+          agentName={fullName(setting.user)}
+          limit={setting.limit}
+          onCancel={() => setSetting(null)}
+          onSaved={(limit) => {
+            setNotice(`The lending limit of ${setting.user.email} is ${money(limit.limit)}: ${money(limit.available)} available.`);
+            setError(undefined);
+            setSetting(null);
+            reloadLimits();
+          }}
+        />
+      )}
       {list.data && list.data.total > 0 && <Paging page={list.data} noun="user" hrefOf={(p) => withQuery(paths.users, { role, page: p })} />}
     </Page>
+  );
+}
+
+/** An approved agent's limit, used and available, with Set limit; nothing for anyone else. */
+function LimitCell(props: { user: User; limit: AgentLimit | undefined; loading: boolean; busy: boolean; onSet: (limit: AgentLimit) => void }) {
+  const { user, limit } = props;
+  if (user.role !== "agent") return <span class="muted">—</span>;
+  if (!user.is_approved) return <span class="muted">after approval</span>;
+  if (!limit) return <span class="muted">{props.loading ? "Loading…" : "not known"}</span>;
+  return (
+    <div class="limit-cell">
+      <span>
+        {money(limit.limit)}
+        <br />
+        <span class="muted">
+          used {money(limit.used)}, available {money(limit.available)}
+        </span>
+      </span>
+      <button type="button" class="button button-secondary" disabled={props.busy} aria-label={`Set limit of ${user.email}`} onClick={() => props.onSet(limit)}>
+        Set limit
+      </button>
+    </div>
   );
 }

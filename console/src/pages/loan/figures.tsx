@@ -22,10 +22,12 @@ export function LoanFigures(props: { loan: Loan }) {
   const { loan } = props;
   const figures: [string, string][] = [
     ["Status", loan.status],
+    ["Product", loan.product_code],
     ["Principal", money(loan.principal)],
     ["Interest rate", rate(loan.interest_rate)],
     ["Tenure", `${loan.tenure_months} months`],
     ["EMI", money(loan.emi)],
+    ["Disbursement fee", money(loan.disbursement_fee)],
     ["Customer", `User ${loan.customer_id}`],
     ["Agent", `User ${loan.agent_id}`],
     ["Version", String(loan.version)],
