@@ -73,7 +73,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
             return toLoan(done, todayOf(this.clock));
           };
           if ((await this.loans.claimWriteKey(work, key)) === "replay") return replayed();
-          await this.agentLimits.assertFits(work, agentId, terms.principal, { requestKey: request_key });
+          await this.agentLimits.assertFits(work, agentId, terms.principal);
           const now = new Date();
           const row = { ...terms, customer_id: ctx.params.customer_id, agent_id: agentId, status: "NEW" as const, version: 1, request_key, created_at: now, updated_at: now };
           // The id comes from the insert: the stored event gets it in SQL, the answer and the live event below.
@@ -113,7 +113,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
           const product = await resolveProductTerms(this.productCache, current.product_code, "edit");
           const terms = productLoanTerms(product, principal === undefined ? current.principal : parsePrincipal(principal), tenure_months ?? current.tenure_months);
           // A raised principal must fit the agent's limit (this loan's old principal left out of `used`).
-          if (toCents(terms.principal) > toCents(current.principal)) await this.agentLimits.assertFits(work, current.agent_id, terms.principal, { loanId: current.id });
+          if (toCents(terms.principal) > toCents(current.principal)) await this.agentLimits.assertFits(work, current.agent_id, terms.principal, current.principal);
           // The version being replaced goes to the history in the same transaction.
           await this.loans.insertVersion(work, {
             loan_id: current.id,

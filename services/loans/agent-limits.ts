@@ -11,9 +11,9 @@
  *
  * Concurrency: every write that can raise an agent's `used` (a loan request, an edit that
  * raises the principal) locks the agent's row first (FOR UPDATE, in its transaction) and
- * only then sums `used`, in a statement of its own so that its snapshot sees every loan
- * committed by the writer it waited for. Of concurrent requests of one agent each sees the
- * others' loans: `used` never passes the limit.
+ * reads `used` from it: a trigger on loans (agent-used-migration.ts) keeps it in the same
+ * transaction as each loan's change, so the writer a request waited for has already added
+ * its loan. Of concurrent requests of one agent none takes `used` past the limit.
  */
 import { Errors } from "moleculer";
 import type { Sequelize } from "sequelize";
@@ -65,20 +65,9 @@ interface LimitRow {
   agent_id: number;
   limit: Money | null;
   source: LimitSource;
+  /** Kept by the trigger of 0008 (agent-used-migration.ts). */
+  used: Money;
 }
-
-/** Which loans `used` leaves out: the loan being edited, a retried request's own loan. */
-export interface UsedExcept {
-  loanId?: number;
-  requestKey?: string;
-}
-
-/** `used`: principals of NEW and APPROVED loans + outstanding principal of ACTIVE ones (loans_agent_open_idx). */
-const USED_SQL = `
-  SELECT COALESCE(sum(CASE WHEN status = 'ACTIVE' THEN outstanding_principal ELSE principal END), 0) AS used
-    FROM loans
-   WHERE agent_id = $1 AND status IN ('NEW', 'APPROVED', 'ACTIVE')
-     AND id IS DISTINCT FROM $2::integer AND request_key IS DISTINCT FROM $3::text`;
 
 /** A change of a limit: the agent's limit before and after. */
 export interface LimitChange {
@@ -98,17 +87,12 @@ export class AgentLimits {
     return { agent_id: agentId, limit: effective, used: fromCents(used), available: fromCents(available > 0n ? available : 0n) };
   }
 
-  private async used(sql: SqlClient, agentId: number, except: UsedExcept = {}): Promise<Cents> {
-    const [row] = await sql.rows<{ used: string }>(USED_SQL, [agentId, except.loanId ?? null, except.requestKey ?? null]);
-    return toCents(row?.used ?? "0.00");
-  }
-
   /**
    * The agent's row FOR UPDATE, made (the default) when missing: concurrent writers of one
    * agent's loans go one after the other from here to their commit.
    */
   private async lock(sql: SqlClient, agentId: number): Promise<LimitRow> {
-    const select = `SELECT agent_id, "limit", source FROM agent_limits WHERE agent_id = $1 FOR UPDATE`;
+    const select = `SELECT agent_id, "limit", source, used FROM agent_limits WHERE agent_id = $1 FOR UPDATE`;
     const [row] = await sql.rows<LimitRow>(select, [agentId]);
     if (row) return row;
     await sql.rows(`INSERT INTO agent_limits (agent_id, "limit", source) VALUES ($1, NULL, 'default') ON CONFLICT (agent_id) DO NOTHING`, [agentId]);
@@ -119,38 +103,29 @@ export class AgentLimits {
 
   /**
    * The request path's check (a request, an edit raising the principal): locks the agent's
-   * row until the work commits, then refuses `principal` when it would take `used` (without
-   * `except`) past the limit.
+   * row until the work commits, then refuses `principal` when it would take `used` past the
+   * limit. `replacing`: what the loan being edited counts in `used` now (its principal).
    */
-  async assertFits(work: SqlTransactionWork, agentId: number, principal: Money, except: UsedExcept): Promise<void> {
+  async assertFits(work: SqlTransactionWork, agentId: number, principal: Money, replacing: Money = "0.00"): Promise<void> {
     const row = await this.lock(work.sql, agentId);
-    const used = await this.used(work.sql, agentId, except);
+    const used = toCents(row.used) - toCents(replacing);
     const limit = this.view(agentId, row.limit, used);
     if (used + toCents(principal) > toCents(limit.limit)) throw new AgentLimitExceededError(limit);
   }
 
   /** The agent's limit now (no lock): the default while the service has no row for them. */
   async get(agentId: number): Promise<{ limit: AgentLimit; stored: boolean }> {
-    const [row] = await selectRows<{ limit: Money | null; stored: boolean; used: string }>(
-      this.db,
-      `SELECT a."limit", a.agent_id IS NOT NULL AS stored, u.used FROM (${USED_SQL}) u LEFT JOIN agent_limits a ON a.agent_id = $1`,
-      [agentId, null, null],
-    );
-    return { limit: this.view(agentId, row?.limit ?? null, toCents(row?.used ?? "0.00")), stored: row?.stored ?? false };
+    const [row] = await selectRows<{ limit: Money | null; used: Money }>(this.db, `SELECT "limit", used FROM agent_limits WHERE agent_id = $1`, [agentId]);
+    return { limit: this.view(agentId, row?.limit ?? null, toCents(row?.used ?? "0.00")), stored: row !== undefined };
   }
 
   /** A page of the agents the service holds a limit for, by agent id. */
   async page(window: PageWindow): Promise<{ rows: AgentLimit[]; total: number }> {
     const [rows, [count]] = await Promise.all([
-      selectRows<{ agent_id: number; limit: Money | null; used: string }>(
-        this.db,
-        `SELECT a.agent_id, a."limit", u.used
-           FROM agent_limits a
-           CROSS JOIN LATERAL (SELECT COALESCE(sum(CASE WHEN l.status = 'ACTIVE' THEN l.outstanding_principal ELSE l.principal END), 0) AS used
-                                 FROM loans l WHERE l.agent_id = a.agent_id AND l.status IN ('NEW', 'APPROVED', 'ACTIVE')) u
-          ORDER BY a.agent_id LIMIT $1 OFFSET $2`,
-        [window.limit, window.offset],
-      ),
+      selectRows<{ agent_id: number; limit: Money | null; used: string }>(this.db, `SELECT agent_id, "limit", used FROM agent_limits ORDER BY agent_id LIMIT $1 OFFSET $2`, [
+        window.limit,
+        window.offset,
+      ]),
       selectRows<{ total: string }>(this.db, "SELECT count(*) AS total FROM agent_limits", []),
     ]);
     return { rows: rows.map((r) => this.view(r.agent_id, r.limit, toCents(r.used))), total: Number(count?.total ?? 0) };
@@ -163,7 +138,7 @@ export class AgentLimits {
     if (source === "event" && row.source === "admin") return null;
     if (row.source === source && row.limit === limit) return null;
     await work.sql.rows(`UPDATE agent_limits SET "limit" = $2, source = $3, updated_at = now() WHERE agent_id = $1`, [agentId, limit, source]);
-    const used = await this.used(work.sql, agentId);
+    const used = toCents(row.used);
     return { before: this.view(agentId, row.limit, used), after: this.view(agentId, limit, used) };
   }
 

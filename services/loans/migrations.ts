@@ -1,6 +1,7 @@
 /** The loans database schema, one versioned step at a time (applied by umzug at start). */
 import type { Migration } from "../shared/db.js";
 import { agentLimitsMigration } from "./agent-limits.js";
+import { agentUsedMigration } from "./agent-used-migration.js";
 
 export const loanMigrations: Migration[] = [
   {
@@ -196,4 +197,5 @@ export const loanMigrations: Migration[] = [
     },
   },
   agentLimitsMigration,
+  agentUsedMigration,
 ];
