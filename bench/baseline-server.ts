@@ -26,7 +26,7 @@ const STATUSES = ["NEW", "APPROVED", "REJECTED"];
 /** Every column of loans, as Sequelize selects the model's attributes; the keys are not answered. */
 const LOAN_COLUMNS =
   "id, customer_id, agent_id, principal, interest_rate, tenure_months, emi, status, version, decided_by, decided_at, created_at, updated_at, request_key, decision_key, " +
-  "disbursed_on, disbursed_by, disbursement_key, closed_at, total_interest, outstanding_principal, outstanding_interest, next_due_date";
+  "disbursed_on, disbursed_by, disbursement_key, closed_at, total_interest, outstanding_principal, outstanding_interest, next_due_date, product_code, disbursement_fee";
 
 /** As loanstack's toLoan: the keys and the servicing bookkeeping left out, days past due as of today. */
 function toLoan(row: Record<string, unknown>): Record<string, unknown> {
@@ -180,6 +180,18 @@ async function listAll(req: IncomingMessage, query: URLSearchParams) {
   return toPage(rows.rows.map(toLoan), Number(total.rows[0]?.total ?? 0), page, pageSize);
 }
 
+let standard: Promise<string> | undefined;
+/** STANDARD's terms as loanstack copies them onto each loan, read once. */
+function standardTerms(): Promise<string> {
+  standard ??= loans
+    .query<{ terms: unknown }>(
+      `SELECT json_build_object('code', code, 'min_principal', min_principal::text, 'max_principal', max_principal::text, 'min_tenure_months', min_tenure_months,
+              'max_tenure_months', max_tenure_months, 'rate_bands', rate_bands, 'disbursement_fee', disbursement_fee, 'penalty', penalty) AS terms FROM products WHERE code = 'STANDARD'`,
+    )
+    .then((r) => JSON.stringify(r.rows[0]?.terms ?? null));
+  return standard;
+}
+
 /**
  * POST /api/loan/customer-loan: customer check, then in one transaction the look-up of the
  * request's key (loanstack's idempotency check), the loan row and the outbox row.
@@ -210,10 +222,18 @@ async function requestLoan(req: IncomingMessage) {
       await client.query("COMMIT");
       return toLoan(done.rows[0] as Record<string, unknown>);
     }
+    // As loanstack: the agent's limit row locked, its trigger-kept used amount checked.
+    const lock = () => client.query<{ limit: string | null; used: string }>(`SELECT "limit", used FROM agent_limits WHERE agent_id = $1 FOR UPDATE`, [user.id]);
+    let row = (await lock()).rows[0];
+    if (!row) {
+      await client.query(`INSERT INTO agent_limits (agent_id, "limit", source) VALUES ($1, NULL, 'default') ON CONFLICT (agent_id) DO NOTHING`, [user.id]);
+      row = (await lock()).rows[0]!;
+    }
+    if (row.limit !== null && toCents(row.used) + toCents(terms.principal) > toCents(row.limit)) throw new HttpError(422, "AGENT_LIMIT_EXCEEDED", "over the limit");
     const { rows } = await client.query(
-      `INSERT INTO loans (customer_id, agent_id, principal, interest_rate, tenure_months, emi, status, version, request_key, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'NEW', 1, $7, now(), now()) RETURNING ${LOAN_COLUMNS}`,
-      [customerId, user.id, terms.principal, terms.interest_rate, terms.tenure_months, terms.emi, requestKey],
+      `INSERT INTO loans (customer_id, agent_id, principal, interest_rate, tenure_months, emi, status, version, request_key, product_code, product_terms, disbursement_fee, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 'NEW', 1, $7, 'STANDARD', $8, 0, now(), now()) RETURNING ${LOAN_COLUMNS}`,
+      [customerId, user.id, terms.principal, terms.interest_rate, terms.tenure_months, terms.emi, requestKey, await standardTerms()],
     );
     const loan = toLoan(rows[0] as Record<string, unknown>);
     await client.query(`INSERT INTO ${OUTBOX} (event, payload) VALUES ($1, $2)`, ["loan.created", JSON.stringify({ actor_id: user.id, loan })]);
