@@ -7,6 +7,7 @@
  */
 import { Client } from "pg";
 import { STANDARD_PRODUCT_CODE } from "../../sdk/contracts.js";
+import { OPERATIONS } from "../../sdk/operations.js";
 import { createTestDatabases } from "../support/databases.js";
 import { eventually } from "../support/eventually.js";
 import { useStack } from "../support/fixture.js";
@@ -30,23 +31,15 @@ let codes = 0;
 /** A code unique to this run. */
 const newCode = (prefix = "P") => `${prefix}-${process.pid}-${++codes}`;
 
-/** Principal 1000.00–50000.00, tenure 3–24, two bands, a 1.50 % fee and a FLAT penalty. */
+/**
+ * The OpenAPI document's own request example (principal 1000.00–50000.00, tenure 3–24, two
+ * bands, a 1.50 % fee, a FLAT penalty) under another code: every test below also proves the
+ * documented example is a product the API takes.
+ */
 function productBody(code: string, change: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    code,
-    name: "Micro loan",
-    min_principal: "1000.00",
-    max_principal: "50000.00",
-    min_tenure_months: 3,
-    max_tenure_months: 24,
-    rate_bands: [
-      { up_to: "10000.00", rate: "18.00" },
-      { up_to: null, rate: "16.00" },
-    ],
-    disbursement_fee: { kind: "PERCENT", amount: "1.50" },
-    penalty: { grace_days: 5, kind: "FLAT", amount: "200.00" },
-    ...change,
-  };
+  const example = OPERATIONS["loans.createProduct"]?.requestExample;
+  if (!example) throw new Error("the document has no request example for createProduct");
+  return { ...(example as Record<string, unknown>), code, ...change };
 }
 
 async function createProduct(change: Record<string, unknown> = {}): Promise<Json> {
