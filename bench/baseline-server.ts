@@ -15,8 +15,9 @@ import jwt from "jsonwebtoken";
 import { Pool } from "pg";
 // The same pure arithmetic loanstack uses (decimal.js), so both compute the same EMI.
 import { loanTerms } from "../domain/loan-math.js";
-import { allocatePayment } from "../domain/allocation.js";
-import { daysPastDue, paidSoFar, positionAfter, summarize } from "../domain/arrears.js";
+import { daysPastDue } from "../domain/arrears.js";
+import { positionOf, scheduleView, shareFigures } from "../domain/loan-book.js";
+import { replay, sumParts, type ReplayTransaction } from "../domain/replay.js";
 import { todayUtc } from "../domain/calendar.js";
 import { fromCents, toCents } from "../domain/cents.js";
 import { buildSchedule } from "../domain/schedule.js";
@@ -26,18 +27,32 @@ const STATUSES = ["NEW", "APPROVED", "REJECTED"];
 /** Every column of loans, as Sequelize selects the model's attributes; the keys are not answered. */
 const LOAN_COLUMNS =
   "id, customer_id, agent_id, principal, interest_rate, tenure_months, emi, status, version, decided_by, decided_at, created_at, updated_at, request_key, decision_key, " +
-  "disbursed_on, disbursed_by, disbursement_key, closed_at, total_interest, outstanding_principal, outstanding_interest, next_due_date, product_code, disbursement_fee";
+  "disbursed_on, disbursed_by, disbursement_key, closed_at, total_interest, outstanding_principal, outstanding_interest, outstanding_fee, outstanding_penalty, next_due_date, product_code, disbursement_fee";
 
 /** As loanstack's toLoan: the keys and the servicing bookkeeping left out, days past due as of today. */
 function toLoan(row: Record<string, unknown>): Record<string, unknown> {
-  const { request_key: _r, decision_key: _d, disbursed_by: _b, disbursement_key: _k, total_interest: _t, outstanding_principal, outstanding_interest, next_due_date, ...loan } = row;
-  const serviced = loan.status === "ACTIVE" || loan.status === "CLOSED";
+  const {
+    request_key: _r,
+    decision_key: _d,
+    disbursed_by: _b,
+    disbursement_key: _k,
+    total_interest: _t,
+    outstanding_principal,
+    outstanding_interest,
+    outstanding_fee,
+    outstanding_penalty,
+    next_due_date,
+    ...loan
+  } = row;
+  const serviced = loan.status === "ACTIVE" || loan.status === "CLOSED" || loan.status === "WRITTEN_OFF";
   const nextDue = next_due_date === null || next_due_date === undefined ? null : asDate(next_due_date);
   return {
     ...loan,
     disbursed_on: loan.disbursed_on ? asDate(loan.disbursed_on) : null,
     outstanding_principal: serviced ? outstanding_principal : null,
     outstanding_interest: serviced ? outstanding_interest : null,
+    outstanding_fee: serviced ? outstanding_fee : null,
+    outstanding_penalty: serviced ? outstanding_penalty : null,
     next_due_date: serviced ? nextDue : null,
     days_past_due: serviced ? daysPastDue(nextDue, todayUtc()) : null,
   };
@@ -265,7 +280,29 @@ async function login(req: IncomingMessage) {
 // ---- servicing: the same SQL as loanstack's loans.schedule and loans.repay, the same pure arithmetic ----
 
 const SERVICED_COLUMNS = LOAN_COLUMNS;
-const REPAYMENT_COLUMNS = "id, loan_id, amount, principal_part, interest_part, allocation, paid_on, recorded_by, request_key, created_at";
+const REPAYMENT_COLUMNS = "id, loan_id, type, amount, principal_part, interest_part, fee_part, penalty_part, allocation, value_date, recorded_by, request_key, created_at, reversed";
+/** What the replay reads of a loan's transactions. */
+const REPLAYED_COLUMNS = "id, type, amount, value_date, installment_number, charge_id, reversed";
+
+interface ReplayedRow {
+  id: string;
+  type: ReplayTransaction["type"];
+  amount: string;
+  value_date: Date | string;
+  installment_number: number | null;
+  charge_id: string | null;
+  reversed: boolean;
+}
+
+const toReplayed = (t: ReplayedRow): ReplayTransaction => ({
+  id: Number(t.id),
+  type: t.type,
+  amount: toCents(t.amount),
+  value_date: asDate(t.value_date),
+  installment_number: t.installment_number,
+  charge_id: t.charge_id === null ? null : Number(t.charge_id),
+  reversed: t.reversed,
+});
 
 interface ServicedRow {
   id: number;
@@ -292,8 +329,8 @@ async function loanSchedule(req: IncomingMessage, id: number) {
   const asOf = todayUtc();
   const disbursedOn = loan.disbursed_on ? asDate(loan.disbursed_on) : null;
   const schedule = buildSchedule(loan, disbursedOn ?? asOf);
-  const paid = disbursedOn ? paidSoFar(loan.principal, loan.total_interest!, loan.outstanding_principal!, loan.outstanding_interest!) : "0.00";
-  return { loan_id: loan.id, disbursed_on: disbursedOn, as_of: asOf, ...summarize(schedule, paid, asOf) };
+  const transactions = disbursedOn ? (await loans.query<ReplayedRow>(`SELECT ${REPLAYED_COLUMNS} FROM loan_transactions WHERE loan_id = $1`, [id])).rows.map(toReplayed) : [];
+  return { loan_id: loan.id, disbursed_on: disbursedOn, as_of: asOf, ...scheduleView(schedule, replay(schedule, transactions), asOf) };
 }
 
 /**
@@ -315,28 +352,42 @@ async function repay(req: IncomingMessage, id: number) {
     const { rows } = await client.query<ServicedRow>(`SELECT ${SERVICED_COLUMNS} FROM loans WHERE id = $1 FOR UPDATE`, [id]);
     const loan = rows[0];
     if (!loan) throw new HttpError(404, "NOT_FOUND", `loan ${id} not found`);
-    await client.query(`SELECT ${REPAYMENT_COLUMNS} FROM repayments WHERE request_key = $1 LIMIT 1`, [requestKey]);
+    await client.query(`SELECT ${REPAYMENT_COLUMNS} FROM loan_transactions WHERE request_key = $1 LIMIT 1`, [requestKey]);
     if (loan.status !== "ACTIVE") throw new HttpError(409, "LOAN_NOT_REPAYABLE", `loan ${id} is ${loan.status}`);
-    if (toCents(amount) > toCents(loan.outstanding_principal!) + toCents(loan.outstanding_interest!)) throw invalid("amount");
+    // As loanstack: the loan's transactions after the lock, replayed with the new repayment.
+    const stored = (await client.query<ReplayedRow>(`SELECT ${REPLAYED_COLUMNS} FROM loan_transactions WHERE loan_id = $1`, [id])).rows.map(toReplayed);
     const schedule = buildSchedule(loan, asDate(loan.disbursed_on));
-    const paidBefore = paidSoFar(loan.principal, loan.total_interest!, loan.outstanding_principal!, loan.outstanding_interest!);
-    const allocation = allocatePayment(schedule, paidBefore, amount);
-    const position = positionAfter(schedule, fromCents(toCents(paidBefore) + toCents(amount)));
-    const closes = toCents(position.outstanding_principal) + toCents(position.outstanding_interest) === 0n;
+    const book = replay(schedule, [
+      ...stored,
+      { id: Number.MAX_SAFE_INTEGER, type: "REPAYMENT", amount: toCents(amount), value_date: paidOn, installment_number: null, charge_id: null, reversed: false },
+    ]);
+    if (book.repayments.some((r) => r.unallocated > 0n)) throw invalid("amount");
+    const share = shareFigures(book.repayments.find((r) => r.id === Number.MAX_SAFE_INTEGER)!);
+    const position = positionOf(book);
+    const closes = sumParts(book.outstanding) === 0n;
     const inserted = await client.query(
-      `INSERT INTO repayments (loan_id, amount, principal_part, interest_part, allocation, paid_on, recorded_by, request_key, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now()) RETURNING ${REPAYMENT_COLUMNS}`,
-      [id, amount, allocation.principal, allocation.interest, JSON.stringify(allocation.installments), paidOn, user.id, requestKey],
+      `INSERT INTO loan_transactions (loan_id, type, amount, principal_part, interest_part, fee_part, penalty_part, allocation, value_date, recorded_by, request_key, created_at)
+       VALUES ($1, 'REPAYMENT', $2, $3, $4, $5, $6, $7, $8, $9, $10, now()) RETURNING ${REPAYMENT_COLUMNS}`,
+      [id, amount, share.principal_part, share.interest_part, share.fee_part, share.penalty_part, JSON.stringify(share.allocation), paidOn, user.id, requestKey],
     );
     const after = await client.query(
-      `UPDATE loans SET outstanding_principal = $2, outstanding_interest = $3, next_due_date = $4, status = $5, closed_at = $6, updated_at = now() WHERE id = $1 RETURNING ${SERVICED_COLUMNS}`,
-      [id, position.outstanding_principal, position.outstanding_interest, position.next_due_date, closes ? "CLOSED" : "ACTIVE", closes ? new Date() : null],
+      `UPDATE loans SET outstanding_principal = $2, outstanding_interest = $3, outstanding_fee = $4, outstanding_penalty = $5, next_due_date = $6, status = $7, closed_at = $8, updated_at = now() WHERE id = $1 RETURNING ${SERVICED_COLUMNS}`,
+      [
+        id,
+        position.outstanding_principal,
+        position.outstanding_interest,
+        position.outstanding_fee,
+        position.outstanding_penalty,
+        position.next_due_date,
+        closes ? "CLOSED" : "ACTIVE",
+        closes ? new Date() : null,
+      ],
     );
-    const { request_key: _k, ...repayment } = inserted.rows[0] as Record<string, unknown>;
-    const answer = { ...repayment, id: Number(repayment.id), paid_on: asDate(repayment.paid_on) };
+    const { request_key: _k, type: _t, value_date, ...repayment } = inserted.rows[0] as Record<string, unknown>;
+    const answer = { ...repayment, id: Number(repayment.id), paid_on: asDate(value_date as string) };
     await client.query(`INSERT INTO ${OUTBOX} (event, payload) VALUES ($1, $2)`, [
       "loan.repaid",
-      JSON.stringify({ actor_id: user.id, repayment: answer, before: toLoan(loan as unknown as Record<string, unknown>), loan: toLoan(after.rows[0] as Record<string, unknown>) }),
+      JSON.stringify({ actor_id: user.id, repayment: answer, reallocated: [], before: toLoan(loan as unknown as Record<string, unknown>), loan: toLoan(after.rows[0] as Record<string, unknown>) }),
     ]);
     await client.query("COMMIT");
     return answer;

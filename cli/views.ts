@@ -5,7 +5,7 @@
 import type { Loan, LoanStatus, LoanVersion, Page, User } from "../sdk/index.js";
 import { type Column, type Style, renderRecord, renderTable, shortTime } from "./output.js";
 
-const STATUS_STYLES: Record<LoanStatus, Style> = { NEW: "yellow", APPROVED: "green", REJECTED: "red", ACTIVE: "cyan", CLOSED: "dim" };
+const STATUS_STYLES: Record<LoanStatus, Style> = { NEW: "yellow", APPROVED: "green", REJECTED: "red", ACTIVE: "cyan", CLOSED: "dim", WRITTEN_OFF: "red" };
 
 export function statusStyle(status: LoanStatus): Style {
   return STATUS_STYLES[status];

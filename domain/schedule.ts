@@ -69,7 +69,8 @@ export function figures(row: Installment): InstallmentFigures {
   };
 }
 
-export function scheduleTotals(rows: readonly Installment[]): ScheduleTotals {
+/** The schedule's own sums (the charges are the replay's: loan-book.ts). */
+export function scheduleTotals(rows: readonly Installment[]): Omit<ScheduleTotals, "fee" | "penalty"> {
   let principal = 0n;
   let interest = 0n;
   for (const r of rows) {

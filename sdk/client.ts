@@ -30,6 +30,8 @@ import type {
 import type { AsOfQuery, DisburseRequest, LoanSchedule, Portfolio, Repayment, RepaymentRequest, RepaymentsResponse } from "./contracts.js";
 import type { ListProductsQuery, Product, ProductCreateRequest, ProductUpdateRequest } from "./contracts.js";
 import type { AgentLimit, ApproveAgentRequest, SetAgentLimitRequest } from "./contracts.js";
+import type { LoanTransaction, LoanTransactionsResponse, ReasonRequest, WriteOffRequest } from "./contracts.js";
+import type { CloseOfBusinessRequest, CloseOfBusinessRun } from "./contracts.js";
 import { AuthenticationError, ConnectionError, ConnectionTimeoutError, LoanApiError, RequestAbortedError, systemErrorCode } from "./errors.js";
 import { parseRetryAfter, retryDecision, sleep } from "./retry.js";
 
@@ -294,6 +296,41 @@ export class LoanClient {
   /** GET /api/v1/loan/portfolio (admin): counts by status, outstanding principal, overdue amount, PAR30, as of `as_of`. */
   portfolio(query: AsOfQuery = {}, options?: RequestOptions): Promise<Portfolio> {
     return this.request({ method: "GET", path: "/api/v1/loan/portfolio", query: { as_of: query.as_of } }, options);
+  }
+
+  /** GET /api/v1/loan/transactions/{loan_id}: every money movement of the loan, by value date (admins, agents, its customer). */
+  listTransactions(loanId: number, options?: RequestOptions): Promise<LoanTransactionsResponse> {
+    return this.request({ method: "GET", path: `/api/v1/loan/transactions/${pathId(loanId)}` }, options);
+  }
+
+  /** POST /api/v1/loan/repayments/{id}/reverse (admin): reverse a repayment; the others are re-allocated. */
+  reverseRepayment(repaymentId: number, body: ReasonRequest, options?: RequestOptions): Promise<Repayment> {
+    return this.request({ method: "POST", path: `/api/v1/loan/repayments/${pathId(repaymentId)}/reverse`, body }, options);
+  }
+
+  /** POST /api/v1/loan/charges/{id}/waive (admin): waive what is unpaid of a FEE or PENALTY. */
+  waiveCharge(chargeId: number, body: ReasonRequest, options?: RequestOptions): Promise<LoanTransaction> {
+    return this.request({ method: "POST", path: `/api/v1/loan/charges/${pathId(chargeId)}/waive`, body }, options);
+  }
+
+  /** POST /api/v1/loan/write-off/{loan_id} (admin): write off an ACTIVE loan. */
+  writeOff(loanId: number, body: WriteOffRequest, options?: RequestOptions): Promise<Loan> {
+    return this.request({ method: "POST", path: `/api/v1/loan/write-off/${pathId(loanId)}`, body }, options);
+  }
+
+  /** POST /api/v1/loan/close-of-business (admin): start close of business for a date (default yesterday); answers the RUNNING run. */
+  runCloseOfBusiness(body: CloseOfBusinessRequest = {}, options?: RequestOptions): Promise<CloseOfBusinessRun> {
+    return this.request({ method: "POST", path: "/api/v1/loan/close-of-business", body }, options);
+  }
+
+  /** GET /api/v1/loan/close-of-business/{id} (admin): one run and its progress. */
+  closeOfBusiness(id: number, options?: RequestOptions): Promise<CloseOfBusinessRun> {
+    return this.request({ method: "GET", path: `/api/v1/loan/close-of-business/${pathId(id)}` }, options);
+  }
+
+  /** GET /api/v1/loan/close-of-business (admin): the runs, newest first. */
+  listCloseOfBusiness(query: PageQuery = {}, options?: RequestOptions): Promise<Page<CloseOfBusinessRun>> {
+    return this.request({ method: "GET", path: "/api/v1/loan/close-of-business", query: { page: query.page, pageSize: query.pageSize } }, options);
   }
 
   // ---- products ----

@@ -8,8 +8,11 @@
 export const ROLES = ["admin", "agent", "customer"] as const;
 export type Role = (typeof ROLES)[number];
 
-/** NEW → APPROVED | REJECTED; APPROVED → ACTIVE (disbursed) → CLOSED (paid off). */
-export const LOAN_STATUSES = ["NEW", "APPROVED", "REJECTED", "ACTIVE", "CLOSED"] as const;
+/**
+ * NEW → APPROVED | REJECTED; APPROVED → ACTIVE (disbursed) → CLOSED (paid off), and back to
+ * ACTIVE when a reversal leaves something owed; ACTIVE → WRITTEN_OFF (never repaid).
+ */
+export const LOAN_STATUSES = ["NEW", "APPROVED", "REJECTED", "ACTIVE", "CLOSED", "WRITTEN_OFF"] as const;
 export type LoanStatus = (typeof LOAN_STATUSES)[number];
 export type LoanDecision = "APPROVED" | "REJECTED";
 
@@ -50,6 +53,9 @@ export interface Loan {
   closed_at: Timestamp | null;
   outstanding_principal: Money | null;
   outstanding_interest: Money | null;
+  /** Fees and penalties charged and not paid, waived or written off; null before disbursement. */
+  outstanding_fee: Money | null;
+  outstanding_penalty: Money | null;
   /** The due date of the oldest installment not fully paid (null once nothing is). */
   next_due_date: CalendarDate | null;
   /** Days from next_due_date to the list's `as_of` (default today) when it is past, else 0. */
@@ -405,8 +411,13 @@ export interface ScheduleRow {
   interest: Money;
   /** The principal still owed after this installment, as scheduled. */
   balance: Money;
+  /** The fees and penalties charged with this installment, and what is paid of them. */
+  fee: Money;
+  penalty: Money;
   paid_principal: Money;
   paid_interest: Money;
+  paid_fee: Money;
+  paid_penalty: Money;
   status: InstallmentStatus;
 }
 
@@ -414,6 +425,8 @@ export interface ScheduleTotals {
   principal: Money;
   interest: Money;
   installment: Money;
+  fee: Money;
+  penalty: Money;
 }
 
 export interface LoanSchedule {
@@ -425,6 +438,8 @@ export interface LoanSchedule {
   totals: ScheduleTotals;
   outstanding_principal: Money;
   outstanding_interest: Money;
+  outstanding_fee: Money;
+  outstanding_penalty: Money;
   next_due_date: CalendarDate | null;
   overdue_amount: Money;
   days_past_due: number;
@@ -435,6 +450,8 @@ export interface InstallmentAllocation {
   number: number;
   principal: Money;
   interest: Money;
+  fee: Money;
+  penalty: Money;
 }
 
 export interface Repayment {
@@ -443,15 +460,23 @@ export interface Repayment {
   amount: Money;
   principal_part: Money;
   interest_part: Money;
+  fee_part: Money;
+  penalty_part: Money;
   paid_on: CalendarDate;
   recorded_by: number;
   created_at: Timestamp;
-  /** The installments it paid, in due order, interest first then principal within each. */
+  /**
+   * The installments it pays, in due order; within each penalty, fee, interest, principal.
+   * It follows from replaying the loan's transactions, so it changes when an earlier-dated
+   * repayment is recorded or another is reversed. A reversed repayment keeps the parts it
+   * had when it was reversed, and counts nowhere.
+   */
   allocation: InstallmentAllocation[];
+  reversed: boolean;
 }
 
 export interface RepaymentsResponse {
-  /** In the order recorded, which is the order they were allocated. */
+  /** In the order recorded; they are allocated by `paid_on`, ties in that order. */
   rows: Repayment[];
 }
 
@@ -463,6 +488,8 @@ export interface Portfolio {
   overdue_amount: Money;
   /** Outstanding principal of loans more than 30 days past due, in percent of all active outstanding principal ("0.00"–"100.00"). */
   par30: string;
+  /** The principal the WRITTEN_OFF loans' write-offs took. */
+  written_off_principal: Money;
 }
 
 // Declaration merging: the servicing actions and events join the tables above.
@@ -477,7 +504,7 @@ export interface ActionContracts {
 
 export interface EventContracts {
   "loan.disbursed": EventActor & { before: Loan; loan: Loan };
-  "loan.repaid": EventActor & { repayment: Repayment; before: Loan; loan: Loan };
+  "loan.repaid": MoneyEvent & { repayment: Repayment };
   "loan.closed": EventActor & { before: Loan; loan: Loan };
 }
 
@@ -666,4 +693,112 @@ export interface EventContracts {
 export interface ActionContracts {
   /** The users outbox's relay delivers `agent.approved` here (internal, not routed); `applied`: how many were new. */
   "loans.receiveEvents": { params: EventDelivery; result: { applied: number } };
+}
+
+// ---- a loan's transactions: reversal, charges, waivers, write-off, close of business ----
+
+/** One money movement on a loan, kept forever: a repayment is reversed, never deleted. */
+export interface LoanTransaction {
+  id: number;
+  loan_id: number;
+  type: TransactionType;
+  amount: Money;
+  /**
+   * What it moved of each part: a repayment's current allocation, a write-off's take, a
+   * waiver's; a DISBURSEMENT's principal; a FEE's or PENALTY's charge.
+   */
+  principal_part: Money;
+  interest_part: Money;
+  fee_part: Money;
+  penalty_part: Money;
+  value_date: CalendarDate;
+  /** FEE, PENALTY and WAIVER: the installment it is booked against; else null. */
+  installment_number: number | null;
+  /** WAIVER: the FEE or PENALTY transaction it waives; else null. */
+  charge_id: number | null;
+  created_at: Timestamp;
+  /** Who recorded it; null for what close of business charged. */
+  recorded_by: number | null;
+  /** WAIVER, WRITE_OFF: why (a reversal's reason is `reversal_reason`). */
+  reason: string | null;
+  reversed: boolean;
+  reversed_at: Timestamp | null;
+  reversed_by: number | null;
+  reversal_reason: string | null;
+}
+
+export interface LoanTransactionsResponse {
+  /** By value date, then recording order. */
+  rows: LoanTransaction[];
+}
+
+export interface ReasonRequest {
+  /** Why, for the audit log: 1–500 characters. */
+  reason: string;
+}
+
+export interface WriteOffRequest extends ReasonRequest {
+  /** Default today UTC; not in the future, not before the disbursement. */
+  written_off_on?: CalendarDate;
+}
+
+export interface CloseOfBusinessRequest {
+  /** Default yesterday UTC; never in the future. */
+  business_date?: CalendarDate;
+}
+
+export const COB_STATUSES = ["RUNNING", "DONE", "FAILED"] as const;
+export type CloseOfBusinessStatus = (typeof COB_STATUSES)[number];
+
+/** One run of close of business: it charges the penalties due by `business_date` not yet charged. */
+export interface CloseOfBusinessRun {
+  id: number;
+  business_date: CalendarDate;
+  status: CloseOfBusinessStatus;
+  /** The ACTIVE loans it looks at, and how many it has done. */
+  loans_total: number;
+  loans_done: number;
+  penalties_charged: number;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+/** A repayment whose allocation a change moved: what it paid of each part before and after. */
+export interface Reallocation {
+  repayment_id: number;
+  paid_on: CalendarDate;
+  before: MoneyParts;
+  after: MoneyParts;
+}
+
+export interface MoneyParts {
+  principal: Money;
+  interest: Money;
+  fee: Money;
+  penalty: Money;
+}
+
+/** What every money event carries, for the ledger to post: the other repayments it re-allocated. */
+export interface MoneyEvent extends EventActor {
+  before: Loan;
+  loan: Loan;
+  reallocated: Reallocation[];
+}
+
+export interface ActionContracts {
+  "loans.transactions": { params: IdParam; result: LoanTransactionsResponse };
+  "loans.reverseRepayment": { params: IdParam & ReasonRequest; result: Repayment };
+  "loans.waiveCharge": { params: IdParam & ReasonRequest; result: LoanTransaction };
+  "loans.writeOff": { params: IdParam & WriteOffRequest; result: Loan };
+  "loans.runCloseOfBusiness": { params: CloseOfBusinessRequest; result: CloseOfBusinessRun };
+  "loans.closeOfBusiness": { params: IdParam; result: CloseOfBusinessRun };
+  "loans.listCloseOfBusiness": { params: PageQuery; result: Page<CloseOfBusinessRun> };
+}
+
+export interface EventContracts {
+  "loan.repayment_reversed": MoneyEvent & { repayment: Repayment };
+  "loan.charge_waived": MoneyEvent & { waiver: LoanTransaction; charge: LoanTransaction };
+  "loan.written_off": MoneyEvent & { transaction: LoanTransaction };
+  /** A fee at disbursement, or penalties by close of business (`actor_id` null). */
+  "loan.charged": MoneyEvent & { charges: LoanTransaction[] };
 }

@@ -47,6 +47,10 @@ export const ERROR_TYPES = [
   "IDEMPOTENCY_KEY_REUSED",
   "PRODUCT_CODE_TAKEN", // a product with this code exists
   "LAST_ACTIVE_PRODUCT", // deactivating it would leave no product to lend with
+  "LOAN_NOT_ACTIVE", // a write-off of a loan that is not ACTIVE
+  "LOAN_WRITTEN_OFF", // a reversal on a WRITTEN_OFF loan
+  "ALREADY_REVERSED", // the repayment was reversed before
+  "NOTHING_TO_WAIVE", // nothing of the charge is unpaid
   // 413
   "PAYLOAD_TOO_LARGE",
   // 415: a body whose content type is not JSON

@@ -17,7 +17,18 @@
  */
 import type { ActionName } from "./contracts.js";
 import { EXAMPLE_AGENT_LIMIT, EXAMPLE_LOAN, EXAMPLE_PRODUCT, EXAMPLE_SESSION, EXAMPLE_USER, type SchemaName } from "./schemas.js";
-import { EXAMPLE_ACTIVE_LOAN, EXAMPLE_AS_OF, EXAMPLE_DISBURSED_ON, EXAMPLE_PORTFOLIO, EXAMPLE_REPAYMENT, EXAMPLE_SCHEDULE } from "./servicing-examples.js";
+import {
+  EXAMPLE_ACTIVE_LOAN,
+  EXAMPLE_COB_RUN,
+  EXAMPLE_AS_OF,
+  EXAMPLE_DISBURSED_ON,
+  EXAMPLE_DISBURSEMENT,
+  EXAMPLE_PORTFOLIO,
+  EXAMPLE_REPAYMENT,
+  EXAMPLE_SCHEDULE,
+  EXAMPLE_TRANSACTION,
+  EXAMPLE_WAIVER,
+} from "./servicing-examples.js";
 
 export const TAGS = {
   system: "The gateway itself",
@@ -39,7 +50,7 @@ export interface OperationDoc {
   summary: string;
   description?: string;
   success: {
-    status: 200 | 201 | 204;
+    status: 200 | 201 | 202 | 204;
     description: string;
     /** The body's schema; none for a 204. */
     schema?: SchemaName;
@@ -396,6 +407,97 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
     success: { status: 200, schema: "Portfolio", description: "The portfolio figures", example: EXAMPLE_PORTFOLIO },
     errors: { 422: "`as_of` is not a calendar date" },
     fields: asOf,
+  },
+  "loans.transactions": {
+    operationId: "listTransactions",
+    tag: "servicing",
+    summary: "A loan's transactions: disbursement, repayments (reversed ones marked), fees, penalties, waivers, write-off",
+    description: "By value date, then recording order. Nothing is ever deleted: a reversed repayment stays, with `reversed: true`.",
+    success: { status: 200, schema: "LoanTransactions", description: "Every transaction of the loan", example: { rows: [EXAMPLE_DISBURSEMENT, { ...EXAMPLE_TRANSACTION }] } },
+    errors: { 403: "The loan belongs to another customer", 404: "No loan has this id" },
+    fields: loanId,
+  },
+  "loans.reverseRepayment": {
+    operationId: "reverseRepayment",
+    tag: "servicing",
+    summary: "Reverse a repayment (keyed in by mistake, a bounced cheque): every other repayment is re-allocated as if it had never been made",
+    description:
+      "The repayment stays listed with `reversed: true` and counts nowhere. A CLOSED loan that owes again becomes ACTIVE. Honours `Idempotency-Key`. " +
+      "The `loan.repayment_reversed` event carries the repayment and each other repayment whose allocation moved.",
+    success: { status: 200, schema: "Repayment", description: "The repayment, reversed", example: { ...EXAMPLE_REPAYMENT, reversed: true } },
+    errors: {
+      404: "No repayment has this id",
+      409: "Already reversed (ALREADY_REVERSED), or the loan is WRITTEN_OFF (LOAN_WRITTEN_OFF)",
+      422: `\`reason\` is missing or longer than 500 characters; or ${KEY_MISMATCH}`,
+    },
+    requestExample: { reason: "cheque bounced" },
+    fields: { id: { description: "The repayment's id", examples: [EXAMPLE_REPAYMENT.id] }, reason: { description: "Why, for the audit log: 1–500 characters", examples: ["cheque bounced"] } },
+  },
+  "loans.waiveCharge": {
+    operationId: "waiveCharge",
+    tag: "servicing",
+    summary: "Waive what is unpaid of a fee or a penalty",
+    description: "Records a WAIVER transaction of the charge's unpaid part, dated today; the loan closes when that leaves nothing owed. Honours `Idempotency-Key`.",
+    success: { status: 200, schema: "LoanTransaction", description: "The WAIVER transaction", example: EXAMPLE_WAIVER },
+    errors: { 404: "No FEE or PENALTY transaction has this id", 409: "Nothing of it is unpaid (NOTHING_TO_WAIVE)", 422: `\`reason\` is missing or longer than 500 characters; or ${KEY_MISMATCH}` },
+    requestExample: { reason: "goodwill: first late payment" },
+    fields: {
+      id: { description: "The FEE or PENALTY transaction's id", examples: [7] },
+      reason: { description: "Why, for the audit log: 1–500 characters", examples: ["goodwill: first late payment"] },
+    },
+  },
+  "loans.writeOff": {
+    operationId: "writeOff",
+    tag: "servicing",
+    summary: "Write off an ACTIVE loan that will not be repaid: WRITTEN_OFF, one WRITE_OFF transaction of everything outstanding",
+    description: "After it the loan's outstanding figures are 0.00 (what was written off is in the transaction), and repayments are refused. Honours `Idempotency-Key`.",
+    success: {
+      status: 200,
+      schema: "Loan",
+      description: "The loan, WRITTEN_OFF",
+      example: { ...EXAMPLE_ACTIVE_LOAN, status: "WRITTEN_OFF", outstanding_principal: "0.00", outstanding_interest: "0.00", next_due_date: null },
+    },
+    errors: {
+      404: "No loan has this id",
+      409: "The loan is not ACTIVE (LOAN_NOT_ACTIVE)",
+      422: `\`reason\` is missing or too long; or \`written_off_on\` is not a calendar date, lies in the future, before the disbursement or before the last repayment; or ${KEY_MISMATCH}`,
+    },
+    requestExample: { reason: "customer insolvent", written_off_on: "2026-04-10" },
+    fields: {
+      ...loanId,
+      reason: { description: "Why, for the audit log: 1–500 characters", examples: ["customer insolvent"] },
+      written_off_on: { description: "YYYY-MM-DD, default today UTC; not in the future, not before the disbursement or the last repayment", examples: ["2026-04-10"] },
+    },
+  },
+  "loans.runCloseOfBusiness": {
+    operationId: "runCloseOfBusiness",
+    tag: "servicing",
+    summary: "Run close of business for a date: charge every penalty due by it and not yet charged",
+    description:
+      "Answers at once with the run (202, RUNNING); `GET` its `Location` for progress. The run works through the ACTIVE loans due a penalty decision, in batches. " +
+      "Installment k of a loan whose product has a penalty owes one when its principal + interest are not fully paid by the repayments dated up to its due date + grace days, " +
+      "dated the day after, when that day is on or before `business_date`. At most one per installment, whatever runs repeat, overlap or die half-way (the next run finishes the work). " +
+      "Every day at COB_AT one loans instance runs it for the day that ended.",
+    success: { status: 202, schema: "CloseOfBusinessRun", description: "The run, started", example: EXAMPLE_COB_RUN, location: "The run, `/api/v1/loan/close-of-business/{id}`" },
+    errors: { 422: "`business_date` is not a calendar date or lies in the future" },
+    requestExample: { business_date: "2026-04-09" },
+    fields: { business_date: { description: "YYYY-MM-DD, default yesterday UTC; not in the future", examples: ["2026-04-09"] } },
+  },
+  "loans.closeOfBusiness": {
+    operationId: "closeOfBusiness",
+    tag: "servicing",
+    summary: "One close-of-business run and its progress",
+    description: "A RUNNING run whose batches stopped committing a minute ago died with its process: it is FAILED, and the next run finishes its work.",
+    success: { status: 200, schema: "CloseOfBusinessRun", description: "The run", example: { ...EXAMPLE_COB_RUN, status: "DONE", loans_done: 1250, finished_at: "2026-04-10T00:05:09.000Z" } },
+    errors: { 404: "No run has this id" },
+    fields: { id: { description: "The run's id", examples: [EXAMPLE_COB_RUN.id] } },
+  },
+  "loans.listCloseOfBusiness": {
+    operationId: "listCloseOfBusiness",
+    tag: "servicing",
+    summary: "The close-of-business runs, newest first",
+    success: { status: 200, schema: "CloseOfBusinessRunPage", description: "A page of runs", example: page([EXAMPLE_COB_RUN]) },
+    fields: pageFields,
   },
 
   // ---- products ----

@@ -8,7 +8,7 @@
  * Objects list every property as required and allow no other: an answer that gains,
  * loses or renames a field without this file fails the contract tests.
  */
-import { AUDIT_ENTITIES, CHARGE_KINDS, INSTALLMENT_STATUSES, LOAN_STATUSES, PRODUCT_CODE_PATTERN, ROLES, type EventName } from "./contracts.js";
+import { AUDIT_ENTITIES, CHARGE_KINDS, COB_STATUSES, INSTALLMENT_STATUSES, LOAN_STATUSES, PRODUCT_CODE_PATTERN, ROLES, TRANSACTION_TYPES, type EventName } from "./contracts.js";
 import { ERROR_TYPES } from "./errors.js";
 
 export type JsonType = "string" | "number" | "integer" | "boolean" | "object" | "array" | "null";
@@ -58,6 +58,10 @@ export const EVENT_NAMES = [
   "session.revoked",
   "product.changed",
   "agent_limit.changed",
+  "loan.repayment_reversed",
+  "loan.charge_waived",
+  "loan.written_off",
+  "loan.charged",
 ] as const satisfies readonly EventName[];
 type MissingEventName = Exclude<EventName, (typeof EVENT_NAMES)[number]>;
 const _everyEventNamed: [MissingEventName] extends [never] ? true : MissingEventName = true;
@@ -81,6 +85,10 @@ export const EVENT_VERSIONS: { readonly [E in EventName]: number } = {
   "loan.closed": 1,
   "product.changed": 1,
   "agent_limit.changed": 1,
+  "loan.repayment_reversed": 1,
+  "loan.charge_waived": 1,
+  "loan.written_off": 1,
+  "loan.charged": 1,
 };
 
 /** The named schemas of `components.schemas`. */
@@ -106,6 +114,11 @@ export type SchemaName =
   | "Repayment"
   | "Repayments"
   | "Portfolio"
+  // transactions and close of business
+  | "LoanTransaction"
+  | "LoanTransactions"
+  | "CloseOfBusinessRun"
+  | "CloseOfBusinessRunPage"
   // sessions
   | "SessionInfo"
   | "SessionList"
@@ -187,6 +200,8 @@ export const EXAMPLE_LOAN = {
   closed_at: null,
   outstanding_principal: null,
   outstanding_interest: null,
+  outstanding_fee: null,
+  outstanding_penalty: null,
   next_due_date: null,
   days_past_due: null,
   product_code: "STANDARD",
@@ -273,7 +288,9 @@ export const SCHEMAS: Record<SchemaName, JsonSchema> = {
       disbursed_on: nullable(calendarDate, "When the money went out; null until disbursed"),
       closed_at: nullable(timestamp, "When the last payment closed it; null until CLOSED"),
       outstanding_principal: nullable(money, "Principal still owed (ACTIVE, CLOSED); null before disbursement"),
-      outstanding_interest: nullable(money, "Scheduled interest still owed (ACTIVE, CLOSED); null before disbursement"),
+      outstanding_interest: nullable(money, "Scheduled interest still owed (ACTIVE, CLOSED; 0.00 once WRITTEN_OFF); null before disbursement"),
+      outstanding_fee: nullable(money, "Fees charged and not paid, waived or written off; null before disbursement"),
+      outstanding_penalty: nullable(money, "Penalties charged and not paid, waived or written off; null before disbursement"),
       next_due_date: nullable(calendarDate, "The due date of the oldest installment not fully paid; null before disbursement and once CLOSED"),
       days_past_due: { type: ["integer", "null"], minimum: 0, description: "Days from next_due_date to `as_of` (default today) when it is past, else 0; null before disbursement" },
       product_code: { ...productCode, description: "The product whose terms the loan copied at its request and each edit (STANDARD by default)" },
@@ -328,8 +345,12 @@ export const SCHEMAS: Record<SchemaName, JsonSchema> = {
     principal: money,
     interest: { ...money, description: "The balance before it × rate / 1200, half-up to cents" },
     balance: { ...money, description: "The principal still owed once this installment is paid" },
+    fee: { ...money, description: "The fees charged with this installment (a disbursement fee with the first)" },
+    penalty: { ...money, description: "The penalty charged on it by close of business, if any" },
     paid_principal: money,
     paid_interest: money,
+    paid_fee: money,
+    paid_penalty: money,
     status: { type: "string", enum: INSTALLMENT_STATUSES, description: "PAID; PARTIAL (something paid, not yet due); OVERDUE (due before as_of, not fully paid); DUE (nothing paid, not yet due)" },
   }),
   LoanSchedule: closed("A loan's repayment schedule as of a date; before disbursement, a projection as if disbursed on `as_of`", {
@@ -337,24 +358,33 @@ export const SCHEMAS: Record<SchemaName, JsonSchema> = {
     disbursed_on: nullable(calendarDate, "Null before disbursement: the rows are then a projection"),
     as_of: { ...calendarDate, description: "The date the statuses and arrears are judged at" },
     rows: { type: "array", items: ref("ScheduleRow"), minItems: 1, maxItems: 360 },
-    totals: closed("The sums of the rows", { principal: money, interest: money, installment: money }),
+    totals: closed("The sums of the rows", { principal: money, interest: money, installment: money, fee: money, penalty: money }),
     outstanding_principal: money,
     outstanding_interest: money,
+    outstanding_fee: money,
+    outstanding_penalty: money,
     next_due_date: nullable(calendarDate, "The oldest installment not fully paid; null once everything is"),
     overdue_amount: { ...money, description: "What fell due before `as_of` and is not paid" },
     days_past_due: { type: "integer", minimum: 0, description: "Days from next_due_date to as_of when it is past, else 0" },
   }),
-  InstallmentAllocation: closed("What one repayment paid of one installment", { number: { type: "integer", minimum: 1, maximum: 360 }, principal: money, interest: money }),
-  Repayment: closed("A recorded repayment and how it was allocated: installments in due order, interest first within each", {
+  InstallmentAllocation: closed("What one repayment pays of one installment", { number: { type: "integer", minimum: 1, maximum: 360 }, principal: money, interest: money, fee: money, penalty: money }),
+  Repayment: closed("A recorded repayment and how it is allocated: installments in due order; within each penalty, fee, interest, principal", {
     id,
     loan_id: id,
     amount: money,
     principal_part: money,
     interest_part: money,
+    fee_part: money,
+    penalty_part: money,
     paid_on: calendarDate,
     recorded_by: { ...id, description: "The admin or agent who recorded it" },
     created_at: timestamp,
-    allocation: { type: "array", items: ref("InstallmentAllocation"), minItems: 1, description: "The installments it paid, in due order" },
+    allocation: {
+      type: "array",
+      items: ref("InstallmentAllocation"),
+      description: "The installments it pays, in due order, as of the latest replay of the loan's transactions (an earlier-dated repayment or a reversal moves it)",
+    },
+    reversed: { type: "boolean", description: "Reversed: it keeps the share it had then and counts nowhere" },
   }),
   Repayments: closed("A loan's repayments, in the order recorded (the order they were allocated)", { rows: { type: "array", items: ref("Repayment") } }),
   Portfolio: closed("The loan book as of a date", {
@@ -369,7 +399,40 @@ export const SCHEMAS: Record<SchemaName, JsonSchema> = {
       description: "Portfolio at risk: outstanding principal of loans more than 30 days past due, in percent of all active outstanding principal",
       examples: ["4.17"],
     },
+    written_off_principal: { ...money, description: "The principal the WRITTEN_OFF loans' write-offs took" },
   }),
+  LoanTransaction: closed("One money movement on a loan, kept forever", {
+    id,
+    loan_id: id,
+    type: { type: "string", enum: TRANSACTION_TYPES },
+    amount: money,
+    principal_part: money,
+    interest_part: money,
+    fee_part: money,
+    penalty_part: money,
+    value_date: calendarDate,
+    installment_number: { type: ["integer", "null"], minimum: 1, maximum: 360, description: "FEE, PENALTY and WAIVER: the installment it is booked against" },
+    charge_id: { ...nullableId, description: "WAIVER: the FEE or PENALTY it waives" },
+    created_at: timestamp,
+    recorded_by: { ...nullableId, description: "Who recorded it; null for what close of business charged" },
+    reason: { type: ["string", "null"], maxLength: 500, description: "WAIVER, WRITE_OFF: why" },
+    reversed: { type: "boolean" },
+    reversed_at: { ...timestamp, type: ["string", "null"] },
+    reversed_by: nullableId,
+    reversal_reason: { type: ["string", "null"], maxLength: 500 },
+  }),
+  LoanTransactions: closed("A loan's transactions, by value date, then recording order", { rows: { type: "array", items: ref("LoanTransaction") } }),
+  CloseOfBusinessRun: closed("One run of close of business: it charges every penalty due by `business_date` not yet charged", {
+    id,
+    business_date: calendarDate,
+    status: { type: "string", enum: COB_STATUSES },
+    loans_total: { type: "integer", minimum: 0, description: "The ACTIVE loans it looks at" },
+    loans_done: { type: "integer", minimum: 0 },
+    penalties_charged: { type: "integer", minimum: 0 },
+    started_at: timestamp,
+    finished_at: { ...timestamp, type: ["string", "null"] },
+  }),
+  CloseOfBusinessRunPage: page("CloseOfBusinessRun", "A page of close-of-business runs, newest first"),
   // ---- sessions ----
   SessionInfo: {
     ...closed("One live session of the caller", {

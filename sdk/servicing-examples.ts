@@ -5,7 +5,7 @@
  * 2026-02-27, seen on 2026-04-10, when the second is 10 days overdue. test/contract checks
  * these figures against the pure modules that compute them (services/loans/).
  */
-import type { LoanSchedule, Portfolio, Repayment, ScheduleRow } from "./contracts.js";
+import type { CloseOfBusinessRun, LoanSchedule, LoanTransaction, Portfolio, Repayment, ScheduleRow } from "./contracts.js";
 import { EXAMPLE_LOAN } from "./schemas.js";
 
 export const EXAMPLE_DISBURSED_ON = "2026-01-31";
@@ -21,6 +21,8 @@ export const EXAMPLE_ACTIVE_LOAN = {
   disbursed_on: EXAMPLE_DISBURSED_ON,
   outstanding_principal: "250000.00",
   outstanding_interest: "32440.84",
+  outstanding_fee: "0.00",
+  outstanding_penalty: "0.00",
   next_due_date: "2026-02-28",
   days_past_due: 0,
 } as const;
@@ -32,10 +34,13 @@ export const EXAMPLE_REPAYMENT: Repayment = {
   amount: "11768.37",
   principal_part: "9268.37",
   interest_part: "2500.00",
+  fee_part: "0.00",
+  penalty_part: "0.00",
   paid_on: "2026-02-27",
   recorded_by: 3,
   created_at: "2026-02-27T10:15:00.000Z",
-  allocation: [{ number: 1, principal: "9268.37", interest: "2500.00" }],
+  allocation: [{ number: 1, principal: "9268.37", interest: "2500.00", fee: "0.00", penalty: "0.00" }],
+  reversed: false,
 };
 
 /** due_date, principal, interest, balance of each installment; every installment but the last is the EMI. */
@@ -76,8 +81,12 @@ function scheduleRow([due_date, principal, interest, balance]: readonly [string,
     principal,
     interest,
     balance,
+    fee: "0.00",
+    penalty: "0.00",
     paid_principal: paid ? principal : "0.00",
     paid_interest: paid ? interest : "0.00",
+    paid_fee: "0.00",
+    paid_penalty: "0.00",
     status: paid ? "PAID" : due_date < EXAMPLE_AS_OF ? "OVERDUE" : "DUE",
   };
 }
@@ -87,9 +96,11 @@ export const EXAMPLE_SCHEDULE: LoanSchedule = {
   disbursed_on: EXAMPLE_DISBURSED_ON,
   as_of: EXAMPLE_AS_OF,
   rows: ROWS.map(scheduleRow),
-  totals: { principal: "250000.00", interest: "32440.84", installment: "282440.84" },
+  totals: { principal: "250000.00", interest: "32440.84", installment: "282440.84", fee: "0.00", penalty: "0.00" },
   outstanding_principal: "240731.63",
   outstanding_interest: "29940.84",
+  outstanding_fee: "0.00",
+  outstanding_penalty: "0.00",
   next_due_date: "2026-03-31",
   overdue_amount: "11768.37",
   days_past_due: 10,
@@ -102,8 +113,70 @@ export const EXAMPLE_SCHEDULE: LoanSchedule = {
  */
 export const EXAMPLE_PORTFOLIO: Portfolio = {
   as_of: EXAMPLE_AS_OF,
-  by_status: { NEW: 1, APPROVED: 1, REJECTED: 1, ACTIVE: 2, CLOSED: 1 },
+  by_status: { NEW: 1, APPROVED: 1, REJECTED: 1, ACTIVE: 2, CLOSED: 1, WRITTEN_OFF: 0 },
   active_outstanding_principal: "245731.63",
   overdue_amount: "13115.19",
   par30: "2.03",
+  written_off_principal: "0.00",
+};
+
+/** The spec's loan's DISBURSEMENT and its first repayment, as transactions. */
+export const EXAMPLE_DISBURSEMENT: LoanTransaction = {
+  id: 1,
+  loan_id: 42,
+  type: "DISBURSEMENT",
+  amount: "250000.00",
+  principal_part: "250000.00",
+  interest_part: "0.00",
+  fee_part: "0.00",
+  penalty_part: "0.00",
+  value_date: EXAMPLE_DISBURSED_ON,
+  installment_number: null,
+  charge_id: null,
+  created_at: "2026-01-31T09:00:00.000Z",
+  recorded_by: 1,
+  reason: null,
+  reversed: false,
+  reversed_at: null,
+  reversed_by: null,
+  reversal_reason: null,
+};
+
+export const EXAMPLE_TRANSACTION: LoanTransaction = {
+  ...EXAMPLE_DISBURSEMENT,
+  id: 2,
+  type: "REPAYMENT",
+  amount: EXAMPLE_REPAYMENT.amount,
+  principal_part: EXAMPLE_REPAYMENT.principal_part,
+  interest_part: EXAMPLE_REPAYMENT.interest_part,
+  value_date: EXAMPLE_REPAYMENT.paid_on,
+  created_at: EXAMPLE_REPAYMENT.created_at,
+  recorded_by: EXAMPLE_REPAYMENT.recorded_by,
+};
+
+/** A 25.00 penalty on installment 2 waived in full. */
+export const EXAMPLE_WAIVER: LoanTransaction = {
+  ...EXAMPLE_DISBURSEMENT,
+  id: 8,
+  type: "WAIVER",
+  amount: "25.00",
+  principal_part: "0.00",
+  penalty_part: "25.00",
+  value_date: EXAMPLE_AS_OF,
+  installment_number: 2,
+  charge_id: 7,
+  created_at: "2026-04-10T11:00:00.000Z",
+  reason: "goodwill: first late payment",
+};
+
+/** Close of business for the day before the examples' `as_of`, just started. */
+export const EXAMPLE_COB_RUN: CloseOfBusinessRun = {
+  id: 12,
+  business_date: "2026-04-09",
+  status: "RUNNING",
+  loans_total: 1250,
+  loans_done: 500,
+  penalties_charged: 37,
+  started_at: "2026-04-10T00:05:00.000Z",
+  finished_at: null,
 };

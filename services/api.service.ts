@@ -194,6 +194,13 @@ export function gatewaySettings(config: AppConfig) {
           "GET loan/repayments/:id": "loans.repayments",
           "GET loan/repayment/:id": "loans.repayment",
           "GET loan/portfolio": "loans.portfolio",
+          "GET loan/transactions/:id": "loans.transactions",
+          "POST loan/repayments/:id/reverse": "loans.reverseRepayment",
+          "POST loan/charges/:id/waive": "loans.waiveCharge",
+          "POST loan/write-off/:id": "loans.writeOff",
+          "POST loan/close-of-business": "loans.runCloseOfBusiness",
+          "GET loan/close-of-business": "loans.listCloseOfBusiness",
+          "GET loan/close-of-business/:id": "loans.closeOfBusiness",
           // products
           "GET loan/products": "loans.listProducts",
           "POST loan/products": "loans.createProduct",

@@ -19,6 +19,10 @@ import { toCents } from "../domain/cents.js";
 import { createdLoanRow, defineLoanModels, type LoanModel, type LoanRow } from "./loans/loan.model.js";
 import { assertNew, parseAsOf, parsePrincipal } from "./loans/loan-rules.js";
 import { LoanRepository } from "./loans/loan-repository.js";
+import { JournalRepository } from "./loans/journal-repository.js";
+import { transactions } from "./loans/transactions.js";
+import { closeOfBusiness } from "./loans/close-of-business.js";
+import { CobRepository } from "./loans/cob-repository.js";
 import type { LoanChangeEvent, LoansThis, LoansVars, LockedChange } from "./loans/loans-this.js";
 import { toLoan, toLoanVersion } from "./loans/loan-view.js";
 import { loanMigrations } from "./loans/migrations.js";
@@ -48,6 +52,8 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
   mixins: [
     ownDatabase({ urlVariable: "LOANS_DATABASE_URL", defineModels: (s) => defineLoanModels(s).Loan, migrations: loanMigrations, outbox: { source: "loans" } }),
     servicing,
+    transactions,
+    closeOfBusiness,
     products,
     agentLimitActions,
   ],
@@ -277,6 +283,9 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
   // After the database mixin's `started` connected (the mixins' handlers run first).
   async started(this: LoansThis) {
     this.loans = new LoanRepository(this.adapter.db);
+    this.journal = new JournalRepository(this.adapter.db);
+    this.cob = new CobRepository(this.adapter.db);
+    this.scheduleCob();
     await this.startProducts();
     this.agentLimits = new AgentLimits(this.adapter.db, this.config.agentDefaultLimit);
   },

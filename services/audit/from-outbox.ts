@@ -33,6 +33,14 @@ function subjectOf(e: DomainEvent): Subject {
     case "loan.repaid":
       // The loan after, with the repayment that changed it: who recorded what, paid when.
       return { entity: "loan", entity_id: e.payload.loan.id, before: e.payload.before, after: { ...e.payload.loan, repayment: e.payload.repayment } };
+    case "loan.repayment_reversed":
+      return { entity: "loan", entity_id: e.payload.loan.id, before: e.payload.before, after: { ...e.payload.loan, repayment: e.payload.repayment } };
+    case "loan.charge_waived":
+      return { entity: "loan", entity_id: e.payload.loan.id, before: e.payload.before, after: { ...e.payload.loan, waiver: e.payload.waiver } };
+    case "loan.written_off":
+      return { entity: "loan", entity_id: e.payload.loan.id, before: e.payload.before, after: { ...e.payload.loan, transaction: e.payload.transaction } };
+    case "loan.charged":
+      return { entity: "loan", entity_id: e.payload.loan.id, before: e.payload.before, after: { ...e.payload.loan, charges: e.payload.charges } };
     case "product.changed":
       return { entity: "product", entity_id: e.payload.product_id, before: e.payload.before, after: e.payload.product };
     case "agent_limit.changed":

@@ -1,7 +1,7 @@
 /**
  * The loans service's tables, and the only code that reads or writes them: loans,
- * loan_versions, repayments, idempotency_keys (and loan_counts, which triggers keep). Their
- * columns are defined once (loan.model.ts, repayment.model.ts). Writes take the unit of
+ * loan_versions, idempotency_keys (and loan_counts, which triggers keep); a loan's
+ * transactions are journal-repository.ts's. Their columns are defined once (loan.model.ts). Writes take the unit of
  * work they are part of (unit-of-work.ts) and run on its transaction; a write's events go
  * in its own statement (`storeEventsIn`): a loan request is one statement (the loan, its
  * `loan.created` row in the outbox), a repayment two in its transaction (the loan locked
@@ -10,31 +10,19 @@
  * the service: this only reads and writes.
  */
 import type { ModelStatic, Sequelize } from "sequelize";
-import type { CalendarDate, InstallmentAllocation, LoanStatus, Portfolio } from "../../sdk/contracts.js";
+import type { CalendarDate, LoanStatus, Portfolio } from "../../sdk/contracts.js";
 import { storeEventsSql } from "../shared/outbox.js";
 import { selectRows } from "../shared/sql.js";
 import type { SqlTransactionWork, StatementWork, Work } from "../shared/unit-of-work.js";
 import type { LoanListPlan, LoanListRow } from "./loan-lists.js";
 import { LOAN_COLUMNS, NEW_LOAN_COLUMNS, type LoanModel, type LoanRow, type LoanVersionModel, type LoanVersionRow, type NewLoan, type NewLoanVersionRow } from "./loan.model.js";
 import { portfolioAsOf } from "./portfolio.js";
-import { REPAYMENT_COLUMNS, type RepaymentModel, type RepaymentRow } from "./repayment.model.js";
 import { IdempotencyKeyMismatchError, type WriteKey } from "./write-key.js";
 
 const LOAN_SELECT = LOAN_COLUMNS.join(", ");
-const REPAYMENT_SELECT = REPAYMENT_COLUMNS.join(", ");
-const NEW_REPAYMENT_COLUMNS = REPAYMENT_COLUMNS.filter((c) => c !== "id");
 
 /** The columns of a loan's row that a change after its creation sets (a decision, an edit, servicing). */
 export type LoanChange = Partial<Omit<LoanRow, "id" | "customer_id" | "agent_id" | "created_at" | "request_key">> & Pick<LoanRow, "updated_at">;
-
-/** A new repayment's row: every column but its id. */
-export type NewRepayment = Omit<RepaymentRow, "id">;
-
-export interface LockedForRepayment {
-  loan: LoanRow;
-  /** The repayment the request key made, when it committed before this statement began. */
-  done: RepaymentRow | null;
-}
 
 /** A JSONB column's value as its JSON text (pg would send an array as a PostgreSQL array). */
 function jsonColumn(column: string, value: unknown): unknown {
@@ -42,7 +30,7 @@ function jsonColumn(column: string, value: unknown): unknown {
 }
 
 /** `SET a = $n, …` for the defined columns of `change`, its values appended to `values`. */
-function setClause(change: LoanChange, values: unknown[]): string {
+export function setClause(change: LoanChange, values: unknown[]): string {
   return Object.entries(change)
     .filter(([, value]) => value !== undefined)
     .map(([column, value]) => {
@@ -62,10 +50,6 @@ export class LoanRepository {
 
   private get versions(): ModelStatic<LoanVersionModel> {
     return this.db.models.loanVersion as ModelStatic<LoanVersionModel>;
-  }
-
-  private get repayments(): ModelStatic<RepaymentModel> {
-    return this.db.models.repayment as ModelStatic<RepaymentModel>;
   }
 
   // ---- idempotency keys ----
@@ -184,73 +168,5 @@ export class LoanRepository {
 
   async history(loanId: number): Promise<LoanVersionRow[]> {
     return (await this.versions.findAll({ where: { loan_id: loanId }, order: [["version", "ASC"]] })).map((r) => r.get({ plain: true }));
-  }
-
-  // ---- repayments ----
-
-  async repayment(id: number): Promise<RepaymentRow | null> {
-    return (await this.repayments.findByPk(id))?.get({ plain: true }) ?? null;
-  }
-
-  async repaymentsOf(loanId: number): Promise<RepaymentRow[]> {
-    return (await this.repayments.findAll({ where: { loan_id: loanId }, order: [["id", "ASC"]] })).map((r) => r.get({ plain: true }));
-  }
-
-  /**
-   * The loan's row FOR UPDATE (concurrent repayments of a loan go one after the other), and
-   * in the same statement the repayment of the request key, if any. Undefined: no such loan.
-   * (An id past the integer range is no loan, as with Sequelize's literal: hence the cast.)
-   * The key's repayment is read as of the statement's start: one committed while this waited
-   * for the lock is not seen here (see `repaymentByKey` and `insertRepayment`).
-   */
-  async lockForRepayment(work: SqlTransactionWork, loanId: number, requestKey: string): Promise<LockedForRepayment | undefined> {
-    const [row] = await work.sql.rows<LoanRow & Record<`r_${keyof RepaymentRow}`, unknown>>(
-      `SELECT ${LOAN_COLUMNS.map((c) => `l.${c}`).join(", ")}, ${REPAYMENT_COLUMNS.map((c) => `r.${c} AS r_${c}`).join(", ")}
-         FROM loans l LEFT JOIN repayments r ON r.request_key = $2
-        WHERE l.id = $1::bigint
-          FOR UPDATE OF l`,
-      [loanId, requestKey],
-    );
-    if (!row) return undefined;
-    const loan = {} as Record<string, unknown>;
-    for (const c of LOAN_COLUMNS) loan[c] = row[c];
-    let done: Record<string, unknown> | null = null;
-    if (row.r_id !== null) {
-      done = {};
-      for (const c of REPAYMENT_COLUMNS) done[c] = row[`r_${c}`];
-    }
-    return { loan: loan as LoanRow, done: done as RepaymentRow | null };
-  }
-
-  /** The request key's repayment as committed now (a statement of its own: a fresh snapshot). */
-  async repaymentByKey(work: SqlTransactionWork, requestKey: string): Promise<RepaymentRow | undefined> {
-    const [row] = await work.sql.rows<RepaymentRow>(`SELECT ${REPAYMENT_SELECT} FROM repayments WHERE request_key = $1`, [requestKey]);
-    return row;
-  }
-
-  /**
-   * In one statement: the repayment, the loan's new figures and the events published so far
-   * (their `idAt` gets the repayment's id); answers the repayment's id and its allocation as
-   * stored. Null when a repayment with the request key committed since the lock was taken
-   * (nothing is written: the change and the events hang on the inserted row).
-   */
-  insertRepayment(work: SqlTransactionWork, repayment: NewRepayment, change: LoanChange): Promise<{ id: string; allocation: InstallmentAllocation[] } | null> {
-    return work.storeEventsIn(async (events) => {
-      const values: unknown[] = NEW_REPAYMENT_COLUMNS.map((c) => (c === "allocation" ? JSON.stringify(repayment.allocation) : repayment[c]));
-      const loanIdAt = NEW_REPAYMENT_COLUMNS.indexOf("loan_id") + 1;
-      const [row] = await work.sql.rows<{ id: string; allocation: InstallmentAllocation[] }>(
-        `WITH repayment AS (
-           INSERT INTO repayments (${NEW_REPAYMENT_COLUMNS.join(", ")})
-           VALUES (${NEW_REPAYMENT_COLUMNS.map((c, i) => (c === "allocation" ? `$${i + 1}::jsonb` : `$${i + 1}`)).join(", ")})
-           ON CONFLICT (request_key) WHERE request_key IS NOT NULL DO NOTHING
-           RETURNING id, allocation
-         ), loan AS (
-           UPDATE loans SET ${setClause(change, values)} FROM repayment WHERE loans.id = $${loanIdAt}
-         ), stored AS (${storeEventsSql(events, values, "repayment")})
-         SELECT id, allocation FROM repayment`,
-        values,
-      );
-      return row ?? null;
-    });
   }
 }

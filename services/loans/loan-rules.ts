@@ -6,7 +6,6 @@
 import Decimal from "decimal.js";
 import { PRINCIPAL_MAX, PRINCIPAL_MIN, type CalendarDate, type LoanStatus, type Money } from "../../sdk/contracts.js";
 import { ConflictError, fieldError } from "../shared/errors.js";
-import type { LoanPosition } from "../../domain/arrears.js";
 import { LAST_CALENDAR_DATE, isCalendarDate, monthsFit } from "../../domain/calendar.js";
 import { toMoney } from "../../domain/loan-math.js";
 
@@ -40,11 +39,6 @@ export function parseAmount(value: string | number): Money {
   return toMoney(amount);
 }
 
-export function assertWithinOutstanding(amount: Money, position: Pick<LoanPosition, "outstanding_principal" | "outstanding_interest">): void {
-  const outstanding = new Decimal(position.outstanding_principal).plus(position.outstanding_interest);
-  if (new Decimal(amount).gt(outstanding)) throw fieldError("amount", `amount must be at most the outstanding total, ${outstanding.toFixed(2)}`, "moneyMax");
-}
-
 /**
  * A servicing date (disbursed_on, paid_on): a real calendar date, default `today` (the
  * service's clock, UTC), never after it, and not before `notBefore` when given.
@@ -74,7 +68,7 @@ export function assertProjectable(asOf: CalendarDate, tenureMonths: number): voi
   }
 }
 
-export type LoanCommand = "edit" | "decide" | "disburse" | "repay";
+export type LoanCommand = "edit" | "decide" | "disburse" | "repay" | "writeOff";
 
 /** Which status each command needs; anything else is the named 409. */
 const TRANSITIONS: Record<LoanCommand, { from: LoanStatus; done: string; type: string }> = {
@@ -82,6 +76,7 @@ const TRANSITIONS: Record<LoanCommand, { from: LoanStatus; done: string; type: s
   decide: { from: "NEW", done: "decided", type: "LOAN_ALREADY_DECIDED" },
   disburse: { from: "APPROVED", done: "disbursed", type: "LOAN_NOT_DISBURSABLE" },
   repay: { from: "ACTIVE", done: "repaid", type: "LOAN_NOT_REPAYABLE" },
+  writeOff: { from: "ACTIVE", done: "written off", type: "LOAN_NOT_ACTIVE" },
 };
 
 export function assertCan(loan: { id: number; status: LoanStatus }, command: LoanCommand): void {
@@ -96,9 +91,4 @@ export function assertCan(loan: { id: number; status: LoanStatus }, command: Loa
 /** Only a loan waiting for a decision may be edited or decided. */
 export function assertNew(loan: { id: number; status: LoanStatus }, action: "edit" | "decide"): void {
   assertCan(loan, action);
-}
-
-/** An ACTIVE loan is CLOSED by the payment after which nothing is outstanding. */
-export function isPaidOff(position: LoanPosition): boolean {
-  return new Decimal(position.outstanding_principal).plus(position.outstanding_interest).isZero();
 }

@@ -7,7 +7,7 @@ const iso = (d: Date | string) => new Date(d).toISOString();
 
 /** A loan's JSON; its days past due as of `asOf` (today by the service's clock, or the as_of asked for). */
 export function toLoan(row: LoanRow, asOf: CalendarDate): Loan {
-  const serviced = row.status === "ACTIVE" || row.status === "CLOSED";
+  const serviced = row.status === "ACTIVE" || row.status === "CLOSED" || row.status === "WRITTEN_OFF";
   return {
     id: row.id,
     customer_id: row.customer_id,
@@ -27,6 +27,8 @@ export function toLoan(row: LoanRow, asOf: CalendarDate): Loan {
     closed_at: row.closed_at ? iso(row.closed_at) : null,
     outstanding_principal: serviced ? row.outstanding_principal : null,
     outstanding_interest: serviced ? row.outstanding_interest : null,
+    outstanding_fee: serviced ? row.outstanding_fee : null,
+    outstanding_penalty: serviced ? row.outstanding_penalty : null,
     next_due_date: serviced ? row.next_due_date : null,
     days_past_due: serviced ? daysPastDue(row.next_due_date, asOf) : null,
     product_code: row.product_code,

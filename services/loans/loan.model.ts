@@ -1,7 +1,7 @@
 /** The loans and loan_versions tables, as the loans service (and only it) sees them. */
 import { DataTypes, Model, type ModelAttributes, type ModelStatic, type Sequelize } from "sequelize";
 import type { Loan, LoanVersion, Money, ProductTerms } from "../../sdk/contracts.js";
-import { defineRepaymentModel, type RepaymentModel } from "./repayment.model.js";
+import { defineTransactionModel, type TransactionModel } from "./transaction.model.js";
 
 /**
  * A loan as stored: the contract's Loan, with the database's own Date timestamps; its
@@ -19,6 +19,11 @@ export type LoanRow = Omit<Loan, "decided_at" | "created_at" | "updated_at" | "c
   disbursed_by: number | null;
   /** The schedule's interest, fixed at disbursement: with the outstanding figures, what was paid. */
   total_interest: Money | null;
+  /** WRITTEN_OFF: what its write-off took of the principal, and its date. */
+  written_off_principal: Money | null;
+  written_off_on: string | null;
+  /** ACTIVE with a penalty rule: when close of business next has a penalty to decide (loan-book.ts); else null. */
+  next_penalty_date: string | null;
   /** The copy of its product's terms, taken at request and at each edit; null for loans made before products. */
   product_terms: ProductTerms | null;
 };
@@ -32,7 +37,7 @@ export class LoanVersionModel extends Model<LoanVersionRow, NewLoanVersionRow> {
 export interface LoanModels {
   Loan: ModelStatic<LoanModel>;
   LoanVersion: ModelStatic<LoanVersionModel>;
-  Repayment: ModelStatic<RepaymentModel>;
+  LoanTransaction: ModelStatic<TransactionModel>;
 }
 
 const money = () => ({ type: DataTypes.DECIMAL(14, 2), allowNull: false });
@@ -63,6 +68,11 @@ const LOAN_ATTRIBUTES = {
   total_interest: { type: DataTypes.DECIMAL(14, 2), allowNull: true },
   outstanding_principal: { type: DataTypes.DECIMAL(14, 2), allowNull: true },
   outstanding_interest: { type: DataTypes.DECIMAL(14, 2), allowNull: true },
+  outstanding_fee: { type: DataTypes.DECIMAL(14, 2), allowNull: true },
+  outstanding_penalty: { type: DataTypes.DECIMAL(14, 2), allowNull: true },
+  written_off_principal: { type: DataTypes.DECIMAL(14, 2), allowNull: true },
+  written_off_on: { type: DataTypes.DATEONLY, allowNull: true },
+  next_penalty_date: { type: DataTypes.DATEONLY, allowNull: true },
   next_due_date: { type: DataTypes.DATEONLY, allowNull: true },
   product_code: { type: DataTypes.STRING(32), allowNull: false },
   product_terms: { type: DataTypes.JSONB, allowNull: true },
@@ -120,5 +130,5 @@ const LOAN_VERSION_ATTRIBUTES = {
 export function defineLoanModels(sequelize: Sequelize): LoanModels {
   const Loan = sequelize.define<LoanModel>("loan", LOAN_ATTRIBUTES, { tableName: "loans" });
   const LoanVersion = sequelize.define<LoanVersionModel>("loanVersion", LOAN_VERSION_ATTRIBUTES, { tableName: "loan_versions", timestamps: false });
-  return { Loan, LoanVersion, Repayment: defineRepaymentModel(sequelize) };
+  return { Loan, LoanVersion, LoanTransaction: defineTransactionModel(sequelize) };
 }

@@ -8,6 +8,8 @@ import type { DbServiceThis } from "../shared/db.js";
 import type { Work } from "../shared/unit-of-work.js";
 import type { LoanListFilter } from "./loan-lists.js";
 import type { LoanChange, LoanRepository } from "./loan-repository.js";
+import type { JournalRepository } from "./journal-repository.js";
+import type { CobRepository } from "./cob-repository.js";
 import type { AgentLimits } from "./agent-limits.js";
 import type { LoanModel, LoanRow } from "./loan.model.js";
 import type { ProductCache } from "./product-cache.js";
@@ -28,6 +30,12 @@ export interface LoansVars {
   config: AppConfig;
   /** The loans database's tables (loan-repository.ts), once the service started. */
   loans: LoanRepository;
+  /** The loans' transactions (journal-repository.ts), once the service started. */
+  journal: JournalRepository;
+  /** Close of business's runs and batches (cob-repository.ts), once the service started. */
+  cob: CobRepository;
+  /** Arms the daily close of business at COB_AT (close-of-business.ts). */
+  scheduleCob(): void;
   /** The agents' lending limits (agent-limits.ts), once the service started. */
   agentLimits: AgentLimits;
   /** Where "today" comes from (the node's clock, deps.ts); handlers pass `todayOf(this.clock)` down. */

@@ -2,6 +2,8 @@
 import type { Migration } from "../shared/db.js";
 import { agentLimitsMigration } from "./agent-limits.js";
 import { agentUsedMigration } from "./agent-used-migration.js";
+import { transactionsMigration } from "./transactions-migration.js";
+import { cobMigration } from "./cob-migration.js";
 
 export const loanMigrations: Migration[] = [
   {
@@ -198,4 +200,6 @@ export const loanMigrations: Migration[] = [
   },
   agentLimitsMigration,
   agentUsedMigration,
+  transactionsMigration,
+  cobMigration,
 ];

@@ -19,22 +19,30 @@ async function countsByStatus(db: Sequelize): Promise<Record<LoanStatus, number>
   return counts;
 }
 
-async function activeSums(db: Sequelize, atRiskBefore: CalendarDate): Promise<{ outstanding: string; atRisk: string }> {
-  const [row] = await db.query<{ outstanding: string | null; at_risk: string | null }>(
-    `SELECT sum(outstanding_principal) AS outstanding,
-            sum(outstanding_principal) FILTER (WHERE next_due_date < $1::date) AS at_risk
-       FROM loans WHERE status = 'ACTIVE'`,
+async function activeSums(db: Sequelize, atRiskBefore: CalendarDate): Promise<{ outstanding: string; atRisk: string; writtenOff: string }> {
+  const [row] = await db.query<{ outstanding: string | null; at_risk: string | null; written_off: string | null }>(
+    `SELECT sum(outstanding_principal) FILTER (WHERE status = 'ACTIVE') AS outstanding,
+            sum(outstanding_principal) FILTER (WHERE status = 'ACTIVE' AND next_due_date < $1::date) AS at_risk,
+            sum(written_off_principal) FILTER (WHERE status = 'WRITTEN_OFF') AS written_off
+       FROM loans WHERE status IN ('ACTIVE', 'WRITTEN_OFF')`,
     { bind: [atRiskBefore], type: QueryTypes.SELECT },
   );
-  return { outstanding: row?.outstanding ?? "0", atRisk: row?.at_risk ?? "0" };
+  return { outstanding: row?.outstanding ?? "0", atRisk: row?.at_risk ?? "0", writtenOff: row?.written_off ?? "0" };
 }
 
-/** Over the overdue loans only (next_due_date < as_of): what was due before as_of less what was paid. */
+/**
+ * Over the overdue loans only (next_due_date < as_of): the scheduled principal and interest
+ * due before as_of less what was paid of them — repayments fill those in installment order,
+ * whatever the charges (replay.ts) — plus the unpaid fees and penalties. Every charge is
+ * booked against an installment that fell due before its value date, so for as_of today the
+ * unpaid charges of an overdue loan are all overdue.
+ */
 async function overdueAmount(db: Sequelize, asOf: CalendarDate): Promise<string> {
   const [row] = await db.query<{ overdue: string | null }>(
-    `SELECT sum(GREATEST(0, due - paid)) AS overdue FROM (
+    `SELECT sum(GREATEST(0, due - paid) + charges) AS overdue FROM (
        SELECT CASE WHEN k >= tenure_months THEN principal + total_interest ELSE k * emi END AS due,
-              principal + total_interest - outstanding_principal - outstanding_interest AS paid
+              principal + total_interest - outstanding_principal - outstanding_interest AS paid,
+              outstanding_fee + outstanding_penalty AS charges
          FROM loans CROSS JOIN LATERAL loan_installments_due_before(disbursed_on, tenure_months, $1::date) AS k
         WHERE status = 'ACTIVE' AND next_due_date < $1::date
      ) owed`,
@@ -53,5 +61,6 @@ export async function portfolioAsOf(db: Sequelize, asOf: CalendarDate): Promise<
     active_outstanding_principal: toMoney(outstanding),
     overdue_amount: toMoney(overdue),
     par30: toMoney(par30),
+    written_off_principal: toMoney(sums.writtenOff),
   };
 }

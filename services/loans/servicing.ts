@@ -1,29 +1,28 @@
 /**
  * Loan servicing, a mixin of the loans service: disbursement, the repayment schedule,
- * repayments, and the portfolio. Disbursement and repayments lock the loan's row, so of
- * concurrent disbursements one wins and concurrent repayments are applied one after the
- * other, none lost; each write remembers its request key, so a retried one is done once.
- * The schedule is recomputed from the terms (schedule.ts) for the one loan read; the
- * figures lists need are kept on the loan row by the transaction that changes them.
+ * repayments, and the portfolio. Every money change locks the loan's row, reads its
+ * transactions and replays them with the new one (loan-book.ts): concurrent changes of a
+ * loan go one after the other, none lost, and the loan row's figures and each repayment's
+ * share are the replay's, written in the same statement as the new transaction. Each write
+ * remembers its request key, so a retried one is done once.
  */
 import type { Service } from "moleculer";
 import type { ActionParams, ActionResult, CalendarDate, Money, Repayment } from "../../sdk/contracts.js";
 import { callerOf, type AppContext } from "../shared/context.js";
-import { ForbiddenError, NotFoundError } from "../shared/errors.js";
+import { ForbiddenError, NotFoundError, fieldError } from "../shared/errors.js";
 import { dateParam, idParam } from "../shared/params.js";
 import { defineMixin } from "../shared/schema.js";
-import { allocatePayment, type PaymentAllocation } from "../../domain/allocation.js";
-import { paidSoFar, positionAfter, summarize, type LoanPosition } from "../../domain/arrears.js";
 import { todayOf } from "../../domain/clock.js";
 import { fromCents, toCents } from "../../domain/cents.js";
+import { excessOf, scheduleView } from "../../domain/loan-book.js";
+import { buildSchedule, totalInterest } from "../../domain/schedule.js";
 import type { LoanRow } from "./loan.model.js";
-import { assertCan, assertProjectable, assertWithinOutstanding, isPaidOff, parseAmount, parseAsOf, parseServiceDate } from "./loan-rules.js";
+import { assertCan, assertProjectable, parseAmount, parseAsOf, parseServiceDate } from "./loan-rules.js";
 import { toLoan } from "./loan-view.js";
 import type { LoansThis } from "./loans-this.js";
 import { publishPortfolio, registerPortfolioGauges } from "./portfolio-metrics.js";
-import type { LoanChange } from "./loan-repository.js";
-import { toRepayment, type RepaymentRow } from "./repayment.model.js";
-import { buildSchedule, totalInterest } from "../../domain/schedule.js";
+import { projection, replayBook, shareChanges, toReplayTransaction, unstoredShare, UNSTORED_ID, type Book } from "./loan-book.js";
+import { toRepayment, toTransaction, type NewTransactionRow, type TransactionRow } from "./transaction.model.js";
 import { IdempotencyKeyMismatchError, markReplayed, writeKey } from "./write-key.js";
 
 interface ServicingVars {
@@ -42,37 +41,30 @@ const amountParam = {
   ],
 } as const;
 
-/** The schedule of a disbursed loan, from its stored terms and disbursement date. */
-function scheduleOf(loan: LoanRow) {
-  if (!loan.disbursed_on) throw new Error(`loan ${loan.id} is ${loan.status} without a disbursement date`);
-  return buildSchedule(loan, loan.disbursed_on);
-}
-
 interface RepaymentPlan {
+  book: Book;
   paidOn: CalendarDate;
-  allocation: PaymentAllocation;
-  position: LoanPosition;
-  closes: boolean;
 }
 
-/** The repayment's rules and arithmetic on the locked loan; throws the named error a rule makes. */
-function planRepayment(loan: LoanRow, amount: Money, paidOnParam: string | undefined, today: CalendarDate): RepaymentPlan {
+/** The repayment's rules and its replay on the locked loan; throws the named error a rule makes. */
+function planRepayment(loan: LoanRow, stored: readonly TransactionRow[], amount: Money, paidOnParam: string | undefined, today: CalendarDate): RepaymentPlan {
   assertCan(loan, "repay");
   const paidOn = parseServiceDate("paid_on", paidOnParam, today, { date: loan.disbursed_on!, what: "the disbursement" });
-  assertWithinOutstanding(amount, { outstanding_principal: loan.outstanding_principal!, outstanding_interest: loan.outstanding_interest! });
-  const schedule = scheduleOf(loan);
-  const paidBefore = paidSoFar(loan.principal, loan.total_interest!, loan.outstanding_principal!, loan.outstanding_interest!);
-  const allocation = allocatePayment(schedule, paidBefore, amount);
-  const position = positionAfter(schedule, fromCents(toCents(paidBefore) + toCents(amount)));
-  return { paidOn, allocation, position, closes: isPaidOff(position) };
+  const cents = toCents(amount);
+  const added = { id: UNSTORED_ID, type: "REPAYMENT" as const, amount: cents, value_date: paidOn, installment_number: null, charge_id: null, reversed: false };
+  const book = replayBook(loan, [...stored.map(toReplayTransaction), added]);
+  // More than the loan owes (as of each repayment's date: a charge dated later is not payable by it).
+  const excess = excessOf(book.replay);
+  if (excess > 0n) throw fieldError("amount", `amount must be at most the outstanding total, ${fromCents(cents - excess)}`, "moneyMax");
+  return { book, paidOn };
 }
 
 /**
  * A retry of a repayment that committed answers it. The key's claim already refused another
  * request with a client's key; a key's repayment of another loan would be one too.
  */
-function retried(ctx: AppContext, done: RepaymentRow, loanId: number): Repayment {
-  if (done.loan_id !== loanId) throw new IdempotencyKeyMismatchError();
+function retried(ctx: AppContext, done: TransactionRow, loanId: number): Repayment {
+  if (done.loan_id !== loanId || done.type !== "REPAYMENT") throw new IdempotencyKeyMismatchError();
   markReplayed(ctx);
   return toRepayment(done);
 }
@@ -87,22 +79,42 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
         const admin = callerOf(ctx).id;
         const key = writeKey(ctx);
         const disbursement_key = key.key;
-        return this.lockedUpdate(ctx, ctx.params.id, "loan.disbursed", key, (loan) => {
-          if (loan.disbursement_key === disbursement_key) return null; // this very disbursement, retried
-          assertCan(loan, "disburse");
-          const schedule = buildSchedule(loan, disbursedOn);
-          const interest = totalInterest(schedule);
-          return {
-            status: "ACTIVE",
-            disbursed_on: disbursedOn,
-            disbursed_by: admin,
-            disbursement_key,
-            total_interest: interest,
-            outstanding_principal: loan.principal,
-            outstanding_interest: interest,
-            next_due_date: schedule[0]!.due_date,
-          };
-        });
+        let customerId: number | undefined;
+        return this.unitOfWork
+          .run(ctx, { plainSql: true }, async (work) => {
+            await this.loans.claimWriteKey(work, key);
+            const locked = await this.journal.lockLoan(work, ctx.params.id, disbursement_key);
+            if (!locked) throw new NotFoundError("loan", ctx.params.id);
+            const { loan } = locked;
+            customerId = loan.customer_id;
+            const today = todayOf(this.clock);
+            if (loan.disbursement_key === disbursement_key) {
+              markReplayed(ctx); // this very disbursement, retried
+              return toLoan(loan, today);
+            }
+            assertCan(loan, "disburse");
+            const now = new Date();
+            const schedule = buildSchedule(loan, disbursedOn);
+            const disbursed: LoanRow = { ...loan, status: "ACTIVE", disbursed_on: disbursedOn, disbursed_by: admin, disbursement_key, total_interest: totalInterest(schedule) };
+            const base = { loan_id: loan.id, interest_part: "0.00", fee_part: "0.00", penalty_part: "0.00", allocation: [], value_date: disbursedOn, charge_id: null, recorded_by: admin };
+            const rest = { reason: null, request_key: null, created_at: now, reversed: false, reversed_at: null, reversed_by: null, reversal_reason: null, reversal_key: null };
+            const insert: NewTransactionRow[] = [{ ...base, ...rest, type: "DISBURSEMENT", amount: loan.principal, principal_part: loan.principal, installment_number: null }];
+            // The product's disbursement fee is charged with the first installment, dated the disbursement.
+            const fee = toCents(loan.disbursement_fee) > 0n;
+            if (fee) insert.push({ ...base, ...rest, type: "FEE", amount: loan.disbursement_fee, principal_part: "0.00", fee_part: loan.disbursement_fee, installment_number: 1 });
+            const book = replayBook(
+              disbursed,
+              insert.map((t, i) => toReplayTransaction({ ...t, id: i + 1 })),
+            );
+            const change = { ...projection(disbursed, book, now), disbursed_on: disbursedOn, disbursed_by: admin, disbursement_key, total_interest: disbursed.total_interest, updated_at: now };
+            const before = toLoan(loan, today);
+            const after = toLoan({ ...disbursed, ...change }, today);
+            work.publish("loan.disbursed", { actor_id: admin, before, loan: after });
+            if (fee) work.publish("loan.charged", { actor_id: admin, before, loan: after, reallocated: [], charges: [toTransaction({ ...insert[1]!, id: 0 })] }, ["charges", "0", "id"]);
+            await this.journal.applyChange(work, { loanId: loan.id, insert, idOf: fee ? 1 : 0, change, shares: [] });
+            return after;
+          })
+          .finally(() => this.clearLists(customerId));
       },
     },
 
@@ -112,12 +124,15 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
       async handler(this: ServicingThis, ctx: Ctx<"loans.schedule">): Promise<ActionResult<"loans.schedule">> {
         const asOf = parseAsOf(ctx.params.as_of, todayOf(this.clock));
         const loan = await this.findVisible(ctx.params.id, callerOf(ctx));
-        // Before disbursement: a projection, as if the money went out on as_of.
-        const disbursed = loan.disbursed_on !== null && loan.total_interest !== null && loan.outstanding_principal !== null && loan.outstanding_interest !== null;
-        if (!disbursed) assertProjectable(asOf, loan.tenure_months);
-        const schedule = disbursed ? scheduleOf(loan) : buildSchedule(loan, asOf);
-        const paid = disbursed ? paidSoFar(loan.principal, loan.total_interest!, loan.outstanding_principal!, loan.outstanding_interest!) : "0.00";
-        return { loan_id: loan.id, disbursed_on: loan.disbursed_on, as_of: asOf, ...summarize(schedule, paid, asOf) };
+        if (loan.disbursed_on === null) {
+          // Before disbursement: a projection, as if the money went out on as_of.
+          assertProjectable(asOf, loan.tenure_months);
+          const projected = { ...loan, disbursed_on: asOf };
+          const book = replayBook(projected, []);
+          return { loan_id: loan.id, disbursed_on: null, as_of: asOf, ...scheduleView(book.schedule, book.replay, asOf) };
+        }
+        const book = replayBook(loan, (await this.journal.transactionsOf(loan.id)).map(toReplayTransaction));
+        return { loan_id: loan.id, disbursed_on: loan.disbursed_on, as_of: asOf, ...scheduleView(book.schedule, book.replay, asOf) };
       },
     },
 
@@ -137,9 +152,8 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
       access: ["admin", "agent", "customer"],
       params: { id: idParam },
       async handler(this: ServicingThis, ctx: Ctx<"loans.repayment">): Promise<ActionResult<"loans.repayment">> {
-        // BIGSERIAL: an id past it is no repayment (as with `lockForRepayment`'s cast).
-        const repayment = Number.isSafeInteger(ctx.params.id) ? await this.loans.repayment(ctx.params.id) : null;
-        if (!repayment) throw new NotFoundError("repayment", ctx.params.id);
+        const repayment = await this.journal.byId(ctx.params.id);
+        if (!repayment || repayment.type !== "REPAYMENT") throw new NotFoundError("repayment", ctx.params.id);
         const caller = callerOf(ctx);
         if (caller.role === "customer" && (await this.loans.customerOf(repayment.loan_id)) !== caller.id) throw new ForbiddenError("this repayment is of another customer's loan");
         return toRepayment(repayment);
@@ -151,7 +165,7 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
       params: { id: idParam },
       async handler(this: ServicingThis, ctx: Ctx<"loans.repayments">): Promise<ActionResult<"loans.repayments">> {
         const loan = await this.findVisible(ctx.params.id, callerOf(ctx));
-        return { rows: (await this.loans.repaymentsOf(loan.id)).map(toRepayment) };
+        return { rows: (await this.journal.repaymentsOf(loan.id)).map(toRepayment) };
       },
     },
 
@@ -166,8 +180,9 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
 
   methods: {
     /**
-     * Under the loan's row lock: the repayment, its allocation over the schedule, the
-     * loan's new figures (CLOSED when nothing is left) and the events, in one transaction.
+     * Under the loan's row lock: the repayment, the loan's replay with it (its share, the
+     * other repayments' moved shares, the loan's new figures, CLOSED when nothing is left)
+     * and the events, in one statement of one transaction.
      */
     async recordRepayment(this: ServicingThis, ctx: AppContext, id: number, amount: Money, paidOnParam: string | undefined): Promise<Repayment> {
       const key = writeKey(ctx);
@@ -179,50 +194,60 @@ export const servicing = defineMixin<Omit<ServicingThis, keyof Service>>({
           .run(ctx, { plainSql: true }, async (work) => {
             // A client's key first: a retry waits here for the first with it, then finds its repayment below.
             await this.loans.claimWriteKey(work, key);
-            const locked = await this.loans.lockForRepayment(work, id, request_key);
+            const locked = await this.journal.lockLoan(work, id, request_key);
             if (!locked) throw new NotFoundError("loan", id);
             const { loan } = locked;
             customerId = loan.customer_id;
             const today = todayOf(this.clock);
             if (locked.done) return retried(ctx, locked.done, id);
             let plan: RepaymentPlan;
+            let stored: TransactionRow[] = [];
             try {
-              plan = planRepayment(loan, amount, paidOnParam, today);
+              if (loan.status === "ACTIVE") stored = await this.journal.lockedTransactions(work, id);
+              plan = planRepayment(loan, stored, amount, paidOnParam, today);
             } catch (err) {
               // A retry that waited for the lock while its original committed finds it only now.
-              const done = await this.loans.repaymentByKey(work, request_key);
+              const done = await this.journal.byKey(work, request_key);
               if (done) return retried(ctx, done, id);
               throw err;
             }
             const now = new Date();
-            const change: LoanChange = { ...plan.position, updated_at: now, ...(plan.closes && { status: "CLOSED" as const, closed_at: now }) };
-            const row = {
+            const share = unstoredShare(plan.book);
+            const moved = shareChanges(stored, plan.book);
+            const change = { ...projection(loan, plan.book, now), updated_at: now };
+            const row: NewTransactionRow = {
               loan_id: id,
+              type: "REPAYMENT",
               amount,
-              principal_part: plan.allocation.principal,
-              interest_part: plan.allocation.interest,
-              allocation: plan.allocation.installments,
-              paid_on: plan.paidOn,
+              ...share,
+              value_date: plan.paidOn,
+              installment_number: null,
+              charge_id: null,
               recorded_by: recorder,
+              reason: null,
               request_key,
               created_at: now,
+              reversed: false,
+              reversed_at: null,
+              reversed_by: null,
+              reversal_reason: null,
+              reversal_key: null,
             };
-            // The id comes from the insert: the stored events get it in SQL, the answer and the live events below.
+            // The id comes from the insert: the stored events get it in SQL, the answer below.
             const repayment = toRepayment({ ...row, id: 0 });
             const before = toLoan(loan, today);
             const after = toLoan({ ...loan, ...change }, today);
-            work.publish("loan.repaid", { actor_id: recorder, repayment, before, loan: after }, ["repayment", "id"]);
-            if (plan.closes) work.publish("loan.closed", { actor_id: recorder, before, loan: after });
-            const inserted = await this.loans.insertRepayment(work, row, change);
+            const reallocated = moved.map((m) => m.reallocation);
+            work.publish("loan.repaid", { actor_id: recorder, repayment, before, loan: after, reallocated }, ["repayment", "id"]);
+            if (change.status === "CLOSED") work.publish("loan.closed", { actor_id: recorder, before, loan: after });
+            const inserted = await this.journal.applyChange(work, { loanId: id, insert: [row], change, shares: moved });
             if (!inserted) {
               // The key's repayment committed after this transaction's lock statement began.
-              const done = await this.loans.repaymentByKey(work, request_key);
+              const done = await this.journal.byKey(work, request_key);
               if (!done) throw new Error(`repayment ${request_key} conflicted on its key but no repayment has it`);
               return retried(ctx, done, id);
             }
-            repayment.id = Number(inserted.id);
-            repayment.allocation = inserted.allocation; // as stored, as the repayments list reads it
-            return repayment;
+            return toRepayment(inserted[0]!);
           })
           // The loan's customer's lists and the admin/agent lists, whatever the outcome.
           .finally(() => this.clearLists(customerId))

@@ -40,6 +40,12 @@ export interface AppConfig {
   heapGrowingPercent: number;
   /** AGENT_DEFAULT_LIMIT: an approved agent's lending limit until an admin sets one (default 5000000.00). */
   agentDefaultLimit: Money;
+  /** COB_AT: when (UTC) one loans instance runs close of business for the day that ended; null: "off". */
+  cobAt: { hour: number; minute: number } | null;
+  /** COB_BATCH_SIZE: how many loans close of business decides per transaction. */
+  cobBatchSize: number;
+  /** COB_STALE_MS: a RUNNING run whose batches stopped committing this long ago died with its process (FAILED). */
+  cobStaleMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -125,6 +131,14 @@ export function parseEventConsumers(value: string | undefined): Subscription[] {
   });
 }
 
+/** The time of day of COB_AT ("HH:MM" UTC), or null for "off". */
+export function parseCobAt(raw: string): { hour: number; minute: number } | null {
+  if (raw === "off") return null;
+  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(raw);
+  if (!m) throw new Error(`COB_AT must be HH:MM (UTC) or off, got "${raw}"`);
+  return { hour: Number(m[1]), minute: Number(m[2]) };
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const adminEmail = env.ADMIN_EMAIL;
   const adminPassword = env.ADMIN_PASSWORD;
@@ -153,5 +167,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     corsOrigins: parseOrigins(env.CORS_ORIGINS),
     heapGrowingPercent: intFromEnv(env, "HEAP_GROWING_PERCENT", 100),
     agentDefaultLimit: moneyFromEnv(env, "AGENT_DEFAULT_LIMIT", AGENT_DEFAULT_LIMIT),
+    cobAt: parseCobAt(env.COB_AT || "00:05"),
+    cobBatchSize: intFromEnv(env, "COB_BATCH_SIZE", 500, 1),
+    cobStaleMs: intFromEnv(env, "COB_STALE_MS", 60_000, 100),
   };
 }

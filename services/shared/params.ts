@@ -21,4 +21,6 @@ export function passwordFits(password: string): boolean {
 }
 
 /** A calendar date YYYY-MM-DD, optional; whether it is a real date is checked where it is used. */
+/** Why a money change was made (a reversal, a waiver, a write-off), for the audit log. */
+export const reasonParam = { type: "string", trim: true, min: 1, max: 500, pattern: NO_CONTROL, messages: { stringPattern: "The '{field}' field must not contain control characters." } } as const;
 export const dateParam = { type: "string", optional: true, pattern: /^\d{4}-\d{2}-\d{2}$/, messages: { stringPattern: "The '{field}' field must be a calendar date YYYY-MM-DD." } } as const;

@@ -32,6 +32,8 @@ const loan = (id: number, principal: string, status: Loan["status"]): Loan => ({
   closed_at: null,
   outstanding_principal: null,
   outstanding_interest: null,
+  outstanding_fee: null,
+  outstanding_penalty: null,
   next_due_date: null,
   days_past_due: null,
   product_code: "STANDARD",

@@ -132,7 +132,7 @@ test("parameters carry the bounds the actions declare", () => {
   expect(list.parameters.find((p) => p.name === "pageSize")).toEqual(
     expect.objectContaining({ in: "query", required: false, schema: expect.objectContaining({ type: "integer", exclusiveMinimum: 0, maximum: 100, default: 20 }) }),
   );
-  expect(list.parameters.find((p) => p.name === "status")!.schema).toEqual(expect.objectContaining({ type: "string", enum: ["NEW", "APPROVED", "REJECTED", "ACTIVE", "CLOSED"] }));
+  expect(list.parameters.find((p) => p.name === "status")!.schema).toEqual(expect.objectContaining({ type: "string", enum: ["NEW", "APPROVED", "REJECTED", "ACTIVE", "CLOSED", "WRITTEN_OFF"] }));
   const request = served.paths["/api/v1/loan/customer-loan"]!.post!;
   const body = request.requestBody!.content["application/json"]!;
   expect(body.schema.required).toEqual(["customer_id", "principal", "tenure_months"]);

@@ -40,7 +40,7 @@ type DeepMoneyAsString<T> = string extends T
 
 type Schemas = components["schemas"];
 
-type SuccessOf<R> = R extends { 200: infer S } ? S : R extends { 201: infer S } ? S : R extends { 204: infer S } ? S : never;
+type SuccessOf<R> = R extends { 200: infer S } ? S : R extends { 201: infer S } ? S : R extends { 202: infer S } ? S : R extends { 204: infer S } ? S : never;
 type BodyOf<S> = S extends { content: { "application/json": infer B } } ? B : void;
 type SuccessBody<K extends keyof operations> = BodyOf<SuccessOf<operations[K]["responses"]>>;
 type SdkResult<K> = K extends keyof LoanClient ? (LoanClient[K] extends (...args: never[]) => Promise<infer R> ? R : "not a method") : "no such SDK method";
@@ -108,6 +108,12 @@ export const requests: Record<string, true> = {
   loanSchedule: {} as Accepts<Query<"loanSchedule">, C.AsOfQuery>,
   portfolio: {} as Accepts<Query<"portfolio">, C.AsOfQuery>,
   listRepayments: {} as Accepts<operations["listRepayments"]["parameters"]["path"], C.IdParam>,
+  listTransactions: {} as Accepts<operations["listTransactions"]["parameters"]["path"], C.IdParam>,
+  reverseRepayment: {} as Accepts<RequestBody<"reverseRepayment">, C.ReasonRequest>,
+  waiveCharge: {} as Accepts<RequestBody<"waiveCharge">, C.ReasonRequest>,
+  writeOff: {} as Accepts<RequestBody<"writeOff">, C.WriteOffRequest>,
+  runCloseOfBusiness: {} as Accepts<RequestBody<"runCloseOfBusiness">, C.CloseOfBusinessRequest>,
+  listCloseOfBusiness: {} as Accepts<Query<"listCloseOfBusiness">, C.PageQuery>,
   // sessions
   refresh: {} as Accepts<RequestBody<"refresh">, C.RefreshRequest>,
   endSession: {} as Accepts<operations["endSession"]["parameters"]["path"], C.SessionIdParam>,

@@ -62,7 +62,7 @@ describe("the loan's life", () => {
       const res = await repay(id, { amount: row.installment, paid_on: row.due_date });
       expectStatus(res, 201);
       expect(res.headers.get("location")).toBe(`/api/v1/loan/repayment/${res.body.id}`);
-      expect(res.body.allocation).toEqual([{ number: row.number, principal: row.principal, interest: row.interest }]);
+      expect(res.body.allocation).toEqual([{ number: row.number, principal: row.principal, interest: row.interest, fee: "0.00", penalty: "0.00" }]);
       principal = principal.plus(res.body.principal_part);
       interest = interest.plus(res.body.interest_part);
     }
@@ -75,7 +75,20 @@ describe("the loan's life", () => {
     expect(final.rows.map((r: { status: string }) => r.status)).toEqual(Array(24).fill("PAID"));
     const repayments = await call("GET", `/api/loan/repayments/${id}`, { token: people.customer.token });
     expect(repayments.body.rows).toHaveLength(24);
-    expect(Object.keys(repayments.body.rows[0]).sort()).toEqual(["allocation", "amount", "created_at", "id", "interest_part", "loan_id", "paid_on", "principal_part", "recorded_by"]);
+    expect(Object.keys(repayments.body.rows[0]).sort()).toEqual([
+      "allocation",
+      "amount",
+      "created_at",
+      "fee_part",
+      "id",
+      "interest_part",
+      "loan_id",
+      "paid_on",
+      "penalty_part",
+      "principal_part",
+      "recorded_by",
+      "reversed",
+    ]);
     // listed as CLOSED, and the audit trail holds the whole life
     const closedList = await call("GET", "/api/loan/list-loans-admin-agent?status=CLOSED&pageSize=100", { token: people.agent.token });
     expect(closedList.body.rows.map((l: { id: number }) => l.id)).toContain(id);
@@ -274,8 +287,8 @@ describe("bad input", () => {
 test("the portfolio answers the book's figures as two-place strings", async () => {
   const res = await call("GET", "/api/loan/portfolio?as_of=2026-06-15", { token: people.admin.token });
   expectStatus(res, 200);
-  expect(Object.keys(res.body).sort()).toEqual(["active_outstanding_principal", "as_of", "by_status", "overdue_amount", "par30"]);
-  expect(Object.keys(res.body.by_status).sort()).toEqual(["ACTIVE", "APPROVED", "CLOSED", "NEW", "REJECTED"]);
+  expect(Object.keys(res.body).sort()).toEqual(["active_outstanding_principal", "as_of", "by_status", "overdue_amount", "par30", "written_off_principal"]);
+  expect(Object.keys(res.body.by_status).sort()).toEqual(["ACTIVE", "APPROVED", "CLOSED", "NEW", "REJECTED", "WRITTEN_OFF"]);
   for (const money of [res.body.active_outstanding_principal, res.body.overdue_amount, res.body.par30]) expect(money).toMatch(/^\d+\.\d{2}$/);
   expect(Number(res.body.par30)).toBeLessThanOrEqual(100);
 });

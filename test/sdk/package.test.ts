@@ -57,7 +57,7 @@ test("ESM import of loanstack/sdk", () => {
      const c = new LoanClient({ baseUrl: "http://x.test", token: "t" });
      console.log(typeof c.listLoans, new NotFoundError("m", { status: 404 }) instanceof LoanApiError, ROLES.join(), LOAN_STATUSES.join());`,
   ]);
-  expect(out.trim()).toBe("function true admin,agent,customer NEW,APPROVED,REJECTED,ACTIVE,CLOSED");
+  expect(out.trim()).toBe("function true admin,agent,customer NEW,APPROVED,REJECTED,ACTIVE,CLOSED,WRITTEN_OFF");
 });
 
 test("CommonJS require of loanstack/sdk", () => {

@@ -46,7 +46,7 @@ test("each consumer gets a pending row for each event it takes", async () => {
   const values: unknown[] = [];
   await db.query(storeEventsSql([pendingEvent("loan.created", { actor_id: 1, loan })], values), { bind: values });
   // As loans.repay stores its events: a WITH member, the new row's id written into the payload.
-  const events = [pendingEvent("loan.repaid", { actor_id: 1, before: loan, loan, repayment: { id: 0 } as Repayment }, ["repayment", "id"])];
+  const events = [pendingEvent("loan.repaid", { actor_id: 1, before: loan, loan, reallocated: [], repayment: { id: 0 } as Repayment }, ["repayment", "id"])];
   const withValues: unknown[] = [];
   await db.query(`WITH repayment AS (SELECT 42 AS id), stored AS (${storeEventsSql(events, withValues, "repayment")}) SELECT id FROM repayment`, { bind: withValues });
 

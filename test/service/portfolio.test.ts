@@ -43,11 +43,12 @@ test("a hand-computed book as of 2026-06-15", async () => {
   const book = await call<Portfolio>("loans.portfolio", { as_of: "2026-06-15" });
   expect(book).toEqual({
     as_of: "2026-06-15",
-    by_status: { NEW: 1, APPROVED: 1, REJECTED: 1, ACTIVE: 4, CLOSED: 1 },
+    by_status: { NEW: 1, APPROVED: 1, REJECTED: 1, ACTIVE: 4, CLOSED: 1, WRITTEN_OFF: 0 },
     active_outstanding_principal: "830085.13",
     overdue_amount: "147924.95",
     // (240731.63 + 455828.35) / 830085.13
     par30: "83.91",
+    written_off_principal: "0.00",
   });
   // 30 days past due is not yet "more than 30": 2026-05-30 is 30 days after 2026-04-30
   const at30 = await call<Portfolio>("loans.portfolio", { as_of: "2026-05-30" });

@@ -72,15 +72,16 @@ test("a loan request: BEGIN, the agent's limit and used amount locked, the loan 
   expect(keyed.map((s) => s.split(" ")[0])).toEqual(["BEGIN", "INSERT", "SELECT", "WITH", "COMMIT"]);
 });
 
-test("a repayment: BEGIN, the locked loan, the repayment with the loan's figures and events, COMMIT (and the claim with a key)", async () => {
+test("a repayment: BEGIN, the locked loan, its transactions, the repayment with the loan's figures and events, COMMIT (and the claim with a key)", async () => {
   const loan = await request();
   await call("loans.decide", { id: loan.id, status: "APPROVED" }, admin);
   await call("loans.disburse", { id: loan.id, disbursed_on: "2026-01-10" }, admin);
   const plain = await statementsOf(() => call("loans.repay", { id: loan.id, amount: "100.00" }, agent));
-  expect(plain.map((s) => s.split(" ")[0])).toEqual(["BEGIN", "SELECT", "WITH", "COMMIT"]);
-  expect(plain[2]).toMatch(/INSERT INTO repayments .* UPDATE loans.*INSERT INTO outbox/);
+  // The transactions are read after the lock, by a statement of its own: a snapshot taken before the lock was granted would miss a repayment it waited for.
+  expect(plain.map((s) => s.split(" ")[0])).toEqual(["BEGIN", "SELECT", "SELECT", "WITH", "COMMIT"]);
+  expect(plain[3]).toMatch(/INSERT INTO loan_transactions .*UPDATE loans.*INSERT INTO outbox/);
   const keyed = await statementsOf(() => call("loans.repay", { id: loan.id, amount: "100.00" }, agent, "round-trips-2"));
-  expect(keyed.map((s) => s.split(" ")[0])).toEqual(["BEGIN", "INSERT", "SELECT", "WITH", "COMMIT"]);
+  expect(keyed.map((s) => s.split(" ")[0])).toEqual(["BEGIN", "INSERT", "SELECT", "SELECT", "WITH", "COMMIT"]);
 });
 
 test("a decision, a disbursement, an edit: the locked loan, then the change and its event in one statement", async () => {

@@ -68,7 +68,7 @@ test("disbursement: ACTIVE, its schedule stored as figures on the loan, the firs
     loan_id: loan.id,
     disbursed_on: "2026-01-31",
     as_of: "2026-02-01",
-    totals: { principal: "250000.00", interest: "32440.84", installment: "282440.84" },
+    totals: { principal: "250000.00", interest: "32440.84", installment: "282440.84", fee: "0.00", penalty: "0.00" },
     overdue_amount: "0.00",
     days_past_due: 0,
   });
@@ -80,8 +80,12 @@ test("disbursement: ACTIVE, its schedule stored as figures on the loan, the firs
     principal: "9268.37",
     interest: "2500.00",
     balance: "240731.63",
+    fee: "0.00",
+    penalty: "0.00",
     paid_principal: "0.00",
     paid_interest: "0.00",
+    paid_fee: "0.00",
+    paid_penalty: "0.00",
     status: "DUE",
   });
   expect(s.rows[23]).toMatchObject({ number: 24, due_date: "2028-01-31", installment: "11768.33", principal: "11651.81", interest: "116.52", balance: "0.00" });
@@ -139,9 +143,9 @@ test("partial and early payments: in due order, interest first; one payment over
   // 25000.00 more: the rest of 1 (6768.37), all of 2 (11768.37), and 6463.26 of 3
   const second = await repay(loan.id, "25000.00", "2026-02-20");
   expect(second.allocation).toEqual([
-    { number: 1, principal: "6768.37", interest: "0.00" },
-    { number: 2, principal: "9361.05", interest: "2407.32" },
-    { number: 3, principal: "4149.55", interest: "2313.71" },
+    { number: 1, principal: "6768.37", interest: "0.00", fee: "0.00", penalty: "0.00" },
+    { number: 2, principal: "9361.05", interest: "2407.32", fee: "0.00", penalty: "0.00" },
+    { number: 3, principal: "4149.55", interest: "2313.71", fee: "0.00", penalty: "0.00" },
   ]);
   const s = await schedule(loan.id, "2026-02-20");
   expect(s.rows.slice(0, 4).map((r) => r.status)).toEqual(["PAID", "PAID", "PARTIAL", "DUE"]);
