@@ -214,6 +214,14 @@ export class LoanClient {
     return this.request({ method: "GET", path: `/api/v1/user/users/${pathId(id)}` }, options);
   }
 
+  /**
+   * GET /api/v1/user/search (admin, approved agent): users whose first name, last name, "first last"
+   * or email holds `q` (2 characters or more, any case), by last name, first name, id. Agents find customers only.
+   */
+  searchUsers(q: string, query: PageQuery = {}, options?: RequestOptions): Promise<Page<User>> {
+    return this.request({ method: "GET", path: "/api/v1/user/search", query: { q, ...pageQuery(query) } }, options);
+  }
+
   /** DELETE /api/v1/user/login-failures/{user_id} (admin): clears the account's failed-login counts (204). */
   async clearLoginFailures(userId: number, options?: RequestOptions): Promise<void> {
     await this.request<undefined>({ method: "DELETE", path: `/api/v1/user/login-failures/${pathId(userId)}` }, options);

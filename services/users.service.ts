@@ -3,7 +3,7 @@
  * learn about users only through its actions and events.
  */
 import { Errors, type Service } from "moleculer";
-import type { ActionParams, ActionResult, Page, Role, User } from "../sdk/contracts.js";
+import { USER_SEARCH_MIN, type ActionParams, type ActionResult, type Page, type Role, type User } from "../sdk/contracts.js";
 import { NO_RETRY, defineService } from "./shared/schema.js";
 import { configOf } from "./shared/deps.js";
 import { ownDatabase, type DbServiceThis } from "./shared/db.js";
@@ -53,6 +53,7 @@ type ActionParamsMap = {
   listUsers: ActionParams<"users.listUsers">;
   listApprovals: ActionParams<"users.listApprovals">;
   byId: ActionParams<"users.approveAgent">;
+  search: ActionParams<"users.search">;
   clearLoginFailures: ActionParams<"users.clearLoginFailures">;
 };
 
@@ -237,6 +238,23 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
         const row = await this.repo.users.byId(ctx.params.id);
         if (!row) throw new NotFoundError("user", ctx.params.id);
         return toUser(row);
+      },
+    },
+
+    /**
+     * Staff finding people: `q` anywhere in "first last" or the email, in any case (the
+     * trigram indexes of migration 0005). Admins find every role; agents, the customers
+     * they act for (as list-agents shows them).
+     */
+    search: {
+      access: ["admin", "agent"],
+      params: { ...pageParams, q: { type: "string", trim: true, min: USER_SEARCH_MIN, max: 254 } },
+      async handler(this: UsersThis, ctx: Ctx<"search">): Promise<ActionResult<"users.search">> {
+        const window = pageWindow(ctx.params);
+        const role = callerOf(ctx).role === "admin" ? undefined : "customer";
+        // Emails are kept NFC-normalised (identity-params.ts): so is what is looked for in them.
+        const { rows, total } = await this.repo.users.search(ctx.params.q.normalize("NFC"), role, window);
+        return toPage(rows.map(toUser), total, window);
       },
     },
 

@@ -641,6 +641,23 @@ const ENDPOINTS: Endpoint[] = [
     }),
   },
   {
+    method: "GET",
+    route: "/api/user/search",
+    allowed: ["agent", "admin"],
+    success: 200,
+    // Every actor is a "Test …": an admin finds people of every role, an agent customers only.
+    prepare: async (role) => ({
+      path: "/api/user/search?q=test&pageSize=100",
+      check: async (res, allowed) => {
+        if (!allowed) return;
+        const roles = new Set(res.body.rows.map((u: { role: string }) => u.role));
+        expect(res.body.total).toBeGreaterThan(0);
+        if (role === "agent") expect([...roles]).toEqual(["customer"]);
+        else expect(roles).toContain("agent");
+      },
+    }),
+  },
+  {
     method: "DELETE",
     route: "/api/user/login-failures/{user_id}",
     allowed: ["admin"],
@@ -720,7 +737,7 @@ describe.each(ENDPOINTS.map((e) => [`${e.method} ${e.route}`, e] as const))("%s"
 
 test("the matrix covers every row of the API table", () => {
   const rows = ENDPOINTS.map((e) => `${e.method} ${e.route}`);
-  expect(new Set(rows).size).toBe(39); // 18 of the core API, 6 of servicing, 5 of sessions, 2 of the accounts' admin, 5 of products, 3 of agent limits
+  expect(new Set(rows).size).toBe(40); // 18 of the core API, 6 of servicing, 5 of sessions, 2 of the accounts' admin, 1 user search, 5 of products, 3 of agent limits
 });
 
 describe("a loan's own customer", () => {
