@@ -209,7 +209,7 @@ export class LoanClient {
     return this.request({ method: "PUT", path: `/api/v1/user/approve-delete/${pathId(id)}`, body }, options);
   }
 
-  /** GET /api/v1/user/users/{id} (admin): one user, where a new user's Location points. */
+  /** GET /api/v1/user/users/{id}: one user, where a new user's Location points (admin: anyone; approved agent: a customer; customer: themselves). */
   getUser(id: number, options?: RequestOptions): Promise<User> {
     return this.request({ method: "GET", path: `/api/v1/user/users/${pathId(id)}` }, options);
   }

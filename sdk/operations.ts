@@ -222,9 +222,12 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
   "users.getUser": {
     operationId: "getUser",
     tag: "users",
-    summary: "One user, of any role (where the Location of a new user points)",
+    summary: "One user (where the Location of a new user points): admins read anyone, approved agents customers, customers themselves",
     success: { status: 200, schema: "User", description: "The user", example: EXAMPLE_USER },
-    errors: { 404: "No user has this id" },
+    errors: {
+      403: "An agent asking for an agent or an admin, or a customer asking for anyone but themselves (a customer is not told whether the id exists)",
+      404: "No user has this id",
+    },
     fields: { id: { description: "The user's id", examples: [7] } },
   },
   "users.search": {

@@ -9,6 +9,7 @@ import { configOf } from "./shared/deps.js";
 import { ownDatabase, type DbServiceThis } from "./shared/db.js";
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, fieldError } from "./shared/errors.js";
 import { callerOf, type AppContext } from "./shared/context.js";
+import { mayReadUser } from "./shared/access.js";
 import { pageParams, pageWindow, toPage } from "./shared/pagination.js";
 import { idParam, passwordFits, passwordParam } from "./shared/params.js";
 import { moneyParam, parseMoney } from "./shared/money-param.js";
@@ -230,13 +231,20 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       },
     },
 
-    /** One user, of any role: where the Location of a signup or a create-admin points. */
+    /**
+     * One user: where the Location of a signup or a create-admin points, and the console's
+     * person pages. An admin reads anyone, an agent customers, a customer themselves (mayReadUser).
+     */
     getUser: {
-      access: ["admin"],
+      access: ["admin", "agent", "customer"],
       params: { id: idParam },
       async handler(this: UsersThis, ctx: Ctx<"byId">): Promise<ActionResult<"users.getUser">> {
-        const row = await this.repo.users.byId(ctx.params.id);
-        if (!row) throw new NotFoundError("user", ctx.params.id);
+        const caller = callerOf(ctx);
+        // A customer asking for someone else learns nothing, not even whether the id exists.
+        const row = caller.role === "customer" && caller.id !== ctx.params.id ? null : await this.repo.users.byId(ctx.params.id);
+        const verdict = mayReadUser(caller, ctx.params.id, row);
+        if (verdict === "forbidden") throw new ForbiddenError(caller.role === "agent" ? "agents read customers' accounts only" : "customers read their own account only");
+        if (verdict === "not-found" || !row) throw new NotFoundError("user", ctx.params.id);
         return toUser(row);
       },
     },
