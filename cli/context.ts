@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { DEFAULT_BASE_URL, LoanClient, type LoanClientOptions } from "../sdk/index.js";
 import { CredentialStore, canRefresh, credentialsOf, isExpired, withFileLock, type StoredCredentials } from "./credentials.js";
 import { CliError, EXIT, NOT_LOGGED_IN, usageError } from "./errors.js";
+import { type NameOf, UserNames, bareId } from "./names.js";
 import { Output, type OutStream } from "./output.js";
 import { type InStream, Prompter } from "./prompts.js";
 import { userAgent } from "./version.js";
@@ -36,6 +37,7 @@ export class Context {
   readonly json: boolean;
   readonly debug: boolean;
   private prompter: Prompter | undefined;
+  private userNames: UserNames | undefined;
   private readonly stored: StoredCredentials | undefined;
 
   constructor(
@@ -99,6 +101,25 @@ export class Context {
       ...options,
       headers,
     });
+  }
+
+  /**
+   * How this command shows user ids: with their names, each looked up once for the whole
+   * command (names.ts); a failed lookup shows the bare id. Under --json nothing is looked up.
+   */
+  async namesOf(ids: Iterable<number | null | undefined>): Promise<NameOf> {
+    if (this.json) return bareId;
+    if (!this.userNames) {
+      let client: LoanClient;
+      try {
+        client = this.client();
+      } catch {
+        return bareId;
+      }
+      // One try each: a name is not worth a retry's wait.
+      this.userNames = new UserNames((id) => client.getUser(id, { maxRetries: 0 }));
+    }
+    return this.userNames.resolve(ids);
   }
 
   /** The options of the command being run (with the global ones). */

@@ -3,6 +3,7 @@
  * JSON output is the API's own shape, untouched.
  */
 import { LOAN_STATUSES, type InstallmentStatus, type Loan, type LoanSchedule, type Portfolio, type Repayment, type ScheduleRow } from "../sdk/contracts.js";
+import { type NameOf, bareId } from "./names.js";
 import { type Column, type Style, renderRecord, renderTable, shortTime } from "./output.js";
 
 const INSTALLMENT_STYLES: Record<InstallmentStatus, Style> = { PAID: "green", PARTIAL: "cyan", OVERDUE: "red", DUE: "dim" };
@@ -19,20 +20,20 @@ const SCHEDULE_COLUMNS: Column<ScheduleRow>[] = [
   { header: "STATUS", value: (r) => r.status, style: (r) => INSTALLMENT_STYLES[r.status] },
 ];
 
-const REPAYMENT_COLUMNS: Column<Repayment>[] = [
+const repaymentColumns = (name: NameOf): Column<Repayment>[] => [
   { header: "ID", value: (r) => String(r.id), align: "right" },
   { header: "PAID ON", value: (r) => r.paid_on },
   { header: "AMOUNT", value: (r) => r.amount, align: "right" },
   { header: "PRINCIPAL", value: (r) => r.principal_part, align: "right" },
   { header: "INTEREST", value: (r) => r.interest_part, align: "right" },
   { header: "INSTALLMENTS", value: installmentRange },
-  { header: "BY", value: (r) => String(r.recorded_by), align: "right" },
+  { header: "RECORDED BY", value: (r) => name(r.recorded_by) },
   { header: "RECORDED (UTC)", value: (r) => shortTime(r.created_at) },
 ];
 
-const OVERDUE_COLUMNS: Column<Loan>[] = [
+const overdueColumns = (name: NameOf): Column<Loan>[] => [
   { header: "ID", value: (l) => String(l.id), align: "right" },
-  { header: "CUSTOMER", value: (l) => String(l.customer_id), align: "right" },
+  { header: "CUSTOMER", value: (l) => name(l.customer_id) },
   { header: "PRINCIPAL", value: (l) => l.principal, align: "right" },
   { header: "OUTSTANDING PRINCIPAL", value: (l) => l.outstanding_principal ?? "-", align: "right" },
   { header: "OUTSTANDING INTEREST", value: (l) => l.outstanding_interest ?? "-", align: "right" },
@@ -41,8 +42,8 @@ const OVERDUE_COLUMNS: Column<Loan>[] = [
 ];
 
 /** `loans list --overdue`: the arrears columns instead of the terms. */
-export function overdueTable(loans: Loan[], color: boolean): string {
-  return renderTable(OVERDUE_COLUMNS, loans, color);
+export function overdueTable(loans: Loan[], color: boolean, name: NameOf = bareId): string {
+  return renderTable(overdueColumns(name), loans, color);
 }
 
 function installmentRange(r: Repayment): string {
@@ -66,11 +67,11 @@ export function scheduleView(s: LoanSchedule, color: boolean): string {
   return `${heading}\n${renderTable(SCHEDULE_COLUMNS, s.rows, color)}\n${summary}`;
 }
 
-export function repaymentsTable(rows: Repayment[], color: boolean): string {
-  return renderTable(REPAYMENT_COLUMNS, rows, color);
+export function repaymentsTable(rows: Repayment[], color: boolean, name: NameOf = bareId): string {
+  return renderTable(repaymentColumns(name), rows, color);
 }
 
-export function repaymentRecord(r: Repayment, color: boolean): string {
+export function repaymentRecord(r: Repayment, color: boolean, name: NameOf = bareId): string {
   return renderRecord(
     [
       ["ID", String(r.id)],
@@ -80,7 +81,7 @@ export function repaymentRecord(r: Repayment, color: boolean): string {
       ["Interest", r.interest_part],
       ["Installments", installmentRange(r)],
       ["Paid on", r.paid_on],
-      ["Recorded by", String(r.recorded_by)],
+      ["Recorded by", name(r.recorded_by)],
       ["Recorded (UTC)", shortTime(r.created_at)],
     ],
     color,

@@ -3,6 +3,7 @@
  * their detail views. The JSON output is the API's own shape, untouched.
  */
 import type { Loan, LoanStatus, LoanVersion, Page, User } from "../sdk/index.js";
+import { type NameOf, bareId } from "./names.js";
 import { type Column, type Style, renderRecord, renderTable, shortTime } from "./output.js";
 
 const STATUS_STYLES: Record<LoanStatus, Style> = { NEW: "yellow", APPROVED: "green", REJECTED: "red", ACTIVE: "cyan", CLOSED: "dim", WRITTEN_OFF: "red" };
@@ -28,10 +29,11 @@ const USER_COLUMNS: Column<User>[] = [
   { header: "CREATED (UTC)", value: (u) => shortTime(u.created_at) },
 ];
 
-const LOAN_COLUMNS: Column<Loan>[] = [
+/** Loans' columns; `name` shows a user id (with the name when known: names.ts). */
+const loanColumns = (name: NameOf): Column<Loan>[] => [
   { header: "ID", value: (l) => String(l.id), align: "right" },
-  { header: "CUSTOMER", value: (l) => String(l.customer_id), align: "right" },
-  { header: "AGENT", value: (l) => String(l.agent_id), align: "right" },
+  { header: "CUSTOMER", value: (l) => name(l.customer_id) },
+  { header: "AGENT", value: (l) => name(l.agent_id) },
   { header: "PRINCIPAL", value: (l) => l.principal, align: "right" },
   { header: "RATE %", value: (l) => l.interest_rate, align: "right" },
   { header: "MONTHS", value: (l) => String(l.tenure_months), align: "right" },
@@ -41,27 +43,39 @@ const LOAN_COLUMNS: Column<Loan>[] = [
   { header: "CREATED (UTC)", value: (l) => shortTime(l.created_at) },
 ];
 
-const VERSION_COLUMNS: Column<LoanVersion>[] = [
+const versionColumns = (name: NameOf): Column<LoanVersion>[] => [
   { header: "VERSION", value: (v) => String(v.version), align: "right" },
   { header: "PRINCIPAL", value: (v) => v.principal, align: "right" },
   { header: "RATE %", value: (v) => v.interest_rate, align: "right" },
   { header: "MONTHS", value: (v) => String(v.tenure_months), align: "right" },
   { header: "EMI", value: (v) => v.emi, align: "right" },
   { header: "STATUS", value: (v) => v.status, style: (v) => statusStyle(v.status) },
-  { header: "EDITED BY", value: (v) => String(v.edited_by), align: "right" },
+  { header: "EDITED BY", value: (v) => name(v.edited_by) },
   { header: "EDITED (UTC)", value: (v) => shortTime(v.edited_at) },
+];
+
+/** A search's answer: who they are, at a glance. */
+const FOUND_COLUMNS: Column<User>[] = [
+  { header: "ID", value: (u) => String(u.id), align: "right" },
+  { header: "NAME", value: fullName },
+  { header: "EMAIL", value: (u) => u.email },
+  { header: "ROLE", value: (u) => u.role },
 ];
 
 export function usersTable(users: User[], color: boolean): string {
   return renderTable(USER_COLUMNS, users, color);
 }
 
-export function loansTable(loans: Loan[], color: boolean): string {
-  return renderTable(LOAN_COLUMNS, loans, color);
+export function foundUsersTable(users: User[], color: boolean): string {
+  return renderTable(FOUND_COLUMNS, users, color);
 }
 
-export function historyTable(versions: LoanVersion[], color: boolean): string {
-  return renderTable(VERSION_COLUMNS, versions, color);
+export function loansTable(loans: Loan[], color: boolean, name: NameOf = bareId): string {
+  return renderTable(loanColumns(name), loans, color);
+}
+
+export function historyTable(versions: LoanVersion[], color: boolean, name: NameOf = bareId): string {
+  return renderTable(versionColumns(name), versions, color);
 }
 
 export function userRecord(user: User, color: boolean): string {
@@ -79,12 +93,12 @@ export function userRecord(user: User, color: boolean): string {
   );
 }
 
-export function loanRecord(loan: Loan, color: boolean): string {
+export function loanRecord(loan: Loan, color: boolean, name: NameOf = bareId): string {
   return renderRecord(
     [
       ["ID", String(loan.id)],
-      ["Customer", String(loan.customer_id)],
-      ["Agent", String(loan.agent_id)],
+      ["Customer", name(loan.customer_id)],
+      ["Agent", name(loan.agent_id)],
       ["Principal", loan.principal],
       ["Interest rate", `${loan.interest_rate} %`],
       ["Tenure", `${loan.tenure_months} months`],
@@ -93,7 +107,7 @@ export function loanRecord(loan: Loan, color: boolean): string {
       ["Disbursement fee", loan.disbursement_fee],
       ["Status", loan.status, statusStyle(loan.status)],
       ["Version", String(loan.version)],
-      ["Decided by", loan.decided_by === null ? "-" : String(loan.decided_by)],
+      ["Decided by", name(loan.decided_by)],
       ["Decided (UTC)", shortTime(loan.decided_at)],
       ...servicingFields(loan),
       ["Created (UTC)", shortTime(loan.created_at)],

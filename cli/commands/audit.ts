@@ -6,6 +6,7 @@ import { AUDIT_ENTITIES, type AuditEntity, type AuditEvent, type EventName } fro
 import { action } from "../action.js";
 import { positiveInt } from "../args.js";
 import type { Io } from "../context.js";
+import { type NameOf } from "../names.js";
 import { type Column, renderTable, shortTime } from "../output.js";
 import { pageFooter } from "../views.js";
 import { type ListOptions, pageQuery, withPaging } from "./users.js";
@@ -16,12 +17,13 @@ interface AuditOptions extends ListOptions {
   event?: EventName;
 }
 
-const COLUMNS: Column<AuditEvent>[] = [
+/** The log's columns; `name` shows a user id (the actor, a user entity) with the name when known. */
+const columns = (name: NameOf): Column<AuditEvent>[] => [
   { header: "ID", value: (e) => String(e.id), align: "right" },
   { header: "OCCURRED (UTC)", value: (e) => shortTime(e.occurred_at) },
   { header: "EVENT", value: (e) => e.event },
-  { header: "ENTITY", value: (e) => `${e.entity} ${e.entity_id}` },
-  { header: "BY", value: (e) => (e.actor_id === null ? "-" : String(e.actor_id)), align: "right" },
+  { header: "ENTITY", value: (e) => `${e.entity} ${e.entity === "user" ? name(e.entity_id) : e.entity_id}` },
+  { header: "BY", value: (e) => name(e.actor_id) },
 ];
 
 function eventName(value: string): EventName {
@@ -51,7 +53,8 @@ export function registerAudit(program: Command, io: Io): void {
           event: options.event,
           ...pageQuery(options),
         });
-        ctx.out.data(page, () => (page.rows.length === 0 ? "" : renderTable(COLUMNS, page.rows, ctx.out.color)));
+        const name = await ctx.namesOf(page.rows.flatMap((e) => [e.actor_id, e.entity === "user" ? e.entity_id : null]));
+        ctx.out.data(page, () => (page.rows.length === 0 ? "" : renderTable(columns(name), page.rows, ctx.out.color)));
         if (page.rows.length === 0) ctx.out.info("No events found");
         const footer = pageFooter(page, "events");
         if (footer) ctx.out.info(footer);

@@ -7,25 +7,26 @@ import type { AgentLimit } from "../../sdk/index.js";
 import { action } from "../action.js";
 import { money, positiveInt } from "../args.js";
 import type { Io } from "../context.js";
+import { type NameOf, bareId } from "../names.js";
 import { type Column, renderRecord, renderTable } from "../output.js";
 import { pageFooter } from "../views.js";
 import { type ListOptions, pageQuery, withPaging } from "./users.js";
 
-const LIMIT_COLUMNS: Column<AgentLimit>[] = [
-  { header: "AGENT", value: (l) => String(l.agent_id), align: "right" },
+const limitColumns = (name: NameOf): Column<AgentLimit>[] => [
+  { header: "AGENT", value: (l) => name(l.agent_id) },
   { header: "LIMIT", value: (l) => l.limit, align: "right" },
   { header: "USED", value: (l) => l.used, align: "right" },
   { header: "AVAILABLE", value: (l) => l.available, align: "right", style: (l) => (l.available === "0.00" ? "red" : undefined) },
 ];
 
-export function limitsTable(rows: AgentLimit[], color: boolean): string {
-  return renderTable(LIMIT_COLUMNS, rows, color);
+export function limitsTable(rows: AgentLimit[], color: boolean, name: NameOf = bareId): string {
+  return renderTable(limitColumns(name), rows, color);
 }
 
-export function limitRecord(l: AgentLimit, color: boolean): string {
+export function limitRecord(l: AgentLimit, color: boolean, name: NameOf = bareId): string {
   return renderRecord(
     [
-      ["Agent", String(l.agent_id)],
+      ["Agent", name(l.agent_id)],
       ["Limit", l.limit],
       ["Used", l.used],
       ["Available", l.available, l.available === "0.00" ? "red" : "green"],
@@ -42,7 +43,8 @@ export function registerLimits(program: Command, io: Io): void {
     .action(
       action(io, async (ctx) => {
         const page = await ctx.client().listAgentLimits(pageQuery(ctx.opts<ListOptions>()));
-        ctx.out.data(page, () => (page.rows.length === 0 ? "" : limitsTable(page.rows, ctx.out.color)));
+        const name = await ctx.namesOf(page.rows.map((l) => l.agent_id));
+        ctx.out.data(page, () => (page.rows.length === 0 ? "" : limitsTable(page.rows, ctx.out.color, name)));
         if (page.rows.length === 0) ctx.out.info("No agent has a lending limit yet");
         const footer = pageFooter(page, "agents");
         if (footer) ctx.out.info(footer);
@@ -57,7 +59,8 @@ export function registerLimits(program: Command, io: Io): void {
     .action(
       action(io, async (ctx, id: number) => {
         const limit = await ctx.client().getAgentLimit(id);
-        ctx.out.data(limit, () => limitRecord(limit, ctx.out.color));
+        const name = await ctx.namesOf([limit.agent_id]);
+        ctx.out.data(limit, () => limitRecord(limit, ctx.out.color, name));
       }),
     );
 
@@ -70,7 +73,8 @@ export function registerLimits(program: Command, io: Io): void {
     .action(
       action(io, async (ctx, id: number, amount: string) => {
         const limit = await ctx.client().setAgentLimit(id, { limit: amount });
-        ctx.out.data(limit, () => limitRecord(limit, ctx.out.color));
+        const name = await ctx.namesOf([limit.agent_id]);
+        ctx.out.data(limit, () => limitRecord(limit, ctx.out.color, name));
         ctx.out.success(`Agent ${limit.agent_id}'s lending limit is ${limit.limit} (${limit.available} available)`);
       }),
     );

@@ -2,7 +2,7 @@
  * Loans: `loans request|list|show|edit|approve|reject|history|import`.
  */
 import type { Command } from "commander";
-import type { LoanDecision, LoanStatus } from "../../sdk/index.js";
+import type { Loan, LoanDecision, LoanStatus } from "../../sdk/index.js";
 import { action } from "../action.js";
 import { calendarDate, loanStatus, money, positiveInt } from "../args.js";
 import type { Context, Io } from "../context.js";
@@ -31,9 +31,15 @@ interface ImportCommandOptions {
   state?: string;
 }
 
+/** A loan's record, its customer, agent and decider by name (the API's own JSON under --json). */
+export async function printLoan(ctx: Context, loan: Loan): Promise<void> {
+  const name = await ctx.namesOf([loan.customer_id, loan.agent_id, loan.decided_by]);
+  ctx.out.data(loan, () => loanRecord(loan, ctx.out.color, name));
+}
+
 async function decide(ctx: Context, id: number, status: LoanDecision): Promise<void> {
   const loan = await ctx.client().decideLoan(id, { status });
-  ctx.out.data(loan, () => loanRecord(loan, ctx.out.color));
+  await printLoan(ctx, loan);
   ctx.out.success(`Loan ${loan.id} ${status === "APPROVED" ? "approved" : "rejected"}`);
 }
 
@@ -68,7 +74,7 @@ export function registerLoans(program: Command, io: Io): void {
           tenure_months: options.tenure,
           ...(options.product !== undefined && { product_code: options.product }),
         });
-        ctx.out.data(loan, () => loanRecord(loan, ctx.out.color));
+        await printLoan(ctx, loan);
         ctx.out.success(`Requested loan ${loan.id}: EMI ${loan.emi} over ${loan.tenure_months} months at ${loan.interest_rate} %`);
       }),
     );
@@ -91,7 +97,8 @@ export function registerLoans(program: Command, io: Io): void {
         const query = { status: options.status, overdue: options.overdue, as_of: options.asOf, ...pageQuery(options) };
         const page = credentials.user.role === "customer" ? await client.listMyLoans(query) : await client.listLoans(query);
         const table = options.overdue ? overdueTable : loansTable;
-        ctx.out.data(page, () => (page.rows.length === 0 ? "" : table(page.rows, ctx.out.color)));
+        const name = await ctx.namesOf(page.rows.flatMap((l) => (options.overdue ? [l.customer_id] : [l.customer_id, l.agent_id])));
+        ctx.out.data(page, () => (page.rows.length === 0 ? "" : table(page.rows, ctx.out.color, name)));
         if (page.rows.length === 0) ctx.out.info("No loans found");
         const footer = pageFooter(page, "loans");
         if (footer) ctx.out.info(footer);
@@ -106,8 +113,7 @@ export function registerLoans(program: Command, io: Io): void {
     .addHelpText("after", "\nExamples:\n  $ loanctl loans show 42\n  $ loanctl --json loans show 42\n")
     .action(
       action(io, async (ctx, id: number) => {
-        const loan = await ctx.client().getLoan(id);
-        ctx.out.data(loan, () => loanRecord(loan, ctx.out.color));
+        await printLoan(ctx, await ctx.client().getLoan(id));
       }),
     );
 
@@ -128,7 +134,7 @@ export function registerLoans(program: Command, io: Io): void {
           ...(options.principal !== undefined ? { principal: options.principal } : {}),
           ...(options.tenure !== undefined ? { tenure_months: options.tenure } : {}),
         });
-        ctx.out.data(loan, () => loanRecord(loan, ctx.out.color));
+        await printLoan(ctx, loan);
         ctx.out.success(`Loan ${loan.id} is now version ${loan.version}: EMI ${loan.emi}`);
       }),
     );
@@ -162,7 +168,8 @@ export function registerLoans(program: Command, io: Io): void {
     .action(
       action(io, async (ctx, id: number) => {
         const history = await ctx.client().loanHistory(id);
-        ctx.out.data(history, () => (history.rows.length === 0 ? "" : historyTable(history.rows, ctx.out.color)));
+        const name = await ctx.namesOf(history.rows.map((v) => v.edited_by));
+        ctx.out.data(history, () => (history.rows.length === 0 ? "" : historyTable(history.rows, ctx.out.color, name)));
         if (history.rows.length === 0) ctx.out.info(`Loan ${id} has not been edited`);
       }),
     );

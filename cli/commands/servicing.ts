@@ -7,7 +7,7 @@ import { action } from "../action.js";
 import { calendarDate, money, positiveInt } from "../args.js";
 import type { Io } from "../context.js";
 import { portfolioRecord, repaymentRecord, repaymentsTable, scheduleView } from "../servicing-views.js";
-import { loanRecord } from "../views.js";
+import { printLoan } from "./loans.js";
 
 function standing(loan: Loan): string {
   if (loan.status === "CLOSED") return `Loan ${loan.id} is paid off and CLOSED`;
@@ -26,7 +26,7 @@ export function registerLoanServicing(loans: Command, io: Io): void {
       action(io, async (ctx, id: number) => {
         const on = ctx.opts<{ on?: string }>().on;
         const loan = await ctx.client().disburseLoan(id, on ? { disbursed_on: on } : {});
-        ctx.out.data(loan, () => loanRecord(loan, ctx.out.color));
+        await printLoan(ctx, loan);
         ctx.out.success(`Loan ${loan.id} disbursed on ${loan.disbursed_on}: first installment due ${loan.next_due_date}`);
       }),
     );
@@ -57,7 +57,8 @@ export function registerLoanServicing(loans: Command, io: Io): void {
         const options = ctx.opts<{ amount: string; on?: string }>();
         const client = ctx.client();
         const repayment = await client.recordRepayment(id, { amount: options.amount, ...(options.on && { paid_on: options.on }) });
-        ctx.out.data(repayment, () => repaymentRecord(repayment, ctx.out.color));
+        const name = await ctx.namesOf([repayment.recorded_by]);
+        ctx.out.data(repayment, () => repaymentRecord(repayment, ctx.out.color, name));
         ctx.out.success(`Recorded repayment ${repayment.id} of loan ${id}: ${repayment.amount} (principal ${repayment.principal_part}, interest ${repayment.interest_part})`);
         if (!ctx.out.jsonMode) ctx.out.info(standing(await client.getLoan(id)));
       }),
@@ -71,7 +72,8 @@ export function registerLoanServicing(loans: Command, io: Io): void {
     .action(
       action(io, async (ctx, id: number) => {
         const result = await ctx.client().listRepayments(id);
-        ctx.out.data(result, () => (result.rows.length === 0 ? "" : repaymentsTable(result.rows, ctx.out.color)));
+        const name = await ctx.namesOf(result.rows.map((r) => r.recorded_by));
+        ctx.out.data(result, () => (result.rows.length === 0 ? "" : repaymentsTable(result.rows, ctx.out.color, name)));
         if (result.rows.length === 0) ctx.out.info(`No repayment recorded for loan ${id}`);
       }),
     );
@@ -84,7 +86,8 @@ export function registerLoanServicing(loans: Command, io: Io): void {
     .action(
       action(io, async (ctx, id: number) => {
         const repayment = await ctx.client().getRepayment(id);
-        ctx.out.data(repayment, () => repaymentRecord(repayment, ctx.out.color));
+        const name = await ctx.namesOf([repayment.recorded_by]);
+        ctx.out.data(repayment, () => repaymentRecord(repayment, ctx.out.color, name));
       }),
     );
 }

@@ -1,12 +1,13 @@
 /**
- * People: `users list|show|unlock` (admin), `customers list` (agents, admins), `admins create` (admin).
+ * People: `users list|unlock` (admin), `users search|show` (admin; an agent finds and reads
+ * customers, a customer shows themselves), `customers list` (agents, admins), `admins create` (admin).
  */
 import type { Command } from "commander";
 import type { Page, PageQuery, Role, User } from "../../sdk/index.js";
 import { action } from "../action.js";
 import { pageSize, positiveInt, role } from "../args.js";
 import type { Context, Io } from "../context.js";
-import { pageFooter, userRecord, usersTable } from "../views.js";
+import { foundUsersTable, pageFooter, userRecord, usersTable } from "../views.js";
 import { checkPassword } from "./auth.js";
 
 export interface ListOptions {
@@ -37,7 +38,7 @@ interface AdminOptions {
 }
 
 export function registerUsers(program: Command, io: Io): void {
-  const users = program.command("users").description("the accounts (admin): list them, show one, unlock one");
+  const users = program.command("users").description("the accounts: list them, unlock one (admin); search them, show one (admin; an agent: customers)");
   withPaging(users.command("list").alias("ls").description("list all users, optionally of one role").option("--role <role>", "admin, agent or customer", role))
     .addHelpText("after", "\nExamples:\n  $ loanctl users list\n  $ loanctl users list --role agent --page 2\n")
     .action(
@@ -48,9 +49,27 @@ export function registerUsers(program: Command, io: Io): void {
       }),
     );
 
+  withPaging(
+    users
+      .command("search")
+      .alias("find")
+      .description('find people by part of a name, "first last" or an email, in any case (admin: every role; agent: customers)')
+      .argument("<q>", "what to look for, 2 characters or more"),
+  )
+    .addHelpText("after", '\nExamples:\n  $ loanctl users search lovelace\n  $ loanctl users search "ada lov"\n  $ loanctl --json users search @example.com --page-size 100\n')
+    .action(
+      action(io, async (ctx, q: string) => {
+        const page = await ctx.client().searchUsers(q, pageQuery(ctx.opts<ListOptions>()));
+        ctx.out.data(page, () => (page.rows.length === 0 ? "" : foundUsersTable(page.rows, ctx.out.color)));
+        if (page.rows.length === 0) ctx.out.info(`Nobody matches "${q.trim()}"`);
+        const footer = pageFooter(page, "people");
+        if (footer) ctx.out.info(footer);
+      }),
+    );
+
   users
     .command("show")
-    .description("show one user, of any role")
+    .description("show one user (admin: anyone; agent: a customer; customer: yourself)")
     .argument("<user-id>", "the user's id", positiveInt)
     .addHelpText("after", "\nExamples:\n  $ loanctl users show 7\n  $ loanctl --json users show 7\n")
     .action(

@@ -5,7 +5,7 @@
  * HTTP callers, and an operator on the cluster's transporter is already inside it.
  */
 import type { ServiceBroker } from "moleculer";
-import { LOAN_STATUSES, type ActionName, type ActionParams, type ActionResult, type User } from "../../sdk/contracts.js";
+import { LOAN_STATUSES, USER_SEARCH_MIN, type ActionName, type ActionParams, type ActionResult, type User } from "../../sdk/contracts.js";
 
 /** A mistake in how a command was typed: shown as is, without a stack. */
 export class ReplUsageError extends Error {
@@ -74,6 +74,23 @@ export async function whois(broker: ServiceBroker, rawId: string | undefined): P
   if (!user) return `No user with id ${id}.`;
   const approval = user.role === "agent" ? (user.is_approved ? ", approved" : ", waiting for approval") : "";
   return `User ${user.id}: ${user.email} (${user.role}${approval})`;
+}
+
+/** The most people one `search` shows: the rest are counted. */
+const SEARCH_PAGE_SIZE = 20;
+
+/** `search <q>`: people by part of a name, "first last" or an email, every role (users.search). */
+export async function searchUsers(broker: ServiceBroker, rawQ: string | undefined): Promise<string> {
+  const q = rawQ?.trim() ?? "";
+  if (q.length < USER_SEARCH_MIN) throw new ReplUsageError(`usage: search <text>, ${USER_SEARCH_MIN} characters or more of a name or an email${rawQ ? ` (got "${rawQ}")` : ""}`);
+  const page = await call(broker, "users.search", { q, pageSize: SEARCH_PAGE_SIZE });
+  if (page.total === 0) return `Nobody matches "${q}".`;
+  const shown = page.total > page.rows.length ? ` (first ${page.rows.length} shown)` : "";
+  const table = formatTable(
+    ["ID", "NAME", "EMAIL", "ROLE"],
+    page.rows.map((u) => [String(u.id), fullName(u), u.email, u.role]),
+  );
+  return `${page.total} match(es) for "${q}"${shown}:\n${table}`;
 }
 
 // ---- servicing ----

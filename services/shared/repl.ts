@@ -1,19 +1,19 @@
 /**
  * The operator REPL: a Moleculer node with no services of its own that joins a running
  * loanstack cluster through TRANSPORTER. It has Moleculer's REPL commands (nodes, services,
- * actions, call, emit, ...) plus a few operators want: approvals, loan-stats, whois, overdue,
+ * actions, call, emit, ...) plus a few operators want: approvals, loan-stats, whois, search, overdue,
  * portfolio, products, limits.
  * `npm run repl` runs it through repl-main.ts.
  */
 import os from "node:os";
 import { ServiceBroker, type ReplOptions } from "moleculer";
 import { brokerOptions } from "../../moleculer.config.js";
-import { loanStats, overdueLoans, pendingApprovals, portfolioSummary, whois } from "./repl-commands.js";
+import { loanStats, overdueLoans, pendingApprovals, portfolioSummary, searchUsers, whois } from "./repl-commands.js";
 import { productsSummary } from "./repl-products.js";
 import { agentLimits } from "./repl-limits.js";
 
 export { agentLimits } from "./repl-limits.js";
-export { formatTable, loanStats, overdueLoans, pendingApprovals, portfolioSummary, ReplUsageError, whois } from "./repl-commands.js";
+export { formatTable, loanStats, overdueLoans, pendingApprovals, portfolioSummary, ReplUsageError, searchUsers, whois } from "./repl-commands.js";
 export { productsSummary } from "./repl-products.js";
 
 type ReplCommand = NonNullable<ReplOptions["customCommands"]>[number];
@@ -58,6 +58,11 @@ export const REPL_COMMANDS: ReplCommand[] = [
     command: "whois <id>",
     description: "Who a user id is: email, role, approval (users.lookup)",
     action: (broker, args: unknown) => printing(() => whois(broker, argOf(args, "id"))),
+  },
+  {
+    command: "search <q>",
+    description: 'People by part of a name, "first last" or an email, every role (users.search)',
+    action: (broker, args: unknown) => printing(() => searchUsers(broker, argOf(args, "q"))),
   },
   {
     command: "overdue [as_of]",
@@ -117,7 +122,7 @@ export async function startRepl(env: Env = process.env): Promise<void> {
   await startWithin(broker, CONNECT_TIMEOUT_MS, redacted(transporter));
   console.log(
     `loanstack REPL: node ${broker.nodeID} joined namespace "${broker.namespace}" through ${redacted(transporter)}.\n` +
-      `Commands: approvals, loan-stats, whois <id>; "help" lists Moleculer's own (nodes, services, call, ...); "quit" leaves.`,
+      `Commands: approvals, loan-stats, whois <id>, search <q>; "help" lists Moleculer's own (nodes, services, call, ...); "quit" leaves.`,
   );
   broker.repl();
 }

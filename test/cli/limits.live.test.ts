@@ -92,7 +92,7 @@ test("approvals approve --limit, limits show|set|list, an agent's own limit and 
   const table = await boss.run(["limits", "list", "--page-size", "100"]);
   expect(table.code).toBe(0);
   expect(table.stdout).toMatch(/AGENT\s+LIMIT\s+USED\s+AVAILABLE/);
-  expect(table.stdout).toMatch(new RegExp(`^\\s*${agent.id}\\s+450000\\.00\\s+200000\\.00\\s+250000\\.00$`, "m"));
+  expect(table.stdout).toMatch(new RegExp(`^\\s*${agent.id} Cli agent\\s+450000\\.00\\s+200000\\.00\\s+250000\\.00$`, "m"));
   const page = parsed<Page<AgentLimit>>(await boss.run(["--json", "limits", "list", "--page-size", "100"]));
   expect(page.rows).toContainEqual({ agent_id: agent.id, limit: "450000.00", used: "200000.00", available: "250000.00" });
 });

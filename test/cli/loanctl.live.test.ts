@@ -352,7 +352,7 @@ describe("loans", () => {
     const table = await agent.run(["loans", "list", "--status", "NEW", "--page-size", "100"]);
     expect(table.code).toBe(0);
     const lines = table.stdout.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^ *ID {2}CUSTOMER {2}AGENT {2}PRINCIPAL {2}RATE % {2}MONTHS +EMI {2}STATUS {2}VER {2}CREATED \(UTC\)$/);
+    expect(lines[0]).toMatch(/^ *ID {2}CUSTOMER +AGENT +PRINCIPAL {2}RATE % {2}MONTHS +EMI {2}STATUS {2}VER {2}CREATED \(UTC\)$/);
     const row = lines.find((line) => new RegExp(`^ *${loan.id}  `).test(line))!;
     expect(row).toMatch(/250000\.00 +12\.00 +24 +11768\.37 +NEW +1 +\d{4}-\d\d-\d\d \d\d:\d\d$/);
     // right-aligned numbers end in the same column as their header
@@ -477,7 +477,7 @@ describe("servicing", () => {
 
     const list = await customer.run(["loans", "repayments", String(loan.id)]);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/^ *ID +PAID ON +AMOUNT +PRINCIPAL +INTEREST +INSTALLMENTS +BY +RECORDED \(UTC\)$/m);
+    expect(list.stdout).toMatch(/^ *ID +PAID ON +AMOUNT +PRINCIPAL +INTEREST +INSTALLMENTS +RECORDED BY +RECORDED \(UTC\)$/m);
     expect(list.stdout).toMatch(/2026-02-28 +11768\.37 +9268\.37 +2500\.00 +1 /);
     expect(list.stdout).toMatch(/2026-03-10 +5000\.00 +2592\.68 +2407\.32 +2 /);
     const rows = parsed<RepaymentsResponse>(await agent.run(["--json", "loans", "repayments", String(loan.id)])).rows;
@@ -487,7 +487,7 @@ describe("servicing", () => {
     expect(overdue.rows.find((l) => l.id === loan.id)).toMatchObject({ days_past_due: 45 });
     const arrears = await agent.run(["loans", "list", "--overdue", "--as-of", "2026-05-15", "--page-size", "100"]);
     expect(arrears.stdout).toMatch(/^ *ID +CUSTOMER +PRINCIPAL +OUTSTANDING PRINCIPAL +OUTSTANDING INTEREST +OLDEST UNPAID DUE +DAYS PAST DUE$/m);
-    expect(arrears.stdout).toMatch(new RegExp(`^ *${loan.id} +${customer.user.id} +250000\\.00 +238138\\.95 +27533\\.52 +2026-03-31 +45$`, "m"));
+    expect(arrears.stdout).toMatch(new RegExp(`^ *${loan.id} +${customer.user.id} Cli customer +250000\\.00 +238138\\.95 +27533\\.52 +2026-03-31 +45$`, "m"));
   });
 
   test("the last payment closes the loan; what may not be done exits 1 with the reason, bad arguments exit 2", async () => {

@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import type { ServiceBroker } from "moleculer";
 import { startNode, type RunningNode } from "../../app/node";
-import { REPL_COMMANDS, ReplUsageError, agentLimits, loanStats, overdueLoans, pendingApprovals, portfolioSummary, productsSummary, whois } from "../../services/shared/repl";
+import { REPL_COMMANDS, ReplUsageError, agentLimits, loanStats, overdueLoans, pendingApprovals, portfolioSummary, productsSummary, searchUsers, whois } from "../../services/shared/repl";
 import { createTestDatabases, type TestDatabases } from "../support/databases";
 import { eventually } from "../support/eventually";
 import { testClock } from "../support/clock";
@@ -88,8 +88,19 @@ describe("the REPL commands against the services", () => {
     await expect(whois(stack.broker, undefined)).rejects.toThrow(/usage: whois <user id>/);
   });
 
+  it("search finds people of every role by name or email, or says nobody matches", async () => {
+    // The people of actors.ts are "Test customer" and "Test agent", with emails of example.test.
+    const text = await searchUsers(stack.broker, people.pendingAgent.email.toUpperCase());
+    expect(text).toMatch(/^1 match\(es\) for /);
+    expect(text).toMatch(new RegExp(`^ID +NAME +EMAIL +ROLE\n${people.pendingAgent.id} +Test agent +${people.pendingAgent.email.replace(/\./g, "\\.")} +agent$`, "m"));
+    expect(await searchUsers(stack.broker, "test agent")).toContain(people.agent.email);
+    expect(await searchUsers(stack.broker, "zz-nobody-zz")).toBe('Nobody matches "zz-nobody-zz".');
+    await expect(searchUsers(stack.broker, " a ")).rejects.toThrow(/usage: search <text>, 2 characters or more/);
+    await expect(searchUsers(stack.broker, undefined)).rejects.toBeInstanceOf(ReplUsageError);
+  });
+
   it("are registered as REPL commands that print their answer, and errors as one line", async () => {
-    expect(REPL_COMMANDS.map((c) => c.command)).toEqual(["approvals", "loan-stats", "whois <id>", "overdue [as_of]", "portfolio [as_of]", "products [code]", "limits"]);
+    expect(REPL_COMMANDS.map((c) => c.command)).toEqual(["approvals", "loan-stats", "whois <id>", "search <q>", "overdue [as_of]", "portfolio [as_of]", "products [code]", "limits"]);
     const whoisCommand = REPL_COMMANDS.find((c) => c.command.startsWith("whois"))!;
     const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
     const error = jest.spyOn(console, "error").mockImplementation(() => undefined);

@@ -89,10 +89,12 @@ describe("GET /api/v1/user/users/{id} and the Location of a new user", () => {
     expect(read.body).toEqual(res.body);
   });
 
-  test("an unknown id → 404; a customer or an agent → 403; anonymous → 401", async () => {
+  test("an unknown id → 404; a customer reads only themselves, an agent only customers (else 403); anonymous → 401", async () => {
     expect((await api.call("GET", "/api/v1/user/users/99999999", { token: people.admin.token })).status).toBe(404);
-    expect((await api.call("GET", `/api/v1/user/users/${people.customer.id}`, { token: people.customer.token })).status).toBe(403);
-    expect((await api.call("GET", `/api/v1/user/users/${people.customer.id}`, { token: people.agent.token })).status).toBe(403);
+    expect((await api.call("GET", `/api/v1/user/users/${people.customer.id}`, { token: people.customer.token })).status).toBe(200);
+    expect((await api.call("GET", `/api/v1/user/users/${people.otherCustomer.id}`, { token: people.customer.token })).status).toBe(403);
+    expect((await api.call("GET", `/api/v1/user/users/${people.customer.id}`, { token: people.agent.token })).status).toBe(200);
+    expect((await api.call("GET", `/api/v1/user/users/${people.admin.id}`, { token: people.agent.token })).status).toBe(403);
     expect((await api.call("GET", `/api/v1/user/users/${people.customer.id}`)).status).toBe(401);
   });
 
