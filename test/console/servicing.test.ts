@@ -49,6 +49,9 @@ test("an APPROVED loan shows a projected Schedule and a Disburse button; the dia
   await admin.goto(`/admin/loans/${loanId}`);
   await admin.heading(`Loan ${loanId}`).waitFor();
   await expectText(admin.page.getByRole("region", { name: "Schedule" }), "a projection");
+  // Installments around today first (the first 5 before disbursement), then all of them.
+  await eventually(async () => expect(await scheduleRows(admin).count()).toBe(5), { what: "5 projected rows" });
+  await admin.page.getByRole("button", { name: "Show all installments" }).click();
   await eventually(async () => expect(await scheduleRows(admin).count()).toBe(24), { what: "24 projected rows" });
   await expectText(admin.page.getByRole("region", { name: "Repayments" }), "No repayment recorded yet.");
 
@@ -77,7 +80,7 @@ test("Disburse: the loan becomes ACTIVE at once, its figures and a 24-row dated 
 
   const schedule = admin.page.getByRole("region", { name: "Schedule" });
   await eventually(async () => expect(await schedule.getByText("a projection").count()).toBe(0), { what: "the projection gone" });
-  expect(await scheduleRows(admin).count()).toBe(24);
+  await eventually(async () => expect(await scheduleRows(admin).count()).toBe(24), { what: "all 24 rows still shown" });
   const first = await scheduleRows(admin).first().locator("th, td").allTextContents();
   expect(first).toEqual(["1", expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), "11,768.37", "9,268.37", "2,500.00", "0.00", "DUE"]);
   await expectText(scheduleRows(admin).last(), "11,768.33");
