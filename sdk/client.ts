@@ -209,9 +209,17 @@ export class LoanClient {
     return this.request({ method: "PUT", path: `/api/v1/user/approve-delete/${pathId(id)}`, body }, options);
   }
 
-  /** GET /api/v1/user/users/{id} (admin): one user, where a new user's Location points. */
+  /** GET /api/v1/user/users/{id}: one user, where a new user's Location points (admin: anyone; approved agent: a customer; customer: themselves). */
   getUser(id: number, options?: RequestOptions): Promise<User> {
     return this.request({ method: "GET", path: `/api/v1/user/users/${pathId(id)}` }, options);
+  }
+
+  /**
+   * GET /api/v1/user/search (admin, approved agent): users whose first name, last name, "first last"
+   * or email holds `q` (2 characters or more, any case), by last name, first name, id. Agents find customers only.
+   */
+  searchUsers(q: string, query: PageQuery = {}, options?: RequestOptions): Promise<Page<User>> {
+    return this.request({ method: "GET", path: "/api/v1/user/search", query: { q, ...pageQuery(query) } }, options);
   }
 
   /** DELETE /api/v1/user/login-failures/{user_id} (admin): clears the account's failed-login counts (204). */

@@ -159,6 +159,14 @@ export interface ListUsersQuery extends PageQuery {
   role?: Role;
 }
 
+/** GET /api/v1/user/search: `q` (2 characters or more) is found in a first or last name, "first last", or an email. */
+export interface UserSearchQuery extends PageQuery {
+  q: string;
+}
+
+/** The shortest `q` a user search takes. */
+export const USER_SEARCH_MIN = 2;
+
 export interface LoanRequest {
   customer_id: number;
   /** Accepts a decimal string ("250000.00") or a number; answered as a two-place string. */
@@ -262,6 +270,7 @@ export interface ActionContracts {
   "users.endSession": { params: SessionIdParam; result: null };
   "users.endSessionsOf": { params: UserIdParam; result: null };
   "users.getUser": { params: IdParam; result: User };
+  "users.search": { params: UserSearchQuery; result: Page<User> };
   "users.clearLoginFailures": { params: UserIdParam; result: null };
   "audit.record": { params: AuditRecordParams; result: { recorded: number } };
   "audit.listEvents": { params: ListAuditQuery; result: Page<AuditEvent> };

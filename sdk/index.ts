@@ -25,6 +25,7 @@ export {
   SESSION_END_REASONS,
   TENURE_MAX,
   TENURE_MIN,
+  USER_SEARCH_MIN,
 } from "./contracts.js";
 export type {
   ApiErrorBody,
@@ -74,6 +75,7 @@ export type {
   SignupRequest,
   Timestamp,
   User,
+  UserSearchQuery,
   ValidationFieldError,
 } from "./contracts.js";
 export { CHARGE_KINDS, PRODUCT_CODE_PATTERN, STANDARD_PRODUCT_CODE } from "./contracts.js";

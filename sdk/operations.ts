@@ -222,10 +222,24 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
   "users.getUser": {
     operationId: "getUser",
     tag: "users",
-    summary: "One user, of any role (where the Location of a new user points)",
+    summary: "One user (where the Location of a new user points): admins read anyone, approved agents customers, customers themselves",
     success: { status: 200, schema: "User", description: "The user", example: EXAMPLE_USER },
-    errors: { 404: "No user has this id" },
+    errors: {
+      403: "An agent asking for an agent or an admin, or a customer asking for anyone but themselves (a customer is not told whether the id exists)",
+      404: "No user has this id",
+    },
     fields: { id: { description: "The user's id", examples: [7] } },
+  },
+  "users.search": {
+    operationId: "searchUsers",
+    tag: "users",
+    summary: "Find people by name or email (staff): admins find every role, agents find customers",
+    description:
+      '`q` (2 to 254 characters, trimmed) is looked for anywhere in the first name, the last name, "first last" and the email, in any case; ' +
+      "`%` and `_` in it are plain characters. Answers by last name, first name, id.",
+    success: { status: 200, schema: "UserPage", description: "A page of the users that match, by last name, first name, id", example: page([EXAMPLE_USER]) },
+    errors: { 422: "`q` is missing, shorter than 2 characters or longer than 254" },
+    fields: { ...pageFields, q: { description: 'What to look for: part of a name, "first last", or part of an email (2 characters or more)', examples: ["lovelace"] } },
   },
   "users.clearLoginFailures": {
     operationId: "clearLoginFailures",

@@ -179,6 +179,7 @@ export function gatewaySettings(config: AppConfig) {
           "PUT user/approve-delete/:id": "users.approveAgent",
           "DELETE user/approve-delete/:id": "users.deleteAgent",
           "GET user/users/:id": "users.getUser",
+          "GET user/search": "users.search",
           "DELETE user/login-failures/:user_id": "users.clearLoginFailures",
           "POST loan/customer-loan": "loans.request",
           "PUT loan/approve-reject-loan/:id": "loans.decide",

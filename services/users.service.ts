@@ -3,12 +3,13 @@
  * learn about users only through its actions and events.
  */
 import { Errors, type Service } from "moleculer";
-import type { ActionParams, ActionResult, Page, Role, User } from "../sdk/contracts.js";
+import { USER_SEARCH_MIN, type ActionParams, type ActionResult, type Page, type Role, type User } from "../sdk/contracts.js";
 import { NO_RETRY, defineService } from "./shared/schema.js";
 import { configOf } from "./shared/deps.js";
 import { ownDatabase, type DbServiceThis } from "./shared/db.js";
 import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, fieldError } from "./shared/errors.js";
 import { callerOf, type AppContext } from "./shared/context.js";
+import { mayReadUser } from "./shared/access.js";
 import { pageParams, pageWindow, toPage } from "./shared/pagination.js";
 import { idParam, passwordFits, passwordParam } from "./shared/params.js";
 import { moneyParam, parseMoney } from "./shared/money-param.js";
@@ -53,6 +54,7 @@ type ActionParamsMap = {
   listUsers: ActionParams<"users.listUsers">;
   listApprovals: ActionParams<"users.listApprovals">;
   byId: ActionParams<"users.approveAgent">;
+  search: ActionParams<"users.search">;
   clearLoginFailures: ActionParams<"users.clearLoginFailures">;
 };
 
@@ -229,14 +231,38 @@ const UsersService = defineService<UsersVars & DbServiceThis<UserModel>>({
       },
     },
 
-    /** One user, of any role: where the Location of a signup or a create-admin points. */
+    /**
+     * One user: where the Location of a signup or a create-admin points, and the console's
+     * person pages. An admin reads anyone, an agent customers, a customer themselves (mayReadUser).
+     */
     getUser: {
-      access: ["admin"],
+      access: ["admin", "agent", "customer"],
       params: { id: idParam },
       async handler(this: UsersThis, ctx: Ctx<"byId">): Promise<ActionResult<"users.getUser">> {
-        const row = await this.repo.users.byId(ctx.params.id);
-        if (!row) throw new NotFoundError("user", ctx.params.id);
+        const caller = callerOf(ctx);
+        // A customer asking for someone else learns nothing, not even whether the id exists.
+        const row = caller.role === "customer" && caller.id !== ctx.params.id ? null : await this.repo.users.byId(ctx.params.id);
+        const verdict = mayReadUser(caller, ctx.params.id, row);
+        if (verdict === "forbidden") throw new ForbiddenError(caller.role === "agent" ? "agents read customers' accounts only" : "customers read their own account only");
+        if (verdict === "not-found" || !row) throw new NotFoundError("user", ctx.params.id);
         return toUser(row);
+      },
+    },
+
+    /**
+     * Staff finding people: `q` anywhere in "first last" or the email, in any case (the
+     * trigram indexes of migration 0005). Admins find every role; agents, the customers
+     * they act for (as list-agents shows them).
+     */
+    search: {
+      access: ["admin", "agent"],
+      params: { ...pageParams, q: { type: "string", trim: true, min: USER_SEARCH_MIN, max: 254 } },
+      async handler(this: UsersThis, ctx: Ctx<"search">): Promise<ActionResult<"users.search">> {
+        const window = pageWindow(ctx.params);
+        const role = callerOf(ctx).role === "admin" ? undefined : "customer";
+        // Emails are kept NFC-normalised (identity-params.ts): so is what is looked for in them.
+        const { rows, total } = await this.repo.users.search(ctx.params.q.normalize("NFC"), role, window);
+        return toPage(rows.map(toUser), total, window);
       },
     },
 

@@ -18,3 +18,15 @@ export function checkAccess(access: Access | undefined, user: AuthUser | null | 
   // Agents act only once an admin approved them; customers and admins are approved at birth.
   return user.is_approved && access.includes(user.role) ? "allow" : "forbidden";
 }
+
+/**
+ * Whose account a caller may read (GET user/users/{id}): an admin anyone's, an approved
+ * agent a customer's (the people they act for), a customer their own. `target` is null
+ * when no user has the id: only those who could read it learn that (404), others get 403.
+ */
+export function mayReadUser(caller: AuthUser, targetId: number, target: { role: Role } | null): "allow" | "forbidden" | "not-found" {
+  if (caller.role === "customer") return caller.id === targetId ? (target ? "allow" : "not-found") : "forbidden";
+  if (caller.role === "agent" && !caller.is_approved) return "forbidden";
+  if (!target) return "not-found";
+  return caller.role === "admin" || target.role === "customer" ? "allow" : "forbidden";
+}

@@ -84,4 +84,25 @@ export const userMigrations: Migration[] = [
       `);
     },
   },
+  {
+    // User search (users.search) finds a term anywhere in "first last" or the email, in any case:
+    // LIKE '%term%', which no btree answers. pg_trgm's GIN indexes do (PostgreSQL's contrib, in
+    // the embedded server, Debian's and the official images; trusted since PostgreSQL 13, so a
+    // database owner may create it). Where it is missing or not allowed, the search still works
+    // and reads the table: the migration says so and goes on.
+    name: "0005-users-search-trigram-indexes",
+    async up({ context: q }) {
+      await q.sequelize.query(`
+        DO $$
+        BEGIN
+          CREATE EXTENSION IF NOT EXISTS pg_trgm;
+          CREATE INDEX users_full_name_trgm_idx ON users USING gin (lower(first_name || ' ' || last_name) gin_trgm_ops);
+          CREATE INDEX users_email_trgm_idx ON users USING gin (lower(email) gin_trgm_ops);
+        EXCEPTION WHEN undefined_file OR insufficient_privilege OR undefined_object THEN
+          RAISE WARNING 'pg_trgm is not available (%): user search reads the users table without an index', SQLERRM;
+        END
+        $$;
+      `);
+    },
+  },
 ];

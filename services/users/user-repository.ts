@@ -27,6 +27,40 @@ function whereOf(filter: UserFilter, values: unknown[]): string {
   return conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "";
 }
 
+/**
+ * `term` as a LIKE pattern that finds it anywhere: its own `%`, `_` and `\` stand for
+ * themselves (the statement says ESCAPE '\'), lower-cased by the statement as the columns are.
+ */
+export function containsPattern(term: string): string {
+  return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * What a user search compares, each lower-cased: "first last" (which holds either name on its
+ * own) and the email. The same expressions as the trigram indexes of migration 0005, so that
+ * PostgreSQL can answer `LIKE '%…%'` from them rather than read every row.
+ */
+const SEARCHED = ["lower(first_name || ' ' || last_name)", "lower(email)"] as const;
+
+export interface Statement {
+  text: string;
+  values: unknown[];
+}
+
+/** A user search's two statements, its page and its count (apart, so a test can EXPLAIN them). */
+export function searchStatements(term: string, role: Role | undefined, window: PageWindow): { rows: Statement; count: Statement } {
+  const values: unknown[] = [containsPattern(term)];
+  const matches = SEARCHED.map((column) => `${column} LIKE lower($1) ESCAPE '\\'`).join(" OR ");
+  const where = `WHERE (${matches})${role === undefined ? "" : ` AND role = $${values.push(role)}`}`;
+  return {
+    rows: {
+      text: `SELECT ${ROW} FROM users ${where} ORDER BY lower(last_name), lower(first_name), id LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
+      values: [...values, window.limit, window.offset],
+    },
+    count: { text: `SELECT count(*)::int AS n FROM users ${where}`, values },
+  };
+}
+
 export class UserRepository {
   /** `pool`: statements on connections of the service's pool, each in autocommit. */
   constructor(private readonly pool: SqlClient) {}
@@ -64,6 +98,16 @@ export class UserRepository {
       this.pool.rows<UserRow>(`SELECT ${ROW} FROM users ${where} ORDER BY id LIMIT $${values.length + 1} OFFSET $${values.length + 2}`, [...values, window.limit, window.offset]),
       this.pool.rows<{ n: number }>(`SELECT count(*)::int AS n FROM users ${where}`, values),
     ]);
+    return { rows, total: count?.n ?? 0 };
+  }
+
+  /**
+   * A page of the users (of `role`, when given) whose full name or email holds `term`, in any
+   * case; by last name, first name (in any case), id; and how many match in all.
+   */
+  async search(term: string, role: Role | undefined, window: PageWindow): Promise<{ rows: UserRow[]; total: number }> {
+    const statements = searchStatements(term, role, window);
+    const [rows, [count]] = await Promise.all([this.pool.rows<UserRow>(statements.rows.text, statements.rows.values), this.pool.rows<{ n: number }>(statements.count.text, statements.count.values)]);
     return { rows, total: count?.n ?? 0 };
   }
 

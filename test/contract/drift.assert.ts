@@ -98,6 +98,7 @@ export const requests: Record<string, true> = {
   listCustomers: {} as Accepts<Query<"listCustomers">, C.PageQuery>,
   listUsers: {} as Accepts<Query<"listUsers">, C.ListUsersQuery>,
   listApprovals: {} as Accepts<Query<"listApprovals">, C.PageQuery>,
+  searchUsers: {} as Accepts<Query<"searchUsers">, C.UserSearchQuery>,
   listLoans: {} as Accepts<Query<"listLoans">, C.ListLoansQuery>,
   listMyLoans: {} as Accepts<Query<"listMyLoans">, C.ListLoansQuery>,
   listAuditEvents: {} as Accepts<Query<"listAuditEvents">, C.ListAuditQuery>,

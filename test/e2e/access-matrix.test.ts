@@ -631,12 +631,30 @@ const ENDPOINTS: Endpoint[] = [
   {
     method: "GET",
     route: "/api/user/users/{id}",
-    allowed: ["admin"],
+    // The customer of the matrix reads themselves; the other cases are below ("a user's account").
+    allowed: ["customer", "agent", "admin"],
     success: 200,
     prepare: async () => ({
       path: `/api/user/users/${people.customer.id}`,
       check: async (res, allowed) => {
         if (allowed) expect(res.body).toMatchObject({ id: people.customer.id, email: people.customer.email });
+      },
+    }),
+  },
+  {
+    method: "GET",
+    route: "/api/user/search",
+    allowed: ["agent", "admin"],
+    success: 200,
+    // Every actor is a "Test …": an admin finds people of every role, an agent customers only.
+    prepare: async (role) => ({
+      path: "/api/user/search?q=test&pageSize=100",
+      check: async (res, allowed) => {
+        if (!allowed) return;
+        const roles = new Set(res.body.rows.map((u: { role: string }) => u.role));
+        expect(res.body.total).toBeGreaterThan(0);
+        if (role === "agent") expect([...roles]).toEqual(["customer"]);
+        else expect(roles).toContain("agent");
       },
     }),
   },
@@ -720,7 +738,7 @@ describe.each(ENDPOINTS.map((e) => [`${e.method} ${e.route}`, e] as const))("%s"
 
 test("the matrix covers every row of the API table", () => {
   const rows = ENDPOINTS.map((e) => `${e.method} ${e.route}`);
-  expect(new Set(rows).size).toBe(39); // 18 of the core API, 6 of servicing, 5 of sessions, 2 of the accounts' admin, 5 of products, 3 of agent limits
+  expect(new Set(rows).size).toBe(40); // 18 of the core API, 6 of servicing, 5 of sessions, 2 of the accounts' admin, 1 user search, 5 of products, 3 of agent limits
 });
 
 describe("a loan's own customer", () => {
@@ -740,6 +758,43 @@ describe("a loan's own customer", () => {
     expect(other.body.rows.map((l: { id: number }) => l.id)).not.toContain(id);
     const own = await call("GET", "/api/loan/list-loans-customer?pageSize=100", { token: people.customer.token });
     expect(own.body.rows.map((l: { id: number }) => l.id)).toContain(id);
+  });
+});
+
+describe("a user's account (GET user/users/{id})", () => {
+  const read = (id: number, token: string) => call("GET", `/api/v1/user/users/${id}`, { token });
+  const MISSING = 987_654_321;
+
+  test("an admin reads anyone: a customer, an agent, a pending agent, an admin", async () => {
+    for (const who of [people.customer, people.agent, people.pendingAgent, people.admin]) {
+      const res = await read(who.id, people.admin.token);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ id: who.id, email: who.email });
+    }
+    expect((await read(MISSING, people.admin.token)).status).toBe(404);
+  });
+
+  test("an approved agent reads customers, not agents or admins (403), and 404 for no one", async () => {
+    for (const who of [people.customer, people.otherCustomer]) expect(await read(who.id, people.agent.token)).toMatchObject({ status: 200, body: { id: who.id, role: "customer" } });
+    for (const who of [people.pendingAgent, people.admin, people.agent]) {
+      const res = await read(who.id, people.agent.token);
+      expect(res.status).toBe(403);
+      expectErrorShape(res, 403);
+    }
+    expect((await read(MISSING, people.agent.token)).status).toBe(404);
+  });
+
+  test("a customer reads themselves only: anyone else, or an id nobody has, is 403", async () => {
+    expect(await read(people.customer.id, people.customer.token)).toMatchObject({ status: 200, body: { id: people.customer.id, email: people.customer.email } });
+    for (const id of [people.otherCustomer.id, people.agent.id, people.admin.id, MISSING]) {
+      const res = await read(id, people.customer.token);
+      expect(res.status).toBe(403);
+      expectErrorShape(res, 403);
+    }
+  });
+
+  test("a pending agent reads no one, themselves included", async () => {
+    for (const who of [people.customer, people.pendingAgent]) expect((await read(who.id, people.pendingAgent.token)).status).toBe(403);
   });
 });
 
