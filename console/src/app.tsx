@@ -88,7 +88,7 @@ function SignedIn(props: { session: ConsoleSession; loaded: boolean; onSignedOut
       session: props.session,
       client: api.client,
       rateTable: rateTableOf(props.session.rate_table),
-      people: new People(api.client),
+      people: People.of(api.client, props.session.user),
       expired: () => props.onSignedOut("Your session has ended: sign in again."),
     }),
     [props.session, api],

@@ -290,7 +290,7 @@ test("Audit log: newest first, Event and From / To filters, changes in words (a 
   await admin.expectClean("Audit log");
   await admin.screenshot(screenshotPath("console-audit.png"));
 
-  await admin.page.getByLabel("Event").selectOption("session.revoked");
+  await admin.page.getByLabel("Event", { exact: true }).selectOption("session.revoked");
   await admin.page.getByRole("button", { name: "Filter" }).click();
   await admin.page.waitForURL(/event=session.revoked/);
   await eventually(async () => expect(await admin.page.locator("tbody tr td:nth-child(2)").allTextContents()).toEqual(["session.revoked"]), { what: "the one session.revoked" });
@@ -298,18 +298,18 @@ test("Audit log: newest first, Event and From / To filters, changes in words (a 
   expect(change).toMatch(/session.* ended/);
   expect(change).not.toContain("created");
 
-  await admin.page.getByLabel("Event").selectOption("loan.created");
-  await admin.page.getByLabel("From").fill(day(0));
-  await admin.page.getByLabel("To").fill(day(0));
+  await admin.page.getByLabel("Event", { exact: true }).selectOption("loan.created");
+  await admin.page.getByLabel("From", { exact: true }).fill(day(0));
+  await admin.page.getByLabel("To", { exact: true }).fill(day(0));
   await admin.page.getByRole("button", { name: "Filter" }).click();
   await admin.page.waitForURL(/from=/);
   const created = (await call("GET", "/api/v1/audit/events?event=loan.created&pageSize=1")).total as number;
   await expectText(admin.page.getByRole("navigation", { name: "Pages of events" }), `${created} events`);
   await expectText(admin.page.locator("td.change").first(), "requested");
-  await admin.page.getByLabel("To").fill(day(-1));
+  await admin.page.getByLabel("To", { exact: true }).fill(day(-1));
   await admin.page.getByRole("button", { name: "Filter" }).click();
   await expectText(admin.page.getByRole("main"), "No event recorded");
-  await admin.page.getByLabel("From").fill("yesterday");
+  await admin.page.getByLabel("From", { exact: true }).fill("yesterday");
   await admin.page.getByRole("button", { name: "Filter" }).click();
   await expectText(admin.page.getByRole("alert"), "Enter the date as YYYY-MM-DD");
   await admin.expectClean("Audit log, filters");

@@ -12,6 +12,13 @@ export class People {
 
   constructor(private readonly client: LoanClient) {}
 
+  /** The memory of a session: the signed-in person is known from the start (an agent may not read their own record). */
+  static of(client: LoanClient, me: User): People {
+    const people = new People(client);
+    people.remember([me]);
+    return people;
+  }
+
   /** The user, or null when the API does not say (refused, gone, unreachable). */
   get(id: number): Promise<User | null> {
     let found = this.known.get(id);

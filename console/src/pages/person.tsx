@@ -30,9 +30,10 @@ export function PersonPage(props: { id?: string }) {
 }
 
 function PersonView(props: { id: number }) {
-  const { client, people } = useSession();
+  const { client, people, session } = useSession();
   const [user] = useResource(async () => {
-    const found = await client.getUser(props.id);
+    // Oneself is known already (an agent may not read their own record through the API).
+    const found = props.id === session.user.id ? session.user : await client.getUser(props.id);
     people.remember([found]);
     return found;
   }, [props.id]);
