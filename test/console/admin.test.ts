@@ -213,7 +213,7 @@ test("a loan's page: its figures, Versions and Audit trail; Approve shows the re
   await expectText(versions.getByRole("row").nth(2), "2 (current)");
   const trail = tab.page.getByRole("region", { name: "Audit trail" });
   await expectText(trail, "loan.updated");
-  await expectText(trail, "tenure_months: 24 → 36");
+  await expectText(trail, "tenure (months): 24 → 36");
   await tab.expectClean("a loan's page");
 
   await tab.page.getByRole("button", { name: "Approve" }).click();

@@ -114,6 +114,9 @@ test("Record repayment of one EMI: row 1 PAID, the Repayments section lists it, 
   const listed = await repaymentRows(admin).first().locator("th, td").allTextContents();
   expect(listed.slice(0, 5)).toEqual([today(), "11,768.37", "9,268.37", "2,500.00", "1"]);
   await expectText(figure(admin, "Outstanding principal"), "240,731.63");
+  // The page as a clerk first sees it: the installments around today, the loan's events in the trail.
+  await admin.page.getByRole("button", { name: "Show installments around today" }).click();
+  await expectText(admin.page.getByRole("region", { name: "Audit trail" }), "loan.repaid");
   const png = await admin.screenshot(screenshotPath("console-loan.png"));
   expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
   await admin.expectClean("an ACTIVE loan after a repayment");

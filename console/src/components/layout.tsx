@@ -78,7 +78,7 @@ function SearchBox() {
     <form class="search" role="search" aria-label="Loans and people" onSubmit={go}>
       <div class="inline-field">
         <label for="search">Search</label>
-        <input id="search" type="search" name="q" autocomplete="off" placeholder="Loan id, name or email" value={text} onInput={(e) => setText(e.currentTarget.value)} />
+        <input id="search" type="search" name="q" autocomplete="off" placeholder="Loan id or name" value={text} onInput={(e) => setText(e.currentTarget.value)} />
       </div>
       <button type="submit" class="button button-secondary">
         Find

@@ -1,6 +1,7 @@
 /**
  * Sortable columns: a button in each sortable header sorts the rows shown by that column
- * (again: the other way); the header says how with aria-sort. The API answers lists in its own
+ * (again: the other way); the header says how with aria-sort (and a mark drawn by the stylesheet,
+ * which is neither text nor name). The API answers lists in its own
  * order a page at a time, so the sort is of the page on the screen.
  */
 import type { ComponentChildren } from "preact";
@@ -35,9 +36,6 @@ export function useSort<T>(rows: readonly T[], keys: SortKeys<T>): Sorting<T> {
       <th scope="col" class={className} aria-sort={current ?? "none"}>
         <button type="button" class="sort" onClick={() => setSort({ by, direction: next })}>
           {label}
-          <span aria-hidden="true" class="sort-mark">
-            {current === "ascending" ? " ▲" : current === "descending" ? " ▼" : " ↕"}
-          </span>
         </button>
       </th>
     );

@@ -4,6 +4,25 @@
  * other changes list each field that changed, from before to after.
  */
 import type { AuditEvent } from "../../../sdk/index.js";
+import { money } from "./format.js";
+
+/** Amounts of money, grouped as everywhere else ("250,000.00"). */
+const MONEY = new Set([
+  "principal",
+  "emi",
+  "amount",
+  "limit",
+  "used",
+  "available",
+  "outstanding_principal",
+  "outstanding_interest",
+  "principal_part",
+  "interest_part",
+  "min_principal",
+  "max_principal",
+  "lending_limit",
+  "disbursement_fee_amount",
+]);
 
 /** Fields that change on every write and say nothing of their own. */
 const NOISE = new Set(["updated_at", "created_at", "version"]);
@@ -61,6 +80,7 @@ export function shown(value: unknown, key = ""): string {
   const special = productField(key, value);
   if (special !== undefined) return special;
   if (typeof value === "boolean") return value ? "yes" : "no";
+  if (typeof value === "string" && MONEY.has(key) && /^-?\d+\.\d{2}$/.test(value)) return money(value);
   if (typeof value === "string" || typeof value === "number") return String(value);
   if (Array.isArray(value)) return value.map((v) => shown(v)).join(", ") || "none";
   if (isRecord(value)) {
@@ -86,7 +106,7 @@ function who(value: Record<string, unknown>): string {
 
 function repaymentOf(value: unknown): string | undefined {
   if (!isRecord(value)) return undefined;
-  return `repayment of ${shown(value.amount)} paid on ${shown(value.paid_on)} (principal ${shown(value.principal_part)}, interest ${shown(value.interest_part)})`;
+  return `repayment of ${shown(value.amount, "amount")} paid on ${shown(value.paid_on)} (principal ${shown(value.principal_part, "principal_part")}, interest ${shown(value.interest_part, "interest_part")})`;
 }
 
 export function changeOf(event: AuditEvent): string {
@@ -106,7 +126,9 @@ export function changeOf(event: AuditEvent): string {
       return `${ids === 1 ? "1 session" : `${ids} sessions`} ended${reason ? ` (${reason})` : ""}`;
     }
     case "loan.created":
-      return isRecord(after) ? `requested ${shown(after.principal)} for ${shown(after.tenure_months)} months at ${shown(after.interest_rate)} %, EMI ${shown(after.emi)}` : "requested";
+      return isRecord(after)
+        ? `requested ${shown(after.principal, "principal")} for ${shown(after.tenure_months)} months at ${shown(after.interest_rate)} %, EMI ${shown(after.emi, "emi")}`
+        : "requested";
     case "loan.repaid": {
       const repayment = isRecord(after) ? repaymentOf(after.repayment) : undefined;
       const rest = isRecord(before) && isRecord(after) ? differences(before, after, new Set(["repayment"])) : [];
@@ -115,7 +137,7 @@ export function changeOf(event: AuditEvent): string {
     default:
       break;
   }
-  if (isRecord(before) && isRecord(after)) return differences(before, after).join("; ") || "no field changed";
+  if (isRecord(before) && isRecord(after)) return differences(before, after).join("; ") || `no field changed (${shown(after)})`;
   if (isRecord(after)) return `created: ${shown(after)}`;
   if (isRecord(before)) return `removed: ${shown(before)}`;
   return "—";

@@ -89,7 +89,7 @@ export function Approvals() {
               {rows.map((user) => (
                 <tr key={user.id}>
                   <th scope="row" id={`agent-${user.id}`}>
-                    {fullName(user)}
+                    <a href={paths.person(user.id)}>{fullName(user)}</a>
                   </th>
                   <td>{user.email}</td>
                   <td>{when(user.created_at)}</td>

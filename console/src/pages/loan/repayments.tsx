@@ -37,7 +37,9 @@ export function Repayments(props: LoanSectionProps) {
         <tbody>
           {list.data.rows.map((r) => (
             <tr key={r.id}>
-              <th scope="row">{r.paid_on}</th>
+              <th scope="row" class="nowrap">
+                {r.paid_on}
+              </th>
               <td class="number">{money(r.amount)}</td>
               <td class="number">{money(r.principal_part)}</td>
               <td class="number">{money(r.interest_part)}</td>

@@ -73,7 +73,7 @@ export function Schedule(props: LoanSectionProps) {
                 <th scope="row" class="number">
                   {row.number}
                 </th>
-                <td>{row.due_date}</td>
+                <td class="nowrap">{row.due_date}</td>
                 <td class="number">{money(row.installment)}</td>
                 <td class="number">{money(row.principal)}</td>
                 <td class="number">{money(row.interest)}</td>
