@@ -306,6 +306,14 @@ test("Audit log: newest first, Event and From / To filters, changes in words (a 
   const created = (await call("GET", "/api/v1/audit/events?event=loan.created&pageSize=1")).total as number;
   await expectText(admin.page.getByRole("navigation", { name: "Pages of events" }), `${created} events`);
   await expectText(admin.page.locator("td.change").first(), "requested");
+  // The CSV of the filtered log: every loan.created of today, newest first.
+  const file = await download(admin, () => admin.page.getByRole("button", { name: "Download CSV" }).click());
+  expect(file.name).toBe(`audit-loan.created-from-${day(0)}-to-${day(0)}-${day(0)}.csv`);
+  const lines = csvRows(file.text).slice(1);
+  expect(lines.length).toBe(created);
+  expect(lines.every((line) => line[2] === "loan.created")).toBe(true);
+  const ids = lines.map((line) => Number(line[0]));
+  expect(ids).toEqual([...ids].sort((a, b) => b - a));
   await admin.page.getByLabel("To", { exact: true }).fill(day(-1));
   await admin.page.getByRole("button", { name: "Filter" }).click();
   await expectText(admin.page.getByRole("main"), "No event recorded");

@@ -20,7 +20,14 @@ function startOf(date: CalendarDate): number {
   return Date.parse(`${date}T00:00:00Z`);
 }
 
-export async function auditNewestFirst(client: LoanClient, filter: AuditFilter, page: number, pageSize: number): Promise<Page<AuditEvent>> {
+/** The positions [lo, hi) of the filter's events in the API's ascending list. */
+export interface AuditRange {
+  lo: number;
+  hi: number;
+}
+
+/** Where the filtered events are: the whole list without From / To, else two binary searches. */
+export async function auditRange(client: LoanClient, filter: AuditFilter): Promise<AuditRange> {
   const { from, to, ...query } = filter;
   const one = (index: number) => client.listAuditEvents({ ...query, page: index + 1, pageSize: 1 });
   const total = (await one(0)).total;
@@ -37,8 +44,14 @@ export async function auditNewestFirst(client: LoanClient, filter: AuditFilter, 
     return lo;
   }
   const [lo, hi] = await Promise.all([from ? firstFrom(startOf(from)) : 0, to ? firstFrom(startOf(to) + DAY_MS) : total]);
-  const count = Math.max(0, hi - lo);
-  const totalPages = Math.ceil(count / pageSize);
+  return { lo, hi: Math.max(lo, hi) };
+}
+
+/** Page `page` (newest first) of the events in `range`: at most two API pages, reversed. */
+export async function auditWindow(client: LoanClient, filter: AuditFilter, range: AuditRange, page: number, pageSize: number): Promise<Page<AuditEvent>> {
+  const { from: _from, to: _to, ...query } = filter;
+  const { lo, hi } = range;
+  const count = hi - lo;
   const end = hi - (page - 1) * pageSize;
   const start = Math.max(lo, end - pageSize);
   let rows: AuditEvent[] = [];
@@ -49,5 +62,15 @@ export async function auditNewestFirst(client: LoanClient, filter: AuditFilter, 
     const ascending = pages.flatMap((p) => p.rows);
     rows = ascending.slice(start - first * pageSize, end - first * pageSize).reverse();
   }
-  return { rows, total: count, page, pageSize, totalPages };
+  return { rows, total: count, page, pageSize, totalPages: Math.ceil(count / pageSize) };
+}
+
+export async function auditNewestFirst(client: LoanClient, filter: AuditFilter, page: number, pageSize: number): Promise<Page<AuditEvent>> {
+  return auditWindow(client, filter, await auditRange(client, filter), page, pageSize);
+}
+
+/** Every filtered event, newest first, 100 at a time (the range found once): for Download CSV. */
+export function auditPager(client: LoanClient, filter: AuditFilter): (page: number, pageSize: number) => Promise<Page<AuditEvent>> {
+  let range: Promise<AuditRange> | undefined;
+  return async (page, pageSize) => auditWindow(client, filter, await (range ??= auditRange(client, filter)), page, pageSize);
 }

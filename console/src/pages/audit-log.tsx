@@ -16,7 +16,7 @@ import { Page } from "../components/page.js";
 import { Paging } from "../components/paging.js";
 import { Person } from "../components/person.js";
 import { changeOf } from "../lib/audit.js";
-import { auditNewestFirst, type AuditFilter } from "../lib/audit-window.js";
+import { auditNewestFirst, auditPager, type AuditFilter } from "../lib/audit-window.js";
 import { namesOf } from "../lib/names.js";
 import { oneOf, pageOf, paths, withQuery } from "../lib/paths.js";
 import { useResource } from "../lib/resource.js";
@@ -132,7 +132,7 @@ export function AuditLog() {
               { header: "by", value: (e) => (e.actor_id === null ? "the system" : names.get(e.actor_id)) },
               { header: "change", value: (e) => changeOf(e) },
             ]}
-            pageOf={(p, pageSize) => auditNewestFirst(client, filter, p, pageSize)}
+            pageOf={auditPager(client, filter)}
             rowsOf={async (all) => {
               for (const [id, name] of await namesOf(
                 people,
