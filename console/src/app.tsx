@@ -14,8 +14,10 @@ import { focusHeading } from "./components/page.js";
 import { ConsoleApi } from "./lib/api.js";
 import { handler } from "./lib/handler.js";
 import { paths, BASE } from "./lib/paths.js";
+import { People } from "./lib/people.js";
 import { SessionContext, type SessionValue } from "./lib/session-context.js";
 import { currentSession, signOut } from "./lib/session.js";
+import { forgetSignedIn } from "./lib/session-hint.js";
 import { rateTableOf } from "./lib/terms.js";
 import { Approvals } from "./pages/approvals.js";
 import { AuditLog } from "./pages/audit-log.js";
@@ -25,7 +27,9 @@ import { LoanPage } from "./pages/loan/loan-page.js";
 import { Loans } from "./pages/loans.js";
 import { NewLoan } from "./pages/new-loan.js";
 import { NotAllowed, NotFound } from "./pages/not-found.js";
+import { PersonPage } from "./pages/person.js";
 import { Products } from "./pages/products/products.js";
+import { SearchPage } from "./pages/search.js";
 import { SignIn } from "./pages/sign-in.js";
 import { Users } from "./pages/users.js";
 
@@ -48,7 +52,14 @@ export function App() {
   return (
     <LocationProvider scope={BASE}>
       {state.kind === "signed-in" ? (
-        <SignedIn session={state.session} loaded={state.loaded} onSignedOut={(reason) => setState({ kind: "signed-out", reason })} />
+        <SignedIn
+          session={state.session}
+          loaded={state.loaded}
+          onSignedOut={(reason) => {
+            forgetSignedIn();
+            setState({ kind: "signed-out", reason });
+          }}
+        />
       ) : (
         <Layout>
           {state.kind === "checking" && <Loading what="the console" />}
@@ -77,6 +88,7 @@ function SignedIn(props: { session: ConsoleSession; loaded: boolean; onSignedOut
       session: props.session,
       client: api.client,
       rateTable: rateTableOf(props.session.rate_table),
+      people: People.of(api.client, props.session.user),
       expired: () => props.onSignedOut("Your session has ended: sign in again."),
     }),
     [props.session, api],
@@ -117,6 +129,8 @@ function SignedIn(props: { session: ConsoleSession; loaded: boolean; onSignedOut
           <Route path={`${paths.loans}/:id`} component={LoanPage} />
           <Route path={paths.newLoan} component={pages.newLoan} />
           <Route path={paths.users} component={pages.users} />
+          <Route path={`${paths.users}/:id`} component={PersonPage} />
+          <Route path={paths.search} component={SearchPage} />
           <Route path={paths.audit} component={pages.audit} />
           <Route path={paths.customers} component={Customers} />
           <Route path={paths.products} component={Products} />

@@ -213,7 +213,7 @@ test("a loan's page: its figures, Versions and Audit trail; Approve shows the re
   await expectText(versions.getByRole("row").nth(2), "2 (current)");
   const trail = tab.page.getByRole("region", { name: "Audit trail" });
   await expectText(trail, "loan.updated");
-  await expectText(trail, "tenure_months: 24 → 36");
+  await expectText(trail, "tenure (months): 24 → 36");
   await tab.expectClean("a loan's page");
 
   await tab.page.getByRole("button", { name: "Approve" }).click();
@@ -268,7 +268,7 @@ test("Users: listed by role", async () => {
   await tab.page.waitForURL(/\/admin\/users\?role=agent$/);
   await expectText(tab.page.getByRole("table"), waiting[0]!.email);
   await tab.page.getByRole("cell", { name: people.customer.email, exact: true }).waitFor({ state: "detached" });
-  const roles = await tab.page.locator("tbody tr td:nth-child(3)").allTextContents();
+  const roles = await tab.page.locator("tbody tr td:nth-child(4)").allTextContents();
   expect(roles.length).toBeGreaterThan(0);
   expect(new Set(roles)).toEqual(new Set(["agent"]));
   expect(await tab.page.getByRole("cell", { name: people.customer.email, exact: true }).count()).toBe(0);
@@ -332,7 +332,8 @@ test("Users: End sessions of a user, after a confirm, makes that user's existing
 test("Audit log: filtered by entity", async () => {
   await tab.page.getByRole("link", { name: "Audit log" }).click();
   await tab.heading("Audit log").waitFor();
-  await expectText(tab.page.getByRole("table"), "user.created");
+  // Newest first: the latest event (a loan's decision) on page 1.
+  await expectText(tab.page.getByRole("table"), "loan.decided");
   await tab.expectClean("Audit log");
   await tab.page.getByLabel("Entity", { exact: true }).selectOption("loan");
   await tab.page.getByRole("button", { name: "Filter" }).click();

@@ -12,6 +12,9 @@ import { trackOpening } from "../support/open-resources.js";
 import { eventually } from "../support/eventually.js";
 import { late, notYet } from "../support/fixture.js";
 
+/** The console's signed-in flag in localStorage (console/src/lib/session-hint.ts): never a token. */
+export const SESSION_HINT = { key: "loanstack-console", value: "signed-in" };
+
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /** Without the background-networking flags Chromium keeps trying hosts it cannot reach. */
@@ -46,6 +49,8 @@ export class Tab {
   readonly urls: string[] = [];
   readonly cspViolations: string[] = [];
   readonly pageErrors: string[] = [];
+  /** Every console.error the page logged, failed requests included ("Failed to load resource: … 401"). */
+  readonly consoleErrors: string[] = [];
 
   private constructor(
     readonly context: BrowserContext,
@@ -55,12 +60,13 @@ export class Tab {
     page.on("request", (request) => this.urls.push(request.url()));
     page.on("console", (message) => {
       if (/Content Security Policy/i.test(message.text())) this.cspViolations.push(message.text());
+      if (message.type() === "error") this.consoleErrors.push(`${message.text()} (${message.location().url})`);
     });
     page.on("pageerror", (error) => this.pageErrors.push(error.message));
   }
 
-  static async open(browser: Browser, baseUrl: string): Promise<Tab> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  static async open(browser: Browser, baseUrl: string, viewport = { width: 1280, height: 800 }): Promise<Tab> {
+    const context = await browser.newContext({ viewport, acceptDownloads: true });
     return new Tab(context, await context.newPage(), baseUrl);
   }
 
@@ -110,7 +116,9 @@ export class Tab {
     expect({ where, violations: await this.accessibilityViolations() }).toEqual({ where, violations: [] });
     expect({ where, csp: this.cspViolations, errors: this.pageErrors }).toEqual({ where, csp: [], errors: [] });
     const state = await this.scriptVisibleState();
-    expect({ where, state }).toEqual({ where, state: { localStorage: "[]", sessionStorage: "[]", cookie: "" } });
+    // localStorage holds at most the console's signed-in flag (no token: the session is in HttpOnly cookies).
+    const stored = (JSON.parse(state.localStorage) as [string, string][]).filter(([key, value]) => !(key === SESSION_HINT.key && value === SESSION_HINT.value));
+    expect({ where, state: { ...state, localStorage: JSON.stringify(stored) } }).toEqual({ where, state: { localStorage: "[]", sessionStorage: "[]", cookie: "" } });
     expect({ where, urls: this.urls.filter((u) => JWT_PATTERN.test(u) || /token=/i.test(u)) }).toEqual({ where, urls: [] });
   }
 

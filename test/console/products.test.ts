@@ -168,11 +168,11 @@ test("Edit: the code stays, the rest changes; the table and the API show the new
 test("the Audit log shows the product's changes as words", async () => {
   await tab.goto("/admin/audit?entity=product");
   await tab.heading("Audit log").waitFor();
-  const changed = tab.page.getByRole("row").filter({ hasText: "disbursement_fee:" });
+  const changed = tab.page.getByRole("row").filter({ hasText: "disbursement fee:" });
   await eventually(
     async () => {
       if ((await changed.count()) === 0) await tab.page.reload();
-      expect(await changed.first().textContent()).toContain("disbursement_fee: 500.00 → 1.50 %");
+      expect(await changed.first().textContent()).toContain("disbursement fee: 500.00 → 1.50 %");
     },
     { what: "the product's edit in the audit log" },
   );

@@ -49,6 +49,9 @@ test("an APPROVED loan shows a projected Schedule and a Disburse button; the dia
   await admin.goto(`/admin/loans/${loanId}`);
   await admin.heading(`Loan ${loanId}`).waitFor();
   await expectText(admin.page.getByRole("region", { name: "Schedule" }), "a projection");
+  // Installments around today first (the first 5 before disbursement), then all of them.
+  await eventually(async () => expect(await scheduleRows(admin).count()).toBe(5), { what: "5 projected rows" });
+  await admin.page.getByRole("button", { name: "Show all installments" }).click();
   await eventually(async () => expect(await scheduleRows(admin).count()).toBe(24), { what: "24 projected rows" });
   await expectText(admin.page.getByRole("region", { name: "Repayments" }), "No repayment recorded yet.");
 
@@ -77,7 +80,7 @@ test("Disburse: the loan becomes ACTIVE at once, its figures and a 24-row dated 
 
   const schedule = admin.page.getByRole("region", { name: "Schedule" });
   await eventually(async () => expect(await schedule.getByText("a projection").count()).toBe(0), { what: "the projection gone" });
-  expect(await scheduleRows(admin).count()).toBe(24);
+  await eventually(async () => expect(await scheduleRows(admin).count()).toBe(24), { what: "all 24 rows still shown" });
   const first = await scheduleRows(admin).first().locator("th, td").allTextContents();
   expect(first).toEqual(["1", expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), "11,768.37", "9,268.37", "2,500.00", "0.00", "DUE"]);
   await expectText(scheduleRows(admin).last(), "11,768.33");
@@ -111,6 +114,9 @@ test("Record repayment of one EMI: row 1 PAID, the Repayments section lists it, 
   const listed = await repaymentRows(admin).first().locator("th, td").allTextContents();
   expect(listed.slice(0, 5)).toEqual([today(), "11,768.37", "9,268.37", "2,500.00", "1"]);
   await expectText(figure(admin, "Outstanding principal"), "240,731.63");
+  // The page as a clerk first sees it: the installments around today, the loan's events in the trail.
+  await admin.page.getByRole("button", { name: "Show installments around today" }).click();
+  await expectText(admin.page.getByRole("region", { name: "Audit trail" }), "loan.repaid");
   const png = await admin.screenshot(screenshotPath("console-loan.png"));
   expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
   await admin.expectClean("an ACTIVE loan after a repayment");

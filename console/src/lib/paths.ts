@@ -10,6 +10,9 @@ export const paths = {
   loan: (id: number | string) => `${BASE}/loans/${id}`,
   newLoan: `${BASE}/new-loan`,
   users: `${BASE}/users`,
+  /** A person's page: a customer's loans, an agent's loans and lending limit. */
+  person: (id: number | string) => `${BASE}/users/${id}`,
+  search: `${BASE}/search`,
   audit: `${BASE}/audit`,
   customers: `${BASE}/customers`,
   products: `${BASE}/products`,

@@ -5,6 +5,7 @@
  */
 import type { ConsoleSession } from "../../../sdk/contracts.js";
 import { AuthenticationError, ConnectionError, LoanApiError, type LoginRequest } from "../../../sdk/index.js";
+import { forgetSignedIn, maySignedIn, rememberSignedIn } from "./session-hint.js";
 
 const SESSION_PATH = "/admin/session";
 const REFRESH_PATH = "/admin/session/refresh";
@@ -33,19 +34,30 @@ async function sessionCall(method: "GET" | "POST" | "DELETE", init: { body?: unk
 }
 
 export async function signIn(credentials: LoginRequest): Promise<ConsoleSession> {
-  return (await sessionCall("POST", { body: credentials }))!;
+  const session = (await sessionCall("POST", { body: credentials }))!;
+  rememberSignedIn();
+  return session;
 }
 
 /** A new access cookie from the refresh cookie (HttpOnly, sent to /admin/session only): the session with its new CSRF token. */
 export async function refreshSession(): Promise<ConsoleSession> {
-  return (await sessionCall("POST", { path: REFRESH_PATH }))!;
+  try {
+    const session = (await sessionCall("POST", { path: REFRESH_PATH }))!;
+    rememberSignedIn();
+    return session;
+  } catch (error) {
+    if (error instanceof AuthenticationError) forgetSignedIn();
+    throw error;
+  }
 }
 
 /**
  * The session of the cookies the browser holds, or null when there is none (or it ended).
  * An access cookie that expired is renewed from the refresh cookie, so a reload stays signed in.
+ * A browser that never signed in here (or signed out) is not asked about: no request, no 401.
  */
 export async function currentSession(): Promise<ConsoleSession | null> {
+  if (!maySignedIn()) return null;
   try {
     return (await sessionCall("GET")) ?? null;
   } catch (error) {
@@ -61,4 +73,5 @@ export async function currentSession(): Promise<ConsoleSession | null> {
 
 export async function signOut(csrfToken: string): Promise<void> {
   await sessionCall("DELETE", { csrfToken });
+  forgetSignedIn();
 }

@@ -18,6 +18,7 @@ import { handler } from "../lib/handler.js";
 import { pageOf, paths, withQuery } from "../lib/paths.js";
 import { useResource } from "../lib/resource.js";
 import { useSession } from "../lib/session-context.js";
+import { TableBox } from "../components/table-box.js";
 
 export function Approvals() {
   const { client } = useSession();
@@ -72,45 +73,48 @@ export function Approvals() {
       {!list.data && list.status === "loading" && <Loading what="the agents waiting" />}
       {list.data && rows.length === 0 && <p>No agent is waiting for approval.</p>}
       {rows.length > 0 && (
-        <table>
-          <caption>Agents waiting for approval</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Email</th>
-              <th scope="col">Signed up</th>
-              <th scope="col">Decision</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((user) => (
-              <tr key={user.id}>
-                <th scope="row" id={`agent-${user.id}`}>
-                  {fullName(user)}
-                </th>
-                <td>{user.email}</td>
-                <td>{when(user.created_at)}</td>
-                <td>
-                  <div class="row-actions decision">
-                    <LimitInput
-                      id={`limit-${user.id}`}
-                      agentId={`agent-${user.id}`}
-                      value={limits[user.id] ?? ""}
-                      error={limitError?.id === user.id ? limitError.message : undefined}
-                      onInput={(value) => setLimits((all) => ({ ...all, [user.id]: value }))}
-                    />
-                    <button type="button" class="button" aria-describedby={`agent-${user.id}`} disabled={busy !== null} onClick={handler(() => approve(user))}>
-                      Approve
-                    </button>
-                    <button type="button" class="button button-warning" aria-describedby={`agent-${user.id}`} disabled={busy !== null} onClick={() => setRejecting(user)}>
-                      Reject
-                    </button>
-                  </div>
-                </td>
+        <TableBox label="Agents waiting for approval">
+          {" "}
+          <table>
+            <caption>Agents waiting for approval</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Signed up</th>
+                <th scope="col">Decision</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((user) => (
+                <tr key={user.id}>
+                  <th scope="row" id={`agent-${user.id}`}>
+                    <a href={paths.person(user.id)}>{fullName(user)}</a>
+                  </th>
+                  <td>{user.email}</td>
+                  <td>{when(user.created_at)}</td>
+                  <td>
+                    <div class="row-actions decision">
+                      <LimitInput
+                        id={`limit-${user.id}`}
+                        agentId={`agent-${user.id}`}
+                        value={limits[user.id] ?? ""}
+                        error={limitError?.id === user.id ? limitError.message : undefined}
+                        onInput={(value) => setLimits((all) => ({ ...all, [user.id]: value }))}
+                      />
+                      <button type="button" class="button" aria-describedby={`agent-${user.id}`} disabled={busy !== null} onClick={handler(() => approve(user))}>
+                        Approve
+                      </button>
+                      <button type="button" class="button button-warning" aria-describedby={`agent-${user.id}`} disabled={busy !== null} onClick={() => setRejecting(user)}>
+                        Reject
+                      </button>
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableBox>
       )}
       {list.data && list.data.total > 0 && <Paging page={list.data} noun="agent" hrefOf={(p) => withQuery(paths.approvals, { page: p })} />}
       {rejecting && (

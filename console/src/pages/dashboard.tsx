@@ -3,7 +3,10 @@ import { LOAN_STATUSES } from "../../../sdk/index.js";
 import { ErrorSummary, Loading } from "../components/messages.js";
 import { Page } from "../components/page.js";
 import { dashboardFigures } from "../lib/dashboard.js";
-import { money } from "../lib/format.js";
+import { money, plural } from "../lib/format.js";
+import { AuditTable } from "../components/audit-table.js";
+import { auditNewestFirst } from "../lib/audit-window.js";
+import { Subject } from "./audit-log.js";
 import { paths, withQuery } from "../lib/paths.js";
 import { useResource } from "../lib/resource.js";
 import { useSession } from "../lib/session-context.js";
@@ -16,6 +19,37 @@ export function Dashboard() {
     <Page title="Dashboard">
       {figures.status === "error" && <ErrorSummary error={figures.error} />}
       {!data && figures.status === "loading" && <Loading what="the figures" />}
+      {data && (
+        <section aria-labelledby="waiting">
+          <h2 id="waiting">Waiting for you</h2>
+          <dl class="cards">
+            <div class="card">
+              <dt>Agents waiting for approval</dt>
+              <dd>
+                <a href={paths.approvals} aria-label={`${plural(data.waiting.agents, "agent")} waiting for approval`}>
+                  {data.waiting.agents}
+                </a>
+              </dd>
+            </div>
+            <div class="card">
+              <dt>Loans waiting for a decision</dt>
+              <dd>
+                <a href={withQuery(paths.loans, { status: "NEW" })} aria-label={`${plural(data.waiting.loans, "loan")} waiting for a decision`}>
+                  {data.waiting.loans}
+                </a>
+              </dd>
+            </div>
+            <div class="card">
+              <dt>Overdue loans</dt>
+              <dd>
+                <a href={withQuery(paths.loans, { overdue: "true" })} aria-label={`${plural(data.waiting.overdueLoans, "overdue loan")}`}>
+                  {data.waiting.overdueLoans}
+                </a>
+              </dd>
+            </div>
+          </dl>
+        </section>
+      )}
       {data && (
         <section aria-labelledby="by-status">
           <h2 id="by-status">Loans by status</h2>
@@ -65,6 +99,25 @@ export function Dashboard() {
           </dl>
         </section>
       )}
+      <RecentActivity />
     </Page>
+  );
+}
+
+/** The latest 10 audit events, newest first, with a link to the whole log. */
+function RecentActivity() {
+  const { client } = useSession();
+  const [events] = useResource(() => auditNewestFirst(client, {}, 1, 10), []);
+  return (
+    <section aria-labelledby="recent">
+      <h2 id="recent">Recent activity</h2>
+      {events.status === "error" && <ErrorSummary error={events.error} />}
+      {!events.data && events.status === "loading" && <Loading what="the recent activity" />}
+      {events.data && events.data.rows.length === 0 && <p>Nothing recorded yet.</p>}
+      {events.data && events.data.rows.length > 0 && <AuditTable rows={events.data.rows} caption="The latest 10 events, newest first" captionHidden subjectOf={(e) => <Subject event={e} />} />}
+      <p>
+        <a href={paths.audit}>The whole audit log</a>
+      </p>
+    </section>
   );
 }

@@ -16,10 +16,25 @@ import { fullName, money, when } from "../lib/format.js";
 import { handler } from "../lib/handler.js";
 import { oneOf, pageOf, paths, withQuery } from "../lib/paths.js";
 import { useResource } from "../lib/resource.js";
+import { DownloadCsv } from "../components/download-csv.js";
+import { useSort } from "../components/sortable.js";
+import { TableBox } from "../components/table-box.js";
+import type { CsvColumn } from "../lib/csv.js";
 import { useSession } from "../lib/session-context.js";
 
+/** The columns of the users' (and customers') CSV. */
+export const USER_CSV: CsvColumn<User>[] = [
+  { header: "id", value: (u) => u.id },
+  { header: "first_name", value: (u) => u.first_name },
+  { header: "last_name", value: (u) => u.last_name },
+  { header: "email", value: (u) => u.email },
+  { header: "role", value: (u) => u.role },
+  { header: "is_approved", value: (u) => u.is_approved },
+  { header: "created_at", value: (u) => u.created_at },
+];
+
 export function Users() {
-  const { client, session } = useSession();
+  const { client, session, people } = useSession();
   const { query, route } = useLocation();
   const [ending, setEnding] = useState<User | null>(null);
   const [busy, setBusy] = useState(false);
@@ -43,8 +58,19 @@ export function Users() {
 
   const role = oneOf(ROLES, query.role);
   const page = pageOf(query);
-  const [list] = useResource(() => client.listUsers({ role, page }), [role, page]);
-  const rows = list.data?.rows ?? [];
+  const [list] = useResource(async () => {
+    const users = await client.listUsers({ role, page });
+    people.remember(users.rows);
+    return users;
+  }, [role, page]);
+  const { rows, header } = useSort(list.data?.rows ?? [], {
+    name: (u) => fullName(u),
+    email: (u) => u.email,
+    id: (u) => u.id,
+    role: (u) => u.role,
+    approved: (u) => (u.is_approved ? 1 : 0),
+    since: (u) => u.created_at,
+  });
   // The lending limits of the page's approved agents (the loans service's copy), by agent id.
   const agentIds = rows.filter((u) => u.role === "agent" && u.is_approved).map((u) => u.id);
   const [limits, reloadLimits] = useResource(async () => new Map((await Promise.all(agentIds.map((id) => client.getAgentLimit(id)))).map((limit) => [limit.agent_id, limit])), [agentIds.join(",")]);
@@ -68,44 +94,51 @@ export function Users() {
       <ErrorSummary error={error ?? (list.status === "error" ? list.error : undefined)} />
       {!list.data && list.status === "loading" && <Loading what="the users" />}
       {list.data && rows.length === 0 && <p>No user{role ? ` is ${role === "admin" ? "an" : "a"} ${role}` : ""}.</p>}
+      {rows.length > 0 && <DownloadCsv name={["users", role]} columns={USER_CSV} pageOf={(p, pageSize) => client.listUsers({ role, page: p, pageSize })} />}
       {rows.length > 0 && (
-        <table aria-busy={list.status === "loading"}>
-          <caption>{role ? `Users: ${role}s` : "All users"}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Email</th>
-              <th scope="col">Role</th>
-              <th scope="col">Approved</th>
-              <th scope="col">Signed up</th>
-              <th scope="col">Lending limit</th>
-              <th scope="col">Sessions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((user) => (
-              <tr key={user.id}>
-                <th scope="row">{fullName(user)}</th>
-                <td>{user.email}</td>
-                <td>{user.role}</td>
-                <td>{user.is_approved ? "yes" : "waiting"}</td>
-                <td>{when(user.created_at)}</td>
-                <td>
-                  <LimitCell user={user} limit={limits.data?.get(user.id)} loading={limits.status === "loading"} busy={busy} onSet={(limit) => setSetting({ user, limit })} />
-                </td>
-                <td>
-                  {user.id === session.user.id ? (
-                    <span class="muted">You (use Sign out)</span>
-                  ) : (
-                    <button type="button" class="button button-secondary" disabled={busy} aria-label={`End sessions of ${user.email}`} onClick={() => setEnding(user)}>
-                      End sessions
-                    </button>
-                  )}
-                </td>
+        <TableBox label={role ? `Users: ${role}s` : "All users"}>
+          <table aria-busy={list.status === "loading"}>
+            <caption>{role ? `Users: ${role}s` : "All users"}</caption>
+            <thead>
+              <tr>
+                {header("name", "Name")}
+                {header("email", "Email")}
+                {header("id", "Id", "number")}
+                {header("role", "Role")}
+                {header("approved", "Approved")}
+                {header("since", "Signed up")}
+                <th scope="col">Lending limit</th>
+                <th scope="col">Sessions</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((user) => (
+                <tr key={user.id}>
+                  <th scope="row">
+                    <a href={paths.person(user.id)}>{fullName(user) || user.email}</a>
+                  </th>
+                  <td>{user.email}</td>
+                  <td class="number">{user.id}</td>
+                  <td>{user.role}</td>
+                  <td>{user.is_approved ? "yes" : "waiting"}</td>
+                  <td class="nowrap">{when(user.created_at)}</td>
+                  <td>
+                    <LimitCell user={user} limit={limits.data?.get(user.id)} loading={limits.status === "loading"} busy={busy} onSet={(limit) => setSetting({ user, limit })} />
+                  </td>
+                  <td>
+                    {user.id === session.user.id ? (
+                      <span class="muted">You (use Sign out)</span>
+                    ) : (
+                      <button type="button" class="button button-secondary" disabled={busy} aria-label={`End sessions of ${user.email}`} onClick={() => setEnding(user)}>
+                        End sessions
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableBox>
       )}
       {ending && (
         <ConfirmDialog title={`End every session of ${ending.email}?`} confirmLabel="End sessions" busy={busy} onCancel={() => setEnding(null)} onConfirm={handler(() => endSessions(ending))}>

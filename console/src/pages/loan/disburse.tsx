@@ -5,7 +5,8 @@
  */
 import { useState } from "preact/hooks";
 import { ConfirmDialog } from "../../components/confirm-dialog.js";
-import { describedBy, Field } from "../../components/field.js";
+import { usePersonName } from "../../components/person.js";
+import { DateField, dateProblem } from "../../components/date-field.js";
 import { todayUtc } from "../../lib/dates.js";
 import { fieldErrorsOf } from "../../lib/errors.js";
 import { money } from "../../lib/format.js";
@@ -22,6 +23,7 @@ export function DisbursePanel(props: LoanActionProps) {
   const [date, setDate] = useState(todayUtc);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const customer = usePersonName(loan.customer_id);
 
   function open() {
     setDate(todayUtc());
@@ -30,6 +32,11 @@ export function DisbursePanel(props: LoanActionProps) {
   }
 
   async function disburse() {
+    const problem = dateProblem(date);
+    if (problem) {
+      setError(problem);
+      return;
+    }
     setBusy(true);
     setError(undefined);
     try {
@@ -57,21 +64,9 @@ export function DisbursePanel(props: LoanActionProps) {
       {confirming && (
         <ConfirmDialog title={`Disburse loan ${loan.id}?`} confirmLabel="Disburse" busy={busy} onCancel={() => setConfirming(false)} onConfirm={handler(disburse)}>
           <p>
-            {money(loan.principal)} is paid out to user {loan.customer_id}; the first installment falls due a month after.
+            {money(loan.principal)} is paid out to {customer ?? `user ${loan.customer_id}`}; the first installment falls due a month after.
           </p>
-          <Field id={DATE_ID} label="Disbursed on" hint="Today, or the day it was paid out (never in the future)" error={error}>
-            <input
-              id={DATE_ID}
-              type="date"
-              name="disbursed_on"
-              class="input-medium"
-              max={todayUtc()}
-              value={date}
-              aria-invalid={error ? true : undefined}
-              aria-describedby={describedBy(DATE_ID, true, error)}
-              onInput={(e) => setDate(e.currentTarget.value)}
-            />
-          </Field>
+          <DateField id={DATE_ID} name="disbursed_on" label="Disbursed on" hint="Today, or the day it was paid out (never in the future)" error={error} value={date} onInput={setDate} />
         </ConfirmDialog>
       )}
     </div>

@@ -1,5 +1,7 @@
 /** A loan's figures as a description list; ACTIVE and CLOSED loans add their servicing figures. */
+import type { ComponentChildren } from "preact";
 import type { Loan } from "../../../../sdk/index.js";
+import { Person } from "../../components/person.js";
 import { day } from "../../lib/dates.js";
 import { money, plural, rate, when } from "../../lib/format.js";
 
@@ -20,7 +22,7 @@ function servicingFigures(loan: Loan): [string, string][] {
 
 export function LoanFigures(props: { loan: Loan }) {
   const { loan } = props;
-  const figures: [string, string][] = [
+  const figures: [string, ComponentChildren][] = [
     ["Status", loan.status],
     ["Product", loan.product_code],
     ["Principal", money(loan.principal)],
@@ -28,11 +30,20 @@ export function LoanFigures(props: { loan: Loan }) {
     ["Tenure", `${loan.tenure_months} months`],
     ["EMI", money(loan.emi)],
     ["Disbursement fee", money(loan.disbursement_fee)],
-    ["Customer", `User ${loan.customer_id}`],
-    ["Agent", `User ${loan.agent_id}`],
+    ["Customer", <Person id={loan.customer_id} />],
+    ["Agent", <Person id={loan.agent_id} />],
     ["Version", String(loan.version)],
     ["Requested", when(loan.created_at)],
-    ["Decided", loan.decided_at ? `${when(loan.decided_at)} by user ${loan.decided_by}` : "—"],
+    [
+      "Decided",
+      loan.decided_at ? (
+        <>
+          {when(loan.decided_at)} by <Person id={loan.decided_by} none="the system" />
+        </>
+      ) : (
+        "—"
+      ),
+    ],
     ["Last changed", when(loan.updated_at)],
     ...servicingFigures(loan),
   ];

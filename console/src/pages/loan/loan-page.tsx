@@ -65,7 +65,7 @@ function LoanView(props: { id: number }) {
               <Panel key={`${id}-${current.version}-${current.status}`} loan={current} onChanged={onChanged} onFailed={onFailed} />
             ))}
           </section>
-          {LOAN_SECTIONS.map(({ id, title, Body }) => (
+          {LOAN_SECTIONS.filter((section) => section.availableTo(session.user)).map(({ id, title, Body }) => (
             <section key={id} aria-labelledby={`section-${id}`}>
               <h2 id={`section-${id}`}>{title}</h2>
               <Body loan={current} revision={revision} />

@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import { describedBy, Field } from "../../components/field.js";
+import { DateField, dateProblem } from "../../components/date-field.js";
 import { ErrorSummary } from "../../components/messages.js";
 import { todayUtc } from "../../lib/dates.js";
 import { useFieldForm } from "../../lib/form-submit.js";
@@ -21,7 +22,7 @@ export function RepayPanel(props: LoanActionProps) {
   const [open, setOpen] = useState(false);
   const [amount, setAmount] = useState(loan.emi);
   const [paidOn, setPaidOn] = useState("");
-  const { errors, busy, send } = useFieldForm(props.onFailed);
+  const { errors, setErrors, busy, send } = useFieldForm(props.onFailed);
 
   useEffect(() => {
     document.getElementById(open ? "repay-amount" : "repay-open")?.focus();
@@ -29,6 +30,11 @@ export function RepayPanel(props: LoanActionProps) {
 
   async function save(event: Event) {
     event.preventDefault();
+    const problem = dateProblem(paidOn);
+    if (problem) {
+      setErrors({ paid_on: problem });
+      return;
+    }
     await send(async () => {
       const body = { amount: amount.trim(), ...(paidOn.trim() && { paid_on: paidOn.trim() }) };
       // The SDK sends an Idempotency-Key, the same on its own retries: a payment is applied once.
@@ -65,19 +71,7 @@ export function RepayPanel(props: LoanActionProps) {
           onInput={(e) => setAmount(e.currentTarget.value)}
         />
       </Field>
-      <Field id="repay-date" label="Paid on" hint="Optional: today when left empty" error={errors.paid_on}>
-        <input
-          id="repay-date"
-          type="date"
-          name="paid_on"
-          class="input-medium"
-          max={todayUtc()}
-          value={paidOn}
-          aria-invalid={errors.paid_on ? true : undefined}
-          aria-describedby={describedBy("repay-date", true, errors.paid_on)}
-          onInput={(e) => setPaidOn(e.currentTarget.value)}
-        />
-      </Field>
+      <DateField id="repay-date" name="paid_on" label="Paid on" hint={`Optional: today (${todayUtc()}) when left empty`} error={errors.paid_on} value={paidOn} onInput={setPaidOn} />
       <div class="actions">
         <button type="submit" class="button" disabled={busy}>
           Save

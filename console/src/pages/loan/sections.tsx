@@ -1,6 +1,6 @@
 /** The sections of a loan's page, in order, each a Body reloading when the loan changed here. */
 import type { FunctionComponent } from "preact";
-import type { Loan } from "../../../../sdk/index.js";
+import type { Loan, User } from "../../../../sdk/index.js";
 import { AuditTrail } from "./audit-trail.js";
 import { Repayments } from "./repayments.js";
 import { Schedule } from "./schedule.js";
@@ -16,11 +16,15 @@ export interface LoanSection {
   id: string;
   title: string;
   Body: FunctionComponent<LoanSectionProps>;
+  /** Whether the person sees the section at all (agents cannot read the audit log). */
+  availableTo: (user: User) => boolean;
 }
 
+const everyone = () => true;
+
 export const LOAN_SECTIONS: LoanSection[] = [
-  { id: "schedule", title: "Schedule", Body: Schedule },
-  { id: "versions", title: "Versions", Body: Versions },
-  { id: "repayments", title: "Repayments", Body: Repayments },
-  { id: "audit-trail", title: "Audit trail", Body: AuditTrail },
+  { id: "schedule", title: "Schedule", Body: Schedule, availableTo: everyone },
+  { id: "versions", title: "Versions", Body: Versions, availableTo: everyone },
+  { id: "repayments", title: "Repayments", Body: Repayments, availableTo: everyone },
+  { id: "audit-trail", title: "Audit trail", Body: AuditTrail, availableTo: (user) => user.role === "admin" },
 ];

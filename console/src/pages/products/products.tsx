@@ -10,6 +10,8 @@ import { ConfirmDialog } from "../../components/confirm-dialog.js";
 import { ErrorSummary, Loading, Notice } from "../../components/messages.js";
 import { Page } from "../../components/page.js";
 import { Paging } from "../../components/paging.js";
+import { DownloadCsv } from "../../components/download-csv.js";
+import { useSort } from "../../components/sortable.js";
 import { handler } from "../../lib/handler.js";
 import { bandText, feeText, penaltyText, principalBounds, tenureBounds } from "../../lib/products.js";
 import { pageOf, paths, withQuery } from "../../lib/paths.js";
@@ -61,7 +63,13 @@ export function Products() {
     }
   }
 
-  const rows = list.data?.rows ?? [];
+  const { rows, header } = useSort(list.data?.rows ?? [], {
+    code: (p) => p.code,
+    name: (p) => p.name,
+    principal: (p) => Number(p.min_principal),
+    tenure: (p) => p.min_tenure_months,
+    active: (p) => (p.active ? 0 : 1),
+  });
   return (
     <Page title="Products">
       <Notice text={notice} />
@@ -89,19 +97,37 @@ export function Products() {
       {!list.data && list.status === "loading" && <Loading what="the products" />}
       {list.data && rows.length === 0 && <p>No product yet.</p>}
       {rows.length > 0 && (
+        <DownloadCsv
+          name={["products"]}
+          columns={[
+            { header: "code", value: (p: Product) => p.code },
+            { header: "name", value: (p) => p.name },
+            { header: "active", value: (p) => p.active },
+            { header: "min_principal", value: (p) => p.min_principal },
+            { header: "max_principal", value: (p) => p.max_principal },
+            { header: "min_tenure_months", value: (p) => p.min_tenure_months },
+            { header: "max_tenure_months", value: (p) => p.max_tenure_months },
+            { header: "rate_bands", value: (p) => p.rate_bands.map(bandText).join("; ") },
+            { header: "disbursement_fee", value: (p) => feeText(p) },
+            { header: "penalty", value: (p) => penaltyText(p) },
+          ]}
+          pageOf={(p, pageSize) => client.listProducts({ page: p, pageSize })}
+        />
+      )}
+      {rows.length > 0 && (
         <div class="table-scroll" role="region" aria-labelledby="products-caption" tabIndex={0}>
           <table class="products-table" aria-busy={list.status === "loading"}>
             <caption id="products-caption">Loan products</caption>
             <thead>
               <tr>
-                <th scope="col">Code</th>
-                <th scope="col">Name</th>
-                <th scope="col">Principal</th>
-                <th scope="col">Tenure</th>
+                {header("code", "Code")}
+                {header("name", "Name")}
+                {header("principal", "Principal")}
+                {header("tenure", "Tenure")}
                 <th scope="col">Rate bands</th>
                 <th scope="col">Disbursement fee</th>
                 <th scope="col">Penalty</th>
-                <th scope="col">Active</th>
+                {header("active", "Active")}
                 {admin && <th scope="col">Actions</th>}
               </tr>
             </thead>
