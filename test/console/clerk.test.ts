@@ -197,13 +197,14 @@ test("a loan's page: figures and actions first, names linked, the schedule aroun
   const trail = admin.page.getByRole("region", { name: "Audit trail" });
   await trail.getByRole("link", { name: adminName }).first().waitFor();
   const whenCell = trail.locator("tbody tr td").first();
-  expect(await whenCell.evaluate((cell) => getComputedStyle(cell).whiteSpace)).toBe("nowrap");
+  // (Strings: the test code compiles without the DOM's types, as the other console tests do.)
+  expect(await whenCell.evaluate("(cell) => getComputedStyle(cell).whiteSpace")).toBe("nowrap");
   // One line: the cell's text makes a single box.
-  const lines = await whenCell.evaluate((cell) => {
+  const lines = await whenCell.evaluate(`(cell) => {
     const range = document.createRange();
     range.selectNodeContents(cell);
     return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
-  });
+  }`);
   expect(lines).toBe(1);
   await admin.expectClean("a loan's page");
 });
