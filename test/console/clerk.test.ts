@@ -15,6 +15,12 @@ import { email } from "../support/http.js";
 import { useStack } from "../support/fixture.js";
 import { expectText, screenshotPath, Tab, useBrowser } from "./browser.js";
 
+/** What the page functions below use of the browser (the test code compiles without the DOM's types). */
+interface BrowserGlobals {
+  getComputedStyle(element: unknown): { whiteSpace: string };
+  document: { createRange(): { selectNodeContents(node: unknown): void; getClientRects(): ArrayLike<{ top: number }> & Iterable<{ top: number }> } };
+}
+
 jest.setTimeout(90_000);
 
 const { stack, api, people, beforeStop } = useStack({ people: true });
@@ -197,14 +203,13 @@ test("a loan's page: figures and actions first, names linked, the schedule aroun
   const trail = admin.page.getByRole("region", { name: "Audit trail" });
   await trail.getByRole("link", { name: adminName }).first().waitFor();
   const whenCell = trail.locator("tbody tr td").first();
-  // (Strings: the test code compiles without the DOM's types, as the other console tests do.)
-  expect(await whenCell.evaluate("(cell) => getComputedStyle(cell).whiteSpace")).toBe("nowrap");
+  expect(await whenCell.evaluate((cell) => (globalThis as unknown as BrowserGlobals).getComputedStyle(cell).whiteSpace)).toBe("nowrap");
   // One line: the cell's text makes a single box.
-  const lines = await whenCell.evaluate(`(cell) => {
-    const range = document.createRange();
+  const lines = await whenCell.evaluate((cell) => {
+    const range = (globalThis as unknown as BrowserGlobals).document.createRange();
     range.selectNodeContents(cell);
     return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
-  }`);
+  });
   expect(lines).toBe(1);
   await admin.expectClean("a loan's page");
 });
