@@ -34,21 +34,25 @@ function expectErrorShape(res: HttpAnswer<Json>, status: number): void {
 
 // ---- fresh targets, so that no case depends on another ----
 
-async function newLoan(): Promise<number> {
-  const res = await call("POST", "/api/loan/customer-loan", { token: people.agent.token, body: { customer_id: people.customer.id, principal: "100000.00", tenure_months: 12 } });
+async function newLoan(product_code?: string): Promise<number> {
+  const principal = product_code ? "10000.00" : "100000.00";
+  const res = await call("POST", "/api/loan/customer-loan", {
+    token: people.agent.token,
+    body: { customer_id: people.customer.id, principal, tenure_months: 12, ...(product_code && { product_code }) },
+  });
   if (res.status !== 201) throw new Error(`new loan: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.id as number;
 }
 
-async function approvedLoan(): Promise<number> {
-  const id = await newLoan();
+async function approvedLoan(product_code?: string): Promise<number> {
+  const id = await newLoan(product_code);
   const res = await call("PUT", `/api/loan/approve-reject-loan/${id}`, { token: people.admin.token, body: { status: "APPROVED" } });
   if (res.status !== 200) throw new Error(`approve loan: ${res.status} ${JSON.stringify(res.body)}`);
   return id;
 }
 
-async function activeLoan(): Promise<number> {
-  const id = await approvedLoan();
+async function activeLoan(product_code?: string): Promise<number> {
+  const id = await approvedLoan(product_code);
   const res = await call("PUT", `/api/loan/disburse-loan/${id}`, { token: people.admin.token, body: { disbursed_on: "2026-01-31" } });
   if (res.status !== 200) throw new Error(`disburse loan: ${res.status} ${JSON.stringify(res.body)}`);
   return id;
@@ -82,6 +86,14 @@ async function newProduct(): Promise<string> {
   const code = newProductCode();
   const res = await call("POST", "/api/loan/products", { token: people.admin.token, body: productBody(code) });
   if (res.status !== 201) throw new Error(`new product: ${res.status} ${JSON.stringify(res.body)}`);
+  return code;
+}
+
+/** A product whose loans are charged a flat 100.00 at disbursement. */
+async function feeProduct(): Promise<string> {
+  const code = newProductCode();
+  const res = await call("POST", "/api/loan/products", { token: people.admin.token, body: { ...productBody(code), disbursement_fee: { kind: "FLAT", amount: "100.00" } } });
+  if (res.status !== 201) throw new Error(`fee product: ${res.status} ${JSON.stringify(res.body)}`);
   return code;
 }
 
@@ -465,6 +477,100 @@ const ENDPOINTS: Endpoint[] = [
   },
   {
     method: "GET",
+    route: "/api/loan/transactions/{loan_id}",
+    allowed: ["customer", "agent", "admin"],
+    success: 200,
+    prepare: async () => {
+      const id = await activeLoan();
+      return {
+        path: `/api/loan/transactions/${id}`,
+        check: async (res, allowed) => {
+          if (allowed) expect(res.body.rows.map((t: Json) => t.type)).toEqual(["DISBURSEMENT"]);
+        },
+      };
+    },
+  },
+  {
+    method: "POST",
+    route: "/api/loan/repayments/{repayment_id}/reverse",
+    allowed: ["admin"],
+    success: 200,
+    prepare: async () => {
+      const id = await activeLoan();
+      const made = await call("POST", `/api/loan/repayment/${id}`, { token: people.admin.token, body: { amount: "100.00", paid_on: "2026-02-01" } });
+      if (made.status !== 201) throw new Error(`repayment: ${made.status} ${JSON.stringify(made.body)}`);
+      return {
+        path: `/api/loan/repayments/${made.body.id}/reverse`,
+        body: { reason: "keyed twice" },
+        check: async (_res, allowed) => {
+          const read = await call("GET", `/api/loan/repayment/${made.body.id}`, { token: people.admin.token });
+          expect(read.body.reversed).toBe(allowed);
+        },
+      };
+    },
+  },
+  {
+    method: "POST",
+    route: "/api/loan/charges/{transaction_id}/waive",
+    allowed: ["admin"],
+    success: 200,
+    prepare: async () => {
+      const id = await activeLoan(await feeProduct());
+      const fee = (await call("GET", `/api/loan/transactions/${id}`, { token: people.admin.token })).body.rows.find((t: Json) => t.type === "FEE");
+      return {
+        path: `/api/loan/charges/${fee.id}/waive`,
+        body: { reason: "goodwill" },
+        check: async (_res, allowed) => expect(await loanAsAdmin(id)).toMatchObject({ outstanding_fee: allowed ? "0.00" : "100.00" }),
+      };
+    },
+  },
+  {
+    method: "POST",
+    route: "/api/loan/write-off/{loan_id}",
+    allowed: ["admin"],
+    success: 200,
+    prepare: async () => {
+      const id = await activeLoan();
+      return {
+        path: `/api/loan/write-off/${id}`,
+        body: { reason: "insolvent" },
+        check: async (_res, allowed) => expect(await loanAsAdmin(id)).toMatchObject({ status: allowed ? "WRITTEN_OFF" : "ACTIVE" }),
+      };
+    },
+  },
+  {
+    method: "POST",
+    route: "/api/loan/close-of-business",
+    allowed: ["admin"],
+    success: 202,
+    prepare: async () => ({
+      path: "/api/loan/close-of-business",
+      body: { business_date: "2026-01-01" },
+      check: async (res, allowed) => {
+        if (allowed) expect(res.body).toMatchObject({ business_date: "2026-01-01" });
+      },
+    }),
+  },
+  {
+    method: "GET",
+    route: "/api/loan/close-of-business",
+    allowed: ["admin"],
+    success: 200,
+    prepare: async () => ({ path: "/api/loan/close-of-business" }),
+  },
+  {
+    method: "GET",
+    route: "/api/loan/close-of-business/{run_id}",
+    allowed: ["admin"],
+    success: 200,
+    prepare: async () => {
+      const run = await call("POST", "/api/loan/close-of-business", { token: people.admin.token, body: { business_date: "2026-01-02" } });
+      if (run.status !== 202) throw new Error(`close of business: ${run.status} ${JSON.stringify(run.body)}`);
+      return { path: `/api/loan/close-of-business/${run.body.id}` };
+    },
+  },
+  {
+    method: "GET",
     route: "/api/loan/portfolio",
     allowed: ["admin"],
     success: 200,
@@ -738,7 +844,7 @@ describe.each(ENDPOINTS.map((e) => [`${e.method} ${e.route}`, e] as const))("%s"
 
 test("the matrix covers every row of the API table", () => {
   const rows = ENDPOINTS.map((e) => `${e.method} ${e.route}`);
-  expect(new Set(rows).size).toBe(40); // 18 of the core API, 6 of servicing, 5 of sessions, 2 of the accounts' admin, 1 user search, 5 of products, 3 of agent limits
+  expect(new Set(rows).size).toBe(47); // 18 of the core API, 6 of servicing, 7 of transactions and close of business, 5 of sessions, 2 of the accounts' admin, 1 user search, 5 of products, 3 of agent limits
 });
 
 describe("a loan's own customer", () => {
