@@ -1,32 +1,21 @@
 /** The loan_transactions table (migration 0009), as the loans service (and only it) sees it. */
 import { DataTypes, Model, type ModelAttributes, type ModelStatic, type Sequelize } from "sequelize";
-import type { CalendarDate, InstallmentAllocation, LoanTransaction, Money, Repayment, TransactionType } from "../../sdk/contracts.js";
+import type { InstallmentAllocation, LoanTransaction, Repayment } from "../../sdk/contracts.js";
 
-/** A transaction as stored: BIGSERIAL ids (pg answers strings), Date timestamps, its write key. */
-export interface TransactionRow {
+/**
+ * A transaction as stored: the contract's LoanTransaction with BIGSERIAL ids (pg answers
+ * strings), Date timestamps, a repayment's allocation and the write keys.
+ */
+export type TransactionRow = Omit<LoanTransaction, "id" | "charge_id" | "created_at" | "reversed_at"> & {
   id: string | number;
-  loan_id: number;
-  type: TransactionType;
-  amount: Money;
-  principal_part: Money;
-  interest_part: Money;
-  fee_part: Money;
-  penalty_part: Money;
+  charge_id: string | number | null;
+  created_at: Date;
+  reversed_at: Date | null;
   /** REPAYMENT: what it pays of each installment, as of the latest replay; [] for the others. */
   allocation: InstallmentAllocation[];
-  value_date: CalendarDate;
-  installment_number: number | null;
-  charge_id: string | number | null;
-  recorded_by: number | null;
-  reason: string | null;
   request_key: string | null;
-  created_at: Date;
-  reversed: boolean;
-  reversed_at: Date | null;
-  reversed_by: number | null;
-  reversal_reason: string | null;
   reversal_key: string | null;
-}
+};
 export type NewTransactionRow = Omit<TransactionRow, "id">;
 
 export class TransactionModel extends Model<TransactionRow, NewTransactionRow> {}

@@ -12,6 +12,7 @@ import { useStack } from "../support/fixture.js";
 import { testClock } from "../support/clock.js";
 import type { HttpAnswer, HttpOptions, Json } from "../support/http.js";
 import { eventually } from "../support/eventually.js";
+import { LATE_PENALTY_PRODUCT } from "../support/products.js";
 
 const { api, people } = useStack({ people: true, clock: testClock, env: { COB_BATCH_SIZE: "2", COB_AT: "off" } });
 
@@ -22,17 +23,7 @@ function expectStatus(res: HttpAnswer<Json>, status: number): void {
   expect({ status: res.status, body: res.body }).toEqual({ status, body: res.body });
 }
 
-const PRODUCT = {
-  code: "LATE25",
-  name: "Penalty 25.00 after 5 days",
-  min_principal: "1000.00",
-  max_principal: "100000.00",
-  min_tenure_months: 1,
-  max_tenure_months: 36,
-  rate_bands: [{ up_to: null, rate: "12.00" }],
-  disbursement_fee: null,
-  penalty: { grace_days: 5, kind: "FLAT", amount: "25.00" },
-};
+const PRODUCT = LATE_PENALTY_PRODUCT;
 
 beforeAll(async () => {
   expectStatus(await call("POST", "/api/v1/loan/products", { token: admin(), body: PRODUCT }), 201);

@@ -10,6 +10,7 @@ import path from "node:path";
 import { Api, email, type Json } from "../support/http.js";
 import { startServerProcess, type ServerProcess } from "../support/server-process.js";
 import { eventually } from "../support/eventually.js";
+import { LATE_PENALTY_PRODUCT } from "../support/products.js";
 
 const LOANS = 60;
 const DATE = "2026-06-14";
@@ -48,17 +49,7 @@ afterAll(async () => {
 
 jest.setTimeout(120_000);
 
-const PRODUCT = {
-  code: "LATE25",
-  name: "Penalty 25.00 after 5 days",
-  min_principal: "1000.00",
-  max_principal: "100000.00",
-  min_tenure_months: 1,
-  max_tenure_months: 36,
-  rate_bands: [{ up_to: null, rate: "12.00" }],
-  disbursement_fee: null,
-  penalty: { grace_days: 5, kind: "FLAT", amount: "25.00" },
-};
+const PRODUCT = LATE_PENALTY_PRODUCT;
 
 test("a run killed half-way: the next run finishes the work and nothing is charged twice", async () => {
   server = await startServerProcess(env());

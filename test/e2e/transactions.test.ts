@@ -14,6 +14,7 @@ import { eventually } from "../support/eventually.js";
 import { useStack } from "../support/fixture.js";
 import { testClock } from "../support/clock.js";
 import type { HttpAnswer, HttpOptions, Json } from "../support/http.js";
+import { FEE_PRODUCT } from "../support/products.js";
 
 const { api, people } = useStack({ people: true, clock: testClock });
 
@@ -24,17 +25,7 @@ function expectStatus(res: HttpAnswer<Json>, status: number): void {
   expect({ status: res.status, body: res.body }).toEqual({ status, body: res.body });
 }
 
-const PRODUCT = {
-  code: "FEE12",
-  name: "Twelve months with a fee",
-  min_principal: "1000.00",
-  max_principal: "100000.00",
-  min_tenure_months: 1,
-  max_tenure_months: 36,
-  rate_bands: [{ up_to: null, rate: "12.00" }],
-  disbursement_fee: { kind: "FLAT", amount: "100.00" },
-  penalty: { grace_days: 5, kind: "FLAT", amount: "25.00" },
-};
+const PRODUCT = FEE_PRODUCT;
 
 beforeAll(async () => {
   expectStatus(await call("POST", "/api/v1/loan/products", { token: admin(), body: PRODUCT }), 201);
