@@ -52,6 +52,8 @@ export interface ReplayOptions {
   penalty?: PenaltyRule | null;
   /** Charge the penalties due on or before this date (close of business); none without it. */
   chargeUpTo?: CalendarDate;
+  /** Decide no more penalties once one is charged (asking only when the first falls due). */
+  firstPenaltyOnly?: boolean;
 }
 
 /** Money by part. */
@@ -239,6 +241,8 @@ export function penaltyAmount(rule: PenaltyRule, unpaid: Cents): Cents {
 class PenaltyCheckpoints {
   private next = 0;
   private readonly charged: Set<number>;
+  /** Each installment's penalty date, worked out once (it is compared at every transaction). */
+  private readonly dates: CalendarDate[];
   readonly created: NewPenalty[] = [];
 
   constructor(
@@ -246,8 +250,10 @@ class PenaltyCheckpoints {
     private readonly rule: PenaltyRule | null | undefined,
     private readonly upTo: CalendarDate | undefined,
     already: Iterable<number>,
+    private readonly firstOnly = false,
   ) {
     this.charged = new Set(already);
+    this.dates = rule && upTo !== undefined ? book.rows.map((r) => addDays(r.due_date, rule.grace_days + 1)) : [];
   }
 
   /** Decides every installment whose penalty date is on or before `date` (before the transactions of that date). */
@@ -255,8 +261,9 @@ class PenaltyCheckpoints {
     const { rule, upTo, book } = this;
     if (!rule || upTo === undefined) return;
     while (this.next < book.rows.length) {
+      if (this.firstOnly && this.created.length > 0) return;
       const row = book.rows[this.next]!;
-      const penaltyDate = addDays(row.due_date, rule.grace_days + 1);
+      const penaltyDate = this.dates[this.next]!;
       if (penaltyDate > date || penaltyDate > upTo) return;
       this.next++;
       if (book.writtenOff || this.charged.has(row.number)) continue;
@@ -277,7 +284,7 @@ export function replay(schedule: readonly Installment[], transactions: readonly 
   const penalised = live.filter((t) => t.type === "PENALTY").map((t) => t.installment_number!);
   // A written-off loan owes nothing more: no penalty is charged on it, whatever its date.
   const rule = live.some((t) => t.type === "WRITE_OFF") ? null : options.penalty;
-  const checkpoints = new PenaltyCheckpoints(book, rule, options.chargeUpTo, penalised);
+  const checkpoints = new PenaltyCheckpoints(book, rule, options.chargeUpTo, penalised, options.firstPenaltyOnly);
   const repayments: RepaymentShare[] = [];
   const waivers: Replay["waivers"] = [];
   for (const t of live) {

@@ -61,7 +61,7 @@ export function replayBook(loan: LoanRow, transactions: readonly ReplayTransacti
  */
 function nextPenaltyDate(book: Book, withCharges: readonly ReplayTransaction[]): CalendarDate | null {
   if (!book.penalty) return null;
-  const ahead = replay(book.schedule, withCharges, { penalty: book.penalty, chargeUpTo: LAST_CALENDAR_DATE });
+  const ahead = replay(book.schedule, withCharges, { penalty: book.penalty, chargeUpTo: LAST_CALENDAR_DATE, firstPenaltyOnly: true });
   return ahead.newPenalties[0]?.value_date ?? null;
 }
 

@@ -115,6 +115,13 @@ describe("what the figures mean", () => {
     expect(replay(schedule, [], { penalty: rule, chargeUpTo: addDays("2026-04-17", 1) }).newPenalties).toHaveLength(1);
     expect(replay(schedule, [], { penalty: rule }).newPenalties).toEqual([]); // no close of business asked
   });
+
+  test("asked for the first penalty only, the replay stops deciding after it: the same first penalty", () => {
+    const rule: PenaltyRule = { grace_days: 2, kind: "FLAT", amount: toCents("25.00") };
+    const all = replay(schedule, [], { penalty: rule, chargeUpTo: "9999-12-31" }).newPenalties;
+    expect(all.length).toBeGreaterThan(1);
+    expect(replay(schedule, [], { penalty: rule, chargeUpTo: "9999-12-31", firstPenaltyOnly: true }).newPenalties).toEqual([all[0]]);
+  });
 });
 
 // ---- properties ----
