@@ -1,11 +1,11 @@
 /** The bench's options: command-line flags and BENCH_* environment variables. */
 import path from "node:path";
 
-export const SCENARIOS = ["read", "nats", "redis", "amqp", "uncached", "mixed", "write", "flood", "scale", "cli", "repay", "schedule"] as const;
+export const SCENARIOS = ["read", "nats", "redis", "amqp", "uncached", "mixed", "write", "flood", "scale", "cli", "repay", "reverse", "schedule", "cob"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 /** Names `--only` accepts besides the scenario names. */
-const ALIASES: Record<string, ScenarioName[]> = { distributed: ["nats", "redis", "amqp"], login: ["flood"], rabbitmq: ["amqp"], servicing: ["repay", "schedule"] };
+const ALIASES: Record<string, ScenarioName[]> = { distributed: ["nats", "redis", "amqp"], login: ["flood"], rabbitmq: ["amqp"], servicing: ["repay", "reverse", "schedule", "cob"] };
 
 export interface BenchOptions {
   only: ScenarioName[];
@@ -24,6 +24,10 @@ export interface BenchOptions {
   customers: number;
   /** Loans in the database for the scale scenario. */
   scaleLoans: number;
+  /** ACTIVE loans in the close-of-business book. */
+  cobLoans: number;
+  /** Loans of 360 installments and 101 repayments whose first repayment the reverse scenario reverses. */
+  reverseLoans: number;
   /** Sequential requests per page for the uncached scale latency. */
   uncachedSamples: number;
   cliRuns: number;
@@ -39,10 +43,11 @@ export interface BenchOptions {
   resultsDir: string;
 }
 
-const HELP = `npm run bench -- [--only read,nats,redis,amqp,uncached,mixed,write,flood,scale,cli,repay,schedule] [--quick] [--profile] [--soak 10m]
+const HELP = `npm run bench -- [--only read,nats,redis,amqp,uncached,mixed,write,flood,scale,cli,repay,reverse,schedule,cob] [--quick] [--profile] [--soak 10m]
 
-  --only      run only these scenarios (also: distributed = nats,redis,amqp; servicing = repay,schedule)
-  --quick     shorter runs (3 s, 1 s warm-up) and 100,000 loans instead of 1,000,000
+  --only      run only these scenarios (also: distributed = nats,redis,amqp; servicing = repay,reverse,schedule,cob)
+  --quick     shorter runs (3 s, 1 s warm-up) and 100,000 loans instead of 1,000,000 (scale, schedule
+              and the close-of-business book), 30 reversals instead of 100
   --profile   run the loanstack processes with --cpu-prof and print their top self-time functions
               (profiling slows them: do not compare those figures with a plain run)
   --soak D    after the scenarios (none unless --only names some), the mixed load on one loanstack
@@ -50,6 +55,8 @@ const HELP = `npm run bench -- [--only read,nats,redis,amqp,uncached,mixed,write
 
 Environment: BENCH_DURATION (s, 8), BENCH_WARMUP (s, 2), BENCH_CONNECTIONS (32), BENCH_RUNS (3),
 BENCH_FLOOD_CONNECTIONS (50), BENCH_LOANS (50000), BENCH_SCALE_LOANS (1000000), BENCH_CLI_RUNS (10),
+BENCH_COB_LOANS (1000000), BENCH_COB_ALL (off; on: every loan's next_penalty_date is its disbursement date),
+COB_BATCH_SIZE (loanstack's default), BENCH_REVERSE_LOANS (100),
 BENCH_BCRYPT_ROUNDS (10, at least 10), BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres),
 BENCH_NATS_URL (nats://127.0.0.1:4222), BENCH_REDIS_URL (redis://127.0.0.1:6379),
 BENCH_AMQP_URL (amqp://guest:guest@127.0.0.1:5672), BENCH_DB_PREFIX (bench: databases bench_users, ...).`;
@@ -113,6 +120,8 @@ export function parseOptions(argv: string[]): BenchOptions | "help" {
     baseLoans: num("BENCH_LOANS", 50_000),
     customers: 1_000,
     scaleLoans: num("BENCH_SCALE_LOANS", quick ? 100_000 : 1_000_000),
+    cobLoans: num("BENCH_COB_LOANS", quick ? 100_000 : 1_000_000, 10),
+    reverseLoans: num("BENCH_REVERSE_LOANS", quick ? 30 : 100),
     uncachedSamples: quick ? 50 : 200,
     cliRuns: num("BENCH_CLI_RUNS", quick ? 5 : 10),
     bcryptRounds,

@@ -5,6 +5,8 @@ import { Client } from "pg";
 const PREFIX = /^[a-z][a-z0-9_]*$/.test(process.env.BENCH_DB_PREFIX ?? "") ? process.env.BENCH_DB_PREFIX! : "bench";
 export const DATABASES = { users: `${PREFIX}_users`, loans: `${PREFIX}_loans`, audit: `${PREFIX}_audit` } as const;
 export type DatabaseUrls = Record<keyof typeof DATABASES, string>;
+/** The close-of-business scenario's loans database (a book of its own: `<prefix>_cob`). */
+export const COB_DATABASE = `${PREFIX}_cob`;
 
 /** The server's URL with another database in its path. */
 export function databaseUrl(serverUrl: string, database: string): string {
@@ -50,4 +52,13 @@ export async function freshDatabases(serverUrl: string): Promise<DatabaseUrls> {
     loans: databaseUrl(serverUrl, DATABASES.loans),
     audit: databaseUrl(serverUrl, DATABASES.audit),
   };
+}
+
+/** Drops and creates one database; answers its URL. */
+export async function freshDatabase(serverUrl: string, name: string): Promise<string> {
+  await withClient(serverUrl, async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${name}`);
+  });
+  return databaseUrl(serverUrl, name);
 }

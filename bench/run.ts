@@ -25,6 +25,8 @@ import { uncachedRead } from "./scenarios/uncached.js";
 import { write } from "./scenarios/write.js";
 import { repay } from "./scenarios/repay.js";
 import { schedule } from "./scenarios/schedule.js";
+import { reverse } from "./scenarios/reverse.js";
+import { cob } from "./scenarios/cob.js";
 import { seedLoans, seedSessions, seedUsers } from "./seed.js";
 
 const SCENARIO_RUNNERS: Record<ScenarioName, (ctx: BenchContext) => Promise<ScenarioResult>> = {
@@ -39,7 +41,9 @@ const SCENARIO_RUNNERS: Record<ScenarioName, (ctx: BenchContext) => Promise<Scen
   scale,
   cli,
   repay,
+  reverse,
   schedule,
+  cob,
 };
 
 const TITLES: Record<ScenarioName, string> = {
@@ -54,7 +58,9 @@ const TITLES: Record<ScenarioName, string> = {
   scale: "5 scale",
   cli: "6 CLI",
   repay: "10 repay",
+  reverse: "12 reverse",
   schedule: "11 schedule read",
+  cob: "13 close of business",
 };
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
