@@ -70,3 +70,16 @@ export function calendarDate(value: string): string {
   if (!real) throw new InvalidArgumentError("must be a date like 2026-01-31");
   return text;
 }
+
+/** The most a reason may hold: the API's own limit. */
+export const REASON_MAX = 500;
+
+/** Why a money change is made, for the audit log: 1-500 characters, no control characters. */
+export function reasonText(value: string): string {
+  const text = value.trim();
+  if (text === "") throw new InvalidArgumentError('must say why, e.g. --reason "cheque bounced"');
+  if (text.length > REASON_MAX) throw new InvalidArgumentError(`must be at most ${REASON_MAX} characters (got ${text.length})`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(text)) throw new InvalidArgumentError("must be one line of text, without control characters");
+  return text;
+}

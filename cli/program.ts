@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 import { registerApprovals } from "./commands/approvals.js";
 import { registerAudit } from "./commands/audit.js";
 import { registerAuth } from "./commands/auth.js";
+import { registerCob } from "./commands/cob.js";
 import { registerHealth } from "./commands/health.js";
 import { registerLimits } from "./commands/limits.js";
 import { registerLoans } from "./commands/loans.js";
@@ -27,6 +28,8 @@ Examples:
   $ loanctl loans list --status NEW
   $ loanctl loans approve 42
   $ loanctl products list
+  $ loanctl loans transactions 42
+  $ loanctl cob run --date 2026-03-10
   $ loanctl --json loans show 42 | jq .emi
   $ loanctl sessions list
 
@@ -68,6 +71,7 @@ export function buildProgram(io: Io): Command {
   registerLimits(program, io);
   registerAudit(program, io);
   registerPortfolio(program, io);
+  registerCob(program, io);
   registerSeed(program, io);
   registerHealth(program, io);
   registerRepl(program, io);

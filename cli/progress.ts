@@ -21,6 +21,11 @@ export interface ProgressOptions {
   lineInterval?: number;
   width?: number;
   now?: () => number;
+  /**
+   * "outcomes" (the default): each item counted ok, failed or skipped, as an import's rows;
+   * "done": only how many of the total are done, as the server reports a job's progress.
+   */
+  tally?: "outcomes" | "done";
 }
 
 export function renderBar(done: number, total: number, width: number): string {
@@ -78,6 +83,15 @@ export class Progress {
     this.draw(this.done >= this.total);
   }
 
+  /** Progress reported by someone else (a server's job): `done` of the total, the total possibly changed, a note. */
+  update(done: number, total = this.total, note = this.note): void {
+    this.total = total;
+    this.note = note;
+    this.counts.ok = done;
+    this.counts.failed = this.counts.skipped = 0;
+    this.draw(done >= total);
+  }
+
   /** A short note shown with the bar, e.g. "rate limited, waiting 12s"; "" removes it. */
   status(note: string): void {
     this.note = note;
@@ -102,7 +116,8 @@ export class Progress {
   line(): string {
     const { ok, failed, skipped } = this.counts;
     const elapsed = (this.now() - this.started) / 1000;
-    const parts = [`${this.label}: ${this.done}/${this.total}`, `${ok} ok`, `${failed} failed`];
+    const parts = [`${this.label}: ${this.done}/${this.total}`];
+    if (this.options.tally !== "done") parts.push(`${ok} ok`, `${failed} failed`);
     if (skipped) parts.push(`${skipped} skipped`);
     if (this.note) parts.push(this.note);
     else if (elapsed > 1 && ok > 0 && this.done < this.total) {

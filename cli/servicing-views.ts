@@ -83,6 +83,7 @@ export function repaymentRecord(r: Repayment, color: boolean, name: NameOf = bar
       ["Paid on", r.paid_on],
       ["Recorded by", name(r.recorded_by)],
       ["Recorded (UTC)", shortTime(r.created_at)],
+      ...(r.reversed ? [["Reversed", "yes: it counts nowhere", "yellow"] as [string, string, Style]] : []),
     ],
     color,
   );

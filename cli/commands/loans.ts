@@ -1,5 +1,6 @@
 /**
- * Loans: `loans request|list|show|edit|approve|reject|history|import`.
+ * Loans: `loans request|list|show|edit|approve|reject|history|import`; servicing (servicing.ts) and
+ * transactions (transactions.ts) beside them.
  */
 import type { Command } from "commander";
 import type { Loan, LoanDecision, LoanStatus } from "../../sdk/index.js";
@@ -12,6 +13,7 @@ import { Progress } from "../progress.js";
 import { overdueTable } from "../servicing-views.js";
 import { historyTable, loanRecord, loansTable, pageFooter } from "../views.js";
 import { registerLoanServicing } from "./servicing.js";
+import { registerLoanTransactions } from "./transactions.js";
 import { type ListOptions, pageQuery, withPaging } from "./users.js";
 
 interface RequestOptions {
@@ -55,7 +57,7 @@ function printImportSummary(ctx: Context, summary: ImportSummary): void {
 }
 
 export function registerLoans(program: Command, io: Io): void {
-  const loans = program.command("loans").description("request, list, edit, decide, disburse and repay loans");
+  const loans = program.command("loans").description("request, list, edit, decide, disburse and repay loans; their transactions, reversals, waivers, write-off");
 
   loans
     .command("request")
@@ -84,7 +86,7 @@ export function registerLoans(program: Command, io: Io): void {
       .command("list")
       .alias("ls")
       .description("list loans: all of them for admins and agents, your own for a customer")
-      .option("--status <status>", "NEW, APPROVED, REJECTED, ACTIVE or CLOSED", loanStatus)
+      .option("--status <status>", "NEW, APPROVED, REJECTED, ACTIVE, CLOSED or WRITTEN_OFF", loanStatus)
       .option("--overdue", "only ACTIVE loans past due, most overdue first")
       .option("--as-of <date>", "judge arrears as of this date, YYYY-MM-DD (default today UTC)", calendarDate),
   )
@@ -229,4 +231,5 @@ Example:
     );
 
   registerLoanServicing(loans, io);
+  registerLoanTransactions(loans, io);
 }

@@ -2,7 +2,7 @@
  * The operator REPL: a Moleculer node with no services of its own that joins a running
  * loanstack cluster through TRANSPORTER. It has Moleculer's REPL commands (nodes, services,
  * actions, call, emit, ...) plus a few operators want: approvals, loan-stats, whois, search, overdue,
- * portfolio, products, limits.
+ * portfolio, products, limits, transactions, cob.
  * `npm run repl` runs it through repl-main.ts.
  */
 import os from "node:os";
@@ -11,10 +11,12 @@ import { brokerOptions } from "../../moleculer.config.js";
 import { loanStats, overdueLoans, pendingApprovals, portfolioSummary, searchUsers, whois } from "./repl-commands.js";
 import { productsSummary } from "./repl-products.js";
 import { agentLimits } from "./repl-limits.js";
+import { loanTransactions, startCloseOfBusiness } from "./repl-transactions.js";
 
 export { agentLimits } from "./repl-limits.js";
 export { formatTable, loanStats, overdueLoans, pendingApprovals, portfolioSummary, ReplUsageError, searchUsers, whois } from "./repl-commands.js";
 export { productsSummary } from "./repl-products.js";
+export { loanTransactions, REPL_OPERATOR, startCloseOfBusiness } from "./repl-transactions.js";
 
 type ReplCommand = NonNullable<ReplOptions["customCommands"]>[number];
 type Env = Record<string, string | undefined>;
@@ -84,6 +86,16 @@ export const REPL_COMMANDS: ReplCommand[] = [
     description: "Agents' lending limits: limit, used, available (loans.listAgentLimits)",
     action: (broker) => printing(() => agentLimits(broker)),
   },
+  {
+    command: "transactions <loan_id>",
+    description: "A loan's transactions by value date: disbursement, fees, penalties, repayments, reversals, waivers, write-off (loans.transactions)",
+    action: (broker, args: unknown) => printing(() => loanTransactions(broker, argOf(args, "loan_id"))),
+  },
+  {
+    command: "cob [date]",
+    description: "Start close of business for a date, default yesterday: it charges the penalties due (loans.runCloseOfBusiness)",
+    action: (broker, args: unknown) => printing(() => startCloseOfBusiness(broker, argOf(args, "date"))),
+  },
 ];
 
 /** The transporter URL without its password, fit to print. */
@@ -122,7 +134,7 @@ export async function startRepl(env: Env = process.env): Promise<void> {
   await startWithin(broker, CONNECT_TIMEOUT_MS, redacted(transporter));
   console.log(
     `loanstack REPL: node ${broker.nodeID} joined namespace "${broker.namespace}" through ${redacted(transporter)}.\n` +
-      `Commands: approvals, loan-stats, whois <id>, search <q>; "help" lists Moleculer's own (nodes, services, call, ...); "quit" leaves.`,
+      `Commands: approvals, loan-stats, whois <id>, search <q>, transactions <loan_id>, cob [date]; "help" lists Moleculer's own (nodes, services, call, ...); "quit" leaves.`,
   );
   broker.repl();
 }

@@ -11,7 +11,21 @@ import os from "node:os";
 import path from "node:path";
 import type { ServiceBroker } from "moleculer";
 import { startNode, type RunningNode } from "../../app/node";
-import { REPL_COMMANDS, ReplUsageError, agentLimits, loanStats, overdueLoans, pendingApprovals, portfolioSummary, productsSummary, searchUsers, whois } from "../../services/shared/repl";
+import {
+  REPL_COMMANDS,
+  ReplUsageError,
+  agentLimits,
+  loanStats,
+  loanTransactions,
+  overdueLoans,
+  pendingApprovals,
+  portfolioSummary,
+  productsSummary,
+  searchUsers,
+  startCloseOfBusiness,
+  whois,
+} from "../../services/shared/repl";
+import type { CloseOfBusinessRun } from "../../sdk/contracts";
 import { createTestDatabases, type TestDatabases } from "../support/databases";
 import { eventually } from "../support/eventually";
 import { testClock } from "../support/clock";
@@ -100,7 +114,18 @@ describe("the REPL commands against the services", () => {
   });
 
   it("are registered as REPL commands that print their answer, and errors as one line", async () => {
-    expect(REPL_COMMANDS.map((c) => c.command)).toEqual(["approvals", "loan-stats", "whois <id>", "search <q>", "overdue [as_of]", "portfolio [as_of]", "products [code]", "limits"]);
+    expect(REPL_COMMANDS.map((c) => c.command)).toEqual([
+      "approvals",
+      "loan-stats",
+      "whois <id>",
+      "search <q>",
+      "overdue [as_of]",
+      "portfolio [as_of]",
+      "products [code]",
+      "limits",
+      "transactions <loan_id>",
+      "cob [date]",
+    ]);
     const whoisCommand = REPL_COMMANDS.find((c) => c.command.startsWith("whois"))!;
     const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
     const error = jest.spyOn(console, "error").mockImplementation(() => undefined);
@@ -165,6 +190,61 @@ describe("the REPL commands against the services", () => {
       { what: "the agent's limit in the REPL's limits" },
     );
     expect(text).toMatch(/^\d+ agent\(s\) with a lending limit:\nAGENT\s+LIMIT\s+USED\s+AVAILABLE$/m);
+  });
+
+  it("cob starts close of business for a date; transactions shows the penalties it charged beside the disbursement", async () => {
+    // 12,000.00 at 12.00 % over 12 months, disbursed 2026-01-31, nothing repaid: installments 1 and 2
+    // (due 02-28 and 03-31) are late by 2026-04-10, their penalties dated 03-06 and 04-06.
+    const api = new Api(stack.url);
+    const product = await api.call("POST", "/api/v1/loan/products", {
+      token: people.admin.token,
+      body: {
+        code: "REPLCOB",
+        name: "Penalty 25.00 after 5 days",
+        min_principal: "1000.00",
+        max_principal: "100000.00",
+        min_tenure_months: 1,
+        max_tenure_months: 36,
+        rate_bands: [{ up_to: null, rate: "12.00" }],
+        disbursement_fee: { kind: "FLAT", amount: "100.00" },
+        penalty: { grace_days: 5, kind: "FLAT", amount: "25.00" },
+      },
+    });
+    expect(product.status).toBe(201);
+    const loan = await api.call("POST", "/api/v1/loan/customer-loan", {
+      token: people.agent.token,
+      body: { customer_id: people.customer.id, principal: "12000.00", tenure_months: 12, product_code: "REPLCOB" },
+    });
+    const id = loan.body.id as number;
+    await api.call("PUT", `/api/v1/loan/approve-reject-loan/${id}`, { token: people.admin.token, body: { status: "APPROVED" } });
+    expect((await api.call("PUT", `/api/v1/loan/disburse-loan/${id}`, { token: people.admin.token, body: { disbursed_on: "2026-01-31" } })).status).toBe(200);
+
+    const before = await loanTransactions(stack.broker, String(id));
+    expect(before).toMatch(new RegExp(`^Loan ${id}: 2 transaction\\(s\\) by value date:$`, "m"));
+    expect(before).toMatch(/^\d+\s+DISBURSEMENT\s+2026-01-31\s+12000\.00\s+12000\.00\s+0\.00\s+0\.00\s+0\.00\s+-\s+\d+$/m);
+    expect(before).toMatch(/^\d+\s+FEE\s+2026-01-31\s+100\.00\s+0\.00\s+0\.00\s+100\.00\s+0\.00\s+1\s+\d+$/m);
+
+    const started = await startCloseOfBusiness(stack.broker, "2026-04-10");
+    const match = /^Started close of business 2026-04-10 \(run (\d+)\): (\d+) loan\(s\) to decide\.\nIts progress: call loans\.closeOfBusiness --id \1, or loanctl cob status \1$/.exec(started);
+    expect(match).not.toBeNull();
+    const runId = Number(match![1]);
+    const run = await eventually(
+      async () => {
+        const now = await stack.broker.call<CloseOfBusinessRun, { id: number }>("loans.closeOfBusiness", { id: runId });
+        expect(now.status).not.toBe("RUNNING");
+        return now;
+      },
+      { what: `close of business run ${runId} to end` },
+    );
+    expect(run).toMatchObject({ status: "DONE", penalties_charged: 2 });
+    const after = await loanTransactions(stack.broker, String(id));
+    expect(after).toMatch(/^\d+\s+PENALTY\s+2026-03-06\s+25\.00\s+0\.00\s+0\.00\s+0\.00\s+25\.00\s+1\s+close of business$/m);
+    expect(after).toMatch(/^\d+\s+PENALTY\s+2026-04-06\s+25\.00\s+0\.00\s+0\.00\s+0\.00\s+25\.00\s+2\s+close of business$/m);
+
+    await expect(startCloseOfBusiness(stack.broker, "10 April")).rejects.toThrow(/usage: cob \[date\], a business date YYYY-MM-DD/);
+    await expect(startCloseOfBusiness(stack.broker, "2026-06-16")).rejects.toThrow(/business_date must not be in the future|Parameters validation error/);
+    await expect(loanTransactions(stack.broker, "x")).rejects.toBeInstanceOf(ReplUsageError);
+    await expect(loanTransactions(stack.broker, "987654321")).rejects.toThrow(/not found/);
   });
 });
 
