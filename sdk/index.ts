@@ -83,6 +83,19 @@ export type { ChargeKind, DisbursementFeeRule, ListProductsQuery, PenaltyRule, P
 // agent lending limits
 export { AGENT_DEFAULT_LIMIT } from "./contracts.js";
 export type { AgentIdParam, AgentLimit, ApproveAgentRequest, SetAgentLimitRequest } from "./contracts.js";
+export { COB_STATUSES, TRANSACTION_TYPES } from "./contracts.js";
+export type {
+  CloseOfBusinessRequest,
+  CloseOfBusinessRun,
+  CloseOfBusinessStatus,
+  LoanTransaction,
+  LoanTransactionsResponse,
+  MoneyParts,
+  Reallocation,
+  ReasonRequest,
+  TransactionType,
+  WriteOffRequest,
+} from "./contracts.js";
 export { LoanClient, paginate, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_DELAY_MS, DEFAULT_TIMEOUT_MS } from "./client.js";
 export type { FetchLike, LoanClientOptions, RequestOptions } from "./client.js";
 export {

@@ -188,9 +188,9 @@ export const transactions = defineMixin<Omit<TransactionsThis, keyof Service>>({
             }
             assertCan(loan, "writeOff");
             const date = parseServiceDate("written_off_on", ctx.params.written_off_on, today, { date: loan.disbursed_on!, what: "the disbursement" });
-            // A write-off dated before a repayment would leave that repayment nothing to pay.
-            const last = stored.filter((t) => t.type === "REPAYMENT" && !t.reversed).reduce((d, t) => (t.value_date > d ? t.value_date : d), loan.disbursed_on!);
-            if (date < last) throw fieldError("written_off_on", `written_off_on must not be before the last repayment, ${last}`, "dateMin");
+            // Dated before a repayment it would leave that repayment nothing to pay; before a waiver, it would take what the waiver took.
+            const last = stored.filter((t) => (t.type === "REPAYMENT" || t.type === "WAIVER") && !t.reversed).reduce((d, t) => (t.value_date > d ? t.value_date : d), loan.disbursed_on!);
+            if (date < last) throw fieldError("written_off_on", `written_off_on must not be before the last repayment or waiver, ${last}`, "dateMin");
             const marker = { id: UNSTORED_ID, type: "WRITE_OFF" as const, amount: 0n, value_date: date, installment_number: null, charge_id: null, reversed: false };
             const book = replayBook(loan, [...stored.map(toReplayTransaction), marker]);
             const taken = book.replay.written_off!;

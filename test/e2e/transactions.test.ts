@@ -146,6 +146,10 @@ test("a waiver takes what is unpaid of a charge; nothing left is a 409; other tr
   const disbursement = (await transactions(id)).find((t) => t.type === "DISBURSEMENT")!;
   expectStatus(await call("POST", `/api/v1/loan/charges/${disbursement.id}/waive`, { token: admin(), body: { reason: "x" } }), 404);
   expectStatus(await call("POST", `/api/v1/loan/charges/${fee.id}/waive`, { token: admin(), body: {} }), 422);
+  // A write-off dated before the waiver (dated today) would take the waived fee a second time.
+  const early = await call("POST", `/api/v1/loan/write-off/${id}`, { token: admin(), body: { reason: "insolvent", written_off_on: "2026-06-01" } });
+  expectStatus(early, 422);
+  expect(early.body.data[0].field).toBe("written_off_on");
 });
 
 test("write-off: everything outstanding in one WRITE_OFF, the loan WRITTEN_OFF with nothing owed; repayments and reversals refused", async () => {
