@@ -241,8 +241,8 @@ export function penaltyAmount(rule: PenaltyRule, unpaid: Cents): Cents {
 class PenaltyCheckpoints {
   private next = 0;
   private readonly charged: Set<number>;
-  /** Each installment's penalty date, worked out once (it is compared at every transaction). */
-  private readonly dates: CalendarDate[];
+  /** Each installment's penalty date, worked out once when first needed (it is compared at every transaction). */
+  private readonly dates: CalendarDate[] = [];
   readonly created: NewPenalty[] = [];
 
   constructor(
@@ -253,7 +253,6 @@ class PenaltyCheckpoints {
     private readonly firstOnly = false,
   ) {
     this.charged = new Set(already);
-    this.dates = rule && upTo !== undefined ? book.rows.map((r) => addDays(r.due_date, rule.grace_days + 1)) : [];
   }
 
   /** Decides every installment whose penalty date is on or before `date` (before the transactions of that date). */
@@ -263,7 +262,7 @@ class PenaltyCheckpoints {
     while (this.next < book.rows.length) {
       if (this.firstOnly && this.created.length > 0) return;
       const row = book.rows[this.next]!;
-      const penaltyDate = this.dates[this.next]!;
+      const penaltyDate = (this.dates[this.next] ??= addDays(row.due_date, rule.grace_days + 1));
       if (penaltyDate > date || penaltyDate > upTo) return;
       this.next++;
       if (book.writtenOff || this.charged.has(row.number)) continue;
