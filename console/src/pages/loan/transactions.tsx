@@ -13,7 +13,7 @@ import { Person } from "../../components/person.js";
 import { ReasonDialog, reasonProblem } from "../../components/reason-dialog.js";
 import { TableBox } from "../../components/table-box.js";
 import { fieldErrorsOf, isConflict } from "../../lib/errors.js";
-import { money, when } from "../../lib/format.js";
+import { money } from "../../lib/format.js";
 import { handler } from "../../lib/handler.js";
 import { useResource } from "../../lib/resource.js";
 import { useSession } from "../../lib/session-context.js";
@@ -136,7 +136,7 @@ export function Transactions(props: LoanSectionProps) {
                 <th scope="col" class="number">
                   Installment
                 </th>
-                <th scope="col">Recorded</th>
+                <th scope="col">Recorded by</th>
                 <th scope="col">Notes</th>
                 {admin && <th scope="col">Actions</th>}
               </tr>
@@ -155,12 +155,12 @@ export function Transactions(props: LoanSectionProps) {
                   <td class="number">{money(t.penalty_part)}</td>
                   <td class="number">{t.installment_number ?? "—"}</td>
                   <td>
-                    <span class="nowrap">{when(t.created_at)}</span> by <Person id={t.recorded_by} none="close of business" />
+                    <Person id={t.recorded_by} none="close of business" />
                   </td>
                   <td>
                     {t.reversed ? (
                       <>
-                        <span class="tag tag-reversed">REVERSED</span> <span class="nowrap">{when(t.reversed_at)}</span> by <Person id={t.reversed_by} />: {t.reversal_reason}
+                        <span class="tag tag-reversed">REVERSED</span> on <span class="nowrap">{t.reversed_at?.slice(0, 10)}</span> by <Person id={t.reversed_by} />: {t.reversal_reason}
                       </>
                     ) : (
                       (t.reason ?? "")
