@@ -15,6 +15,12 @@ import { email } from "../support/http.js";
 import { useStack } from "../support/fixture.js";
 import { expectText, screenshotPath, Tab, useBrowser } from "./browser.js";
 
+/** A function of the element (`cell`) run in the page, from its body (the test has no DOM types). */
+function onElement<R>(body: string): (cell: unknown) => R {
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- a page function, written as text on purpose
+  return new Function("cell", body) as (cell: unknown) => R;
+}
+
 jest.setTimeout(90_000);
 
 const { stack, api, people, beforeStop } = useStack({ people: true });
@@ -183,7 +189,7 @@ test("a loan's page: figures and actions first, names linked, the schedule aroun
   await figure(admin, "Decided").getByRole("link", { name: adminName }).waitFor();
   // In this order: the figures, the actions, then the sections.
   const headings = await admin.page.locator("main h2").allTextContents();
-  expect(headings).toEqual(["Actions", "Schedule", "Versions", "Repayments", "Audit trail"]);
+  expect(headings).toEqual(["Actions", "Schedule", "Transactions", "Versions", "Repayments", "Audit trail"]);
   const schedule = admin.page.getByRole("region", { name: "Schedule" });
   const rows = schedule.locator("tbody tr");
   // Disbursed 100 days ago: installments 1–3 fell due; 2 before the next one, it and 2 more.
@@ -197,14 +203,16 @@ test("a loan's page: figures and actions first, names linked, the schedule aroun
   const trail = admin.page.getByRole("region", { name: "Audit trail" });
   await trail.getByRole("link", { name: adminName }).first().waitFor();
   const whenCell = trail.locator("tbody tr td").first();
-  // (Strings: the test code compiles without the DOM's types, as the other console tests do.)
-  expect(await whenCell.evaluate("(cell) => getComputedStyle(cell).whiteSpace")).toBe("nowrap");
+  // (Bodies as strings: the test code compiles without the DOM's types, as the other console tests do.
+  // A string given to locator.evaluate is an expression, not called with the element: a function is.)
+  expect(await whenCell.evaluate(onElement<string>("return getComputedStyle(cell).whiteSpace;"))).toBe("nowrap");
   // One line: the cell's text makes a single box.
-  const lines = await whenCell.evaluate(`(cell) => {
-    const range = document.createRange();
-    range.selectNodeContents(cell);
-    return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
-  }`);
+  const lines = await whenCell.evaluate(
+    onElement<number>(`
+      const range = document.createRange();
+      range.selectNodeContents(cell);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;`),
+  );
   expect(lines).toBe(1);
   await admin.expectClean("a loan's page");
 });
