@@ -21,6 +21,7 @@ import { forgetSignedIn } from "./lib/session-hint.js";
 import { rateTableOf } from "./lib/terms.js";
 import { Approvals } from "./pages/approvals.js";
 import { AuditLog } from "./pages/audit-log.js";
+import { CloseOfBusiness } from "./pages/close-of-business.js";
 import { Customers } from "./pages/customers.js";
 import { Dashboard } from "./pages/dashboard.js";
 import { LoanPage } from "./pages/loan/loan-page.js";
@@ -115,6 +116,7 @@ function SignedIn(props: { session: ConsoleSession; loaded: boolean; onSignedOut
       newLoan: only(role, "agent", NewLoan),
       users: only(role, "admin", Users),
       audit: only(role, "admin", AuditLog),
+      closeOfBusiness: only(role, "admin", CloseOfBusiness),
     }),
     [role],
   );
@@ -134,6 +136,7 @@ function SignedIn(props: { session: ConsoleSession; loaded: boolean; onSignedOut
           <Route path={paths.audit} component={pages.audit} />
           <Route path={paths.customers} component={Customers} />
           <Route path={paths.products} component={Products} />
+          <Route path={paths.closeOfBusiness} component={pages.closeOfBusiness} />
           <Route default component={NotFound} />
         </Router>
       </Layout>

@@ -9,3 +9,8 @@ export function todayUtc(): CalendarDate {
 export function day(value: CalendarDate | null | undefined): string {
   return value ?? "—";
 }
+
+/** Yesterday in UTC: close of business's default business date (the day that ended). */
+export function yesterdayUtc(): CalendarDate {
+  return new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+}

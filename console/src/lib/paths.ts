@@ -16,6 +16,7 @@ export const paths = {
   audit: `${BASE}/audit`,
   customers: `${BASE}/customers`,
   products: `${BASE}/products`,
+  closeOfBusiness: `${BASE}/close-of-business`,
 };
 
 /** A path with its query, leaving out what is empty or the default. */
@@ -52,6 +53,7 @@ export function navigationFor(role: Role): NavLink[] {
       { label: "Loans", href: paths.loans },
       { label: "Users", href: paths.users },
       { label: "Products", href: paths.products },
+      { label: "Close of business", href: paths.closeOfBusiness },
       { label: "Audit log", href: paths.audit },
     ];
   }

@@ -8,6 +8,7 @@ import { DecidePanel } from "./decide.js";
 import { DisbursePanel } from "./disburse.js";
 import { EditPanel } from "./edit.js";
 import { RepayPanel } from "./repay.js";
+import { WriteOffPanel } from "./write-off.js";
 
 export interface LoanActionProps {
   loan: Loan;
@@ -28,4 +29,5 @@ export const LOAN_ACTIONS: LoanAction[] = [
   { id: "edit", availableTo: (loan, user) => user.role === "agent" && loan.status === "NEW", Panel: EditPanel },
   { id: "disburse", availableTo: (loan, user) => user.role === "admin" && loan.status === "APPROVED", Panel: DisbursePanel },
   { id: "repay", availableTo: (loan, user) => (user.role === "admin" || (user.role === "agent" && user.is_approved)) && loan.status === "ACTIVE", Panel: RepayPanel },
+  { id: "write-off", availableTo: (loan, user) => user.role === "admin" && loan.status === "ACTIVE", Panel: WriteOffPanel },
 ];

@@ -68,7 +68,7 @@ function LoanView(props: { id: number }) {
           {LOAN_SECTIONS.filter((section) => section.availableTo(session.user)).map(({ id, title, Body }) => (
             <section key={id} aria-labelledby={`section-${id}`}>
               <h2 id={`section-${id}`}>{title}</h2>
-              <Body loan={current} revision={revision} />
+              <Body loan={current} revision={revision} onChanged={onChanged} refresh={refresh} />
             </section>
           ))}
         </>

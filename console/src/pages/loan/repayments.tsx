@@ -1,4 +1,8 @@
-/** Repayments: what was paid on the loan, in the order recorded (the order it was allocated). */
+/**
+ * Repayments: what was paid on the loan, in the order recorded, with each one's current share
+ * (fee and penalty columns when any repayment paid some); a reversed one stays, marked.
+ */
+import Decimal from "decimal.js";
 import { ErrorSummary, Loading } from "../../components/messages.js";
 import { money, when } from "../../lib/format.js";
 import { useResource } from "../../lib/resource.js";
@@ -13,6 +17,8 @@ export function Repayments(props: LoanSectionProps) {
   const [list] = useResource(() => client.listRepayments(loan.id), [loan.id, props.revision]);
   if (!list.data) return list.status === "error" ? <ErrorSummary error={list.error} /> : <Loading what="the repayments" />;
   if (list.data.rows.length === 0) return <p>No repayment recorded yet.</p>;
+  const fees = list.data.rows.some((r) => !new Decimal(r.fee_part).isZero());
+  const penalties = list.data.rows.some((r) => !new Decimal(r.penalty_part).isZero());
   return (
     <TableBox label={`Repayments of loan ${loan.id}`}>
       {" "}
@@ -30,6 +36,16 @@ export function Repayments(props: LoanSectionProps) {
             <th scope="col" class="number">
               Interest
             </th>
+            {fees && (
+              <th scope="col" class="number">
+                Fee
+              </th>
+            )}
+            {penalties && (
+              <th scope="col" class="number">
+                Penalty
+              </th>
+            )}
             <th scope="col">Installments</th>
             <th scope="col">Recorded</th>
           </tr>
@@ -39,10 +55,18 @@ export function Repayments(props: LoanSectionProps) {
             <tr key={r.id}>
               <th scope="row" class="nowrap">
                 {r.paid_on}
+                {r.reversed && (
+                  <>
+                    {" "}
+                    <span class="tag tag-reversed">REVERSED</span>
+                  </>
+                )}
               </th>
               <td class="number">{money(r.amount)}</td>
               <td class="number">{money(r.principal_part)}</td>
               <td class="number">{money(r.interest_part)}</td>
+              {fees && <td class="number">{money(r.fee_part)}</td>}
+              {penalties && <td class="number">{money(r.penalty_part)}</td>}
               <td>{r.allocation.map((a) => a.number).join(", ") || "—"}</td>
               <td>
                 <span class="nowrap">{when(r.created_at)}</span> by <Person id={r.recorded_by} />

@@ -1,5 +1,6 @@
 /**
- * Schedule: the installments with what was paid of each and their status as of today; before
+ * Schedule: the installments with what was paid of each (penalty, fee, interest, principal) and
+ * their status as of today, with fee and penalty columns when the loan has any; before
  * disbursement, the projection the API gives (as if disbursed today).
  */
 import Decimal from "decimal.js";
@@ -12,9 +13,11 @@ import { useSession } from "../../lib/session-context.js";
 import { TableBox } from "../../components/table-box.js";
 import type { LoanSectionProps } from "./sections.js";
 
-function sum(a: Money, b: Money): Money {
-  return new Decimal(a).plus(b).toFixed(2);
+function sum(...parts: Money[]): Money {
+  return parts.reduce((total, part) => total.plus(part), new Decimal(0)).toFixed(2);
 }
+
+const charged = (amount: Money) => !new Decimal(amount).isZero();
 
 /** How many installments show before and from the next one due, until Show all installments. */
 const BEFORE = 2;
@@ -39,6 +42,9 @@ export function Schedule(props: LoanSectionProps) {
   const { first, last } = aroundToday(every, as_of);
   const rows = all ? every : every.slice(first, last);
   const hidden = every.length - rows.length;
+  // Fee and penalty columns only for a loan that has any (most loans have neither).
+  const fees = charged(totals.fee);
+  const penalties = charged(totals.penalty);
   return (
     <>
       {!disbursed_on && <p class="muted">Not disbursed yet: a projection, as if disbursed today ({schedule.data.as_of}).</p>}
@@ -61,6 +67,16 @@ export function Schedule(props: LoanSectionProps) {
               <th scope="col" class="number">
                 Interest
               </th>
+              {fees && (
+                <th scope="col" class="number">
+                  Fee
+                </th>
+              )}
+              {penalties && (
+                <th scope="col" class="number">
+                  Penalty
+                </th>
+              )}
               <th scope="col" class="number">
                 Paid
               </th>
@@ -77,7 +93,9 @@ export function Schedule(props: LoanSectionProps) {
                 <td class="number">{money(row.installment)}</td>
                 <td class="number">{money(row.principal)}</td>
                 <td class="number">{money(row.interest)}</td>
-                <td class="number">{money(sum(row.paid_principal, row.paid_interest))}</td>
+                {fees && <td class="number">{money(row.fee)}</td>}
+                {penalties && <td class="number">{money(row.penalty)}</td>}
+                <td class="number">{money(sum(row.paid_principal, row.paid_interest, row.paid_fee, row.paid_penalty))}</td>
                 <td>
                   <span class={`status installment-${row.status.toLowerCase()}`}>{row.status}</span>
                 </td>
@@ -92,6 +110,8 @@ export function Schedule(props: LoanSectionProps) {
               <td class="number">{money(totals.installment)}</td>
               <td class="number">{money(totals.principal)}</td>
               <td class="number">{money(totals.interest)}</td>
+              {fees && <td class="number">{money(totals.fee)}</td>}
+              {penalties && <td class="number">{money(totals.penalty)}</td>}
               <td colSpan={2}></td>
             </tr>
           </tfoot>
