@@ -7,7 +7,7 @@ import type { CalendarDate, InstallmentAllocation, InstallmentStatus, MoneyParts
 import { daysPastDue } from "./arrears.js";
 import { fromCents, type Cents } from "./cents.js";
 import { sumParts, unpaidOf, type InstallmentState, type Parts, type Replay, type RepaymentShare } from "./replay.js";
-import { figures, type Installment } from "./schedule.js";
+import { figures, scheduleTotals, type Installment } from "./schedule.js";
 
 /** The figures the loan row keeps, which only a transaction changes (none depends on the date). */
 export interface LoanPosition {
@@ -78,17 +78,11 @@ export function scheduleView(schedule: readonly Installment[], r: Replay, asOf: 
       status,
     };
   });
-  let principal = 0n;
-  let interest = 0n;
-  for (const s of schedule) {
-    principal += s.principal;
-    interest += s.interest;
-  }
   const position = positionOf(r);
   return {
     ...position,
     rows,
-    totals: { principal: fromCents(principal), interest: fromCents(interest), installment: fromCents(principal + interest), fee: fromCents(fee), penalty: fromCents(penalty) },
+    totals: { ...scheduleTotals(schedule), fee: fromCents(fee), penalty: fromCents(penalty) },
     overdue_amount: fromCents(overdue),
     days_past_due: daysPastDue(position.next_due_date, asOf),
   };
