@@ -10,6 +10,7 @@
 import type { ServiceSchema } from "moleculer";
 import ApiService from "../services/api.service.js";
 import AuditService from "../services/audit.service.js";
+import LedgerService from "../services/ledger.service.js";
 import LoansService from "../services/loans.service.js";
 import UsersService from "../services/users.service.js";
 
@@ -27,6 +28,7 @@ export const REGISTRY = {
   users: { schema: UsersService, databaseVariable: "USERS_DATABASE_URL", routed: true },
   loans: { schema: LoansService, databaseVariable: "LOANS_DATABASE_URL", routed: true },
   audit: { schema: AuditService, databaseVariable: "AUDIT_DATABASE_URL", routed: true },
+  ledger: { schema: LedgerService, databaseVariable: "LEDGER_DATABASE_URL", routed: true },
   api: { schema: ApiService, gateway: true },
 } as const satisfies Record<string, ServiceEntry>;
 

@@ -3,7 +3,7 @@ import { Client } from "pg";
 
 /** BENCH_DB_PREFIX (bench): two benches on one PostgreSQL server, e.g. two checkouts, must not drop each other's databases. */
 const PREFIX = /^[a-z][a-z0-9_]*$/.test(process.env.BENCH_DB_PREFIX ?? "") ? process.env.BENCH_DB_PREFIX! : "bench";
-export const DATABASES = { users: `${PREFIX}_users`, loans: `${PREFIX}_loans`, audit: `${PREFIX}_audit` } as const;
+export const DATABASES = { users: `${PREFIX}_users`, loans: `${PREFIX}_loans`, audit: `${PREFIX}_audit`, ledger: `${PREFIX}_ledger` } as const;
 export type DatabaseUrls = Record<keyof typeof DATABASES, string>;
 /** The close-of-business scenario's loans database (a book of its own: `<prefix>_cob`). */
 export const COB_DATABASE = `${PREFIX}_cob`;
@@ -39,7 +39,7 @@ export async function checkServer(serverUrl: string): Promise<string> {
   }
 }
 
-/** Drops and creates the bench's three databases (bench_users, bench_loans, bench_audit); answers their URLs. */
+/** Drops and creates the bench's four databases (bench_users, bench_loans, bench_audit, bench_ledger); answers their URLs. */
 export async function freshDatabases(serverUrl: string): Promise<DatabaseUrls> {
   await withClient(serverUrl, async (c) => {
     for (const name of Object.values(DATABASES)) {
@@ -51,6 +51,7 @@ export async function freshDatabases(serverUrl: string): Promise<DatabaseUrls> {
     users: databaseUrl(serverUrl, DATABASES.users),
     loans: databaseUrl(serverUrl, DATABASES.loans),
     audit: databaseUrl(serverUrl, DATABASES.audit),
+    ledger: databaseUrl(serverUrl, DATABASES.ledger),
   };
 }
 

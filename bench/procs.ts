@@ -118,6 +118,7 @@ function loanstackEnv(opts: BenchOptions, dbs: DatabaseUrls, namespace: string):
     USERS_DATABASE_URL: dbs.users,
     LOANS_DATABASE_URL: dbs.loans,
     AUDIT_DATABASE_URL: dbs.audit,
+    LEDGER_DATABASE_URL: dbs.ledger,
     JWT_SECRET,
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,

@@ -32,6 +32,7 @@ import type { ListProductsQuery, Product, ProductCreateRequest, ProductUpdateReq
 import type { AgentLimit, ApproveAgentRequest, SetAgentLimitRequest } from "./contracts.js";
 import type { LoanTransaction, LoanTransactionsResponse, ReasonRequest, WriteOffRequest } from "./contracts.js";
 import type { CloseOfBusinessRequest, CloseOfBusinessRun } from "./contracts.js";
+import type { LedgerAccounts, LedgerEntriesQuery, LedgerEntry, Reconciliation, TrialBalance } from "./contracts.js";
 import { AuthenticationError, ConnectionError, ConnectionTimeoutError, LoanApiError, RequestAbortedError, systemErrorCode } from "./errors.js";
 import { parseRetryAfter, retryDecision, sleep } from "./retry.js";
 
@@ -383,6 +384,28 @@ export class LoanClient {
   /** PUT /api/v1/loan/agent-limits/{agent_id} (admin): set an agent's lending limit. */
   setAgentLimit(agentId: number, body: SetAgentLimitRequest, options?: RequestOptions): Promise<AgentLimit> {
     return this.request({ method: "PUT", path: `/api/v1/loan/agent-limits/${pathId(agentId)}`, body }, options);
+  }
+
+  // ---- the ledger ----
+
+  /** GET /api/v1/ledger/accounts (admin): the chart of accounts with debits, credits and balance up to `as_of` (default today). */
+  ledgerAccounts(query: AsOfQuery = {}, options?: RequestOptions): Promise<LedgerAccounts> {
+    return this.request({ method: "GET", path: "/api/v1/ledger/accounts", query: { as_of: query.as_of } }, options);
+  }
+
+  /** GET /api/v1/ledger/trial-balance (admin): every account's balance on its side, the totals, `balanced`. */
+  trialBalance(query: AsOfQuery = {}, options?: RequestOptions): Promise<TrialBalance> {
+    return this.request({ method: "GET", path: "/api/v1/ledger/trial-balance", query: { as_of: query.as_of } }, options);
+  }
+
+  /** GET /api/v1/ledger/entries (admin): journal entries, oldest value date first, by loan and value dates. */
+  ledgerEntries(query: LedgerEntriesQuery = {}, options?: RequestOptions): Promise<Page<LedgerEntry>> {
+    return this.request({ method: "GET", path: "/api/v1/ledger/entries", query: { loan_id: query.loan_id, from: query.from, to: query.to, ...pageQuery(query) } }, options);
+  }
+
+  /** GET /api/v1/ledger/reconciliation (admin): each disbursed loan's 1100 balance against its outstanding principal. */
+  reconcile(options?: RequestOptions): Promise<Reconciliation> {
+    return this.request({ method: "GET", path: "/api/v1/ledger/reconciliation" }, options);
   }
 
   // ---- audit ----

@@ -811,3 +811,144 @@ export interface EventContracts {
   /** A fee at disbursement, or penalties by close of business (`actor_id` null). */
   "loan.charged": MoneyEvent & { charges: LoanTransaction[] };
 }
+
+// ---- the ledger: double-entry books of every money movement, kept by the ledger service ----
+
+/** The fixed chart of accounts (cash basis). */
+export const LEDGER_ACCOUNTS = [
+  { code: "1000", name: "Cash", type: "ASSET" },
+  { code: "1100", name: "Loans receivable", type: "ASSET" },
+  { code: "4000", name: "Interest income", type: "INCOME" },
+  { code: "4100", name: "Fee income", type: "INCOME" },
+  { code: "4200", name: "Penalty income", type: "INCOME" },
+  { code: "5000", name: "Loan losses", type: "EXPENSE" },
+] as const;
+export type LedgerAccountCode = (typeof LEDGER_ACCOUNTS)[number]["code"];
+export const LEDGER_ACCOUNT_TYPES = ["ASSET", "INCOME", "EXPENSE"] as const;
+export type LedgerAccountType = (typeof LEDGER_ACCOUNT_TYPES)[number];
+
+/**
+ * What a journal entry posts: DISBURSEMENT, REPAYMENT and WRITE_OFF their transaction;
+ * REVERSAL a repayment's entry with debits and credits swapped (it was reversed, or a change
+ * moved its allocation); REALLOCATION a repayment's allocation after such a move.
+ */
+export const LEDGER_ENTRY_KINDS = ["DISBURSEMENT", "REPAYMENT", "REVERSAL", "REALLOCATION", "WRITE_OFF"] as const;
+export type LedgerEntryKind = (typeof LEDGER_ENTRY_KINDS)[number];
+
+/** One account's debits, credits and balance (debits − credits for assets and expenses, credits − debits for income). */
+export interface LedgerAccountBalance {
+  code: LedgerAccountCode;
+  name: string;
+  type: LedgerAccountType;
+  debit: Money;
+  credit: Money;
+  balance: Money;
+}
+
+export interface LedgerAccounts {
+  /** Entries with a value date up to this day (default today UTC). */
+  as_of: CalendarDate;
+  rows: LedgerAccountBalance[];
+}
+
+/** An account's balance on its normal side: in `debit` for assets and expenses, in `credit` for income (a negative balance shows on the other side). */
+export interface TrialBalanceRow {
+  code: LedgerAccountCode;
+  name: string;
+  type: LedgerAccountType;
+  debit: Money;
+  credit: Money;
+}
+
+export interface TrialBalance {
+  as_of: CalendarDate;
+  rows: TrialBalanceRow[];
+  total_debit: Money;
+  total_credit: Money;
+  /** total_debit = total_credit (the database refuses an entry that would make it false). */
+  balanced: boolean;
+}
+
+export interface LedgerLine {
+  account: LedgerAccountCode;
+  /** One of the two is "0.00". */
+  debit: Money;
+  credit: Money;
+}
+
+/** One balanced journal entry: never edited, never deleted. */
+export interface LedgerEntry {
+  id: number;
+  value_date: CalendarDate;
+  loan_id: number;
+  kind: LedgerEntryKind;
+  /** The loan transaction it posts (the repayment, the write-off, the disbursement); null for a disbursement posted from its event. */
+  transaction_id: number | null;
+  /** The event it was posted from: `source:id`, e.g. "loans:118". */
+  source_event: string;
+  lines: LedgerLine[];
+  created_at: Timestamp;
+}
+
+export interface LedgerEntriesQuery extends PageQuery {
+  loan_id?: number;
+  /** Value dates from and to (inclusive). */
+  from?: CalendarDate;
+  to?: CalendarDate;
+}
+
+/** A loan whose 1100 balance differs from the outstanding principal the loans service answers. */
+export interface ReconciliationMismatch {
+  loan_id: number;
+  ledger_receivable: Money;
+  outstanding_principal: Money;
+}
+
+export interface Reconciliation {
+  /** When the comparison ran. */
+  as_of: Timestamp;
+  /** The disbursed loans (ACTIVE, CLOSED, WRITTEN_OFF) compared. */
+  loans_checked: number;
+  mismatches: ReconciliationMismatch[];
+  /** Events the loans service holds for the ledger, not yet posted: mismatches are expected until they are. */
+  pending_events: number;
+}
+
+/** A loan's outstanding principal, as the loans service answers the ledger's reconciliation. */
+export interface OutstandingPrincipal {
+  loan_id: number;
+  outstanding_principal: Money;
+}
+
+export interface OutstandingPrincipalsQuery {
+  /** Loans with an id above this one (paging by id). */
+  after_id?: number;
+  limit?: number;
+}
+
+/**
+ * A transaction of a loan's history as `loan.history` carries it: its DISBURSEMENT, its
+ * live REPAYMENTs with their current allocation, its WRITE_OFF.
+ */
+export type LoanHistoryTransaction = Pick<LoanTransaction, "id" | "type" | "value_date" | "principal_part" | "interest_part" | "fee_part" | "penalty_part">;
+
+export interface ActionContracts {
+  "ledger.accounts": { params: AsOfQuery; result: LedgerAccounts };
+  "ledger.trialBalance": { params: AsOfQuery; result: TrialBalance };
+  "ledger.entries": { params: LedgerEntriesQuery; result: Page<LedgerEntry> };
+  "ledger.reconciliation": { params: Record<string, never>; result: Reconciliation };
+  /** The loans outbox's relay delivers the money events here (internal, not routed); `posted`: how many were new. */
+  "ledger.post": { params: EventDelivery; result: { posted: number } };
+  /** Internal: the disbursed loans' outstanding principal by id, for the ledger's reconciliation. */
+  "loans.outstandingPrincipals": { params: OutstandingPrincipalsQuery; result: { rows: OutstandingPrincipal[] } };
+  /** Internal: how many of the loans outbox's events wait for a consumer. */
+  "loans.pendingEvents": { params: { consumer: string }; result: { pending: number } };
+}
+
+export interface EventContracts {
+  /**
+   * A disbursed loan's money history, published once for each loan that existed when the
+   * ledger became a consumer (loans migration 0011), so its books start complete.
+   */
+  "loan.history": EventActor & { loan_id: number; transactions: LoanHistoryTransaction[] };
+}

@@ -29,6 +29,7 @@ import {
   EXAMPLE_TRANSACTION,
   EXAMPLE_WAIVER,
 } from "./servicing-examples.js";
+import { EXAMPLE_LEDGER_ACCOUNTS, EXAMPLE_LEDGER_ENTRIES, EXAMPLE_RECONCILIATION, EXAMPLE_TRIAL_BALANCE } from "./ledger-examples.js";
 
 export const TAGS = {
   system: "The gateway itself",
@@ -38,6 +39,7 @@ export const TAGS = {
   servicing: "After approval: disbursement, the repayment schedule, repayments, arrears and the portfolio",
   sessions: "Refresh tokens, logout, and the sessions a user (or an admin) can end",
   products: "Loan products: principal and tenure bounds, rate bands, disbursement fee and penalty",
+  ledger: "The books: double-entry journal entries of every money movement, account balances, the trial balance and the reconciliation with the loans",
 } as const;
 export type Tag = keyof typeof TAGS;
 
@@ -90,6 +92,7 @@ const pageFields = {
   page: { description: "The page to answer, from 1", examples: [1] },
   pageSize: { description: "Rows per page (default 20, at most 100)", examples: [20] },
 };
+const ledgerAsOf = { as_of: { description: "Entries with a value date up to this day, YYYY-MM-DD (default today UTC)", examples: [EXAMPLE_AS_OF] } };
 const loanId = { id: { description: "The loan's id", examples: [42] } };
 const asOf = { as_of: { description: "The date arrears are judged at, YYYY-MM-DD (default today UTC); any real calendar date, ahead included", examples: [EXAMPLE_AS_OF] } };
 const loanListFields = {
@@ -619,6 +622,47 @@ export const OPERATIONS: Partial<Record<DocumentedAction, OperationDoc>> = {
       ]),
     },
     fields: pageFields,
+  },
+
+  // ---- the ledger ----
+  "ledger.accounts": {
+    operationId: "ledgerAccounts",
+    tag: "ledger",
+    summary: "The chart of accounts with each account's debits, credits and balance up to `as_of`",
+    description: "Cash basis. Read from balances kept per account and day as entries are posted, never by summing every line.",
+    success: { status: 200, schema: "LedgerAccounts", description: "Every account of the chart, by code", example: EXAMPLE_LEDGER_ACCOUNTS },
+    fields: ledgerAsOf,
+  },
+  "ledger.trialBalance": {
+    operationId: "trialBalance",
+    tag: "ledger",
+    summary: "The trial balance up to `as_of`: each account's balance on its side, the totals, and whether they agree",
+    success: { status: 200, schema: "TrialBalance", description: "The trial balance", example: EXAMPLE_TRIAL_BALANCE },
+    fields: ledgerAsOf,
+  },
+  "ledger.entries": {
+    operationId: "ledgerEntries",
+    tag: "ledger",
+    summary: "Journal entries, oldest value date first, by loan and value dates",
+    description:
+      "One balanced entry per money movement, posted from the loans service's events: a disbursement, a repayment, a write-off; a reversal as the repayment's entry swapped (REVERSAL), " +
+      "and every other repayment whose allocation moved as its old entry swapped and its new one posted (REALLOCATION). Entries are never edited or deleted.",
+    success: { status: 200, schema: "LedgerEntryPage", description: "A page of entries", example: page(EXAMPLE_LEDGER_ENTRIES) },
+    fields: {
+      ...pageFields,
+      loan_id: { description: "Only this loan's entries", examples: [42] },
+      from: { description: "Value dates from this day, YYYY-MM-DD", examples: ["2026-01-01"] },
+      to: { description: "Value dates up to this day, inclusive", examples: ["2026-03-31"] },
+    },
+  },
+  "ledger.reconciliation": {
+    operationId: "reconcile",
+    tag: "ledger",
+    summary: "Compare every disbursed loan's 1100 balance with the outstanding principal the loans service answers",
+    description:
+      "Asks the loans service (never its database) for each ACTIVE, CLOSED and WRITTEN_OFF loan's outstanding principal. " +
+      "`pending_events` counts the events the loans service still holds for the ledger: while it is above 0, mismatches may be events on their way.",
+    success: { status: 200, schema: "Reconciliation", description: "The comparison", example: EXAMPLE_RECONCILIATION },
   },
 
   // ---- sessions ----

@@ -8,6 +8,7 @@
  * Objects list every property as required and allow no other: an answer that gains,
  * loses or renames a field without this file fails the contract tests.
  */
+import { LEDGER_ACCOUNTS, LEDGER_ACCOUNT_TYPES, LEDGER_ENTRY_KINDS } from "./contracts.js";
 import { AUDIT_ENTITIES, CHARGE_KINDS, COB_STATUSES, INSTALLMENT_STATUSES, LOAN_STATUSES, PRODUCT_CODE_PATTERN, ROLES, TRANSACTION_TYPES, type EventName } from "./contracts.js";
 import { ERROR_TYPES } from "./errors.js";
 
@@ -62,6 +63,7 @@ export const EVENT_NAMES = [
   "loan.charge_waived",
   "loan.written_off",
   "loan.charged",
+  "loan.history",
 ] as const satisfies readonly EventName[];
 type MissingEventName = Exclude<EventName, (typeof EVENT_NAMES)[number]>;
 const _everyEventNamed: [MissingEventName] extends [never] ? true : MissingEventName = true;
@@ -89,6 +91,7 @@ export const EVENT_VERSIONS: { readonly [E in EventName]: number } = {
   "loan.charge_waived": 1,
   "loan.written_off": 1,
   "loan.charged": 1,
+  "loan.history": 1,
 };
 
 /** The named schemas of `components.schemas`. */
@@ -130,7 +133,17 @@ export type SchemaName =
   | "ProductPage"
   // agent lending limits
   | "AgentLimit"
-  | "AgentLimitPage";
+  | "AgentLimitPage"
+  // the ledger
+  | "LedgerAccountBalance"
+  | "LedgerAccounts"
+  | "TrialBalanceRow"
+  | "TrialBalance"
+  | "LedgerLine"
+  | "LedgerEntry"
+  | "LedgerEntryPage"
+  | "ReconciliationMismatch"
+  | "Reconciliation";
 
 export const ref = (name: SchemaName): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
 
@@ -158,6 +171,14 @@ const rate: JsonSchema = { type: "string", format: "decimal", pattern: "^\\d+\\.
 const productCode: JsonSchema = { type: "string", pattern: PRODUCT_CODE_PATTERN, description: "2 to 32 of A-Z, 0-9, _ and -", examples: ["STANDARD"] };
 const loanStatus: JsonSchema = { type: "string", enum: LOAN_STATUSES };
 const calendarDate: JsonSchema = { type: "string", format: "date", pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "A calendar date YYYY-MM-DD (UTC), not a timestamp", examples: ["2026-01-31"] };
+/** A balance, which may be negative (cash after disbursements). */
+const signedMoney: JsonSchema = { ...money, pattern: "^-?\\d+\\.\\d{2}$", description: "A decimal amount with exactly two places, possibly negative, never a float", examples: ["-250000.00"] };
+const ledgerAccount: JsonSchema = {
+  type: "string",
+  enum: LEDGER_ACCOUNTS.map((a) => a.code),
+  description: "1000 Cash, 1100 Loans receivable, 4000 Interest income, 4100 Fee income, 4200 Penalty income, 5000 Loan losses",
+};
+const ledgerAccountType: JsonSchema = { type: "string", enum: LEDGER_ACCOUNT_TYPES };
 const nullable = (schema: JsonSchema, description: string): JsonSchema => ({ ...schema, type: [schema.type as JsonType, "null"], description });
 
 function page(of: SchemaName, description: string): JsonSchema {
@@ -489,4 +510,58 @@ export const SCHEMAS: Record<SchemaName, JsonSchema> = {
     examples: [EXAMPLE_AGENT_LIMIT],
   },
   AgentLimitPage: page("AgentLimit", "A page of agents' lending limits, by agent id"),
+  // ---- the ledger ----
+  LedgerAccountBalance: closed("An account's debits and credits up to `as_of`, and its balance", {
+    code: ledgerAccount,
+    name: { type: "string", minLength: 1 },
+    type: ledgerAccountType,
+    debit: money,
+    credit: money,
+    balance: { ...signedMoney, description: "debit − credit for ASSET and EXPENSE accounts, credit − debit for INCOME; negative when the other side is larger" },
+  }),
+  LedgerAccounts: closed("The chart of accounts with each account's figures up to `as_of`", {
+    as_of: calendarDate,
+    rows: { type: "array", items: ref("LedgerAccountBalance") },
+  }),
+  TrialBalanceRow: closed("An account's balance on its side: `debit` for ASSET and EXPENSE, `credit` for INCOME (a negative balance shows on the other side)", {
+    code: ledgerAccount,
+    name: { type: "string", minLength: 1 },
+    type: ledgerAccountType,
+    debit: money,
+    credit: money,
+  }),
+  TrialBalance: closed("Every account's balance up to `as_of`, and whether debits equal credits", {
+    as_of: calendarDate,
+    rows: { type: "array", items: ref("TrialBalanceRow") },
+    total_debit: money,
+    total_credit: money,
+    balanced: { type: "boolean", description: "total_debit = total_credit; the database refuses any entry that would make it false" },
+  }),
+  LedgerLine: closed("One line of a journal entry: a debit or a credit to one account", {
+    account: ledgerAccount,
+    debit: { ...money, description: '"0.00" on a credit line' },
+    credit: { ...money, description: '"0.00" on a debit line' },
+  }),
+  LedgerEntry: closed("One balanced journal entry, never edited or deleted", {
+    id,
+    value_date: calendarDate,
+    loan_id: id,
+    kind: { type: "string", enum: LEDGER_ENTRY_KINDS, description: "REVERSAL: a repayment's entry swapped (reversed, or its allocation moved); REALLOCATION: its allocation after the move" },
+    transaction_id: { ...nullableId, description: "The loan transaction it posts; null for a disbursement posted from its event" },
+    source_event: { type: "string", pattern: "^[a-z0-9_-]+:\\d+$", description: "The event it was posted from, `source:id`", examples: ["loans:118"] },
+    lines: { type: "array", items: ref("LedgerLine"), minItems: 2 },
+    created_at: timestamp,
+  }),
+  LedgerEntryPage: page("LedgerEntry", "A page of journal entries, oldest value date first"),
+  ReconciliationMismatch: closed("A loan whose 1100 balance is not its outstanding principal", {
+    loan_id: id,
+    ledger_receivable: signedMoney,
+    outstanding_principal: money,
+  }),
+  Reconciliation: closed("Each disbursed loan's 1100 balance compared with the outstanding principal the loans service answers", {
+    as_of: timestamp,
+    loans_checked: { type: "integer", minimum: 0 },
+    mismatches: { type: "array", items: ref("ReconciliationMismatch") },
+    pending_events: { type: "integer", minimum: 0, description: "Events the loans service holds for the ledger; mismatches are expected until they are posted" },
+  }),
 };

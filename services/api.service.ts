@@ -213,6 +213,11 @@ export function gatewaySettings(config: AppConfig) {
           "GET loan/agent-limits/:agent_id": "loans.getAgentLimit",
           "PUT loan/agent-limits/:agent_id": "loans.setAgentLimit",
           "GET audit/events": "audit.listEvents",
+          // the ledger
+          "GET ledger/accounts": "ledger.accounts",
+          "GET ledger/trial-balance": "ledger.trialBalance",
+          "GET ledger/entries": "ledger.entries",
+          "GET ledger/reconciliation": "ledger.reconciliation",
           // sessions
           "POST user/logout": "users.logout",
           "GET user/sessions": "users.listSessions",

@@ -32,6 +32,7 @@ import { productLoanTerms, resolveProductTerms } from "./loans/product-terms.js"
 import { productCodeParam } from "./loans/product-rules.js";
 import { AgentLimits } from "./loans/agent-limits.js";
 import { agentLimitActions } from "./loans/agent-limit-actions.js";
+import { ledgerFeed } from "./loans/ledger-feed.js";
 import { markReplayed, writeKey, type WriteKey } from "./loans/write-key.js";
 
 type Ctx<A extends "loans.request" | "loans.edit" | "loans.decide" | "loans.details" | "loans.listAll"> = AppContext<ActionParams<A>>;
@@ -56,6 +57,7 @@ const LoansService = defineService<LoansVars & DbServiceThis<LoanModel>>({
     closeOfBusiness,
     products,
     agentLimitActions,
+    ledgerFeed,
   ],
 
   actions: {

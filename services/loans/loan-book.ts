@@ -5,7 +5,7 @@
  * the repayments the change moved. Every writer of a loan's money calls `replayBook` under
  * the loan's row lock on the transactions it read after taking it.
  */
-import type { CalendarDate, LoanStatus, Reallocation } from "../../sdk/contracts.js";
+import type { CalendarDate, InstallmentAllocation, LoanStatus, Reallocation } from "../../sdk/contracts.js";
 import { LAST_CALENDAR_DATE } from "../../domain/calendar.js";
 import { toCents } from "../../domain/cents.js";
 import { positionOf, shareFigures, formatParts, isSettled, type ShareFigures } from "../../domain/loan-book.js";
@@ -101,12 +101,20 @@ const partsOfRow = (r: Pick<TransactionRow, "principal_part" | "interest_part" |
   penalty: r.penalty_part,
 });
 
+/** Field by field: a stored allocation comes back from JSONB with its keys in JSONB's order, not the replay's. */
+const sameInstallments = (a: readonly InstallmentAllocation[], b: readonly InstallmentAllocation[]): boolean =>
+  a.length === b.length &&
+  a.every((x, i) => {
+    const y = b[i]!;
+    return x.number === y.number && x.principal === y.principal && x.interest === y.interest && x.fee === y.fee && x.penalty === y.penalty;
+  });
+
 const sameFigures = (row: TransactionRow, f: ShareFigures): boolean =>
   row.principal_part === f.principal_part &&
   row.interest_part === f.interest_part &&
   row.fee_part === f.fee_part &&
   row.penalty_part === f.penalty_part &&
-  JSON.stringify(row.allocation) === JSON.stringify(f.allocation);
+  sameInstallments(row.allocation, f.allocation);
 
 /** The stored repayments (not reversed) whose share differs from the replay's. */
 export function shareChanges(stored: readonly TransactionRow[], book: Book): ShareChange[] {

@@ -166,6 +166,16 @@ export class LoanRepository {
     await this.versions.create(version, { transaction: work.transaction });
   }
 
+  /** The disbursed loans' (ACTIVE, CLOSED, WRITTEN_OFF) outstanding principal by id, after `afterId`: the ledger's reconciliation. */
+  outstandingPrincipals(afterId: number, limit: number): Promise<{ loan_id: number; outstanding_principal: string }[]> {
+    return selectRows(
+      this.db,
+      `SELECT id AS loan_id, COALESCE(outstanding_principal, 0)::text AS outstanding_principal FROM loans
+        WHERE id > $1 AND status IN ('ACTIVE', 'CLOSED', 'WRITTEN_OFF') ORDER BY id LIMIT $2`,
+      [afterId, limit],
+    );
+  }
+
   async history(loanId: number): Promise<LoanVersionRow[]> {
     return (await this.versions.findAll({ where: { loan_id: loanId }, order: [["version", "ASC"]] })).map((r) => r.get({ plain: true }));
   }

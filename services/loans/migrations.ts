@@ -1,4 +1,5 @@
 /** The loans database schema, one versioned step at a time (applied by umzug at start). */
+import { ledgerHistoryMigration } from "./ledger-history-migration.js";
 import type { Migration } from "../shared/db.js";
 import { agentLimitsMigration } from "./agent-limits.js";
 import { agentUsedMigration } from "./agent-used-migration.js";
@@ -202,4 +203,5 @@ export const loanMigrations: Migration[] = [
   agentUsedMigration,
   transactionsMigration,
   cobMigration,
+  ledgerHistoryMigration,
 ];

@@ -30,7 +30,7 @@ import type { Sequelize } from "sequelize";
 import type { ContextMeta, DeliveredEvent, EventDelivery, EventName, EventPayload } from "../../sdk/contracts.js";
 import { EVENT_VERSIONS } from "../../sdk/schemas.js";
 import type { Migration } from "./db.js";
-import { sqlOf } from "./sql.js";
+import { selectRows, sqlOf } from "./sql.js";
 import type { CommittedEvents } from "./unit-of-work.js";
 import { takes, type Subscription } from "./subscriptions.js";
 
@@ -303,6 +303,12 @@ export class Outbox implements CommittedEvents {
     this.due = undefined;
     this.woken.clear();
     await Promise.all(this.lanes.map((lane) => lane.pass.settled()));
+  }
+
+  /** How many events wait for `consumer` (undelivered or being delivered). */
+  async pendingFor(consumer: string): Promise<number> {
+    const [row] = await selectRows<{ n: string }>(this.db, "SELECT count(*) AS n FROM outbox_pending WHERE consumer = $1", [consumer]);
+    return Number(row?.n ?? 0);
   }
 
   /** A relay pass is running (in some lane). */

@@ -7,6 +7,7 @@
  */
 import type { EventName } from "../../sdk/contracts.js";
 import { EVENT_NAMES } from "../../sdk/schemas.js";
+import { LEDGER_EVENTS } from "../../domain/ledger-postings.js";
 
 export interface Subscription {
   /** The name its progress is kept under in each publisher's outbox (`outbox_pending.consumer`). */
@@ -21,7 +22,10 @@ export interface Subscription {
 }
 
 export const SUBSCRIPTIONS: readonly Subscription[] = [
-  { consumer: "audit", action: "audit.record", events: EVENT_NAMES },
+  // loan.history is the ledger's opening of the books (loans migration 0011), no one's action.
+  { consumer: "audit", action: "audit.record", events: EVENT_NAMES.filter((e) => e !== "loan.history") },
+  // The books: the money events, posted once each (ledger.service.ts).
+  { consumer: "ledger", action: "ledger.post", events: LEDGER_EVENTS },
   // The loans service's copy of the agents' lending limits (loans/agent-limit-actions.ts).
   { consumer: "loans", action: "loans.receiveEvents", events: ["agent.approved"] },
 ];

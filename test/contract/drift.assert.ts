@@ -85,6 +85,16 @@ export const schemas: Record<string, true> = {
   // agent lending limits
   AgentLimit: {} as Equals<Schemas["AgentLimit"], C.AgentLimit>,
   AgentLimitPage: {} as Equals<Schemas["AgentLimitPage"], C.Page<C.AgentLimit>>,
+  // the ledger
+  LedgerAccountBalance: {} as Equals<Schemas["LedgerAccountBalance"], C.LedgerAccountBalance>,
+  LedgerAccounts: {} as Equals<Schemas["LedgerAccounts"], C.LedgerAccounts>,
+  TrialBalanceRow: {} as Equals<Schemas["TrialBalanceRow"], C.TrialBalanceRow>,
+  TrialBalance: {} as Equals<Schemas["TrialBalance"], C.TrialBalance>,
+  LedgerLine: {} as Equals<Schemas["LedgerLine"], C.LedgerLine>,
+  LedgerEntry: {} as Equals<Schemas["LedgerEntry"], C.LedgerEntry>,
+  LedgerEntryPage: {} as Equals<Schemas["LedgerEntryPage"], C.Page<C.LedgerEntry>>,
+  ReconciliationMismatch: {} as Equals<Schemas["ReconciliationMismatch"], C.ReconciliationMismatch>,
+  Reconciliation: {} as Equals<Schemas["Reconciliation"], C.Reconciliation>,
 };
 
 export const requests: Record<string, true> = {
@@ -129,4 +139,8 @@ export const requests: Record<string, true> = {
   listAgentLimits: {} as Accepts<Query<"listAgentLimits">, C.PageQuery>,
   getAgentLimit: {} as Accepts<operations["getAgentLimit"]["parameters"]["path"], C.AgentIdParam>,
   setAgentLimit: {} as Accepts<RequestBody<"setAgentLimit">, MoneyAsString<C.SetAgentLimitRequest>>,
+  // the ledger
+  ledgerAccounts: {} as Accepts<Query<"ledgerAccounts">, C.AsOfQuery>,
+  trialBalance: {} as Accepts<Query<"trialBalance">, C.AsOfQuery>,
+  ledgerEntries: {} as Accepts<Query<"ledgerEntries">, C.LedgerEntriesQuery>,
 };

@@ -32,7 +32,7 @@ import {
 const PENDING_SERVICES: string[] = [];
 const PENDING_VARS: string[] = [];
 /** Read by the compose files only, to build the *_DATABASE_URL and TRANSPORTER values; documented in .env.example. */
-const COMPOSE_ONLY_VARS = ["USERS_DB_PASSWORD", "LOANS_DB_PASSWORD", "AUDIT_DB_PASSWORD", "RABBITMQ_PASSWORD"];
+const COMPOSE_ONLY_VARS = ["USERS_DB_PASSWORD", "LOANS_DB_PASSWORD", "AUDIT_DB_PASSWORD", "LEDGER_DB_PASSWORD", "RABBITMQ_PASSWORD"];
 /** .env.example variables docker-compose.yml sets itself instead of passing on from .env, and why. */
 const COMPOSE_SETS: Record<string, string> = {
   NODE_ENV: "production in every container",
@@ -43,6 +43,7 @@ const COMPOSE_SETS: Record<string, string> = {
   USERS_DATABASE_URL: "built from USERS_DB_PASSWORD",
   LOANS_DATABASE_URL: "built from LOANS_DB_PASSWORD",
   AUDIT_DATABASE_URL: "built from AUDIT_DB_PASSWORD",
+  LEDGER_DATABASE_URL: "built from LEDGER_DB_PASSWORD",
   TRANSPORTER: "the compose network's NATS (or RabbitMQ, in docker-compose.rabbitmq.yml)",
   NODE_ID: "each container's hostname, unique under --scale",
   RABBITMQ_PASSWORD: "read by docker-compose.rabbitmq.yml",

@@ -23,6 +23,7 @@ const env = () => ({
   USERS_DATABASE_URL: "",
   LOANS_DATABASE_URL: "",
   AUDIT_DATABASE_URL: "",
+  LEDGER_DATABASE_URL: "",
   JWT_SECRET: "",
   PORT: "0",
   HOST: "127.0.0.1",

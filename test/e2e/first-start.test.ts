@@ -17,6 +17,7 @@ const env = (extra: Record<string, string> = {}) => ({
   USERS_DATABASE_URL: "",
   LOANS_DATABASE_URL: "",
   AUDIT_DATABASE_URL: "",
+  LEDGER_DATABASE_URL: "",
   JWT_SECRET: "",
   PORT: "0",
   HOST: "127.0.0.1",

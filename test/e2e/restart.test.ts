@@ -22,6 +22,7 @@ const env = () => ({
   USERS_DATABASE_URL: "",
   LOANS_DATABASE_URL: "",
   AUDIT_DATABASE_URL: "", // every database embedded, whatever the suite itself runs on
+  LEDGER_DATABASE_URL: "",
   JWT_SECRET: "",
   PORT: "0",
   HOST: "127.0.0.1",

@@ -2,13 +2,13 @@
 import crypto from "node:crypto";
 import { Client } from "pg";
 
-export const DATABASE_SERVICES = ["users", "loans", "audit"] as const;
+export const DATABASE_SERVICES = ["users", "loans", "audit", "ledger"] as const;
 type DbService = (typeof DATABASE_SERVICES)[number];
 
 export type TestDatabases = Record<DbService, string> & { drop(): Promise<void> };
 
 function serverUrl(service: DbService): string {
-  // The audit database lives on the users database's server unless told otherwise.
+  // The audit and ledger databases live on the users database's server unless told otherwise.
   const url = process.env[`TEST_${service.toUpperCase()}_SERVER_URL`] ?? process.env.TEST_USERS_SERVER_URL;
   if (!url) throw new Error("no test database server: run the tests through jest (global-setup provides one)");
   return url;
@@ -40,6 +40,7 @@ export async function createTestDatabases(): Promise<TestDatabases> {
     users: withDatabase(serverUrl("users"), names.users),
     loans: withDatabase(serverUrl("loans"), names.loans),
     audit: withDatabase(serverUrl("audit"), names.audit),
+    ledger: withDatabase(serverUrl("ledger"), names.ledger),
     async drop() {
       for (const service of DATABASE_SERVICES) {
         await onServer(serverUrl(service), (c) => c.query(`DROP DATABASE IF EXISTS "${names[service]}" WITH (FORCE)`));

@@ -53,6 +53,7 @@ async function launchStack(options: StackOptions): Promise<Stack> {
     USERS_DATABASE_URL: databases.users,
     LOANS_DATABASE_URL: databases.loans,
     AUDIT_DATABASE_URL: databases.audit,
+    LEDGER_DATABASE_URL: databases.ledger,
     OUTBOX_POLL_MS: "200",
     JWT_SECRET: jwtSecret,
     ADMIN_EMAIL: admin.email,
@@ -67,7 +68,7 @@ async function launchStack(options: StackOptions): Promise<Stack> {
     ...options.env,
   });
   const node = await startNode({
-    services: options.services ?? ["users", "loans", "audit", "api"],
+    services: options.services ?? ["users", "loans", "audit", "ledger", "api"],
     broker: { logger: false, transporter: null, nodeID: `test-${crypto.randomBytes(3).toString("hex")}`, ...options.broker },
     log: () => undefined,
     clock: options.clock,

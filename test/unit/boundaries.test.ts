@@ -13,7 +13,7 @@ import path from "node:path";
 import ts from "typescript";
 
 const ROOT = path.resolve(__dirname, "../..");
-const DOMAIN_SERVICES = ["users", "loans", "audit"];
+const DOMAIN_SERVICES = ["users", "loans", "audit", "ledger"];
 
 const SERVER_OPTIONS: ts.CompilerOptions = { module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16 };
 const BROWSER_OPTIONS: ts.CompilerOptions = { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, jsx: ts.JsxEmit.ReactJSX };

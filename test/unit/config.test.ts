@@ -35,7 +35,7 @@ describe("settings from the environment", () => {
     for (const bad of ["reports", "reports=take", "Reports=r.take", "r=r.take:", "r=r.take;r=s.take"]) {
       expect(() => loadConfig({ EVENT_CONSUMERS: bad })).toThrow(/EVENT_CONSUMERS/);
     }
-    expect(allConsumers(loadConfig({ EVENT_CONSUMERS: "reports=reports.take" }).eventConsumers).map((s) => s.consumer)).toEqual(["audit", "loans", "reports"]);
+    expect(allConsumers(loadConfig({ EVENT_CONSUMERS: "reports=reports.take" }).eventConsumers).map((s) => s.consumer)).toEqual(["audit", "ledger", "loans", "reports"]);
     expect(() => allConsumers(loadConfig({ EVENT_CONSUMERS: "audit=other.record" }).eventConsumers)).toThrow(/declared twice/);
   });
 
@@ -71,7 +71,7 @@ describe("settings from the environment", () => {
   });
 
   test("SERVICES picks what this process runs", () => {
-    expect(selectServices(undefined)).toEqual(["users", "loans", "audit", "api"]);
+    expect(selectServices(undefined)).toEqual(["users", "loans", "audit", "ledger", "api"]);
     expect(selectServices(" loans , api ")).toEqual(["loans", "api"]);
   });
 });
