@@ -1,6 +1,6 @@
 /**
- * With METRICS_PORT set, the portfolio's figures are Prometheus gauges served by Moleculer's
- * own Prometheus reporter, beside its metrics.
+ * With METRICS_PORT set, the portfolio's figures and the ledger's books are Prometheus gauges
+ * served by Moleculer's own Prometheus reporter, beside its metrics.
  */
 import net from "node:net";
 import type { AuthUser, Loan, Portfolio, User } from "../../sdk/contracts.js";
@@ -70,4 +70,22 @@ test("loans by status, outstanding principal, overdue amount and PAR30 as gauges
   expect(book.par30).toBe("100.00"); // months past its second due date, it is all at risk
   // beside Moleculer's own
   expect(text).toMatch(/^moleculer_request_total/m);
+});
+
+test("the ledger's lag and each account's balance as gauges, once it posted the money events", async () => {
+  // After the first test's disbursement of 250,000.00 and repayment of 11,768.37 (2,500.00 of it interest).
+  const text = await eventually(
+    async () => {
+      const text = await (await fetch(metricsUrl)).text();
+      expect(sample(text, "loanstack_ledger_account_balance", 'account="1100"')).toBe(240731.63);
+      return text;
+    },
+    { what: "the ledger's gauges after its postings" },
+  );
+  expect(sample(text, "loanstack_ledger_account_balance", 'account="1000"')).toBe(-238231.63);
+  expect(sample(text, "loanstack_ledger_account_balance", 'account="4000"')).toBe(2500);
+  expect(sample(text, "loanstack_ledger_account_balance", 'account="5000"')).toBe(0);
+  const lag = sample(text, "loanstack_ledger_lag_seconds");
+  expect(lag).toBeGreaterThanOrEqual(0);
+  expect(lag).toBeLessThan(60);
 });
