@@ -376,6 +376,44 @@ describe("loans", () => {
     expect(book.by_status.CLOSED).toBeGreaterThanOrEqual(1);
     expect(await caught(agent.portfolio())).toBeInstanceOf(PermissionDeniedError);
   });
+
+  test("the ledger: ledgerEntries, trialBalance, ledgerAccounts and reconcile, for admins only", async () => {
+    const loan = await request("2000.00", 2);
+    await admin.decideLoan(loan.id, { status: "APPROVED" });
+    await admin.disburseLoan(loan.id, { disbursed_on: "2026-03-15" });
+    const paid = await agent.recordRepayment(loan.id, { amount: "100.00", paid_on: "2026-04-01" });
+    // The ledger posts from the loans outbox, a moment after the commit.
+    const entries = await eventually(
+      async () => {
+        const page = await admin.ledgerEntries({ loan_id: loan.id });
+        expect(page.total).toBe(2);
+        return page;
+      },
+      { what: "the loan's two ledger entries" },
+    );
+    expect(entries.rows.map((e) => [e.kind, e.value_date, e.lines.map((l) => `${l.account} ${l.debit} ${l.credit}`)])).toEqual([
+      ["DISBURSEMENT", "2026-03-15", ["1100 2000.00 0.00", "1000 0.00 2000.00"]],
+      ["REPAYMENT", "2026-04-01", ["1000 100.00 0.00", "1100 0.00 76.67", "4000 0.00 23.33"]],
+    ]);
+    expect(entries.rows[1]!.transaction_id).toBe(paid.id);
+    expect(await admin.ledgerEntries({ loan_id: loan.id, from: "2026-03-16" })).toMatchObject({ total: 1 });
+    const trial = await admin.trialBalance();
+    expect(trial.balanced).toBe(true);
+    expect(trial.total_debit).toBe(trial.total_credit);
+    const before = await admin.ledgerAccounts({ as_of: "1999-12-31" });
+    expect(before.rows.map((r) => r.balance)).toEqual(["0.00", "0.00", "0.00", "0.00", "0.00", "0.00"]);
+    const check = await eventually(
+      async () => {
+        const r = await admin.reconcile();
+        expect(r).toMatchObject({ mismatches: [], pending_events: 0 });
+        return r;
+      },
+      { what: "the ledger reconciled" },
+    );
+    expect(check.loans_checked).toBeGreaterThanOrEqual(1);
+    expect(await caught(agent.trialBalance())).toBeInstanceOf(PermissionDeniedError);
+    expect(await caught(admin.ledgerEntries({ from: "2026-05-01", to: "2026-04-01" }))).toBeInstanceOf(ValidationError);
+  });
 });
 
 describe("failures without an answer", () => {
