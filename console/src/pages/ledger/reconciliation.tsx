@@ -36,9 +36,11 @@ export function ReconciliationPart() {
     <section aria-labelledby="ledger-reconciliation-title">
       <h2 id="ledger-reconciliation-title">Reconciliation</h2>
       <p>Compares each disbursed loan's Loans receivable (1100) in the ledger with its outstanding principal in the loan book.</p>
-      <button type="button" class="button" disabled={busy} onClick={handler(reconcile)}>
-        Reconcile
-      </button>
+      <p>
+        <button type="button" class="button" disabled={busy} onClick={handler(reconcile)}>
+          Reconcile
+        </button>
+      </p>
       <ErrorSummary error={failure} />
       {/* Always in the page, so that a screen reader announces the result when it comes. */}
       <div role="status" aria-busy={busy}>
