@@ -63,7 +63,10 @@ const trialBalance = (tab: Tab) => tab.page.getByRole("region", { name: "Trial b
 async function cellsOf(row: ReturnType<Tab["page"]["locator"]>): Promise<string[]> {
   return (await row.locator("th, td").allTextContents()).map((t) => t.trim());
 }
-const accountRow = (tab: Tab, code: string) => trialBalance(tab).locator("tbody tr").filter({ has: tab.page.getByRole("rowheader", { name: code, exact: true }) });
+const accountRow = (tab: Tab, code: string) =>
+  trialBalance(tab)
+    .locator("tbody tr")
+    .filter({ has: tab.page.getByRole("rowheader", { name: code, exact: true }) });
 const ledgerEntries = (tab: Tab) => tab.page.getByRole("region", { name: "Ledger entries" });
 /** Each entry as [value date, kind, then each line as "account|debit|credit"]. */
 async function entriesShown(tab: Tab): Promise<string[][]> {
@@ -113,7 +116,10 @@ test("an admin opens Ledger: the trial balance as of today with exact figures, t
   await expectText(trialBalance(admin), "Balanced");
   expect(await trialBalance(admin).textContent()).not.toContain("Not balanced");
   // The accounts: everything posted to each.
-  const cash = admin.page.getByRole("region", { name: "Accounts" }).locator("tbody tr").filter({ has: admin.page.getByRole("rowheader", { name: "1000", exact: true }) });
+  const cash = admin.page
+    .getByRole("region", { name: "Accounts" })
+    .locator("tbody tr")
+    .filter({ has: admin.page.getByRole("rowheader", { name: "1000", exact: true }) });
   expect(await cellsOf(cash)).toEqual(["1000", "Cash", "1,066.19", "12,000.00"]);
   await admin.expectClean("Ledger");
   expect(admin.consoleErrors).toEqual([]);
