@@ -12,8 +12,11 @@
  *
  * A second repayment of 1,066.19 on 2026-03-31, recorded on the loan's page, pays the 100.00
  * left of installment 1's principal, then installment 2's interest 110.54 (11,053.81 × 1 %)
- * and 855.65 of its principal: the section shows its entry without a reload. An agent sees
- * neither the Ledger link nor the section, and never asks the ledger for anything.
+ * and 855.65 of its principal: the section shows its entry without a reload. A reconciliation
+ * with a mismatch and pending events (the API's answer given by the browser's network layer)
+ * shows both, the loan linked. An agent sees neither the Ledger link nor the section, and never
+ * asks the ledger for anything. Every view passes axe; the screenshots are taken (desktop and
+ * 390 px; docs/console-ledger.png and docs/console-loan-ledger.png with UPDATE_SCREENSHOTS=1).
  */
 import { eventually } from "../support/eventually.js";
 import { useStack } from "../support/fixture.js";
@@ -158,6 +161,27 @@ test("As of a day before the disbursement: every account is 0.00; a date not of 
   await expectText(admin.page.getByRole("alert"), "The books were not shown for that day:");
   expect(await admin.page.getByLabel("As of", { exact: true }).getAttribute("aria-invalid")).toBe("true");
   await admin.expectClean("Ledger, a bad date");
+});
+
+test("Reconcile with the ledger behind: the pending events are explained, each mismatch links to its loan", async () => {
+  // A ledger that has not caught up is hard to hold still in a test: the answer is the API's
+  // own shape, given by the browser's network layer, and the page is what is under test.
+  const behind = { as_of: "2026-12-06T10:00:00.000Z", loans_checked: 1, pending_events: 2, mismatches: [{ loan_id: loanId, ledger_receivable: "12000.00", outstanding_principal: "11153.81" }] };
+  await admin.page.route("**/api/v1/ledger/reconciliation", (route) => route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(behind) }));
+  try {
+    const part = admin.page.getByRole("region", { name: "Reconciliation" });
+    await part.getByRole("button", { name: "Reconcile" }).click();
+    await expectText(part, "The ledger has events still to post");
+    const mismatch = part.getByRole("group", { name: "Mismatches" }).locator("tbody tr");
+    await eventually(async () => expect(await mismatch.count()).toBe(1), { what: "one mismatch listed" });
+    expect(await cellsOf(mismatch)).toEqual([`Loan ${loanId}`, "12,000.00", "11,153.81"]);
+    expect(await part.textContent()).not.toContain("No mismatches");
+    await admin.expectClean("Ledger, a mismatch");
+    await mismatch.getByRole("link", { name: `Loan ${loanId}` }).click();
+    await admin.heading(`Loan ${loanId}`).waitFor();
+  } finally {
+    await admin.page.unroute("**/api/v1/ledger/reconciliation");
+  }
 });
 
 test("the loan's page lists its Ledger entries with their lines; a repayment recorded there shows its entry", async () => {
