@@ -24,6 +24,7 @@ import { AuditLog } from "./pages/audit-log.js";
 import { CloseOfBusiness } from "./pages/close-of-business.js";
 import { Customers } from "./pages/customers.js";
 import { Dashboard } from "./pages/dashboard.js";
+import { Ledger } from "./pages/ledger/ledger.js";
 import { LoanPage } from "./pages/loan/loan-page.js";
 import { Loans } from "./pages/loans.js";
 import { NewLoan } from "./pages/new-loan.js";
@@ -117,6 +118,7 @@ function SignedIn(props: { session: ConsoleSession; loaded: boolean; onSignedOut
       users: only(role, "admin", Users),
       audit: only(role, "admin", AuditLog),
       closeOfBusiness: only(role, "admin", CloseOfBusiness),
+      ledger: only(role, "admin", Ledger),
     }),
     [role],
   );
@@ -137,6 +139,7 @@ function SignedIn(props: { session: ConsoleSession; loaded: boolean; onSignedOut
           <Route path={paths.customers} component={Customers} />
           <Route path={paths.products} component={Products} />
           <Route path={paths.closeOfBusiness} component={pages.closeOfBusiness} />
+          <Route path={paths.ledger} component={pages.ledger} />
           <Route default component={NotFound} />
         </Router>
       </Layout>

@@ -68,8 +68,8 @@ test("sign-in: a wrong password shows in an alert; the right one opens the Dashb
   await tab.heading("Dashboard").waitFor();
   await tab.page.getByRole("button", { name: "Sign out" }).waitFor();
   const nav = tab.page.getByRole("navigation", { name: "Main" });
-  for (const name of ["Dashboard", "Approvals", "Loans", "Users", "Products", "Close of business", "Audit log"]) await nav.getByRole("link", { name, exact: true }).waitFor();
-  expect(await nav.getByRole("link").count()).toBe(7);
+  for (const name of ["Dashboard", "Approvals", "Loans", "Users", "Products", "Close of business", "Ledger", "Audit log"]) await nav.getByRole("link", { name, exact: true }).waitFor();
+  expect(await nav.getByRole("link").count()).toBe(8);
 });
 
 test("Dashboard: loans by status and the portfolio figures, from the API's own", async () => {

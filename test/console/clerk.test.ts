@@ -189,7 +189,7 @@ test("a loan's page: figures and actions first, names linked, the schedule aroun
   await figure(admin, "Decided").getByRole("link", { name: adminName }).waitFor();
   // In this order: the figures, the actions, then the sections.
   const headings = await admin.page.locator("main h2").allTextContents();
-  expect(headings).toEqual(["Actions", "Schedule", "Transactions", "Versions", "Repayments", "Audit trail"]);
+  expect(headings).toEqual(["Actions", "Schedule", "Transactions", "Versions", "Repayments", "Ledger entries", "Audit trail"]);
   const schedule = admin.page.getByRole("region", { name: "Schedule" });
   const rows = schedule.locator("tbody tr");
   // Disbursed 100 days ago: installments 1–3 fell due; 2 before the next one, it and 2 more.

@@ -17,6 +17,7 @@ export const paths = {
   customers: `${BASE}/customers`,
   products: `${BASE}/products`,
   closeOfBusiness: `${BASE}/close-of-business`,
+  ledger: `${BASE}/ledger`,
 };
 
 /** A path with its query, leaving out what is empty or the default. */
@@ -54,6 +55,7 @@ export function navigationFor(role: Role): NavLink[] {
       { label: "Users", href: paths.users },
       { label: "Products", href: paths.products },
       { label: "Close of business", href: paths.closeOfBusiness },
+      { label: "Ledger", href: paths.ledger },
       { label: "Audit log", href: paths.audit },
     ];
   }

@@ -2,6 +2,7 @@
 import type { FunctionComponent } from "preact";
 import type { Loan, User } from "../../../../sdk/index.js";
 import { AuditTrail } from "./audit-trail.js";
+import { LedgerEntries } from "./ledger-entries.js";
 import { Repayments } from "./repayments.js";
 import { Schedule } from "./schedule.js";
 import { Transactions } from "./transactions.js";
@@ -32,5 +33,6 @@ export const LOAN_SECTIONS: LoanSection[] = [
   { id: "transactions", title: "Transactions", Body: Transactions, availableTo: everyone },
   { id: "versions", title: "Versions", Body: Versions, availableTo: everyone },
   { id: "repayments", title: "Repayments", Body: Repayments, availableTo: everyone },
+  { id: "ledger-entries", title: "Ledger entries", Body: LedgerEntries, availableTo: (user) => user.role === "admin" },
   { id: "audit-trail", title: "Audit trail", Body: AuditTrail, availableTo: (user) => user.role === "admin" },
 ];
