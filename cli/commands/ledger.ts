@@ -62,7 +62,6 @@ export function registerLedger(program: Command, io: Io): void {
 
   ledger
     .command("trial-balance")
-    .alias("tb")
     .description("each account's balance on its side, the totals, and whether they balance (exit 1 when NOT balanced)")
     .option("--as-of <date>", AS_OF_HELP, calendarDate)
     .addHelpText("after", "\nExamples:\n  $ loanctl ledger trial-balance\n  $ loanctl ledger trial-balance --as-of 2026-06-30\n  $ loanctl --json ledger trial-balance | jq .balanced\n")
@@ -101,9 +100,10 @@ export function registerLedger(program: Command, io: Io): void {
     .description("compare each disbursed loan's 1100 balance with its outstanding principal")
     .addHelpText(
       "after",
-      "\nExit status: 0 when every loan reconciles, or when the loans that differ are explained by events\n" +
-        "still pending for the ledger (a warning says so); 1 when loans differ and nothing is pending,\n" +
-        "so a scheduled check can alert. --json prints the API's answer either way.\n" +
+      "\nExit status:\n  0 every loan reconciles, or the loans that differ are explained by events\n" +
+        "    still pending for the ledger (a warning says so: it is catching up)\n" +
+        "  1 loans differ and no event is pending: a scheduled check can alert on it\n" +
+        "  --json prints the API's answer either way.\n" +
         "\nExamples:\n  $ loanctl ledger reconcile\n  $ loanctl --json ledger reconcile | jq '.mismatches[].loan_id'\n",
     )
     .action(
