@@ -8,7 +8,7 @@ import { action } from "../action.js";
 import { calendarDate, positiveInt } from "../args.js";
 import type { Context, Io } from "../context.js";
 import { CliError, usageError } from "../errors.js";
-import { accountsView, balanceVerdict, entriesView, reconciliationFails, reconciliationView, trialBalanceView } from "../ledger-views.js";
+import { accountsView, entriesView, reconciliationFails, reconciliationView, trialBalanceView } from "../ledger-views.js";
 import { pageFooter } from "../views.js";
 import { type ListOptions, pageQuery, withPaging } from "./users.js";
 
@@ -28,7 +28,7 @@ function entriesQuery(options: EntriesOptions): LedgerEntriesQuery {
 
 /** A trial balance that does not balance cannot be written (PostgreSQL refuses it); if one is ever answered, scripts must hear of it. */
 function checkBalanced(tb: TrialBalance): void {
-  if (!tb.balanced) throw new CliError(`the trial balance as of ${tb.as_of} is NOT balanced: ${balanceVerdict(tb)}`);
+  if (!tb.balanced) throw new CliError(`the trial balance as of ${tb.as_of} is NOT balanced: debits ${tb.total_debit} ≠ credits ${tb.total_credit}`);
 }
 
 /** Mismatches with nothing pending fail the run; with events pending they are the ledger catching up. */
