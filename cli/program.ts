@@ -8,6 +8,7 @@ import { registerAudit } from "./commands/audit.js";
 import { registerAuth } from "./commands/auth.js";
 import { registerCob } from "./commands/cob.js";
 import { registerHealth } from "./commands/health.js";
+import { registerLedger } from "./commands/ledger.js";
 import { registerLimits } from "./commands/limits.js";
 import { registerLoans } from "./commands/loans.js";
 import { registerRepl } from "./commands/repl.js";
@@ -30,6 +31,7 @@ Examples:
   $ loanctl products list
   $ loanctl loans transactions 42
   $ loanctl cob run --date 2026-03-10
+  $ loanctl ledger trial-balance
   $ loanctl --json loans show 42 | jq .emi
   $ loanctl sessions list
 
@@ -72,6 +74,7 @@ export function buildProgram(io: Io): Command {
   registerAudit(program, io);
   registerPortfolio(program, io);
   registerCob(program, io);
+  registerLedger(program, io);
   registerSeed(program, io);
   registerHealth(program, io);
   registerRepl(program, io);

@@ -16,7 +16,8 @@ export const REPL_OPERATOR: AuthUser = { id: 0, email: "operator@repl", role: "a
 const DISCOVERY_TIMEOUT_MS = 5_000;
 const DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
 
-async function callAsOperator<A extends ActionName>(broker: ServiceBroker, action: A, params: ActionParams<A>): Promise<ActionResult<A>> {
+/** Calls an action as REPL_OPERATOR, once its service is discovered (the admin-only actions of repl-ledger.ts too). */
+export async function callAsOperator<A extends ActionName>(broker: ServiceBroker, action: A, params: ActionParams<A>): Promise<ActionResult<A>> {
   const service = action.slice(0, action.indexOf("."));
   try {
     await broker.waitForServices(service, DISCOVERY_TIMEOUT_MS);

@@ -2,7 +2,7 @@
  * The operator REPL: a Moleculer node with no services of its own that joins a running
  * loanstack cluster through TRANSPORTER. It has Moleculer's REPL commands (nodes, services,
  * actions, call, emit, ...) plus a few operators want: approvals, loan-stats, whois, search, overdue,
- * portfolio, products, limits, transactions, cob.
+ * portfolio, products, limits, transactions, cob, trial-balance.
  * `npm run repl` runs it through repl-main.ts.
  */
 import os from "node:os";
@@ -11,9 +11,11 @@ import { brokerOptions } from "../../moleculer.config.js";
 import { loanStats, overdueLoans, pendingApprovals, portfolioSummary, searchUsers, whois } from "./repl-commands.js";
 import { productsSummary } from "./repl-products.js";
 import { agentLimits } from "./repl-limits.js";
+import { trialBalanceSummary } from "./repl-ledger.js";
 import { loanTransactions, startCloseOfBusiness } from "./repl-transactions.js";
 
 export { agentLimits } from "./repl-limits.js";
+export { trialBalanceSummary } from "./repl-ledger.js";
 export { formatTable, loanStats, overdueLoans, pendingApprovals, portfolioSummary, ReplUsageError, searchUsers, whois } from "./repl-commands.js";
 export { productsSummary } from "./repl-products.js";
 export { loanTransactions, REPL_OPERATOR, startCloseOfBusiness } from "./repl-transactions.js";
@@ -96,6 +98,11 @@ export const REPL_COMMANDS: ReplCommand[] = [
     description: "Start close of business for a date, default yesterday: it charges the penalties due (loans.runCloseOfBusiness)",
     action: (broker, args: unknown) => printing(() => startCloseOfBusiness(broker, argOf(args, "date"))),
   },
+  {
+    command: "trial-balance [as_of]",
+    description: "The ledger's trial balance as of a date, default today: each account, the totals, balanced or not (ledger.trialBalance)",
+    action: (broker, args: unknown) => printing(() => trialBalanceSummary(broker, argOf(args, "as_of"))),
+  },
 ];
 
 /** The transporter URL without its password, fit to print. */
@@ -134,7 +141,7 @@ export async function startRepl(env: Env = process.env): Promise<void> {
   await startWithin(broker, CONNECT_TIMEOUT_MS, redacted(transporter));
   console.log(
     `loanstack REPL: node ${broker.nodeID} joined namespace "${broker.namespace}" through ${redacted(transporter)}.\n` +
-      `Commands: approvals, loan-stats, whois <id>, search <q>, transactions <loan_id>, cob [date]; "help" lists Moleculer's own (nodes, services, call, ...); "quit" leaves.`,
+      `Commands: approvals, loan-stats, whois <id>, search <q>, transactions <loan_id>, cob [date], trial-balance [as_of]; "help" lists Moleculer's own (nodes, services, call, ...); "quit" leaves.`,
   );
   broker.repl();
 }

@@ -23,6 +23,7 @@ import {
   productsSummary,
   searchUsers,
   startCloseOfBusiness,
+  trialBalanceSummary,
   whois,
 } from "../../services/shared/repl";
 import type { CloseOfBusinessRun } from "../../sdk/contracts";
@@ -125,6 +126,7 @@ describe("the REPL commands against the services", () => {
       "limits",
       "transactions <loan_id>",
       "cob [date]",
+      "trial-balance [as_of]",
     ]);
     const whoisCommand = REPL_COMMANDS.find((c) => c.command.startsWith("whois"))!;
     const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
@@ -245,6 +247,44 @@ describe("the REPL commands against the services", () => {
     await expect(startCloseOfBusiness(stack.broker, "2026-06-16")).rejects.toThrow(/business_date must not be in the future|Parameters validation error/);
     await expect(loanTransactions(stack.broker, "x")).rejects.toBeInstanceOf(ReplUsageError);
     await expect(loanTransactions(stack.broker, "987654321")).rejects.toThrow(/not found/);
+  });
+
+  it("trial-balance: the ledger's trial balance as of a date, its totals and whether it balances", async () => {
+    // As of 2026-01-31 the ledger holds the two loans disbursed that day: 250,000.00 (the overdue test)
+    // and 12,000.00 (the cob test; its 100.00 fee is unpaid, so no income on a cash basis).
+    const text = await eventually(
+      async () => {
+        const answer = await trialBalanceSummary(stack.broker, "2026-01-31");
+        expect(answer).toMatch(/^1100\s+Loans receivable\s+ASSET\s+262000\.00\s+0\.00$/m);
+        return answer;
+      },
+      { what: "the disbursements of 2026-01-31 posted to the ledger", timeoutMs: 20_000 },
+    );
+    expect(text.split("\n")).toEqual([
+      "Trial balance as of 2026-01-31: balanced",
+      expect.stringMatching(/^CODE\s+NAME\s+TYPE\s+DEBIT\s+CREDIT$/),
+      expect.stringMatching(/^1000\s+Cash\s+ASSET\s+0\.00\s+262000\.00$/),
+      expect.stringMatching(/^1100\s+Loans receivable\s+ASSET\s+262000\.00\s+0\.00$/),
+      expect.stringMatching(/^4000\s+Interest income\s+INCOME\s+0\.00\s+0\.00$/),
+      expect.stringMatching(/^4100\s+Fee income\s+INCOME\s+0\.00\s+0\.00$/),
+      expect.stringMatching(/^4200\s+Penalty income\s+INCOME\s+0\.00\s+0\.00$/),
+      expect.stringMatching(/^5000\s+Loan losses\s+EXPENSE\s+0\.00\s+0\.00$/),
+      expect.stringMatching(/^\s+TOTAL\s+262000\.00\s+262000\.00$/),
+    ]);
+    expect(await trialBalanceSummary(stack.broker, "2026-01-30")).toMatch(/^\s+TOTAL\s+0\.00\s+0\.00$/m);
+    // today (the pinned 2026-06-15) by default: balanced, whatever the other tests have posted
+    expect(await trialBalanceSummary(stack.broker)).toMatch(/^Trial balance as of 2026-06-15: balanced\n/);
+    await expect(trialBalanceSummary(stack.broker, "31 January")).rejects.toThrow(/usage: trial-balance \[as_of\], a date YYYY-MM-DD/);
+    await expect(trialBalanceSummary(stack.broker, "31 January")).rejects.toBeInstanceOf(ReplUsageError);
+
+    const command = REPL_COMMANDS.find((c) => c.command.startsWith("trial-balance"))!;
+    const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    try {
+      await command.action(stack.broker, { options: {}, rawCommand: "trial-balance 2026-01-31", as_of: "2026-01-31" } as unknown as string[], {});
+      expect(log).toHaveBeenCalledWith(text);
+    } finally {
+      log.mockRestore();
+    }
   });
 });
 
