@@ -37,7 +37,7 @@ beforeAll(async () => {
   beforeStop(() => ledgerDb.end());
 });
 
-type Op = { kind: "repay"; loan: number; cents: number; day: number } | { kind: "reverse"; loan: number; pick: number } | { kind: "writeOff"; loan: number };
+type Op = { kind: "repay"; loan: number; cents: number; day: number } | { kind: "reverse"; loan: number; pick: number } | { kind: "writeOff"; loan: number } | { kind: "cob"; day: number };
 
 interface Plan {
   loans: { cents: number; months: number; fee: boolean }[];
@@ -53,6 +53,8 @@ const plan: fc.Arbitrary<Plan> = fc.record({
       { weight: 6, arbitrary: fc.record({ kind: fc.constant("repay" as const), loan: fc.nat(LOANS - 1), cents: fc.integer({ min: 1, max: 4000_00 }), day: fc.integer({ min: 1, max: 130 }) }) },
       { weight: 2, arbitrary: fc.record({ kind: fc.constant("reverse" as const), loan: fc.nat(LOANS - 1), pick: fc.nat(20) }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant("writeOff" as const), loan: fc.nat(LOANS - 1) }) },
+      // Close of business charges the penalties due by its date: later repayments pay them first, and they are penalty income.
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant("cob" as const), day: fc.integer({ min: 30, max: 130 }) }) },
     ),
     { minLength: 1, maxLength: 8 },
   ),
@@ -77,8 +79,22 @@ async function disburse(cents: number, months: number, fee: boolean): Promise<nu
   return id;
 }
 
+/** A close-of-business run for `business_date`, to its end (it runs over every loan of the stack). */
+async function closeOfBusiness(business_date: string): Promise<void> {
+  const res = await api.call("POST", "/api/v1/loan/close-of-business", { token: admin(), body: { business_date } });
+  expectOneOf(res, [202], "close of business");
+  await eventually(
+    async () => {
+      const run = await api.call("GET", `/api/v1/loan/close-of-business/${res.body.id as number}`, { token: admin() });
+      if (run.body.status !== "DONE") throw new Error(`run ${res.body.id as number}: ${JSON.stringify(run.body)}`);
+    },
+    { what: `close of business for ${business_date}`, timeoutMs: 30_000, intervalMs: 100 },
+  );
+  done.closesOfBusiness += 1;
+}
+
 /** What the runs did, so the test shows it covered each kind of business (a refusal counts nowhere). */
-const done = { repaid: 0, reversed: 0, writtenOff: 0 };
+const done = { repaid: 0, reversed: 0, writtenOff: 0, closesOfBusiness: 0, penaltyIncome: 0n };
 
 /** Does the business; a refusal the loan book is right to give (a loan no longer active, more than is owed) leaves nothing to post. */
 async function run(p: Plan): Promise<number[]> {
@@ -86,6 +102,10 @@ async function run(p: Plan): Promise<number[]> {
   for (const l of p.loans) ids.push(await disburse(l.cents, l.months, l.fee));
   allLoans.push(...ids);
   for (const op of p.ops) {
+    if (op.kind === "cob") {
+      await closeOfBusiness(dateAfterDisbursement(op.day));
+      continue;
+    }
     const id = ids[op.loan % ids.length]!;
     if (op.kind === "repay") {
       const res = await api.call("POST", `/api/v1/loan/repayment/${id}`, { token: people.agent.token, body: { amount: fromCents(BigInt(op.cents)), paid_on: dateAfterDisbursement(op.day) } });
@@ -132,6 +152,7 @@ test("after any business and the ledger's catch-up, each loan's books are its tr
       const books = await ledgerBalancesByLoan(ledgerDb, ids);
       for (const f of facts) expect({ loan: f.loanId, books: books.get(f.loanId) }).toEqual({ loan: f.loanId, books: f.expected });
       expect(await postedOnce(ledgerDb, facts)).toEqual([]);
+      for (const f of facts) done.penaltyIncome += toCents(f.expected["4200"]);
 
       // The trial balance: balanced, and each account the sum over every loan of the file so far.
       const everyLoan = await Promise.all(allLoans.map((id) => loanFacts(api, admin(), id)));
@@ -144,13 +165,14 @@ test("after any business and the ledger's catch-up, each loan's books are its tr
     {
       numRuns: 15,
       endOnFailure: true,
-      // One run written out: a repayment, one back-dated before it (re-allocating it), the first reversed, a write-off.
+      // One run written out: penalties charged, a repayment that pays some, one back-dated before it (re-allocating it), the first reversed, a write-off.
       examples: [
         [
           {
             loans: [{ cents: 12000_00, months: 12, fee: true }],
             ops: [
-              { kind: "repay", loan: 0, cents: 1500_00, day: 60 },
+              { kind: "cob", day: 130 },
+              { kind: "repay", loan: 0, cents: 1500_00, day: 131 },
               { kind: "repay", loan: 0, cents: 700_00, day: 20 },
               { kind: "reverse", loan: 0, pick: 1 },
               { kind: "writeOff", loan: 0 },
@@ -164,4 +186,6 @@ test("after any business and the ledger's catch-up, each loan's books are its tr
   expect(done.repaid).toBeGreaterThanOrEqual(2);
   expect(done.reversed).toBeGreaterThanOrEqual(1);
   expect(done.writtenOff).toBeGreaterThanOrEqual(1);
+  expect(done.closesOfBusiness).toBeGreaterThanOrEqual(1);
+  expect(done.penaltyIncome).toBeGreaterThan(0n);
 }, 180_000);
