@@ -27,6 +27,7 @@ import { repay } from "./scenarios/repay.js";
 import { schedule } from "./scenarios/schedule.js";
 import { reverse } from "./scenarios/reverse.js";
 import { cob } from "./scenarios/cob.js";
+import { ledger } from "./scenarios/ledger.js";
 import { seedLoans, seedSessions, seedUsers } from "./seed.js";
 
 const SCENARIO_RUNNERS: Record<ScenarioName, (ctx: BenchContext) => Promise<ScenarioResult>> = {
@@ -44,6 +45,7 @@ const SCENARIO_RUNNERS: Record<ScenarioName, (ctx: BenchContext) => Promise<Scen
   reverse,
   schedule,
   cob,
+  ledger,
 };
 
 const TITLES: Record<ScenarioName, string> = {
@@ -61,6 +63,7 @@ const TITLES: Record<ScenarioName, string> = {
   reverse: "12 reverse",
   schedule: "11 schedule read",
   cob: "13 close of business",
+  ledger: "14 ledger",
 };
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
