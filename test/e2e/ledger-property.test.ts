@@ -2,7 +2,7 @@
  * The ledger's books are the loan book's, whatever business is done (SPEC "The ledger"): a
  * property over random sequences of disbursements, repayments (partial, over an
  * installment, back-dated so that others are re-allocated), reversals of random live
- * repayments and write-offs, on a few fresh loans per run of one running stack. Once the
+ * repayments, waivers of random charges (re-allocating the repayments that paid them) and write-offs, on a few fresh loans per run of one running stack. Once the
  * ledger has caught up (nothing pending), for each loan:
  *   1000 = its live repayments − its disbursement, 1100 = its outstanding principal as the
  *   loans API reports it, 4000 / 4100 / 4200 = the interest / fee / penalty parts of its live
@@ -37,7 +37,12 @@ beforeAll(async () => {
   beforeStop(() => ledgerDb.end());
 });
 
-type Op = { kind: "repay"; loan: number; cents: number; day: number } | { kind: "reverse"; loan: number; pick: number } | { kind: "writeOff"; loan: number } | { kind: "cob"; day: number };
+type Op =
+  | { kind: "repay"; loan: number; cents: number; day: number }
+  | { kind: "reverse"; loan: number; pick: number }
+  | { kind: "waive"; loan: number; pick: number }
+  | { kind: "writeOff"; loan: number }
+  | { kind: "cob"; day: number };
 
 interface Plan {
   loans: { cents: number; months: number; fee: boolean }[];
@@ -54,6 +59,8 @@ const plan: fc.Arbitrary<Plan> = fc.record({
       // Partial payments and payments of several installments; any date after the disbursement, so some are back-dated.
       { weight: 6, arbitrary: fc.record({ kind: fc.constant("repay" as const), loan: fc.nat(LOANS - 1), cents: fc.integer({ min: 1, max: 4000_00 }), day: fc.integer({ min: 1, max: 130 }) }) },
       { weight: 2, arbitrary: fc.record({ kind: fc.constant("reverse" as const), loan: fc.nat(LOANS - 1), pick: fc.nat(20) }) },
+      // A fee or penalty waived: repayments that paid it move to principal and interest (their old entries swapped out).
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant("waive" as const), loan: fc.nat(LOANS - 1), pick: fc.nat(20) }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant("writeOff" as const), loan: fc.nat(LOANS - 1) }) },
       // Close of business charges the penalties due by its date: later repayments pay them first, and they are penalty income.
       { weight: 1, arbitrary: fc.record({ kind: fc.constant("cob" as const), day: fc.integer({ min: 30, max: 130 }) }) },
@@ -96,7 +103,7 @@ async function closeOfBusiness(business_date: string): Promise<void> {
 }
 
 /** What the runs did, so the test shows it covered each kind of business (a refusal counts nowhere). */
-const done = { repaid: 0, reversed: 0, writtenOff: 0, closesOfBusiness: 0, penaltyIncome: 0n };
+const done = { repaid: 0, reversed: 0, waived: 0, writtenOff: 0, closesOfBusiness: 0, penaltyIncome: 0n };
 
 /** Does the business; a refusal the loan book is right to give (a loan no longer active, more than is owed) leaves nothing to post. */
 async function run(p: Plan): Promise<number[]> {
@@ -120,6 +127,14 @@ async function run(p: Plan): Promise<number[]> {
       const res = await api.call("POST", `/api/v1/loan/repayments/${live[op.pick % live.length]!.id}/reverse`, { token: admin(), body: { reason: "property test" } });
       expectOneOf(res, [200, 409], "reversal");
       if (res.status === 200) done.reversed += 1;
+    } else if (op.kind === "waive") {
+      const { rows } = (await api.call("GET", `/api/v1/loan/transactions/${id}`, { token: admin() })).body as { rows: { id: number; type: string }[] };
+      const charges = rows.filter((t) => t.type === "FEE" || t.type === "PENALTY");
+      if (charges.length === 0) continue;
+      const res = await api.call("POST", `/api/v1/loan/charges/${charges[op.pick % charges.length]!.id}/waive`, { token: admin(), body: { reason: "property test" } });
+      // 409: nothing left to waive (paid or waived already), or the loan is no longer active.
+      expectOneOf(res, [200, 409], "waiver");
+      if (res.status === 200) done.waived += 1;
     } else {
       const res = await api.call("POST", `/api/v1/loan/write-off/${id}`, { token: admin(), body: { reason: "property test" } });
       expectOneOf(res, [200, 409], "write-off");
@@ -181,12 +196,24 @@ test("after any business and the ledger's catch-up, each loan's books are its tr
             ],
           },
         ],
+        // And one with the fee part paid, then the rest of it waived, then paid on.
+        [
+          {
+            loans: [{ cents: 5000_00, months: 6, fee: true }],
+            ops: [
+              { kind: "repay", loan: 0, cents: 50_00, day: 5 },
+              { kind: "waive", loan: 0, pick: 0 },
+              { kind: "repay", loan: 0, cents: 900_00, day: 25 },
+            ],
+          },
+        ],
       ],
     },
   );
   expect(runs).toBe(RUNS);
   expect(done.repaid).toBeGreaterThanOrEqual(2);
   expect(done.reversed).toBeGreaterThanOrEqual(1);
+  expect(done.waived).toBeGreaterThanOrEqual(1);
   expect(done.writtenOff).toBeGreaterThanOrEqual(1);
   expect(done.closesOfBusiness).toBeGreaterThanOrEqual(1);
   expect(done.penaltyIncome).toBeGreaterThan(0n);
