@@ -82,7 +82,6 @@ function ReconciliationResult(props: { result: Reconciliation }) {
 function Mismatches(props: { result: Reconciliation }) {
   return (
     <TableBox label="Mismatches">
-      {" "}
       <table>
         <caption class="visually-hidden">Loans whose receivable in the ledger differs from their outstanding principal</caption>
         <thead>

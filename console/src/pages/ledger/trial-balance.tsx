@@ -18,7 +18,6 @@ export function TrialBalanceTable(props: { trial: TrialBalance; accounts: Ledger
         {trial.balanced ? "Total debits equal total credits" : "Total debits differ from total credits"} as of {trial.as_of}.
       </p>
       <TableBox label={`Trial balance as of ${trial.as_of}`}>
-        {" "}
         <table aria-busy={props.loading}>
           <caption class="visually-hidden">Trial balance as of {trial.as_of}</caption>
           <thead>
@@ -69,7 +68,6 @@ export function TrialBalanceTable(props: { trial: TrialBalance; accounts: Ledger
 export function AccountsTable(props: { asOf: string; accounts: LedgerAccountBalance[]; loading: boolean }) {
   return (
     <TableBox label={`Accounts as of ${props.asOf}`}>
-      {" "}
       <table aria-busy={props.loading}>
         <caption class="visually-hidden">Accounts as of {props.asOf}: everything posted to each</caption>
         <thead>

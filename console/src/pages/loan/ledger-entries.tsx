@@ -86,7 +86,6 @@ function AdminLedgerEntries(props: LoanSectionProps) {
 function EntriesTable(props: { loanId: number; rows: LedgerEntry[]; loading: boolean }) {
   return (
     <TableBox label={`Ledger entries of loan ${props.loanId}`}>
-      {" "}
       <table class="ledger-entries" aria-busy={props.loading}>
         <caption class="visually-hidden">Ledger entries of loan {props.loanId}, one row per line</caption>
         <thead>
