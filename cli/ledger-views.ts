@@ -4,7 +4,7 @@
  * API's own decimal string, shown as is (right-aligned): loanctl adds nothing up itself, so no
  * amount is ever a float here. The JSON output is the API's own shape.
  */
-import { LEDGER_ACCOUNTS, type LedgerAccountCode, type LedgerAccounts, type LedgerEntry, type LedgerEntryKind, type Reconciliation, type TrialBalance } from "../sdk/contracts.js";
+import { ledgerAccountLabel, type LedgerAccounts, type LedgerEntry, type LedgerEntryKind, type Reconciliation, type TrialBalance } from "../sdk/contracts.js";
 import { type Column, type Style, paint, renderRecord, renderTable, shortTime } from "./output.js";
 
 const ZERO = "0.00";
@@ -16,12 +16,6 @@ const KIND_STYLES: Record<LedgerEntryKind, Style | undefined> = {
   REALLOCATION: undefined,
   WRITE_OFF: "red",
 };
-
-/** "1100 Loans receivable": the chart is fixed, so an entry's line names its account without asking the API. */
-export function accountLabel(code: LedgerAccountCode): string {
-  const account = LEDGER_ACCOUNTS.find((a) => a.code === code);
-  return account ? `${code} ${account.name}` : code;
-}
 
 /** A balance below zero stands out: a negative asset or income is worth a look. */
 const negative = (amount: string): Style | undefined => (amount.startsWith("-") ? "yellow" : undefined);
@@ -77,7 +71,7 @@ const side = (amount: string): string => (amount === ZERO ? "" : amount);
 type LineRow = LedgerEntry["lines"][number];
 
 const LINE_COLUMNS: Column<LineRow>[] = [
-  { header: "ACCOUNT", value: (l) => accountLabel(l.account) },
+  { header: "ACCOUNT", value: (l) => ledgerAccountLabel(l.account) },
   { header: "DEBIT", value: (l) => side(l.debit), align: "right" },
   { header: "CREDIT", value: (l) => side(l.credit), align: "right" },
 ];

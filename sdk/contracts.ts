@@ -824,6 +824,11 @@ export const LEDGER_ACCOUNTS = [
   { code: "5000", name: "Loan losses", type: "EXPENSE" },
 ] as const;
 export type LedgerAccountCode = (typeof LEDGER_ACCOUNTS)[number]["code"];
+/** "1100 Loans receivable": the code the books use and the name a person reads (the chart is fixed: no call needed). */
+export function ledgerAccountLabel(code: LedgerAccountCode): string {
+  const account = LEDGER_ACCOUNTS.find((a) => a.code === code);
+  return account ? `${code} ${account.name}` : code;
+}
 export const LEDGER_ACCOUNT_TYPES = ["ASSET", "INCOME", "EXPENSE"] as const;
 export type LedgerAccountType = (typeof LEDGER_ACCOUNT_TYPES)[number];
 

@@ -84,7 +84,7 @@ export type { ChargeKind, DisbursementFeeRule, ListProductsQuery, PenaltyRule, P
 export { AGENT_DEFAULT_LIMIT } from "./contracts.js";
 export type { AgentIdParam, AgentLimit, ApproveAgentRequest, SetAgentLimitRequest } from "./contracts.js";
 export { COB_STATUSES, TRANSACTION_TYPES } from "./contracts.js";
-export { LEDGER_ACCOUNTS, LEDGER_ACCOUNT_TYPES, LEDGER_ENTRY_KINDS } from "./contracts.js";
+export { LEDGER_ACCOUNTS, LEDGER_ACCOUNT_TYPES, LEDGER_ENTRY_KINDS, ledgerAccountLabel } from "./contracts.js";
 export type {
   LedgerAccountBalance,
   LedgerAccountCode,

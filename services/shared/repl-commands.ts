@@ -99,7 +99,8 @@ export async function searchUsers(broker: ServiceBroker, rawQ: string | undefine
 const OVERDUE_PAGE_SIZE = 100;
 const DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
 
-function asOfArgument(command: string, raw: string | undefined): string | undefined {
+/** A command's optional `as_of` argument: undefined when not given, a usage error when not YYYY-MM-DD. */
+export function asOfArgument(command: string, raw: string | undefined): string | undefined {
   if (raw === undefined || raw === "") return undefined;
   if (!DATE_SHAPE.test(raw.trim())) throw new ReplUsageError(`usage: ${command} [as_of], a date YYYY-MM-DD (got "${raw}")`);
   return raw.trim();

@@ -5,16 +5,13 @@
  * REPL adds nothing up.
  */
 import type { ServiceBroker } from "moleculer";
-import { ReplUsageError, formatTable } from "./repl-commands.js";
+import { asOfArgument, formatTable } from "./repl-commands.js";
 import { callAsOperator } from "./repl-transactions.js";
-
-const DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** `trial-balance [as_of]`: each account on its normal side, the totals, balanced or not (ledger.trialBalance). */
 export async function trialBalanceSummary(broker: ServiceBroker, rawAsOf?: string): Promise<string> {
-  const asOf = rawAsOf?.trim() ?? "";
-  if (asOf !== "" && !DATE_SHAPE.test(asOf)) throw new ReplUsageError(`usage: trial-balance [as_of], a date YYYY-MM-DD, default today (got "${rawAsOf}")`);
-  const tb = await callAsOperator(broker, "ledger.trialBalance", asOf === "" ? {} : { as_of: asOf });
+  const as_of = asOfArgument("trial-balance", rawAsOf);
+  const tb = await callAsOperator(broker, "ledger.trialBalance", as_of ? { as_of } : {});
   const table = formatTable(["CODE", "NAME", "TYPE", "DEBIT", "CREDIT"], [...tb.rows.map((r) => [r.code, r.name, r.type, r.debit, r.credit]), ["", "TOTAL", "", tb.total_debit, tb.total_credit]]);
   const verdict = tb.balanced ? "balanced" : "NOT balanced";
   return `Trial balance as of ${tb.as_of}: ${verdict}\n${table}`;

@@ -3,7 +3,8 @@
  * ledger answer — a trial balance that does not balance, mismatches while events are pending —
  * and the colours, which a pipe never shows.
  */
-import { accountLabel, entriesView, reconciliationFails, reconciliationView, trialBalanceView } from "../../cli/ledger-views.js";
+import { ledgerAccountLabel } from "../../sdk/contracts.js";
+import { entriesView, reconciliationFails, reconciliationView, trialBalanceView } from "../../cli/ledger-views.js";
 import type { LedgerEntry, Reconciliation, TrialBalance } from "../../sdk/contracts.js";
 
 const RED = "\u001b[31m";
@@ -88,5 +89,5 @@ test("an entry's lines name their account and leave the other side blank", () =>
     "  1100 Loans receivable            11053.81",
     "",
   ]);
-  expect(accountLabel("4200")).toBe("4200 Penalty income");
+  expect(ledgerAccountLabel("4200")).toBe("4200 Penalty income");
 });

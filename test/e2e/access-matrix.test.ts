@@ -823,6 +823,43 @@ const ENDPOINTS: Endpoint[] = [
       };
     },
   },
+  // ---- the audit log and the ledger: the admin's alone ----
+  {
+    method: "GET",
+    route: "/api/audit/events",
+    allowed: ["admin"],
+    success: 200,
+    prepare: async () => ({
+      path: "/api/audit/events?entity=user",
+      check: async (res, allowed) => {
+        if (allowed) expect(res.body.total).toBeGreaterThan(0);
+      },
+    }),
+  },
+  ...(["accounts", "trial-balance", "reconciliation"] as const).map((view): Endpoint => ({
+    method: "GET",
+    route: `/api/ledger/${view}`,
+    allowed: ["admin"],
+    success: 200,
+    prepare: async () => ({
+      path: `/api/ledger/${view}`,
+      check: async (res, allowed) => {
+        if (allowed) expect(res.body).toHaveProperty("as_of");
+      },
+    }),
+  })),
+  {
+    method: "GET",
+    route: "/api/ledger/entries",
+    allowed: ["admin"],
+    success: 200,
+    prepare: async () => ({
+      path: `/api/ledger/entries?loan_id=${await activeLoan()}`,
+      check: async (res, allowed) => {
+        if (allowed) expect(res.body).toMatchObject({ rows: expect.any(Array), total: expect.any(Number) });
+      },
+    }),
+  },
 ];
 
 function expectedStatus(endpoint: Endpoint, role: Role): number {
@@ -844,7 +881,7 @@ describe.each(ENDPOINTS.map((e) => [`${e.method} ${e.route}`, e] as const))("%s"
 
 test("the matrix covers every row of the API table", () => {
   const rows = ENDPOINTS.map((e) => `${e.method} ${e.route}`);
-  expect(new Set(rows).size).toBe(47); // 18 of the core API, 6 of servicing, 7 of transactions and close of business, 5 of sessions, 2 of the accounts' admin, 1 user search, 5 of products, 3 of agent limits
+  expect(new Set(rows).size).toBe(52); // 18 of the core API, 6 of servicing, 7 of transactions and close of business, 5 of sessions, 2 of the accounts' admin, 1 user search, 5 of products, 3 of agent limits, the audit log, 4 of the ledger
 });
 
 describe("a loan's own customer", () => {

@@ -6,12 +6,12 @@
  * second apart) until the new entries are there; Refresh asks at any time.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { LedgerEntry } from "../../../../sdk/contracts.js";
+import { ledgerAccountLabel, type LedgerEntry } from "../../../../sdk/contracts.js";
 import type { Loan } from "../../../../sdk/index.js";
 import { ErrorSummary, Loading } from "../../components/messages.js";
 import { TableBox } from "../../components/table-box.js";
 import { plural } from "../../lib/format.js";
-import { accountLabel, side } from "../../lib/ledger.js";
+import { side } from "../../lib/ledger.js";
 import { useResource } from "../../lib/resource.js";
 import { useSession } from "../../lib/session-context.js";
 import type { LoanSectionProps } from "./sections.js";
@@ -113,7 +113,7 @@ function EntriesTable(props: { loanId: number; rows: LedgerEntry[]; loading: boo
                     <td rowSpan={entry.lines.length}>{entry.kind}</td>
                   </>
                 )}
-                <td class="nowrap">{accountLabel(line.account)}</td>
+                <td class="nowrap">{ledgerAccountLabel(line.account)}</td>
                 <td class="number">{side(line.debit)}</td>
                 <td class="number">{side(line.credit)}</td>
               </tr>
